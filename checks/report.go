@@ -1,0 +1,95 @@
+package checks
+
+import (
+	"time"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+// Schema is the JSON report's schema name; field names never change within v1.
+const Schema = "mdmdoctor.report/v1"
+
+// Report is the whole output of a run, as the JSON report contract describes it.
+type Report struct {
+	Schema      string       `json:"schema"`
+	Tool        Tool         `json:"tool"`
+	GeneratedAt time.Time    `json:"generatedAt"`
+	Cloud       string       `json:"cloud"`
+	Target      facts.Target `json:"target"`
+	Results     []Result     `json:"results"`
+	Summary     Summary      `json:"summary"`
+}
+
+// Tool names the program that wrote the report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Summary counts results by status.
+type Summary struct {
+	Pass  int `json:"pass"`
+	Warn  int `json:"warn"`
+	Fail  int `json:"fail"`
+	Skip  int `json:"skip"`
+	Error int `json:"error"`
+}
+
+// Exit codes of the CLI contract.
+const (
+	ExitOK      = 0
+	ExitFailed  = 1
+	ExitUsage   = 2
+	ExitErrored = 3
+)
+
+// NewReport assembles a report and counts its summary.
+func NewReport(version, cloud string, target facts.Target, results []Result, at time.Time) Report {
+	if results == nil {
+		results = []Result{}
+	}
+	for i := range results {
+		results[i].normalize()
+	}
+	return Report{
+		Schema:      Schema,
+		Tool:        Tool{Name: "mdmdoctor", Version: version},
+		GeneratedAt: at.UTC(),
+		Cloud:       cloud,
+		Target:      target,
+		Results:     results,
+		Summary:     Count(results),
+	}
+}
+
+// Count tallies results by status.
+func Count(results []Result) Summary {
+	var s Summary
+	for _, r := range results {
+		switch r.Status {
+		case Pass:
+			s.Pass++
+		case Warn:
+			s.Warn++
+		case Fail:
+			s.Fail++
+		case Skip:
+			s.Skip++
+		case Error:
+			s.Error++
+		}
+	}
+	return s
+}
+
+// ExitCode is the CLI's exit code for this report: 1 when any check failed, else 3 when any ended in
+// error, else 0. A failure outranks an error because it is a finding the operator can act on.
+func (r Report) ExitCode() int {
+	switch {
+	case r.Summary.Fail > 0:
+		return ExitFailed
+	case r.Summary.Error > 0:
+		return ExitErrored
+	}
+	return ExitOK
+}

@@ -1,0 +1,61 @@
+package checks
+
+import "encoding/json"
+
+// Result is one verdict of one check about one subject. Field names are the JSON report contract.
+type Result struct {
+	ID          string     `json:"id"`
+	Subject     string     `json:"subject"`
+	Title       string     `json:"title"`
+	Status      Status     `json:"status"`
+	Summary     string     `json:"summary"`
+	Explanation string     `json:"explanation"`
+	Remediation string     `json:"remediation"`
+	Evidence    []Evidence `json:"evidence"`
+	Docs        string     `json:"docs"`
+	Fixes       []Fix      `json:"fixes"`
+	Error       string     `json:"error"`
+	DurationMs  int64      `json:"durationMs"`
+}
+
+// Evidence is one observed fact a verdict stands on: where it was read and what it said.
+type Evidence struct {
+	Source string `json:"source"`
+	Detail string `json:"detail"`
+}
+
+// Fix is a planned remedy: the exact Graph requests that would apply it.
+type Fix struct {
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	Reversible  bool      `json:"reversible"`
+	Permissions []string  `json:"permissions"`
+	Requests    []Request `json:"requests"`
+	// Guidance is set for fixes that are steps for the operator rather than Graph calls (DNS).
+	Guidance string `json:"guidance,omitempty"`
+}
+
+// Request is one planned Graph request.
+type Request struct {
+	Method string          `json:"method"`
+	URL    string          `json:"url"`
+	Body   json.RawMessage `json:"body,omitempty"`
+}
+
+// normalize fills nil slices so the JSON report always has arrays, never null.
+func (r *Result) normalize() {
+	if r.Evidence == nil {
+		r.Evidence = []Evidence{}
+	}
+	if r.Fixes == nil {
+		r.Fixes = []Fix{}
+	}
+	for i := range r.Fixes {
+		if r.Fixes[i].Permissions == nil {
+			r.Fixes[i].Permissions = []string{}
+		}
+		if r.Fixes[i].Requests == nil {
+			r.Fixes[i].Requests = []Request{}
+		}
+	}
+}

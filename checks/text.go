@@ -1,0 +1,50 @@
+package checks
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// WriteText writes the report for a person at a terminal, failures first, wrapped to width columns.
+// Status is spelled out in words and symbols, never carried by colour alone.
+func WriteText(w io.Writer, r Report, width int) error {
+	if width < 40 {
+		width = 40
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "mdmdoctor %s: %s (%s cloud)\n\n", r.Tool.Version, targetLine(r), r.Cloud)
+	for _, res := range BySeverity(r.Results) {
+		fmt.Fprintf(&b, "%s %-5s %s  %s\n", res.Status.Symbol(), strings.ToUpper(res.Status.String()), res.ID, res.Subject)
+		para(&b, "", res.Summary, width)
+		if res.Status == Pass || res.Status == Skip {
+			continue
+		}
+		para(&b, "Why: ", res.Explanation, width)
+		para(&b, "Do: ", res.Remediation, width)
+		for _, e := range res.Evidence {
+			para(&b, "- ", e.Source+": "+e.Detail, width)
+		}
+		for _, fx := range res.Fixes {
+			para(&b, "Fix: ", fmt.Sprintf("%s (mdmdoctor fix %s)", fx.Title, fx.ID), width)
+		}
+		para(&b, "Docs: ", res.Docs, width)
+	}
+	fmt.Fprintf(&b, "\nSummary: %s\n", summaryLine(r.Summary))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// para writes one indented, wrapped paragraph; nothing when text is empty.
+func para(b *strings.Builder, label, text string, width int) {
+	if text == "" {
+		return
+	}
+	const indent = "        "
+	wrapped := ansi.Wrap(label+text, width-len(indent), " /")
+	for _, line := range strings.Split(wrapped, "\n") {
+		b.WriteString(indent + line + "\n")
+	}
+}

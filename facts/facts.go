@@ -1,0 +1,288 @@
+package facts
+
+import "time"
+
+// Facts is everything gathered for one run. Readers fill it through Deltas; checks only read it.
+type Facts struct {
+	// Cloud is public, usgov, usgovdod or china; it picks expected DNS targets and default URLs.
+	Cloud string
+	// Target is what the run is about.
+	Target Target
+	// Now is the time the judgments use ("failures in the last 7 days", stale devices).
+	Now time.Time
+	// Sources records how each source settled. A source absent from the map is pending.
+	Sources map[Source]SourceStatus
+
+	User               *User
+	Domains            []Domain
+	LicenseDetails     []LicenseDetail
+	SubscribedSkus     []SubscribedSku
+	MemberOf           []Group
+	UserDevices        []EntraDevice
+	ManagedDevices     []ManagedDevice
+	MDMPolicy          *MobilityPolicy
+	MAMPolicy          *MobilityPolicy
+	RegistrationPolicy *DeviceRegistrationPolicy
+	CAPolicies         []CAPolicy
+	EnrollmentConfigs  []EnrollmentConfig
+	Troubleshooting    []TroubleshootingEvent
+	Operator           *Operator
+	AllDevices         []EntraDevice
+	AllManagedDevices  []ManagedDevice
+	ScopeMembers       *ScopeMembers
+	DNS                []DNSProbe
+	Dsregcmd           *Dsregcmd
+}
+
+// TargetKind says whether a run triages one user, walks a whole tenant, or checks DNS alone.
+type TargetKind string
+
+// Target kinds, as in the JSON report.
+const (
+	TargetUser   TargetKind = "user"
+	TargetTenant TargetKind = "tenant"
+	TargetDNS    TargetKind = "dns"
+)
+
+// Target is what a run is about.
+type Target struct {
+	Kind     TargetKind `json:"kind"`
+	User     string     `json:"user,omitempty"`
+	Domains  []string   `json:"domains,omitempty"`
+	TenantID string     `json:"tenantId,omitempty"`
+}
+
+// New returns empty facts for a target.
+func New(cloud string, t Target, now time.Time) *Facts {
+	return &Facts{Cloud: cloud, Target: t, Now: now, Sources: map[Source]SourceStatus{}}
+}
+
+// Status returns how a source settled; Pending when it has not.
+func (f *Facts) Status(s Source) SourceStatus {
+	return f.Sources[s]
+}
+
+// Apply records a delta. It is the only way sources settle.
+func (f *Facts) Apply(d Delta) {
+	st := SourceStatus{State: Loaded, Endpoint: d.Endpoint}
+	switch {
+	case d.Err != nil:
+		st.State, st.Reason = Failed, d.Err.Error()
+	case d.Skip != "":
+		st.State, st.Reason = Skipped, d.Skip
+	case d.Apply != nil:
+		d.Apply(f)
+	}
+	f.Sources[d.Source] = st
+}
+
+// User is the Entra user being triaged.
+type User struct {
+	ID                string
+	UserPrincipalName string
+	DisplayName       string
+	AccountEnabled    bool
+	UsageLocation     string
+	// AssignedLicenseSkus are the skuIds of assignedLicenses (what licenseDetails expands).
+	AssignedLicenseSkus []string
+}
+
+// Domain is one of the tenant's domains.
+type Domain struct {
+	Name               string
+	IsVerified         bool
+	IsDefault          bool
+	IsInitial          bool
+	AuthenticationType string
+}
+
+// LicenseDetail is one SKU assigned to the user, with its service plans.
+type LicenseDetail struct {
+	SkuID         string
+	SkuPartNumber string
+	ServicePlans  []ServicePlan
+}
+
+// ServicePlan is one plan inside a SKU. ProvisioningStatus is Success, Disabled, Error, PendingInput,
+// PendingActivation or PendingProvisioning.
+type ServicePlan struct {
+	ServicePlanID      string
+	ServicePlanName    string
+	ProvisioningStatus string
+	AppliesTo          string
+}
+
+// SubscribedSku is a SKU the tenant has bought.
+type SubscribedSku struct {
+	SkuID            string
+	SkuPartNumber    string
+	CapabilityStatus string
+	ConsumedUnits    int
+	EnabledUnits     int
+	ServicePlans     []ServicePlan
+}
+
+// FreeUnits is how many more users the SKU can be assigned to.
+func (s SubscribedSku) FreeUnits() int { return s.EnabledUnits - s.ConsumedUnits }
+
+// Group is a group (or directory role) the user is a transitive member of.
+type Group struct {
+	ID          string
+	DisplayName string
+	// Dynamic is true for groups with a membership rule: their members cannot be edited.
+	Dynamic bool
+	// Kind is "group" or "directoryRole".
+	Kind string
+	// RoleTemplateID is set for directory roles.
+	RoleTemplateID string
+}
+
+// EntraDevice is a Microsoft Entra device object.
+type EntraDevice struct {
+	ID                            string
+	DeviceID                      string
+	DisplayName                   string
+	TrustType                     string // Workplace, AzureAd, ServerAd
+	IsManaged                     bool
+	IsCompliant                   bool
+	AccountEnabled                bool
+	MdmAppID                      string
+	OperatingSystem               string
+	OperatingSystemVersion        string
+	ProfileType                   string
+	EnrollmentType                string
+	ApproximateLastSignInDateTime time.Time
+	RegistrationDateTime          time.Time
+	// PhysicalIDs carries the physicalIds values; "[ZTDID]:" marks an Autopilot device.
+	PhysicalIDs []string
+	// OwnerUPNs are the users that own or registered it, when known.
+	OwnerUPNs []string
+}
+
+// ManagedDevice is an Intune managed device.
+type ManagedDevice struct {
+	ID                      string
+	AzureADDeviceID         string
+	DeviceName              string
+	SerialNumber            string
+	UserPrincipalName       string
+	UserID                  string
+	OperatingSystem         string
+	ManagementAgent         string
+	ManagedDeviceOwnerType  string
+	DeviceEnrollmentType    string
+	DeviceRegistrationState string
+	ComplianceState         string
+	EnrolledDateTime        time.Time
+	LastSyncDateTime        time.Time
+}
+
+// MobilityPolicy is the MDM or MAM (WIP) user scope policy of the Intune application.
+type MobilityPolicy struct {
+	ID             string
+	DisplayName    string
+	AppliesTo      string // none, all, selected
+	DiscoveryURL   string
+	TermsOfUseURL  string
+	ComplianceURL  string
+	IsValid        bool
+	IncludedGroups []Group
+	// Present is false when the tenant has no Intune policy of this kind at all.
+	Present bool
+}
+
+// DeviceRegistrationPolicy is /policies/deviceRegistrationPolicy.
+type DeviceRegistrationPolicy struct {
+	ID                             string
+	MultiFactorAuthConfiguration   string // notRequired, required
+	UserDeviceQuota                int
+	AzureADJoin                    Membership
+	AzureADRegistration            Membership
+	AzureADJoinIsAdminConfigurable bool
+	// Raw is the policy as read, so that a fix can send the whole policy back unchanged but for one field.
+	Raw []byte
+}
+
+// Membership is who may join or register devices.
+type Membership struct {
+	// Kind is none, all or enumerated.
+	Kind   string
+	Users  []string
+	Groups []string
+}
+
+// CAPolicy is a Conditional Access policy, reduced to what the MFA-for-registration check needs.
+type CAPolicy struct {
+	ID                 string
+	DisplayName        string
+	State              string // enabled, disabled, enabledForReportingButNotEnforced
+	IncludeUserActions []string
+	IncludeUsers       []string
+	ExcludeUsers       []string
+	IncludeGroups      []string
+	ExcludeGroups      []string
+	IncludeRoles       []string
+	ExcludeRoles       []string
+	GrantOperator      string
+	BuiltInControls    []string
+	// AuthenticationStrength is the display name of a required authentication strength, if any.
+	AuthenticationStrength string
+}
+
+// EnrollmentConfig is an Intune device enrollment configuration with its assignments.
+type EnrollmentConfig struct {
+	ID          string
+	DisplayName string
+	// Type is the @odata.type without the namespace, e.g. deviceEnrollmentPlatformRestrictionsConfiguration.
+	Type     string
+	Priority int
+	// Limit is set for deviceEnrollmentLimitConfiguration.
+	Limit int
+	// Windows is set for platform restrictions.
+	Windows *PlatformRestriction
+	// AssignedGroups are the group ids of its assignments; AllUsers when assigned to all users.
+	AssignedGroups []string
+	AllUsers       bool
+}
+
+// PlatformRestriction is the Windows part of a platform restriction.
+type PlatformRestriction struct {
+	PlatformBlocked                 bool
+	PersonalDeviceEnrollmentBlocked bool
+	OSMinimumVersion                string
+	OSMaximumVersion                string
+}
+
+// TroubleshootingEvent is an Intune enrollment failure.
+type TroubleshootingEvent struct {
+	ID                      string
+	EventDateTime           time.Time
+	CorrelationID           string
+	ManagedDeviceIdentifier string
+	OperatingSystem         string
+	OSVersion               string
+	UserID                  string
+	DeviceID                string
+	EnrollmentType          string
+	FailureCategory         string
+	FailureReason           string
+}
+
+// Operator is the signed-in operator: who it is and what its token may do.
+type Operator struct {
+	UserPrincipalName string
+	// AppOnly is true for client secret and certificate sign-in.
+	AppOnly bool
+	// Scopes are the delegated scopes (scp) or application roles (roles) in the token.
+	Scopes []string
+	// RoleTemplateIDs are the operator's Entra directory roles (wids claim or memberOf).
+	RoleTemplateIDs []string
+	// Known is false when the token could not be inspected (an opaque token): permissions are unknown.
+	Known bool
+}
+
+// ScopeMembers lists, in tenant mode, the users reached by the MDM and MAM scope groups.
+type ScopeMembers struct {
+	MDM []string // user principal names
+	MAM []string
+}
