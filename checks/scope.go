@@ -1,0 +1,155 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+const (
+	scopeDocs = "https://learn.microsoft.com/en-us/intune/intune-service/enrollment/windows-enroll#enable-windows-automatic-enrollment"
+	mdmPath   = "/beta/policies/mobileDeviceManagementPolicies/"
+	mamPath   = "/beta/policies/mobileAppManagementPolicies/"
+)
+
+// inScope says whether a mobility policy's user scope reaches the user, and through which group.
+func inScope(f *facts.Facts, p *facts.MobilityPolicy) (bool, string) {
+	if p == nil || !p.Present {
+		return false, ""
+	}
+	switch strings.ToLower(p.AppliesTo) {
+	case "all":
+		return true, "All"
+	case "selected":
+		if g, ok := memberOfAny(f, p.IncludedGroups); ok {
+			return true, "group \"" + g.DisplayName + "\""
+		}
+	}
+	return false, ""
+}
+
+func policyEvidence(f *facts.Facts, src facts.Source, p *facts.MobilityPolicy, kind string) Evidence {
+	e := Evidence{Source: f.Status(src).Endpoint}
+	if p == nil || !p.Present {
+		e.Detail = "no " + kind + " policy for Microsoft Intune in this tenant"
+		return e
+	}
+	e.Detail = fmt.Sprintf("%s user scope of %q: appliesTo=%s", kind, p.DisplayName, p.AppliesTo)
+	if strings.EqualFold(p.AppliesTo, "selected") {
+		e.Detail += "; included groups: " + groupNames(p.IncludedGroups)
+	}
+	return e
+}
+
+func mdmScopeCheck() Check {
+	return Check{
+		ID: "scope.mdm", Title: "MDM user scope", Step: StepScope, Docs: scopeDocs, Modes: userOnly,
+		Question: "Does the MDM user scope of Microsoft Intune include the user?",
+		Needs:    []facts.Source{facts.SrcMDMPolicy, facts.SrcMemberOf},
+		Judge:    judgeMDMScope,
+	}
+}
+
+func judgeMDMScope(f *facts.Facts) []Result {
+	p := f.MDMPolicy
+	ev := []Evidence{policyEvidence(f, facts.SrcMDMPolicy, p, "MDM")}
+	if p == nil || !p.Present {
+		return []Result{{Status: Fail, Evidence: ev,
+			Summary:     "The tenant has no MDM user scope for Microsoft Intune.",
+			Explanation: "Windows asks Entra ID for the MDM application when a device joins or registers; with no Intune MDM policy there is nothing to enroll into.",
+			Remediation: "In the Intune admin center, check the tenant has an Intune subscription and that Devices > Enrollment > Windows > Automatic Enrollment lists Microsoft Intune; set its MDM user scope to Some or All."}}
+	}
+	if ok, how := inScope(f, p); ok {
+		return []Result{{Status: Pass, Evidence: ev, Summary: "The MDM user scope includes the user (" + how + ")."}}
+	}
+	r := Result{Status: Fail, Evidence: ev,
+		Explanation: "Automatic enrollment only happens for users inside the MDM user scope. Outside it the device joins or registers in Entra ID but is never enrolled in Intune (error 0x8018002b).",
+	}
+	policyURL := graphURL(f.Cloud, mdmPath+p.ID)
+	switch strings.ToLower(p.AppliesTo) {
+	case "none":
+		r.Summary = "The MDM user scope is None: no user is enrolled automatically."
+		r.Remediation = "In the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment, set MDM user scope to Some (with a group holding the user) or All."
+	default:
+		r.Summary = fmt.Sprintf("The MDM user scope is Some and the user is in none of its groups (%s).", groupNames(p.IncludedGroups))
+		r.Remediation = "Add the user to one of the included groups (nested membership counts), or add a group that holds the user to the MDM user scope in the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment."
+		ev = append(ev, Evidence{Source: f.Status(facts.SrcMemberOf).Endpoint, Detail: fmt.Sprintf("the user is a transitive member of %d groups, none of them included", len(f.MemberOf))})
+		r.Evidence = ev
+		for _, g := range p.IncludedGroups {
+			if g.Dynamic {
+				continue
+			}
+			r.Fixes = append(r.Fixes, Fix{
+				ID: "scope.mdm.add-user-to-group", Title: fmt.Sprintf("Add the user to the included group %q", g.DisplayName),
+				Reversible: true, Permissions: []string{"GroupMember.ReadWrite.All"},
+				Requests: []Request{{Method: "POST", URL: graphURL(f.Cloud, "/v1.0/groups/"+g.ID+"/members/$ref"),
+					Body: []byte(fmt.Sprintf(`{"@odata.id":%q}`, graphURL(f.Cloud, "/v1.0/directoryObjects/"+userID(f))))}},
+			})
+			break
+		}
+	}
+	r.Fixes = append(r.Fixes,
+		Fix{ID: "scope.mdm.add-group", Title: "Add a group that holds the user to the MDM user scope (choose it with --group)",
+			Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
+			Requests: []Request{{Method: "POST", URL: policyURL + "/includedGroups/$ref",
+				Body: []byte(fmt.Sprintf(`{"@odata.id":%q}`, "https://graph.microsoft.com/odata/groups('{groupId}')"))}}},
+		Fix{ID: "scope.mdm.all", Title: "Set the MDM user scope to All (every licensed user enrolls)",
+			Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
+			Requests: []Request{{Method: "PATCH", URL: policyURL, Body: []byte(`{"appliesTo":"all"}`)}}},
+	)
+	return []Result{r}
+}
+
+func mamConflictCheck() Check {
+	return Check{
+		ID: "scope.mam-conflict", Title: "MDM and MAM (WIP) scope conflict", Step: StepMAM, Docs: scopeDocs, Modes: userOnly,
+		Question: "Is the user outside the MAM (WIP) user scope, so that MDM wins on every device?",
+		Needs:    []facts.Source{facts.SrcMAMPolicy, facts.SrcMDMPolicy, facts.SrcMemberOf},
+		Judge:    judgeMAMConflict,
+	}
+}
+
+func judgeMAMConflict(f *facts.Facts) []Result {
+	mam := f.MAMPolicy
+	ev := []Evidence{policyEvidence(f, facts.SrcMAMPolicy, mam, "MAM"), policyEvidence(f, facts.SrcMDMPolicy, f.MDMPolicy, "MDM")}
+	if mam == nil || !mam.Present || strings.EqualFold(mam.AppliesTo, "none") {
+		return []Result{{Status: Pass, Evidence: ev, Summary: "The MAM (WIP) user scope is None: no conflict with MDM."}}
+	}
+	inMAM, mamHow := inScope(f, mam)
+	inMDM, mdmHow := inScope(f, f.MDMPolicy)
+	const precedence = "When a user is in both scopes, MDM wins on a corporate-owned device and it enrolls, but MAM wins on a personal device: the device registers for app protection (WIP) and does not enroll in Intune."
+	if !inMAM {
+		return []Result{{Status: Warn, Evidence: ev,
+			Summary:     "The MAM (WIP) user scope is " + mam.AppliesTo + "; the user is outside it.",
+			Explanation: precedence + " The seed procedure recommends MAM scope None so that no user can fall into both.",
+			Remediation: "If Windows Information Protection without enrollment is not in use, set MAM user scope to None in the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment."}}
+	}
+	if !inMDM {
+		return []Result{{Status: Warn, Evidence: ev,
+			Summary:     "The user is in the MAM (WIP) user scope (" + mamHow + ") but not in the MDM user scope.",
+			Explanation: "A user only in the MAM scope gets app protection without enrollment; the device never enrolls in Intune. " + precedence,
+			Remediation: "Put the user in the MDM user scope (see scope.mdm) and take them out of the MAM user scope."}}
+	}
+	r := Result{Status: Fail, Evidence: ev,
+		Summary:     fmt.Sprintf("The user is in both the MDM (%s) and the MAM (WIP) (%s) user scopes.", mdmHow, mamHow),
+		Explanation: precedence,
+		Remediation: "Remove the user from the MAM scope group, or remove that group from the MAM user scope, or set MAM user scope to None (recommended unless WIP without enrollment is in use), in the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment.",
+	}
+	policyURL := graphURL(f.Cloud, mamPath+mam.ID)
+	if strings.EqualFold(mam.AppliesTo, "selected") {
+		if g, ok := memberOfAny(f, mam.IncludedGroups); ok {
+			r.Fixes = append(r.Fixes,
+				Fix{ID: "scope.mam-conflict.remove-user", Title: fmt.Sprintf("Remove the user from %q (works for direct membership only)", g.DisplayName),
+					Reversible: true, Permissions: []string{"GroupMember.ReadWrite.All"},
+					Requests: []Request{{Method: "DELETE", URL: graphURL(f.Cloud, "/v1.0/groups/"+g.ID+"/members/"+userID(f)+"/$ref")}}},
+				Fix{ID: "scope.mam-conflict.remove-group", Title: fmt.Sprintf("Remove %q from the MAM user scope (affects all its members)", g.DisplayName),
+					Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
+					Requests: []Request{{Method: "DELETE", URL: policyURL + "/includedGroups/" + g.ID + "/$ref"}}})
+		}
+	}
+	r.Fixes = append(r.Fixes, Fix{ID: "scope.mam-conflict.mam-none", Title: "Set the MAM (WIP) user scope to None (the seed procedure's recommendation)",
+		Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
+		Requests: []Request{{Method: "PATCH", URL: policyURL, Body: []byte(`{"appliesTo":"none"}`)}}})
+	return []Result{r}
+}

@@ -1,0 +1,90 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+// mdmURLs are the MDM terms of use, discovery and compliance URLs of the Intune MDM policy.
+type mdmURLs struct {
+	Discovery, TermsOfUse, Compliance string
+	// Confirmed is false where Microsoft's docs do not state the value for that cloud.
+	Confirmed bool
+}
+
+// defaultMDMURLs returns the Intune defaults for a cloud. Only the public cloud's values are documented;
+// the national clouds follow the same pattern on their own hosts, which results say is unconfirmed.
+func defaultMDMURLs(cloud string) mdmURLs {
+	host := map[string]string{"usgov": "manage.microsoft.us", "usgovdod": "manage.microsoft.us", "china": "manage.microsoftonline.cn"}[cloud]
+	if host == "" {
+		return mdmURLs{
+			Discovery:  "https://enrollment.manage.microsoft.com/enrollmentserver/discovery.svc",
+			TermsOfUse: "https://portal.manage.microsoft.com/TermsofUse.aspx",
+			Compliance: "https://portal.manage.microsoft.com/?portalAction=Compliance",
+			Confirmed:  true,
+		}
+	}
+	return mdmURLs{
+		Discovery:  "https://enrollment." + host + "/enrollmentserver/discovery.svc",
+		TermsOfUse: "https://portal." + host + "/TermsofUse.aspx",
+		Compliance: "https://portal." + host + "/?portalAction=Compliance",
+	}
+}
+
+func urlsCheck() Check {
+	return Check{
+		ID: "scope.urls", Title: "MDM URLs at their defaults", Step: StepURLs, Docs: scopeDocs, Modes: userAndTenant,
+		Question: "Are the MDM terms of use, discovery and compliance URLs the defaults for this cloud?",
+		Needs:    []facts.Source{facts.SrcMDMPolicy},
+		Judge:    judgeURLs,
+	}
+}
+
+func judgeURLs(f *facts.Facts) []Result {
+	p := f.MDMPolicy
+	src := f.Status(facts.SrcMDMPolicy).Endpoint
+	if p == nil || !p.Present {
+		return []Result{{Status: Skip, Summary: "Skipped: the tenant has no Intune MDM policy (see scope.mdm).",
+			Evidence: []Evidence{{Source: src, Detail: "no MDM policy for Microsoft Intune"}}}}
+	}
+	want := defaultMDMURLs(f.Cloud)
+	type pair struct{ name, got, want string }
+	pairs := []pair{{"discovery URL", p.DiscoveryURL, want.Discovery}, {"terms of use URL", p.TermsOfUseURL, want.TermsOfUse}, {"compliance URL", p.ComplianceURL, want.Compliance}}
+	var ev []Evidence
+	var wrong []string
+	for _, x := range pairs {
+		if sameURL(x.got, x.want) {
+			ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("%s: %s (default)", x.name, x.got)})
+			continue
+		}
+		got := x.got
+		if got == "" {
+			got = "(empty)"
+		}
+		ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("%s: %s; default: %s", x.name, got, x.want)})
+		wrong = append(wrong, x.name)
+	}
+	note := ""
+	if !want.Confirmed {
+		note = fmt.Sprintf(" The defaults used for the %s cloud are not confirmed in Microsoft's documentation; compare with the Intune admin center of a known-good tenant in that cloud.", f.Cloud)
+	}
+	if len(wrong) == 0 {
+		return []Result{{Status: Pass, Evidence: ev, Summary: "The MDM URLs are the defaults for the " + f.Cloud + " cloud." + note}}
+	}
+	body := fmt.Sprintf(`{"discoveryUrl":%q,"termsOfUseUrl":%q,"complianceUrl":%q}`, want.Discovery, want.TermsOfUse, want.Compliance)
+	return []Result{{Status: Fail, Evidence: ev,
+		Summary:     "The MDM " + strings.Join(wrong, ", ") + " differ from the defaults.",
+		Explanation: "Windows enrolls through the discovery URL it receives from Entra ID when the device joins. Changed URLs send devices to a service that is not Intune (often left over from a former MDM), so enrollment fails." + note,
+		Remediation: "In the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment, select Restore default MDM URLs and save. Devices that joined with the old URLs may need to leave and rejoin.",
+		Fixes: []Fix{{ID: "scope.urls.reset", Title: "Restore the default MDM URLs", Reversible: true,
+			Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
+			Requests:    []Request{{Method: "PATCH", URL: graphURL(f.Cloud, mdmPath+p.ID), Body: []byte(body)}}}},
+	}}
+}
+
+// sameURL compares URLs as Intune does: case-insensitively, ignoring a trailing slash.
+func sameURL(a, b string) bool {
+	return a != "" && strings.EqualFold(strings.TrimSuffix(a, "/"), strings.TrimSuffix(b, "/"))
+}

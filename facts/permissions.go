@@ -1,0 +1,84 @@
+package facts
+
+// Permission says what reading a source needs: delegated scopes any one of which suffices (narrowest
+// first), and Entra roles any one of which lets the operator read it.
+type Permission struct {
+	Scopes []string
+	Roles  []string
+}
+
+// Role template ids of the Entra built-in roles mdmdoctor names.
+const (
+	RoleGlobalAdministrator      = "62e90394-69f5-4237-9190-012177145e10"
+	RoleGlobalReader             = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
+	RoleIntuneAdministrator      = "3a2c62db-5318-420d-8d74-23affee5d9d5"
+	RoleCloudDeviceAdministrator = "7698a772-787b-4ac8-901f-60d6b08affd2"
+	RoleGroupsAdministrator      = "fdd7a751-b60b-444a-984c-02652fe8fa1c"
+	RoleLicenseAdministrator     = "4d6ac14f-3453-41d0-bef9-a3e0c569773a"
+	RoleUserAdministrator        = "fe930be7-5e62-47db-91af-98c3a49a38b1"
+	RoleConditionalAccessAdmin   = "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9"
+	RoleSecurityAdministrator    = "194ae4cb-b126-40b2-bd5b-6091b380977d"
+	RoleSecurityReader           = "5d6b6bb7-de71-4623-b4af-96380a352509"
+)
+
+// RoleName is the display name of a role template id, or the id itself when unknown.
+func RoleName(id string) string {
+	switch id {
+	case RoleGlobalAdministrator:
+		return "Global Administrator"
+	case RoleGlobalReader:
+		return "Global Reader"
+	case RoleIntuneAdministrator:
+		return "Intune Administrator"
+	case RoleCloudDeviceAdministrator:
+		return "Cloud Device Administrator"
+	case RoleGroupsAdministrator:
+		return "Groups Administrator"
+	case RoleLicenseAdministrator:
+		return "License Administrator"
+	case RoleUserAdministrator:
+		return "User Administrator"
+	case RoleConditionalAccessAdmin:
+		return "Conditional Access Administrator"
+	case RoleSecurityAdministrator:
+		return "Security Administrator"
+	case RoleSecurityReader:
+		return "Security Reader"
+	}
+	return id
+}
+
+// ReadPermission is what reading a source needs (from Microsoft Graph's permission reference).
+func ReadPermission(s Source) Permission {
+	readers := []string{RoleGlobalReader, RoleGlobalAdministrator}
+	switch s {
+	case SrcUser:
+		return Permission{[]string{"User.Read.All", "User.ReadBasic.All", "Directory.Read.All"}, nil}
+	case SrcDomains:
+		return Permission{[]string{"Domain.Read.All", "Directory.Read.All"}, nil}
+	case SrcLicenseDetails:
+		return Permission{[]string{"LicenseAssignment.Read.All", "User.Read.All", "Directory.Read.All"}, nil}
+	case SrcSubscribedSkus:
+		return Permission{[]string{"Organization.Read.All", "LicenseAssignment.Read.All", "Directory.Read.All"}, nil}
+	case SrcMemberOf, SrcScopeMembers:
+		return Permission{[]string{"GroupMember.Read.All", "Directory.Read.All"}, nil}
+	case SrcUserDevices, SrcAllDevices:
+		return Permission{[]string{"Device.Read.All", "Directory.Read.All"}, nil}
+	case SrcManagedDevices, SrcAllManagedDevices, SrcTroubleshooting:
+		return Permission{[]string{"DeviceManagementManagedDevices.Read.All", "DeviceManagementManagedDevices.ReadWrite.All"},
+			append(readers, RoleIntuneAdministrator)}
+	case SrcMDMPolicy, SrcMAMPolicy:
+		return Permission{[]string{"Policy.Read.All", "Policy.ReadWrite.MobilityManagement"},
+			append(readers, RoleIntuneAdministrator, RoleCloudDeviceAdministrator)}
+	case SrcRegistrationPolicy:
+		return Permission{[]string{"Policy.Read.DeviceConfiguration", "Policy.ReadWrite.DeviceConfiguration"},
+			append(readers, RoleCloudDeviceAdministrator)}
+	case SrcConditionalAccess:
+		return Permission{[]string{"Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"},
+			append(readers, RoleSecurityReader, RoleSecurityAdministrator, RoleConditionalAccessAdmin)}
+	case SrcEnrollmentConfigs:
+		return Permission{[]string{"DeviceManagementServiceConfig.Read.All", "DeviceManagementServiceConfig.ReadWrite.All"},
+			append(readers, RoleIntuneAdministrator)}
+	}
+	return Permission{}
+}
