@@ -61,6 +61,14 @@ var (
 // Catalog returns every check in seed-procedure order. A new slice each call: callers may filter it.
 func Catalog() []Check {
 	return []Check{
+		permissionsCheck(),
+		upnDomainCheck(),
+		entraPremiumCheck(),
+		intuneLicenseCheck(),
+		mdmScopeCheck(),
+		urlsCheck(),
+		mamConflictCheck(),
+		mfaRegistrationCheck(),
 	}
 }
 
