@@ -1,0 +1,97 @@
+// Package layout fits rendered text to the terminal: no line wider than the screen, no frame taller,
+// and scroll windows that keep a cursor in view. It is pure string work, shared by every screen.
+package layout
+
+import (
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Ellipsis marks text cut at the right edge.
+const Ellipsis = "…"
+
+// Truncate cuts one line to width cells, marking the cut.
+func Truncate(line string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(line) <= width {
+		return line
+	}
+	return ansi.Truncate(line, width, Ellipsis)
+}
+
+// Fit makes s exactly height lines, each at most width cells: long lines are cut, missing lines blank.
+func Fit(s string, width, height int) string {
+	if height <= 0 {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for i, l := range lines {
+		lines[i] = Truncate(l, width)
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Wrap breaks text into lines of at most width cells at spaces (and at slashes, for URLs and Graph
+// paths), with indent before every line after the first. Words longer than a line are broken.
+func Wrap(text string, width int, indent string) []string {
+	w := width - ansi.StringWidth(indent)
+	if w < 10 {
+		w = 10
+	}
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		wrapped := ansi.Wrap(para, w, " /")
+		for _, l := range strings.Split(wrapped, "\n") {
+			out = append(out, strings.TrimRight(l, " "))
+		}
+	}
+	for i := 1; i < len(out); i++ {
+		out[i] = indent + out[i]
+	}
+	return out
+}
+
+// Window returns the first visible row for a list of n rows shown height at a time, so that cursor
+// stays in view and the window moves as little as possible from offset.
+func Window(cursor, offset, height, n int) int {
+	if height <= 0 || n <= height {
+		return 0
+	}
+	if cursor < offset {
+		offset = cursor
+	}
+	if cursor >= offset+height {
+		offset = cursor - height + 1
+	}
+	return Clamp(offset, 0, n-height)
+}
+
+// Clamp bounds v to [lo, hi]; hi below lo yields lo.
+func Clamp(v, lo, hi int) int {
+	if v > hi {
+		v = hi
+	}
+	if v < lo {
+		v = lo
+	}
+	return v
+}
+
+// Para wraps text to width and styles each line, so a style never spans a line break.
+func Para(style lipgloss.Style, text string, width int, indent string) string {
+	lines := Wrap(text, width, indent)
+	for i, l := range lines {
+		lines[i] = style.Render(l)
+	}
+	return strings.Join(lines, "\n")
+}

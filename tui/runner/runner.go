@@ -1,0 +1,99 @@
+// Package runner runs the check engine for the TUI: facts.Gather feeding checks.Run in the background,
+// with every engine event delivered to Bubble Tea as a message, so results stream in as sources settle.
+//
+// All of it happens inside tea.Cmds: Start launches the run and hands back its event stream; Next reads
+// one event at a time, so the program's Update never blocks and stale runs can be told apart by ID.
+package runner
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+// DefaultTimeout bounds a run when the spec gives none, as --timeout does on the command line.
+const DefaultTimeout = 60 * time.Second
+
+// Spec is everything one run needs. It is plain data so that the root model can build it in Update.
+type Spec struct {
+	// ID tells this run's messages apart from those of runs that were cancelled or replaced.
+	ID      int
+	Target  facts.Target
+	Cloud   string
+	Now     time.Time
+	Readers []facts.Reader
+	// Checks to judge; nil runs the catalog's checks for the target kind.
+	Checks  []checks.Check
+	Timeout time.Duration
+}
+
+// Stream is a started run: the queue its events arrive on.
+type Stream struct {
+	ID int
+	q  *queue
+}
+
+// StartedMsg reports that a run is under way; pass its Stream to Next to receive the events.
+type StartedMsg struct{ Stream Stream }
+
+// EventsMsg carries the engine events of a run that arrived since the last one, in order: sources that
+// settled and checks that were judged. Batching keeps a large run from costing one frame per event.
+type EventsMsg struct {
+	ID     int
+	Events []checks.Event
+}
+
+// DoneMsg ends a run with every result in catalog order. Cancelled is true when the run's context
+// ended first (the operator cancelled, or the timeout passed): the checks still waiting then carry
+// an error result that says so.
+type DoneMsg struct {
+	ID        int
+	Results   []checks.Result
+	Cancelled bool
+}
+
+// Start returns a command that launches the run under ctx and reports StartedMsg. Cancelling ctx stops
+// the readers; the engine then settles the checks still waiting as errors and the run ends.
+func Start(ctx context.Context, s Spec) tea.Cmd {
+	return func() tea.Msg {
+		q := newQueue()
+		go run(ctx, s, q)
+		return StartedMsg{Stream: Stream{ID: s.ID, q: q}}
+	}
+}
+
+// Next returns a command that waits for the stream's next message: an EventsMsg, or the DoneMsg after
+// which Next must not be called again.
+func Next(s Stream) tea.Cmd {
+	return func() tea.Msg {
+		events, done := s.q.pop()
+		if len(events) > 0 {
+			return EventsMsg{ID: s.ID, Events: events}
+		}
+		return done
+	}
+}
+
+func run(ctx context.Context, s Spec, q *queue) {
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	f := facts.New(s.Cloud, s.Target, s.Now)
+	deltas := facts.Gather(ctx, s.Target, s.Readers...)
+	results := checks.Run(ctx, f, deltas, checks.Options{Checks: s.Checks, Start: time.Now()}, q.push)
+	cancelled := ctx.Err() != nil
+
+	// The engine may finish before every reader has (a run of one check needs only some sources):
+	// stop the rest and drain their deltas so that no reader is left blocked on a full channel.
+	cancel()
+	for range deltas {
+	}
+	q.finish(DoneMsg{ID: s.ID, Results: results, Cancelled: cancelled})
+}

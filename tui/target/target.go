@@ -1,0 +1,294 @@
+// Package target is the screen where the operator says what to check: a UPN or a device name or serial,
+// validated as it is typed, a recent or demo target picked from a list, or the whole-tenant walkthrough.
+package target
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/tui/keys"
+	"github.com/mdmdoctor/mdmdoctor/tui/layout"
+	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/theme"
+)
+
+// SubmitMsg asks the root to resolve Input into a target and run the checks on it.
+type SubmitMsg struct{ Input string }
+
+// TenantMsg asks the root to start the whole-tenant walkthrough.
+type TenantMsg struct{}
+
+type itemKind int
+
+const (
+	recentItem itemKind = iota
+	demoItem
+	tenantItem
+)
+
+type item struct {
+	kind  itemKind
+	value string
+}
+
+// Model is the target screen.
+type Model struct {
+	styles *theme.Styles
+	keys   *keys.KeyMap
+	width  int
+	height int
+
+	input   textinput.Model
+	recent  []string
+	demo    []string
+	tenant  bool
+	inList  bool
+	cursor  int
+	offset  int
+	busy    string
+	err     string
+	spinner spinner.Model
+}
+
+// New returns the screen with the input focused.
+func New(st *theme.Styles, km *keys.KeyMap) Model {
+	in := textinput.New()
+	in.Prompt = "User or device: "
+	in.Placeholder = "alice@contoso.com, or a device name or serial"
+	in.CharLimit = 128
+	in.Focus()
+	return Model{styles: st, keys: km, input: in, spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+}
+
+// SetRecent sets the recently used targets, most recent first.
+func (m Model) SetRecent(r []string) Model { m.recent = r; return m }
+
+// SetDemo sets the demo users offered as suggestions.
+func (m Model) SetDemo(users []string) Model { m.demo = users; return m }
+
+// SetTenant says whether the backend can walk a whole tenant; when it cannot, the option is shown as
+// not available yet rather than hidden, so the operator knows it is coming.
+func (m Model) SetTenant(available bool) Model { m.tenant = available; return m }
+
+// SetValue fills the input, e.g. with a target given on the command line.
+func (m Model) SetValue(s string) Model { m.input.SetValue(s); return m }
+
+// Resolving shows that the root is looking up input; the screen ignores submissions meanwhile.
+func (m Model) Resolving(input string) (Model, tea.Cmd) {
+	m.busy, m.err = input, ""
+	return m, m.spinner.Tick
+}
+
+// Failed shows why the input could not be resolved and gives the input back to the operator.
+func (m Model) Failed(err error) Model {
+	m.busy, m.err, m.inList = "", err.Error(), false
+	m.input.Focus()
+	return m
+}
+
+// Idle clears the busy state, when the screen is shown again after a run.
+func (m Model) Idle() Model {
+	m.busy = ""
+	return m
+}
+
+// Typing reports whether the text input has focus, where q is a letter and not quit.
+func (m Model) Typing() bool { return !m.inList && m.busy == "" }
+
+// SetSize sets the area the screen draws in.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.input.SetWidth(max(w-len(m.input.Prompt)-2, 10))
+}
+
+func (m Model) items() []item {
+	var out []item
+	for _, r := range m.recent {
+		out = append(out, item{kind: recentItem, value: r})
+	}
+	for _, d := range m.demo {
+		out = append(out, item{kind: demoItem, value: d})
+	}
+	return append(out, item{kind: tenantItem})
+}
+
+// Update handles typing, moving between the input and the list, and choosing.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if m.busy == "" {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	case tea.KeyPressMsg:
+		if m.busy != "" {
+			return m, nil
+		}
+		if m.inList {
+			return m.updateList(msg)
+		}
+		return m.updateInput(msg)
+	case tea.PasteMsg:
+		if m.inList || m.busy != "" {
+			return m, nil
+		}
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	return m, cmd
+}
+
+func (m Model) updateInput(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.keys.Select):
+		v := strings.TrimSpace(m.input.Value())
+		kind, err := Classify(v)
+		switch {
+		case kind == Empty && err == nil:
+			m.err = "type a UPN or a device name first, or pick from the list below (tab)"
+			return m, nil
+		case err != nil:
+			m.err = err.Error()
+			return m, nil
+		}
+		m.err = ""
+		return m, nav.Send(SubmitMsg{Input: v})
+	case key.Matches(msg, m.keys.Focus), msg.String() == "down":
+		m.inList, m.err = true, ""
+		m.input.Blur()
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	m.err = ""
+	return m, cmd
+}
+
+func (m Model) updateList(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	items := m.items()
+	switch {
+	case key.Matches(msg, m.keys.Focus), key.Matches(msg, m.keys.Back),
+		key.Matches(msg, m.keys.Up) && m.cursor == 0:
+		m.inList = false
+		return m, m.input.Focus()
+	case key.Matches(msg, m.keys.Up):
+		m.cursor--
+	case key.Matches(msg, m.keys.Down):
+		m.cursor = min(m.cursor+1, len(items)-1)
+	case key.Matches(msg, m.keys.Top):
+		m.cursor = 0
+	case key.Matches(msg, m.keys.Bottom):
+		m.cursor = len(items) - 1
+	case key.Matches(msg, m.keys.Select):
+		it := items[m.cursor]
+		if it.kind == tenantItem {
+			if !m.tenant {
+				return m, nav.Send(nav.Status{Text: "The whole-tenant walkthrough is not available yet: pick a user for now."})
+			}
+			return m, nav.Send(TenantMsg{})
+		}
+		m.input.SetValue(it.value)
+		return m, nav.Send(SubmitMsg{Input: it.value})
+	}
+	return m, nil
+}
+
+// Help is the screen's key help.
+func (m Model) Help() keys.Help {
+	run := keys.Rename(m.keys.Select, "run checks")
+	if m.inList {
+		pick := keys.Rename(m.keys.Select, "choose")
+		back := keys.Rename(m.keys.Focus, "back to typing")
+		return keys.Help{
+			Short: []key.Binding{m.keys.Up, m.keys.Down, pick, back},
+			Full:  [][]key.Binding{{m.keys.Up, m.keys.Down, m.keys.Top, m.keys.Bottom}, {pick, back}},
+		}
+	}
+	list := keys.Rename(m.keys.Focus, "recent and demo")
+	return keys.Help{
+		Short: []key.Binding{run, list, m.keys.ForceQuit},
+		Full:  [][]key.Binding{{run, list}, {m.keys.ForceQuit}},
+	}
+}
+
+// View draws the screen.
+func (m Model) View() string {
+	s := m.styles
+	var b strings.Builder
+	b.WriteString(s.Title.Render("Who has the problem?") + "\n")
+	b.WriteString(layout.Para(s.Subtle, "Type the user's UPN, or a device name or serial to check its primary user.", m.width, "") + "\n\n")
+	b.WriteString(m.input.View() + "\n")
+	b.WriteString(m.hint() + "\n\n")
+
+	items := m.items()
+	// Rows left for the list: what the header above took, less the section labels.
+	rows := max(m.height-strings.Count(b.String(), "\n")-3, 3)
+	offset := 0
+	if m.inList {
+		offset = layout.Window(m.cursor, m.offset, rows, len(items))
+	}
+	lastKind := itemKind(-1)
+	shown := 0
+	for i := offset; i < len(items) && shown < rows; i++ {
+		it := items[i]
+		if it.kind != lastKind {
+			b.WriteString(s.Label.Render(sectionName(it.kind)) + "\n")
+			lastKind = it.kind
+		}
+		mark := theme.NoCursor
+		line := m.itemLine(it)
+		if m.inList && i == m.cursor {
+			mark = theme.Cursor
+			line = s.Selected.Render(line)
+		}
+		b.WriteString(" " + mark + " " + line + "\n")
+		shown++
+	}
+	return b.String()
+}
+
+func sectionName(k itemKind) string {
+	switch k {
+	case recentItem:
+		return "Recent"
+	case demoItem:
+		return "Demo users"
+	}
+	return "Tenant"
+}
+
+func (m Model) itemLine(it item) string {
+	if it.kind != tenantItem {
+		return it.value
+	}
+	if m.tenant {
+		return "Whole tenant walkthrough (every setting, for a report)"
+	}
+	return "Whole tenant walkthrough: coming soon, not available in this version"
+}
+
+// hint is the validation line under the input: what the text looks like, or what is wrong with it.
+func (m Model) hint() string {
+	s := m.styles
+	switch {
+	case m.busy != "":
+		return m.spinner.View() + " Looking up " + m.busy + "…"
+	case m.err != "":
+		return s.Error.Render("✗ " + m.err)
+	}
+	kind, err := Classify(m.input.Value())
+	switch {
+	case err != nil:
+		return s.Error.Render("✗ " + err.Error())
+	case kind == UPN:
+		return s.Good.Render("✓ a user (UPN)")
+	case kind == Device:
+		return s.Good.Render("✓ a device name or serial: its primary user will be checked")
+	}
+	return s.Subtle.Render("  enter runs the checks; tab moves to the list")
+}
