@@ -1,0 +1,143 @@
+package checks
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// sampleReport has one result of every status, with evidence, a fix and text that needs escaping.
+func sampleReport() Report {
+	results := []Result{
+		{ID: "scope.mdm", Subject: "bob@contoso.com", Title: "MDM user scope", Status: Fail,
+			Summary:     "The MDM user scope is Some and the user is in none of its groups (\"Intune Users\").",
+			Explanation: "Automatic enrollment only happens for users inside the MDM user scope.",
+			Remediation: "Add the user to one of the included groups.",
+			Evidence:    []Evidence{{Source: "GET /beta/policies/mobileDeviceManagementPolicies/0000000a-0000-0000-c000-000000000000", Detail: "appliesTo=selected; included groups: \"Intune Users\""}},
+			Docs:        "https://learn.microsoft.com/en-us/intune/intune-service/enrollment/windows-enroll",
+			Fixes: []Fix{{ID: "scope.mdm.add-user-to-group", Title: "Add the user to \"Intune Users\"", Reversible: true,
+				Permissions: []string{"GroupMember.ReadWrite.All"},
+				Requests:    []Request{{Method: "POST", URL: "https://graph.microsoft.com/v1.0/groups/g1/members/$ref", Body: json.RawMessage(`{"@odata.id":"https://graph.microsoft.com/v1.0/directoryObjects/u1"}`)}}}}},
+		{ID: "license.intune", Subject: "bob@contoso.com", Title: "Intune licence", Status: Error, Summary: "Could not run: 403", Error: "could not read licenseDetails: 403 | needs <LicenseAssignment.Read.All>"},
+		{ID: "mfa.registration", Subject: "bob@contoso.com", Title: "MFA to register or join devices", Status: Warn, Summary: "Nothing requires MFA to register or join devices for this user."},
+		{ID: "tenant.upn-domain", Subject: "bob@contoso.com", Title: "UPN suffix is a verified domain", Status: Pass, Summary: "The UPN suffix contoso.com is a verified domain."},
+		{ID: "device.prt", Subject: "bob@contoso.com", Title: "Primary refresh token", Status: Skip, Summary: "Skipped: no dsregcmd /status output was given"},
+	}
+	at := time.Date(2026, 11, 25, 18, 0, 0, 0, time.UTC)
+	return NewReport("0.1.0", "public", facts.Target{Kind: facts.TargetUser, User: "bob@contoso.com", Domains: []string{"contoso.com"}}, results, at)
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./checks -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+func TestWriters(t *testing.T) {
+	for _, tc := range []struct {
+		format Format
+		file   string
+	}{{FormatText, "report.txt"}, {FormatJSON, "report.json"}, {FormatMarkdown, "report.md"}} {
+		var b bytes.Buffer
+		if err := Write(&b, sampleReport(), tc.format); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, tc.file, b.Bytes())
+	}
+}
+
+func TestTextFitsEightyColumns(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteText(&b, sampleReport(), 80); err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range bytes.Split(b.Bytes(), []byte("\n")) {
+		if n := len([]rune(string(line))); n > 80 {
+			t.Errorf("line %d is %d columns wide: %q", i+1, n, line)
+		}
+	}
+}
+
+func TestJSONContract(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteJSON(&b, sampleReport()); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc["schema"] != "mdmdoctor.report/v1" {
+		t.Errorf("schema = %v", doc["schema"])
+	}
+	for _, k := range []string{"tool", "generatedAt", "cloud", "target", "results", "summary"} {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("top-level field %q missing", k)
+		}
+	}
+	res := doc["results"].([]any)[0].(map[string]any)
+	for _, k := range []string{"id", "subject", "title", "status", "summary", "explanation", "remediation", "evidence", "docs", "fixes", "error", "durationMs"} {
+		if _, ok := res[k]; !ok {
+			t.Errorf("result field %q missing", k)
+		}
+	}
+	sum := doc["summary"].(map[string]any)
+	for k, want := range map[string]float64{"pass": 1, "warn": 1, "fail": 1, "skip": 1, "error": 1} {
+		if sum[k] != want {
+			t.Errorf("summary.%s = %v, want %v", k, sum[k], want)
+		}
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	for _, tc := range []struct {
+		statuses []Status
+		want     int
+	}{
+		{[]Status{Pass, Warn, Skip}, ExitOK},
+		{[]Status{Pass, Error}, ExitErrored},
+		{[]Status{Error, Fail}, ExitFailed},
+		{nil, ExitOK},
+	} {
+		var rs []Result
+		for _, s := range tc.statuses {
+			rs = append(rs, Result{Status: s})
+		}
+		if got := NewReport("v", "public", facts.Target{}, rs, time.Now()).ExitCode(); got != tc.want {
+			t.Errorf("%v: exit %d, want %d", tc.statuses, got, tc.want)
+		}
+	}
+}
+
+func TestParseFormat(t *testing.T) {
+	for _, ok := range []string{"text", "json", "markdown"} {
+		if _, err := ParseFormat(ok); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	if _, err := ParseFormat("yaml"); err == nil {
+		t.Error("yaml must be refused")
+	}
+}
