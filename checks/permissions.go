@@ -52,6 +52,9 @@ func judgePermissions(f *facts.Facts) []Result {
 			Remediation: "Nothing to do unless checks end in error; then grant the permission they name."}}
 	}
 	who := op.UserPrincipalName
+	if who == "" {
+		who = "the operator"
+	}
 	if op.AppOnly {
 		who = "the application"
 	}
