@@ -69,6 +69,10 @@ func Catalog() []Check {
 		urlsCheck(),
 		mamConflictCheck(),
 		mfaRegistrationCheck(),
+		devicesDuplicatesCheck(),
+		devicesLimitsCheck(),
+		restrictionsCheck(),
+		failuresCheck(),
 	}
 }
 

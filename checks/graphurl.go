@@ -1,5 +1,11 @@
 package checks
 
+import (
+	"strings"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
 // graphRoot is the Microsoft Graph root of a national cloud, for the URLs of planned fix requests.
 func graphRoot(cloud string) string {
 	switch cloud {
@@ -15,3 +21,16 @@ func graphRoot(cloud string) string {
 
 // graphURL joins the cloud's Graph root with a versioned path such as "/v1.0/devices/{id}".
 func graphURL(cloud, path string) string { return graphRoot(cloud) + path }
+
+// requestOf names the Graph request a source was read with, for evidence. Readers record it on the
+// source; fallback (a request template such as "GET /v1.0/users/{upn}/managedDevices") stands in when
+// they did not, with {upn} replaced by the target user.
+func requestOf(f *facts.Facts, src facts.Source, fallback string) string {
+	if ep := f.Status(src).Endpoint; ep != "" {
+		return ep
+	}
+	if f.Target.User != "" {
+		return strings.ReplaceAll(fallback, "{upn}", f.Target.User)
+	}
+	return fallback
+}

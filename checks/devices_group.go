@@ -1,0 +1,146 @@
+package checks
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+// physicalDevice gathers the Entra and Intune records that stand for one physical device.
+type physicalDevice struct {
+	entra   []facts.EntraDevice
+	managed []facts.ManagedDevice
+}
+
+// name is what the helpdesk calls the device: its Entra name, else its Intune name.
+func (p physicalDevice) name() string {
+	for _, e := range p.entra {
+		if e.DisplayName != "" {
+			return e.DisplayName
+		}
+	}
+	for _, m := range p.managed {
+		if m.DeviceName != "" {
+			return m.DeviceName
+		}
+	}
+	return "unnamed device"
+}
+
+// records counts the device's records in both directories.
+func (p physicalDevice) records() int { return len(p.entra) + len(p.managed) }
+
+// groupPhysicalDevices links the user's records into physical devices. Two records are one device when
+// Intune's azureADDeviceId names the Entra record, when two Intune records share a serial number or an
+// Entra device id, or when two Windows Entra records of different join types share name and OS (a
+// registered laptop that was later joined, or hybrid joined). Name matching stays within Windows and
+// across join types because phones are routinely all called "iPhone".
+func groupPhysicalDevices(entra []facts.EntraDevice, managed []facts.ManagedDevice) []physicalDevice {
+	entra = uniqueEntra(entra)
+	n := len(entra) + len(managed)
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		if parent[i] != i {
+			parent[i] = find(parent[i])
+		}
+		return parent[i]
+	}
+	union := func(a, b int) { parent[find(a)] = find(b) }
+
+	for i, a := range entra {
+		for j := i + 1; j < len(entra); j++ {
+			if sameWindowsDevice(a, entra[j]) {
+				union(i, j)
+			}
+		}
+	}
+	for mi, m := range managed {
+		node := len(entra) + mi
+		if id := usableDeviceID(m.AzureADDeviceID); id != "" {
+			for ei, e := range entra {
+				if strings.EqualFold(e.DeviceID, id) {
+					union(node, ei)
+				}
+			}
+		}
+		for mj := mi + 1; mj < len(managed); mj++ {
+			o := managed[mj]
+			sameSerial := usableSerial(m.SerialNumber) != "" && strings.EqualFold(usableSerial(m.SerialNumber), usableSerial(o.SerialNumber))
+			sameID := usableDeviceID(m.AzureADDeviceID) != "" && strings.EqualFold(m.AzureADDeviceID, o.AzureADDeviceID)
+			if sameSerial || sameID {
+				union(node, len(entra)+mj)
+			}
+		}
+	}
+
+	byRoot := map[int]*physicalDevice{}
+	var order []int
+	for i := range n {
+		r := find(i)
+		p, ok := byRoot[r]
+		if !ok {
+			p = &physicalDevice{}
+			byRoot[r] = p
+			order = append(order, r)
+		}
+		if i < len(entra) {
+			p.entra = append(p.entra, entra[i])
+		} else {
+			p.managed = append(p.managed, managed[i-len(entra)])
+		}
+	}
+	out := make([]physicalDevice, 0, len(order))
+	for _, r := range order {
+		out = append(out, *byRoot[r])
+	}
+	return out
+}
+
+// uniqueEntra drops repeats: registeredDevices and ownedDevices usually list the same device twice.
+func uniqueEntra(in []facts.EntraDevice) []facts.EntraDevice {
+	out := make([]facts.EntraDevice, 0, len(in))
+	for _, d := range in {
+		if !slices.ContainsFunc(out, func(o facts.EntraDevice) bool { return o.ID != "" && strings.EqualFold(o.ID, d.ID) }) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func sameWindowsDevice(a, b facts.EntraDevice) bool {
+	return isWindows(a.OperatingSystem) && a.DisplayName != "" &&
+		strings.EqualFold(a.DisplayName, b.DisplayName) &&
+		strings.EqualFold(a.OperatingSystem, b.OperatingSystem) &&
+		!strings.EqualFold(a.TrustType, b.TrustType)
+}
+
+func isWindows(os string) bool { return strings.HasPrefix(strings.ToLower(os), "windows") }
+
+// usableDeviceID is an Intune record's Entra device id, or "" when Intune holds none (it writes zeros).
+func usableDeviceID(id string) string {
+	if strings.Trim(id, "0-") == "" {
+		return ""
+	}
+	return id
+}
+
+// usableSerial is a serial number that identifies hardware, or "" for the placeholders firmware ships
+// with, which many unrelated machines share.
+func usableSerial(s string) string {
+	s = strings.TrimSpace(s)
+	switch strings.ToLower(s) {
+	case "", "0", "none", "n/a", "default string", "to be filled by o.e.m.", "system serial number", "123456789", "unknown":
+		return ""
+	}
+	return s
+}
+
+// isAutopilotObject reports whether an Entra record carries an Autopilot "[ZTDID]:" physical id.
+func isAutopilotObject(e facts.EntraDevice) bool {
+	return slices.ContainsFunc(e.PhysicalIDs, func(id string) bool { return strings.HasPrefix(strings.ToUpper(id), "[ZTDID]:") })
+}
