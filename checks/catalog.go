@@ -73,6 +73,12 @@ func Catalog() []Check {
 		devicesLimitsCheck(),
 		restrictionsCheck(),
 		failuresCheck(),
+		deviceJoinStateCheck(),
+		deviceTenantCheck(),
+		deviceRecordCheck(),
+		deviceMDMURLsCheck(),
+		devicePRTCheck(),
+		deviceAuthStatusCheck(),
 	}
 }
 

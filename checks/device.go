@@ -1,0 +1,212 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+// The device.* checks judge a pasted `dsregcmd /status` (the device's own view) against the tenant.
+// The paste can hold device and user identifiers: these checks quote it in results for the operator
+// and nothing else; nothing here logs.
+
+const (
+	dsregDocs = "https://learn.microsoft.com/en-us/entra/identity/devices/troubleshoot-device-dsregcmd"
+	prtDocs   = "https://learn.microsoft.com/en-us/entra/identity/devices/concept-primary-refresh-token"
+	// dsregSource is the Source of evidence quoted from the paste.
+	dsregSource = "dsregcmd /status"
+	// dsregRerun asks for a complete paste, for results that found a needed line missing.
+	dsregRerun = "Ask the user to run `dsregcmd /status` in their own session (a normal, not elevated, command prompt) and paste the whole output."
+)
+
+// Trust types of Entra device records, as Graph spells them.
+const (
+	dsregTrustJoined     = "AzureAd"
+	dsregTrustHybrid     = "ServerAd"
+	dsregTrustRegistered = "Workplace"
+)
+
+// dsregView reads the fields the device checks rely on, section by section: some keys (NgcSet,
+// DeviceCertificateValidity) repeat in several sections, and registrations have their own sections.
+type dsregView struct{ d *facts.Dsregcmd }
+
+// dsregState is the device's join state as the paste states it. A zero DsregField (Line 0) is a line
+// the paste does not have.
+type dsregState struct {
+	aadj, domainJoined, enterpriseJoined, wpj facts.DsregField
+	joined, domain, enterprise, registered    bool
+	accounts                                  []dsregAccount
+}
+
+// dsregAccount is one work account registration (a `| Work Account N |` section, or the Workplace*
+// lines that older Windows builds print under User State).
+type dsregAccount struct {
+	deviceID, tenantID, tenantName, mdmURL facts.DsregField
+}
+
+func dsregPresent(f facts.DsregField) bool { return f.Line > 0 }
+
+func dsregYes(f facts.DsregField) bool { return strings.EqualFold(strings.TrimSpace(f.Value), "YES") }
+
+func dsregIsWorkAccount(s facts.DsregSection) bool {
+	return strings.HasPrefix(strings.ToLower(s.Name), "work account")
+}
+
+// field finds key in the named section; failing that, in any section but a work account, because
+// older Windows builds printed the same keys under Device State and User State.
+func (v dsregView) field(section, key string) facts.DsregField {
+	if v.d == nil {
+		return facts.DsregField{}
+	}
+	var fallback facts.DsregField
+	for _, s := range v.d.Sections {
+		if dsregIsWorkAccount(s) {
+			continue
+		}
+		for _, f := range s.Fields {
+			if !strings.EqualFold(f.Key, key) {
+				continue
+			}
+			if strings.EqualFold(s.Name, section) {
+				return f
+			}
+			if !dsregPresent(fallback) {
+				fallback = f
+			}
+		}
+	}
+	return fallback
+}
+
+func (v dsregView) state() dsregState {
+	s := dsregState{
+		aadj:             v.field("Device State", "AzureAdJoined"),
+		domainJoined:     v.field("Device State", "DomainJoined"),
+		enterpriseJoined: v.field("Device State", "EnterpriseJoined"),
+		wpj:              v.field("User State", "WorkplaceJoined"),
+		accounts:         v.accounts(),
+	}
+	s.joined, s.domain, s.enterprise, s.registered = dsregYes(s.aadj), dsregYes(s.domainJoined), dsregYes(s.enterpriseJoined), dsregYes(s.wpj)
+	return s
+}
+
+func (v dsregView) accounts() []dsregAccount {
+	if v.d == nil {
+		return nil
+	}
+	var out []dsregAccount
+	for _, s := range v.d.Sections {
+		var a dsregAccount
+		for _, f := range s.Fields {
+			switch strings.ToLower(f.Key) {
+			case "workplacedeviceid":
+				a.deviceID = f
+			case "workplacetenantid":
+				a.tenantID = f
+			case "workplacetenantname":
+				a.tenantName = f
+			case "workplacemdmurl":
+				a.mdmURL = f
+			}
+		}
+		if a.deviceID.Value != "" || dsregIsWorkAccount(s) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// subject names the device as the operator knows it: its name, else its id.
+func (v dsregView) subject() string {
+	for _, k := range []string{"Device Name", "DeviceName", "DeviceId"} {
+		if f := v.field("Device State", k); f.Value != "" {
+			return f.Value
+		}
+	}
+	for _, a := range v.accounts() {
+		if a.deviceID.Value != "" {
+			return a.deviceID.Value
+		}
+	}
+	return "the pasted device"
+}
+
+// quote is the evidence of one line of the paste, as the operator can find it in what was pasted.
+func dsregQuote(f facts.DsregField) Evidence {
+	return Evidence{Source: dsregSource, Detail: strings.TrimSpace(fmt.Sprintf("line %d: %s : %s", f.Line, f.Key, f.Value))}
+}
+
+// quotes quotes the lines the paste has, skipping absent ones.
+func dsregQuotes(fs ...facts.DsregField) []Evidence {
+	var ev []Evidence
+	for _, f := range fs {
+		if dsregPresent(f) {
+			ev = append(ev, dsregQuote(f))
+		}
+	}
+	return ev
+}
+
+// incomplete is the result for a paste that lacks a line the check needs.
+func dsregIncomplete(subject, what string) []Result {
+	return []Result{{Status: Warn, Subject: subject,
+		Summary:     "The dsregcmd /status output has no " + what + " line, so this cannot be judged.",
+		Explanation: "The paste is cut short, or was taken in a context where Windows does not print that line.",
+		Remediation: dsregRerun,
+	}}
+}
+
+func deviceJoinStateCheck() Check {
+	return Check{
+		ID: "device.join-state", Title: "Device join state", Step: StepDevice, Modes: userOnly, Docs: dsregDocs,
+		Question: "Is the device's own join state coherent: joined, hybrid joined or registered, and only one of them?",
+		Needs:    []facts.Source{facts.SrcDsregcmd},
+		Judge:    judgeJoinState,
+	}
+}
+
+func deviceTenantCheck() Check {
+	return Check{
+		ID: "device.tenant", Title: "Device tenant", Step: StepDevice, Modes: userOnly, Docs: dsregDocs,
+		Question: "Does the device belong to this tenant?",
+		Needs:    []facts.Source{facts.SrcDsregcmd, facts.SrcDomains},
+		Judge:    judgeDeviceTenant,
+	}
+}
+
+func deviceRecordCheck() Check {
+	return Check{
+		ID: "device.record", Title: "Device record in Entra ID", Step: StepDevice, Modes: userOnly, Docs: dsregDocs,
+		Question: "Does the device's DeviceId have an Entra record of the same trust type, managed by Intune?",
+		Needs:    []facts.Source{facts.SrcDsregcmd, facts.SrcUserDevices},
+		Judge:    judgeDeviceRecord,
+	}
+}
+
+func deviceMDMURLsCheck() Check {
+	return Check{
+		ID: "device.mdm-urls", Title: "MDM URLs on the device", Step: StepDevice, Modes: userOnly, Docs: dsregDocs,
+		Question: "Did the device receive the tenant's MDM URLs when it joined or registered?",
+		Needs:    []facts.Source{facts.SrcDsregcmd, facts.SrcMDMPolicy},
+		Judge:    judgeDeviceMDMURLs,
+	}
+}
+
+func devicePRTCheck() Check {
+	return Check{
+		ID: "device.prt", Title: "Primary refresh token", Step: StepDevice, Modes: userOnly, Docs: prtDocs,
+		Question: "Does the user hold a primary refresh token on the device?",
+		Needs:    []facts.Source{facts.SrcDsregcmd},
+		Judge:    judgePRT,
+	}
+}
+
+func deviceAuthStatusCheck() Check {
+	return Check{
+		ID: "device.auth-status", Title: "Device authentication", Step: StepDevice, Modes: userOnly, Docs: dsregDocs,
+		Question: "Does the device object authenticate to Entra ID (enabled, not deleted)?",
+		Needs:    []facts.Source{facts.SrcDsregcmd},
+		Judge:    judgeAuthStatus,
+	}
+}

@@ -1,0 +1,154 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+// dsregIdentity is one device identity the paste states: the join's DeviceId, or a work account's
+// WorkplaceDeviceId, with the trust type its Entra record must have.
+type dsregIdentity struct {
+	id    facts.DsregField
+	trust string
+	state string // in words: "joined", "hybrid joined", "registered"
+}
+
+// dsregVerdict is what device.record concludes about one identity.
+type dsregVerdict struct {
+	status                            Status
+	summary, explanation, remediation string
+	evidence                          []Evidence
+}
+
+func judgeDeviceRecord(f *facts.Facts) []Result {
+	v := dsregView{f.Dsregcmd}
+	s := v.state()
+	subject := v.subject()
+	var ids []dsregIdentity
+	if s.joined {
+		id := v.field("Device Details", "DeviceId")
+		if id.Value == "" {
+			return dsregIncomplete(subject, "DeviceId")
+		}
+		if s.domain {
+			ids = append(ids, dsregIdentity{id, dsregTrustHybrid, "hybrid joined"})
+		} else {
+			ids = append(ids, dsregIdentity{id, dsregTrustJoined, "joined"})
+		}
+	}
+	for _, a := range s.accounts {
+		if a.deviceID.Value == "" {
+			continue
+		}
+		if want := f.Target.TenantID; want != "" && a.tenantID.Value != "" && !strings.EqualFold(a.tenantID.Value, want) {
+			continue // another tenant's registration has no record here
+		}
+		ids = append(ids, dsregIdentity{a.deviceID, dsregTrustRegistered, "registered"})
+	}
+	if len(ids) == 0 {
+		return []Result{{Status: Skip, Subject: subject, Evidence: dsregQuotes(s.aadj, s.wpj),
+			Summary: "Skipped: the paste holds no DeviceId of this tenant (the device is neither joined nor registered here; see device.join-state)."}}
+	}
+	pool, where := dsregRecordPool(f)
+	r := Result{Status: Pass, Subject: subject}
+	var summaries, explanations, remediations []string
+	for _, id := range ids {
+		vd := dsregJudgeIdentity(id, pool, where, f.Status(facts.SrcAllDevices).State == facts.Loaded)
+		r.Evidence = append(r.Evidence, vd.evidence...)
+		summaries = append(summaries, vd.summary)
+		if vd.status.Severity() < r.Status.Severity() {
+			r.Status = vd.status
+		}
+		if vd.explanation != "" {
+			explanations = append(explanations, vd.explanation)
+			remediations = append(remediations, vd.remediation)
+		}
+	}
+	r.Summary = strings.Join(summaries, " ")
+	r.Explanation = strings.Join(explanations, " ")
+	r.Remediation = strings.Join(remediations, " ")
+	return []Result{r}
+}
+
+// dsregRecordPool is every Entra device read: the user's registered and owned devices, and every device of
+// the tenant when that was read too. where names the requests, for evidence.
+func dsregRecordPool(f *facts.Facts) ([]facts.EntraDevice, string) {
+	where := f.Status(facts.SrcUserDevices).Endpoint
+	if where == "" {
+		where = "the user's registered and owned devices"
+	}
+	pool := append([]facts.EntraDevice(nil), f.UserDevices...)
+	if f.Status(facts.SrcAllDevices).State == facts.Loaded {
+		pool = append(pool, f.AllDevices...)
+		if ep := f.Status(facts.SrcAllDevices).Endpoint; ep != "" {
+			where += ", " + ep
+		} else {
+			where += ", every device of the tenant"
+		}
+	}
+	return pool, where
+}
+
+func dsregJudgeIdentity(id dsregIdentity, pool []facts.EntraDevice, where string, allDevices bool) dsregVerdict {
+	vd := dsregVerdict{evidence: dsregQuotes(id.id)}
+	var found []facts.EntraDevice
+	seen := map[string]bool{}
+	for _, e := range pool {
+		if strings.EqualFold(e.DeviceID, id.id.Value) && !seen[e.ID] {
+			seen[e.ID] = true
+			found = append(found, e)
+		}
+	}
+	for _, e := range found {
+		vd.evidence = append(vd.evidence, Evidence{Source: where, Detail: fmt.Sprintf("%q deviceId %s trustType %s isManaged %t accountEnabled %t",
+			e.DisplayName, e.DeviceID, e.TrustType, e.IsManaged, e.AccountEnabled)})
+	}
+	if len(found) == 0 {
+		vd.evidence = append(vd.evidence, Evidence{Source: where, Detail: "no device with deviceId " + id.id.Value})
+		if id.trust == dsregTrustHybrid && !allDevices {
+			vd.status = Warn
+			vd.summary = fmt.Sprintf("The hybrid joined DeviceId %s is not among the user's devices.", id.id.Value)
+			vd.explanation = "Hybrid joined devices usually have no registered owner, so the user's device list need not hold them: this does not show that the record is missing."
+			vd.remediation = "Search the DeviceId in the Entra admin center > Devices to confirm that a record with join type \"Microsoft Entra hybrid joined\" exists."
+			return vd
+		}
+		vd.status = Fail
+		vd.summary = fmt.Sprintf("No Entra device record has the %s DeviceId %s.", id.state, id.id.Value)
+		vd.explanation = "The device believes it is " + id.state + " with this id, but Entra ID has no such record among the devices read: it was deleted (DeviceAuthStatus then fails too), it belongs to another tenant, or another account joined it so it is not among this user's devices."
+		vd.remediation = dsregReregister(id)
+		return vd
+	}
+	var match *facts.EntraDevice
+	for i := range found {
+		if strings.EqualFold(found[i].TrustType, id.trust) {
+			match = &found[i]
+			break
+		}
+	}
+	switch {
+	case match == nil:
+		vd.status = Fail
+		vd.summary = fmt.Sprintf("The Entra record of DeviceId %s has trust type %s, but the device is %s (%s).", id.id.Value, found[0].TrustType, id.state, id.trust)
+		vd.explanation = "The record is left from an earlier join or registration of the device with the same id; the device's present state has no record of its own, so Intune cannot tie the enrollment to it."
+		vd.remediation = dsregReregister(id)
+	case !match.IsManaged:
+		vd.status = Warn
+		vd.summary = fmt.Sprintf("The %s record %q (DeviceId %s) exists but is not managed by an MDM.", id.state, match.DisplayName, id.id.Value)
+		vd.explanation = "The device is known to Entra ID but never enrolled (or its MDM no longer reports it): automatic enrollment did not happen for this record. device.mdm-urls and device.prt say why on the device's side."
+		vd.remediation = "Fix what device.mdm-urls, device.prt and the scope and licence checks report; then have the user sign out and in again (automatic enrollment runs at sign-in), or use Settings > Accounts > Access work or school > Enroll only in device management."
+	default:
+		vd.status = Pass
+		vd.summary = fmt.Sprintf("The %s record %q (DeviceId %s) exists with trust type %s and is managed.", id.state, match.DisplayName, id.id.Value, match.TrustType)
+	}
+	return vd
+}
+
+// dsregReregister is the device-side step that gives a device a fresh record of the right kind.
+func dsregReregister(id dsregIdentity) string {
+	if id.trust == dsregTrustRegistered {
+		return "On the device: Settings > Accounts > Access work or school, select the work account, Disconnect, then Connect again with the user's account."
+	}
+	return "On the device, in an elevated prompt: `dsregcmd /leave`, restart, and join again (a hybrid joined device re-registers by itself once Entra Connect has synchronised it and the user signs in)."
+}
