@@ -42,21 +42,23 @@ func Fit(s string, width, height int) string {
 }
 
 // Wrap breaks text into lines of at most width cells at spaces (and at slashes, for URLs and Graph
-// paths), with indent before every line after the first. Words longer than a line are broken.
+// paths), each starting with indent. Words longer than a line are broken.
 func Wrap(text string, width int, indent string) []string {
-	w := width - ansi.StringWidth(indent)
-	if w < 10 {
-		w = 10
-	}
+	return Hang(text, width, indent, indent)
+}
+
+// Hang wraps like Wrap with first before the first line and rest before the others, for bullets.
+func Hang(text string, width int, first, rest string) []string {
+	w := max(width-max(ansi.StringWidth(first), ansi.StringWidth(rest)), 10)
 	var out []string
 	for _, para := range strings.Split(text, "\n") {
-		wrapped := ansi.Wrap(para, w, " /")
-		for _, l := range strings.Split(wrapped, "\n") {
-			out = append(out, strings.TrimRight(l, " "))
+		for _, l := range strings.Split(ansi.Wrap(para, w, " /"), "\n") {
+			prefix := rest
+			if len(out) == 0 {
+				prefix = first
+			}
+			out = append(out, prefix+strings.TrimRight(l, " "))
 		}
-	}
-	for i := 1; i < len(out); i++ {
-		out[i] = indent + out[i]
 	}
 	return out
 }
@@ -95,3 +97,6 @@ func Para(style lipgloss.Style, text string, width int, indent string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// Width is the number of cells s takes on screen.
+func Width(s string) int { return ansi.StringWidth(s) }

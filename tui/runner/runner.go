@@ -44,6 +44,8 @@ type StartedMsg struct{ Stream Stream }
 type EventsMsg struct {
 	ID     int
 	Events []checks.Event
+	// Stream is where the run's next messages come from: pass it to Next.
+	Stream Stream
 }
 
 // DoneMsg ends a run with every result in catalog order. Cancelled is true when the run's context
@@ -71,7 +73,7 @@ func Next(s Stream) tea.Cmd {
 	return func() tea.Msg {
 		events, done := s.q.pop()
 		if len(events) > 0 {
-			return EventsMsg{ID: s.ID, Events: events}
+			return EventsMsg{ID: s.ID, Events: events, Stream: s}
 		}
 		return done
 	}

@@ -1,0 +1,44 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+// Backend is everything the TUI needs from the outside world. The CLI implements it with graph,
+// dnsprobe and the demo servers; the TUI never talks to Graph or DNS itself. Every method that may
+// block takes a context and is called from a tea.Cmd, never from Update or View.
+type Backend interface {
+	// SignIn makes sure an operator is signed in. It calls prompt with a device code when the operator
+	// must act (more than once if a code expires), and returns once signed in, failed, or ctx ends.
+	// A demo or token backend returns nil at once.
+	SignIn(ctx context.Context, prompt func(DeviceCode)) error
+	// Readers returns the fact readers for a target (graph, DNS, dsregcmd ...). It must not block:
+	// readers do their I/O in Read.
+	Readers(t facts.Target) []facts.Reader
+	// ResolveTarget turns what the operator typed (a UPN, or a device name or serial) into a target.
+	// Its error is shown to the operator as is, so it should say what to try instead.
+	ResolveTarget(ctx context.Context, input string) (facts.Target, error)
+	// Cloud is public, usgov, usgovdod or china.
+	Cloud() string
+	// Now is the time judgments and reports use.
+	Now() time.Time
+}
+
+// TenantBackend is a Backend that can also walk a whole tenant. The target screen offers the tenant
+// walkthrough only when the backend implements it, and says "coming soon" otherwise.
+type TenantBackend interface {
+	Backend
+	// TenantTarget returns the target of the signed-in operator's tenant.
+	TenantTarget(ctx context.Context) (facts.Target, error)
+}
+
+// DeviceCode is a device code sign-in prompt: show UserCode and VerificationURL prominently; Message
+// is the identity platform's own sentence, shown beneath.
+type DeviceCode struct {
+	Message         string
+	UserCode        string
+	VerificationURL string
+}

@@ -1,0 +1,218 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/tui/recent"
+)
+
+// Messages that the root's own commands report back with.
+type (
+	// signInStartedMsg hands over the channel a sign-in attempt reports on.
+	signInStartedMsg struct {
+		id     int
+		events <-chan tea.Msg
+	}
+	// signInPromptMsg carries a device code for attempt id.
+	signInPromptMsg struct {
+		id   int
+		code DeviceCode
+	}
+	// signInDoneMsg ends attempt id: nil error when signed in.
+	signInDoneMsg struct {
+		id  int
+		err error
+	}
+	// resolvedMsg is what an operator's input resolved to.
+	resolvedMsg struct {
+		input  string
+		target facts.Target
+		err    error
+	}
+	recentLoadedMsg struct {
+		list []string
+		err  error
+	}
+	recentSavedMsg struct{ err error }
+	reportSavedMsg struct {
+		path string
+		err  error
+	}
+	browserMsg struct{ err error }
+)
+
+// signIn starts attempt id in the background. The backend calls prompt from its own goroutine, so the
+// prompt and the outcome travel to the program over a channel read by waitSignIn.
+func signIn(ctx context.Context, b Backend, id int) tea.Cmd {
+	return func() tea.Msg {
+		events := make(chan tea.Msg, 4)
+		go func() {
+			defer close(events)
+			err := b.SignIn(ctx, func(c DeviceCode) {
+				select {
+				case events <- signInPromptMsg{id: id, code: c}:
+				case <-ctx.Done():
+				}
+			})
+			events <- signInDoneMsg{id: id, err: err}
+		}()
+		return signInStartedMsg{id: id, events: events}
+	}
+}
+
+// waitSignIn reads the next prompt or the outcome of a sign-in attempt.
+func waitSignIn(events <-chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		msg, ok := <-events
+		if !ok {
+			return nil
+		}
+		return msg
+	}
+}
+
+func resolve(ctx context.Context, b Backend, input string) tea.Cmd {
+	return func() tea.Msg {
+		t, err := b.ResolveTarget(ctx, input)
+		return resolvedMsg{input: input, target: t, err: err}
+	}
+}
+
+func resolveTenant(ctx context.Context, b TenantBackend) tea.Cmd {
+	return func() tea.Msg {
+		t, err := b.TenantTarget(ctx)
+		return resolvedMsg{input: "", target: t, err: err}
+	}
+}
+
+func loadRecent(path string) tea.Cmd {
+	return func() tea.Msg {
+		list, err := recent.Load(path)
+		return recentLoadedMsg{list: list, err: err}
+	}
+}
+
+func saveRecent(path string, list []string) tea.Cmd {
+	return func() tea.Msg { return recentSavedMsg{err: recent.Save(path, list)} }
+}
+
+// saveReport writes the report to path in format, readable by the operator only (it names users and
+// devices), and refuses to overwrite a file that exists.
+func saveReport(path string, format checks.Format, r checks.Report) tea.Cmd {
+	return func() tea.Msg {
+		p, err := expandPath(path)
+		if err != nil {
+			return reportSavedMsg{path: path, err: err}
+		}
+		var buf bytes.Buffer
+		if err := checks.Write(&buf, r, format); err != nil {
+			return reportSavedMsg{path: p, err: fmt.Errorf("render the report: %w", err)}
+		}
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		switch {
+		case errors.Is(err, fs.ErrExist):
+			return reportSavedMsg{path: p, err: fmt.Errorf("%s already exists: type another name", p)}
+		case errors.Is(err, fs.ErrNotExist):
+			return reportSavedMsg{path: p, err: fmt.Errorf("cannot create %s: its folder does not exist", p)}
+		case err != nil:
+			return reportSavedMsg{path: p, err: fmt.Errorf("cannot create %s: %w", p, err)}
+		}
+		if _, err := f.Write(buf.Bytes()); err != nil {
+			f.Close()
+			return reportSavedMsg{path: p, err: fmt.Errorf("write %s: %w (check the free space)", p, err)}
+		}
+		if err := f.Close(); err != nil {
+			return reportSavedMsg{path: p, err: fmt.Errorf("write %s: %w", p, err)}
+		}
+		return reportSavedMsg{path: p}
+	}
+}
+
+// expandPath resolves ~/ and makes the path absolute, so that the operator sees where the file went.
+func expandPath(p string) (string, error) {
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("cannot find your home folder for %s: type a full path", p)
+		}
+		p = filepath.Join(home, rest)
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", fmt.Errorf("cannot resolve %s: type a full path", p)
+	}
+	return abs, nil
+}
+
+func openURL(ctx context.Context, open func(context.Context, string) error, url string) tea.Cmd {
+	return func() tea.Msg { return browserMsg{err: open(ctx, url)} }
+}
+
+// remote reports whether the session runs over SSH, where a browser would open on the wrong machine.
+func remote(environ []string) bool {
+	return lookup(environ, "SSH_CONNECTION") != "" || lookup(environ, "SSH_TTY") != "" || lookup(environ, "SSH_CLIENT") != ""
+}
+
+// openBrowser returns the platform's way to open a link. On Linux it needs a graphical session: with
+// none, xdg-open could start a text browser inside this very terminal.
+func openBrowser(environ []string) func(context.Context, string) error {
+	return func(ctx context.Context, url string) error {
+		var cmd *exec.Cmd
+		switch runtime.GOOS {
+		case "darwin":
+			cmd = exec.CommandContext(ctx, "open", url)
+		case "windows":
+			cmd = exec.CommandContext(ctx, "rundll32", "url.dll,FileProtocolHandler", url)
+		default:
+			if lookup(environ, "DISPLAY") == "" && lookup(environ, "WAYLAND_DISPLAY") == "" {
+				return errors.New("no graphical session to open a browser in")
+			}
+			cmd = exec.CommandContext(ctx, "xdg-open", url)
+		}
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("could not open a browser: %w", err)
+		}
+		return nil
+	}
+}
+
+func lookup(environ []string, key string) string {
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// reportBase is the default report file name, without extension: what was checked and when, with
+// the characters that are awkward in file names replaced.
+func reportBase(t facts.Target, at time.Time) string {
+	what := t.User
+	switch t.Kind {
+	case facts.TargetTenant:
+		what = "tenant"
+	case facts.TargetDNS:
+		what = strings.Join(t.Domains, "+")
+	}
+	clean := strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ' ' || r == ':' || r < 0x20 {
+			return '_'
+		}
+		return r
+	}, what)
+	return "mdmdoctor-" + clean + "-" + at.Format("20060102-1504")
+}

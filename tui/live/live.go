@@ -1,0 +1,271 @@
+// Package live is the run screen: every check of the run listed from the start, each with a spinner and
+// the sources it still waits for, turning into its verdict as soon as those sources settle; a progress
+// bar over the sources; and the tally when the run ends.
+package live
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/tui/keys"
+	"github.com/mdmdoctor/mdmdoctor/tui/layout"
+	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/theme"
+)
+
+// CancelMsg asks the root to cancel the run in flight.
+type CancelMsg struct{}
+
+// ResultsMsg asks the root to show the results of the finished run.
+type ResultsMsg struct{}
+
+// StepsMsg asks the root to walk the finished run's results step by step.
+type StepsMsg struct{}
+
+// AgainMsg asks the root to run the same checks on the same target again.
+type AgainMsg struct{}
+
+// Model is the run screen.
+type Model struct {
+	styles *theme.Styles
+	keys   *keys.KeyMap
+	width  int
+	height int
+
+	target  facts.Target
+	checks  []checks.Check
+	settled [][]checks.Result
+	judged  []bool
+	needed  []facts.Source
+	sources map[facts.Source]facts.SourceStatus
+
+	running   bool
+	cancelled bool
+	results   []checks.Result
+	offset    int
+	spinner   spinner.Model
+}
+
+// New returns an empty run screen.
+func New(st *theme.Styles, km *keys.KeyMap) Model {
+	return Model{styles: st, keys: km, spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+}
+
+// Begin resets the screen for a run of cs on t and starts its spinner.
+func (m Model) Begin(t facts.Target, cs []checks.Check) (Model, tea.Cmd) {
+	m.target, m.checks = t, cs
+	m.settled = make([][]checks.Result, len(cs))
+	m.judged = make([]bool, len(cs))
+	m.sources = map[facts.Source]facts.SourceStatus{}
+	m.needed = nil
+	for _, c := range cs {
+		for _, s := range c.Needs {
+			if !slices.Contains(m.needed, s) {
+				m.needed = append(m.needed, s)
+			}
+		}
+	}
+	m.running, m.cancelled, m.results, m.offset = true, false, nil, 0
+	return m, m.spinner.Tick
+}
+
+// Apply records engine events as they stream in.
+func (m Model) Apply(events []checks.Event) Model {
+	for _, e := range events {
+		switch e.Kind {
+		case checks.SourceSettled:
+			m.sources[e.Source] = e.Status
+		case checks.CheckSettled:
+			if i := m.index(e.CheckID); i >= 0 {
+				m.settled[i], m.judged[i] = e.Results, true
+			}
+		}
+	}
+	return m
+}
+
+// Finish records the end of the run: every result, and whether it was cancelled or timed out.
+func (m Model) Finish(results []checks.Result, cancelled bool) Model {
+	m.running, m.cancelled, m.results = false, cancelled, results
+	byID := map[string][]checks.Result{}
+	for _, r := range results {
+		byID[r.ID] = append(byID[r.ID], r)
+	}
+	for i, c := range m.checks {
+		if rs, ok := byID[c.ID]; ok {
+			m.settled[i], m.judged[i] = rs, true
+		}
+	}
+	return m
+}
+
+// Running reports whether a run is in flight.
+func (m Model) Running() bool { return m.running }
+
+// Results returns the finished run's results, in catalog order.
+func (m Model) Results() []checks.Result { return m.results }
+
+// Checks returns the checks of the run.
+func (m Model) Checks() []checks.Check { return m.checks }
+
+// Target returns the run's target.
+func (m Model) Target() facts.Target { return m.target }
+
+func (m Model) index(id string) int {
+	return slices.IndexFunc(m.checks, func(c checks.Check) bool { return c.ID == id })
+}
+
+// SetSize sets the area the screen draws in.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+// Update handles the spinner and the screen's keys.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if !m.running {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, m.keys.Up):
+			m.offset = max(m.offset-1, 0)
+		case key.Matches(msg, m.keys.Down):
+			m.offset = min(m.offset+1, max(len(m.checks)-m.listRows(), 0))
+		case m.running && (key.Matches(msg, m.keys.Cancel) || key.Matches(msg, m.keys.Back)):
+			return m, nav.Send(CancelMsg{})
+		case m.running:
+		case key.Matches(msg, m.keys.Results):
+			return m, nav.Send(ResultsMsg{})
+		case key.Matches(msg, m.keys.Steps):
+			return m, nav.Send(StepsMsg{})
+		case key.Matches(msg, m.keys.RerunAll):
+			return m, nav.Send(AgainMsg{})
+		case key.Matches(msg, m.keys.Back):
+			return m, nav.Send(nav.Back{})
+		}
+	}
+	return m, nil
+}
+
+// Help is the screen's key help.
+func (m Model) Help() keys.Help {
+	if m.running {
+		return keys.Help{
+			Short: []key.Binding{m.keys.Cancel},
+			Full:  [][]key.Binding{{m.keys.Cancel, m.keys.Up, m.keys.Down}},
+		}
+	}
+	return keys.Help{
+		Short: []key.Binding{m.keys.Results, m.keys.Steps, m.keys.RerunAll},
+		Full:  [][]key.Binding{{m.keys.Results, m.keys.Steps, m.keys.RerunAll}, {m.keys.Up, m.keys.Down}},
+	}
+}
+
+// header lines above the list: title, progress, and (once over) the outcome.
+func (m Model) header() []string {
+	s := m.styles
+	done := 0
+	var waiting []string
+	for _, src := range m.needed {
+		if m.sources[src].State != facts.Pending {
+			done++
+		} else {
+			waiting = append(waiting, string(src))
+		}
+	}
+	lines := []string{s.Title.Render("Checking " + targetName(m.target))}
+	count := fmt.Sprintf(" %d/%d sources", done, len(m.needed))
+	barWidth := max(min(m.width-ansi.StringWidth(count)-1, 40), 5)
+	lines = append(lines, s.Progress(done, len(m.needed), barWidth)+count)
+	switch {
+	case m.running && len(waiting) > 0:
+		lines = append(lines, s.Subtle.Render("reading: "+strings.Join(waiting, ", ")))
+	case m.running:
+		lines = append(lines, s.Subtle.Render("judging…"))
+	case m.cancelled:
+		lines = append(lines, s.Error.Render("Run stopped before every source was read: unfinished checks are marked ? ERROR."))
+	default:
+		lines = append(lines, s.Strong.Render("Finished: ")+Tally(s, checks.Count(m.results)))
+	}
+	return append(lines, "")
+}
+
+// Tally is a summary count with every status named, e.g. "✗ 2 fail  ? 0 error  ! 1 warn ...".
+func Tally(s *theme.Styles, sum checks.Summary) string {
+	part := func(st checks.Status, n int) string {
+		return s.Status(st, fmt.Sprintf("%s %d %s", st.Symbol(), n, st))
+	}
+	return strings.Join([]string{
+		part(checks.Fail, sum.Fail), part(checks.Error, sum.Error), part(checks.Warn, sum.Warn),
+		part(checks.Pass, sum.Pass), part(checks.Skip, sum.Skip),
+	}, "  ")
+}
+
+func (m Model) listRows() int { return max(m.height-len(m.header()), 1) }
+
+// View draws the screen.
+func (m Model) View() string {
+	lines := m.header()
+	idWidth := 0
+	for _, c := range m.checks {
+		idWidth = max(idWidth, len(c.ID))
+	}
+	idWidth = min(idWidth, max(m.width/3, 12))
+	rows := m.listRows()
+	off := layout.Clamp(m.offset, 0, max(len(m.checks)-rows, 0))
+	for i := off; i < len(m.checks) && i < off+rows; i++ {
+		lines = append(lines, layout.Truncate(m.row(i, idWidth), m.width))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m Model) row(i, idWidth int) string {
+	s := m.styles
+	c := m.checks[i]
+	id := layout.Truncate(c.ID, idWidth)
+	id += strings.Repeat(" ", max(idWidth-ansi.StringWidth(id), 0))
+	if !m.judged[i] {
+		var waiting []string
+		for _, src := range c.Needs {
+			if m.sources[src].State == facts.Pending {
+				waiting = append(waiting, string(src))
+			}
+		}
+		return m.spinner.View() + " …       " + id + "  " + s.Subtle.Render("waiting for "+strings.Join(waiting, ", "))
+	}
+	rs := m.settled[i]
+	if len(rs) == 0 {
+		return s.Badge(checks.Pass) + " " + id + "  " + s.Subtle.Render("nothing to report")
+	}
+	worst := rs[0]
+	for _, r := range rs[1:] {
+		if r.Status.Severity() < worst.Status.Severity() {
+			worst = r
+		}
+	}
+	summary := worst.Summary
+	if len(rs) > 1 {
+		summary = fmt.Sprintf("%d results; worst: %s", len(rs), worst.Summary)
+	}
+	return "  " + s.Badge(worst.Status) + " " + id + "  " + summary
+}
+
+func targetName(t facts.Target) string {
+	switch t.Kind {
+	case facts.TargetUser:
+		return t.User
+	case facts.TargetTenant:
+		return "the whole tenant"
+	}
+	return strings.Join(t.Domains, ", ")
+}

@@ -1,0 +1,128 @@
+// Package tui is mdmdoctor's interactive program on Bubble Tea v2: sign in, say who has the problem,
+// watch the checks settle, read the results, step through them, see the fix plans and save a report.
+//
+// The root model here routes messages to one screen at a time (each its own package: signin, target,
+// live, results, steps, fixplan, report), owns every piece of work in flight and its cancellation,
+// and draws the frame around the screens: header, status line and key help. Keys are declared once
+// in tui/keys and styles once in tui/theme. All I/O runs in tea.Cmds, through the Backend the CLI
+// hands in; the TUI never reaches Graph or DNS itself.
+package tui
+
+import (
+	"context"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/tui/fixplan"
+	"github.com/mdmdoctor/mdmdoctor/tui/keys"
+	"github.com/mdmdoctor/mdmdoctor/tui/live"
+	"github.com/mdmdoctor/mdmdoctor/tui/report"
+	"github.com/mdmdoctor/mdmdoctor/tui/results"
+	"github.com/mdmdoctor/mdmdoctor/tui/signin"
+	"github.com/mdmdoctor/mdmdoctor/tui/steps"
+	"github.com/mdmdoctor/mdmdoctor/tui/target"
+	"github.com/mdmdoctor/mdmdoctor/tui/theme"
+)
+
+// screen names the screen on show.
+type screen int
+
+const (
+	signInScreen screen = iota
+	targetScreen
+	liveScreen
+	resultsScreen
+	stepsScreen
+	fixScreen
+	reportScreen
+)
+
+var screenNames = [...]string{"Sign in", "Target", "Run", "Results", "Step through", "Fix plan", "Report"}
+
+func (s screen) String() string { return screenNames[s] }
+
+// Model is the root model.
+type Model struct {
+	// ctx lives as long as the program: every piece of work derives its context from it, so that
+	// quitting cancels them all.
+	ctx     context.Context
+	opts    Options
+	styles  *theme.Styles
+	keys    *keys.KeyMap
+	help    help.Model
+	width   int
+	height  int
+	screen  screen
+	fixBack screen
+	// showHelp replaces the screen's body with the full key help.
+	showHelp bool
+	status   string
+
+	signin  signin.Model
+	target  target.Model
+	live    live.Model
+	results results.Model
+	steps   steps.Model
+	fix     fixplan.Model
+	report  report.Model
+
+	// nextID numbers sign-in attempts and runs so that messages of abandoned ones are ignored.
+	nextID        int
+	signInID      int
+	signInCancel  context.CancelFunc
+	signInAborted bool
+	runID         int
+	runCancel     context.CancelFunc
+	// reruns maps the run ID of each single-check re-run to its check ID and cancel function.
+	reruns map[int]rerun
+
+	current facts.Target
+	checks  []checks.Check
+	recent  []string
+}
+
+type rerun struct {
+	check  string
+	cancel context.CancelFunc
+}
+
+// New builds the root model. ctx bounds everything the session does.
+func New(ctx context.Context, o Options) Model {
+	o = o.withDefaults()
+	st := theme.New(true)
+	km := keys.Default()
+	h := help.New()
+	h.Styles = help.DefaultStyles(true)
+	_, tenant := o.Backend.(TenantBackend)
+	m := Model{
+		ctx:     ctx,
+		opts:    o,
+		styles:  st,
+		keys:    &km,
+		help:    h,
+		signin:  signin.New(st, &km),
+		target:  target.New(st, &km).SetDemo(o.DemoUsers).SetTenant(tenant),
+		live:    live.New(st, &km),
+		results: results.New(st, &km),
+		steps:   steps.New(st, &km),
+		fix:     fixplan.New(st, &km),
+		report:  report.New(st, &km),
+		reruns:  map[int]rerun{},
+	}
+	return m
+}
+
+// Init asks the terminal for its background (to pick light or dark styles), loads the recent targets
+// and starts signing in.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	if m.opts.RecentFile != "" {
+		cmds = append(cmds, loadRecent(m.opts.RecentFile))
+	}
+	return tea.Batch(append(cmds, func() tea.Msg { return startSignInMsg{} })...)
+}
+
+// startSignInMsg asks Update to start a sign-in attempt; Init uses it because it cannot touch the model.
+type startSignInMsg struct{}

@@ -1,0 +1,178 @@
+// Package report is the screen that saves the run's report as Markdown or JSON, or copies the Markdown
+// to the local clipboard through OSC 52, which reaches the operator's own machine even over SSH.
+package report
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/tui/keys"
+	"github.com/mdmdoctor/mdmdoctor/tui/layout"
+	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/theme"
+)
+
+// SaveMsg asks the root to write the report in Format to Path.
+type SaveMsg struct {
+	Format checks.Format
+	Path   string
+}
+
+// CopyMsg asks the root to copy the Markdown report to the clipboard.
+type CopyMsg struct{}
+
+type choice struct {
+	label  string
+	format checks.Format
+	copy   bool
+}
+
+var choices = [...]choice{
+	{label: "Save as Markdown (for a ticket or the customer)", format: checks.FormatMarkdown},
+	{label: "Save as JSON (mdmdoctor.report/v1)", format: checks.FormatJSON},
+	{label: "Copy the Markdown to the clipboard (OSC 52, works over SSH)", copy: true},
+}
+
+// Model is the report screen.
+type Model struct {
+	styles *theme.Styles
+	keys   *keys.KeyMap
+	width  int
+	height int
+
+	base    string
+	cursor  int
+	editing bool
+	path    textinput.Model
+	outcome string
+	failed  bool
+}
+
+// New returns the report screen.
+func New(st *theme.Styles, km *keys.KeyMap) Model {
+	in := textinput.New()
+	in.Prompt = "File: "
+	in.CharLimit = 4096
+	return Model{styles: st, keys: km, path: in}
+}
+
+// Open resets the screen; base is the default file name without extension.
+func (m Model) Open(base string) Model {
+	m.base, m.cursor, m.editing, m.outcome, m.failed = base, 0, false, "", false
+	m.path.Blur()
+	return m
+}
+
+// Saved shows where the report went, or why it could not be written.
+func (m Model) Saved(path string, err error) Model {
+	m.editing = false
+	m.path.Blur()
+	if err != nil {
+		m.outcome, m.failed = err.Error(), true
+		return m
+	}
+	m.outcome, m.failed = "✓ Saved to "+path, false
+	return m
+}
+
+// Typing reports whether the file name field has focus.
+func (m Model) Typing() bool { return m.editing }
+
+// SetSize sets the area the screen draws in.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.path.SetWidth(max(w-len(m.path.Prompt)-2, 10))
+}
+
+// Update handles choosing a format and typing the file name.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		if m.editing {
+			var cmd tea.Cmd
+			m.path, cmd = m.path.Update(msg)
+			return m, cmd
+		}
+		return m, nil
+	}
+	if m.editing {
+		switch {
+		case key.Matches(kp, m.keys.Back):
+			m.editing = false
+			m.path.Blur()
+			return m, nil
+		case key.Matches(kp, m.keys.Select):
+			p := strings.TrimSpace(m.path.Value())
+			if p == "" {
+				m.outcome, m.failed = "type a file name first", true
+				return m, nil
+			}
+			return m, nav.Send(SaveMsg{Format: choices[m.cursor].format, Path: p})
+		}
+		var cmd tea.Cmd
+		m.path, cmd = m.path.Update(kp)
+		return m, cmd
+	}
+	switch {
+	case key.Matches(kp, m.keys.Up):
+		m.cursor = max(m.cursor-1, 0)
+	case key.Matches(kp, m.keys.Down):
+		m.cursor = min(m.cursor+1, len(choices)-1)
+	case key.Matches(kp, m.keys.Back):
+		return m, nav.Send(nav.Back{})
+	case key.Matches(kp, m.keys.Select):
+		c := choices[m.cursor]
+		if c.copy {
+			return m, nav.Send(CopyMsg{})
+		}
+		ext := ".md"
+		if c.format == checks.FormatJSON {
+			ext = ".json"
+		}
+		m.path.SetValue(m.base + ext)
+		m.path.CursorEnd()
+		m.editing, m.outcome = true, ""
+		return m, m.path.Focus()
+	}
+	return m, nil
+}
+
+// Help is the screen's key help.
+func (m Model) Help() keys.Help {
+	if m.editing {
+		save := keys.Rename(m.keys.Select, "save")
+		back := keys.Rename(m.keys.Back, "choose again")
+		return keys.Help{Short: []key.Binding{save, back, m.keys.ForceQuit}, Full: [][]key.Binding{{save, back, m.keys.ForceQuit}}}
+	}
+	pick := keys.Rename(m.keys.Select, "choose")
+	back := keys.Rename(m.keys.Back, "results")
+	return keys.Help{Short: []key.Binding{m.keys.Up, m.keys.Down, pick, back}, Full: [][]key.Binding{{m.keys.Up, m.keys.Down, pick, back}}}
+}
+
+// View draws the screen.
+func (m Model) View() string {
+	s := m.styles
+	lines := []string{s.Title.Render("Report"), ""}
+	for i, c := range choices {
+		mark, label := theme.NoCursor, c.label
+		if i == m.cursor {
+			mark, label = theme.Cursor, s.Selected.Render(label)
+		}
+		lines = append(lines, " "+mark+" "+label)
+	}
+	lines = append(lines, "")
+	if m.editing {
+		lines = append(lines, m.path.View(), s.Subtle.Render("An existing file is never overwritten; the file is readable by you only."))
+	}
+	if m.outcome != "" {
+		st := s.Good
+		if m.failed {
+			st = s.Error
+		}
+		lines = append(lines, "", layout.Para(st, m.outcome, m.width, ""))
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,57 @@
+package results
+
+import (
+	"strings"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/tui/layout"
+	"github.com/mdmdoctor/mdmdoctor/tui/theme"
+)
+
+// Detail renders everything about one result as lines of at most width cells: verdict, explanation,
+// remediation, evidence, fixes, error and docs. The step-through screen shows the same sections.
+func Detail(s *theme.Styles, r checks.Result, width int) []string {
+	var out []string
+	add := func(lines ...string) { out = append(out, lines...) }
+	para := func(text string) { add(layout.Wrap(text, width, "  ")...) }
+	bullet := func(text string) { add(layout.Hang(text, width, "  "+theme.Bullet+" ", "    ")...) }
+	section := func(title string) { add("", s.Heading.Render(title)) }
+
+	add(layout.Truncate(s.Badge(r.Status)+" "+s.Strong.Render(r.Title), width))
+	add(layout.Truncate(s.Subtle.Render(r.ID+" · "+r.Subject), width))
+	add(layout.Wrap(r.Summary, width, "")...)
+	if r.Explanation != "" {
+		section("Why it matters")
+		para(r.Explanation)
+	}
+	if r.Remediation != "" {
+		section("What to do")
+		para(r.Remediation)
+	}
+	if r.Error != "" {
+		section("Error")
+		para(r.Error)
+	}
+	if len(r.Evidence) > 0 {
+		section("Evidence")
+		for _, e := range r.Evidence {
+			bullet(e.Source + ": " + e.Detail)
+		}
+	}
+	if len(r.Fixes) > 0 {
+		section("Fixes (f shows the exact requests)")
+		for _, fx := range r.Fixes {
+			bullet(fx.ID + ": " + fx.Title)
+		}
+	}
+	if r.Docs != "" {
+		section("Docs (o prints and copies the link)")
+		for _, l := range layout.Wrap(r.Docs, width-2, "") {
+			add("  " + s.URL.Render(l))
+		}
+	}
+	for i, l := range out {
+		out[i] = layout.Truncate(strings.TrimRight(l, " "), width)
+	}
+	return out
+}

@@ -1,0 +1,238 @@
+// Package steps is the step-through: the results walked one full screen at a time in the order of the
+// seed procedure (requirements, scope, URLs, WIP/MAM, MFA, devices, DNS, the device), each with the
+// question the check asks, its verdict, the evidence and the fix.
+package steps
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/tui/keys"
+	"github.com/mdmdoctor/mdmdoctor/tui/layout"
+	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/results"
+	"github.com/mdmdoctor/mdmdoctor/tui/theme"
+)
+
+// otherStep sorts results of checks missing from the run's check list after every known step.
+const otherStep = checks.Step(1 << 10)
+
+// page is one screen: a result with the check that produced it.
+type page struct {
+	step     checks.Step
+	question string
+	result   checks.Result
+}
+
+// Model is the step-through screen.
+type Model struct {
+	styles *theme.Styles
+	keys   *keys.KeyMap
+	width  int
+	height int
+
+	pages  []page
+	steps  []checks.Step
+	index  int
+	scroll int
+	body   []string
+}
+
+// New returns an empty step-through.
+func New(st *theme.Styles, km *keys.KeyMap) Model {
+	return Model{styles: st, keys: km}
+}
+
+// Set lays out results in seed-procedure order, using cs for each check's step and question, and opens
+// the page of at (or the first page when at is not among them).
+func (m Model) Set(cs []checks.Check, rs []checks.Result, at checks.Result) Model {
+	order := map[string]int{}
+	byID := map[string]checks.Check{}
+	for i, c := range cs {
+		order[c.ID], byID[c.ID] = i, c
+	}
+	m.pages = m.pages[:0]
+	for _, r := range rs {
+		p := page{step: otherStep, question: r.Title, result: r}
+		if c, ok := byID[r.ID]; ok {
+			p.step = c.Step
+			if c.Question != "" {
+				p.question = c.Question
+			}
+		}
+		m.pages = append(m.pages, p)
+	}
+	rank := func(id string) int {
+		if i, ok := order[id]; ok {
+			return i
+		}
+		return len(order)
+	}
+	slices.SortStableFunc(m.pages, func(a, b page) int {
+		return cmp.Or(cmp.Compare(a.step, b.step), cmp.Compare(rank(a.result.ID), rank(b.result.ID)))
+	})
+	m.steps = m.steps[:0]
+	for _, p := range m.pages {
+		if !slices.Contains(m.steps, p.step) {
+			m.steps = append(m.steps, p.step)
+		}
+	}
+	m.index = max(slices.IndexFunc(m.pages, func(p page) bool {
+		return p.result.ID == at.ID && p.result.Subject == at.Subject
+	}), 0)
+	m.render()
+	return m
+}
+
+// Current returns the result on screen.
+func (m Model) Current() (checks.Result, bool) {
+	if len(m.pages) == 0 {
+		return checks.Result{}, false
+	}
+	return m.pages[m.index].result, true
+}
+
+// SetSize sets the area the screen draws in.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.render()
+}
+
+// Update handles moving between steps and scrolling a long one.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, nil
+	}
+	bodyH := m.bodyHeight()
+	cur, has := m.Current()
+	switch {
+	case key.Matches(kp, m.keys.Next):
+		if m.index < len(m.pages)-1 {
+			m.index++
+			m.render()
+		}
+	case key.Matches(kp, m.keys.Prev):
+		if m.index > 0 {
+			m.index--
+			m.render()
+		}
+	case key.Matches(kp, m.keys.Down):
+		m.scroll = layout.Clamp(m.scroll+1, 0, max(len(m.body)-bodyH, 0))
+	case key.Matches(kp, m.keys.Up):
+		m.scroll = max(m.scroll-1, 0)
+	case key.Matches(kp, m.keys.PageDown):
+		m.scroll = layout.Clamp(m.scroll+max(bodyH-1, 1), 0, max(len(m.body)-bodyH, 0))
+	case key.Matches(kp, m.keys.PageUp):
+		m.scroll = max(m.scroll-max(bodyH-1, 1), 0)
+	case key.Matches(kp, m.keys.Back):
+		return m, nav.Send(nav.Back{})
+	case !has:
+	case key.Matches(kp, m.keys.Fix):
+		if len(cur.Fixes) == 0 {
+			return m, nav.Send(nav.Status{Text: "No fix is planned for " + cur.ID + ": see the fix section."})
+		}
+		return m, nav.Send(results.FixMsg{Result: cur})
+	case key.Matches(kp, m.keys.Docs):
+		if cur.Docs == "" {
+			return m, nav.Send(nav.Status{Text: "No docs link for " + cur.ID + "."})
+		}
+		return m, nav.Send(nav.OpenDocs{URL: cur.Docs})
+	}
+	return m, nil
+}
+
+// Help is the screen's key help.
+func (m Model) Help() keys.Help {
+	back := keys.Rename(m.keys.Back, "results")
+	return keys.Help{
+		Short: []key.Binding{m.keys.Next, m.keys.Prev, m.keys.Down, m.keys.Fix, m.keys.Docs, back},
+		Full: [][]key.Binding{
+			{m.keys.Next, m.keys.Prev},
+			{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown},
+			{m.keys.Fix, m.keys.Docs, back},
+		},
+	}
+}
+
+func (m Model) bodyHeight() int { return max(m.height-2, 1) }
+
+// render lays out the current page's body once per change, not per frame.
+func (m *Model) render() {
+	m.scroll = 0
+	m.body = nil
+	if len(m.pages) == 0 || m.width <= 0 {
+		return
+	}
+	s := m.styles
+	p := m.pages[m.index]
+	r := p.result
+	var out []string
+	add := func(lines ...string) { out = append(out, lines...) }
+	section := func(title string) { add("", s.Heading.Render(title)) }
+	bullet := func(text string) { add(layout.Hang(text, m.width, "  "+theme.Bullet+" ", "    ")...) }
+
+	section("Question")
+	add(layout.Wrap(p.question, m.width, "  ")...)
+	add(s.Subtle.Render(layout.Truncate("  "+r.ID+" · "+r.Subject, m.width)))
+	section("Verdict")
+	add(layout.Hang(r.Summary, m.width, "  "+s.Badge(r.Status)+" ", "          ")...)
+	if r.Error != "" {
+		add(layout.Wrap(r.Error, m.width, "  ")...)
+	}
+	section("Evidence")
+	if len(r.Evidence) == 0 {
+		add(s.Subtle.Render("  none recorded"))
+	}
+	for _, e := range r.Evidence {
+		bullet(e.Source + ": " + e.Detail)
+	}
+	section("Fix")
+	switch {
+	case r.Remediation != "":
+		add(layout.Wrap(r.Remediation, m.width, "  ")...)
+	case r.Status == checks.Pass || r.Status == checks.Skip:
+		add(s.Subtle.Render("  nothing to fix"))
+	}
+	for _, fx := range r.Fixes {
+		bullet(fx.ID + ": " + fx.Title + " (f shows the plan)")
+	}
+	if r.Explanation != "" {
+		section("Why it matters")
+		add(layout.Wrap(r.Explanation, m.width, "  ")...)
+	}
+	if r.Docs != "" {
+		section("Docs")
+		add("  " + s.URL.Render(layout.Truncate(r.Docs, m.width-2)))
+	}
+	for i, l := range out {
+		out[i] = layout.Truncate(l, m.width)
+	}
+	m.body = out[1:] // no blank line above the first section
+}
+
+// View draws the screen.
+func (m Model) View() string {
+	s := m.styles
+	if len(m.pages) == 0 {
+		return s.Subtle.Render("No results to step through.")
+	}
+	p := m.pages[m.index]
+	stepNo := slices.Index(m.steps, p.step) + 1
+	name := p.step.String()
+	left := s.Title.Render(fmt.Sprintf("Step %d of %d: %s", stepNo, len(m.steps), name))
+	right := s.Subtle.Render(fmt.Sprintf("screen %d of %d", m.index+1, len(m.pages)))
+	head := left
+	if gap := m.width - layout.Width(left) - layout.Width(right); gap > 0 {
+		head += strings.Repeat(" ", gap) + right
+	}
+	h := m.bodyHeight()
+	end := min(m.scroll+h, len(m.body))
+	body := m.body[min(m.scroll, end):end]
+	return layout.Truncate(head, m.width) + "\n" + s.Subtle.Render(strings.Repeat("─", m.width)) + "\n" + strings.Join(body, "\n")
+}

@@ -1,0 +1,457 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/tui/live"
+	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/recent"
+	"github.com/mdmdoctor/mdmdoctor/tui/report"
+	"github.com/mdmdoctor/mdmdoctor/tui/results"
+	"github.com/mdmdoctor/mdmdoctor/tui/runner"
+	"github.com/mdmdoctor/mdmdoctor/tui/signin"
+	"github.com/mdmdoctor/mdmdoctor/tui/target"
+	"github.com/mdmdoctor/mdmdoctor/tui/theme"
+)
+
+// Update routes a message: keys to the frame and then the screen on show, the screens' requests to
+// the actions below, and the results of background work to whoever waits for them.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		return m.restyle(msg.IsDark()), nil
+	case tea.KeyPressMsg:
+		return m.updateKey(msg)
+	case spinner.TickMsg:
+		return m.tick(msg)
+
+	case startSignInMsg, signin.RetryMsg:
+		return m.startSignIn()
+	case signin.CancelMsg:
+		if m.signInCancel != nil {
+			m.signInAborted = true
+			m.signInCancel()
+		}
+		return m, nil
+	case signInStartedMsg:
+		if msg.id != m.signInID {
+			return m, nil
+		}
+		return m, waitSignIn(msg.events)
+	case signInPromptMsg:
+		return m.prompted(msg)
+	case signInDoneMsg:
+		return m.signedIn(msg)
+
+	case recentLoadedMsg:
+		m.recent = msg.list
+		m.target = m.target.SetRecent(msg.list)
+		if msg.err != nil {
+			m.status = msg.err.Error()
+		}
+		return m, nil
+	case recentSavedMsg:
+		if msg.err != nil {
+			m.status = msg.err.Error()
+		}
+		return m, nil
+
+	case target.SubmitMsg:
+		var cmd tea.Cmd
+		m.target, cmd = m.target.Resolving(msg.Input)
+		return m, tea.Batch(cmd, resolve(m.ctx, m.opts.Backend, msg.Input))
+	case target.TenantMsg:
+		tb, ok := m.opts.Backend.(TenantBackend)
+		if !ok {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.target, cmd = m.target.Resolving("the tenant")
+		return m, tea.Batch(cmd, resolveTenant(m.ctx, tb))
+	case resolvedMsg:
+		return m.resolved(msg)
+
+	case runner.StartedMsg:
+		return m.started(msg)
+	case runner.EventsMsg:
+		return m.events(msg)
+	case runner.DoneMsg:
+		return m.done(msg)
+
+	case live.CancelMsg:
+		if m.runCancel != nil {
+			m.runCancel()
+			m.status = "Cancelling: checks still waiting will be marked as not run."
+		}
+		return m, nil
+	case live.ResultsMsg:
+		m.results = m.results.Set(m.current, m.live.Results())
+		m.screen = resultsScreen
+		return m, nil
+	case live.StepsMsg:
+		m.results = m.results.Set(m.current, m.live.Results())
+		first, _ := m.results.Selected()
+		m.steps = m.steps.Set(m.checks, m.results.Results(), first)
+		m.screen = stepsScreen
+		return m, nil
+	case live.AgainMsg, results.RerunAllMsg:
+		return m.startRun(m.current)
+
+	case results.StepsMsg:
+		m.steps = m.steps.Set(m.checks, m.results.Results(), msg.Result)
+		m.screen = stepsScreen
+		return m, nil
+	case results.FixMsg:
+		m.fix = m.fix.Set(msg.Result)
+		m.fixBack, m.screen = m.screen, fixScreen
+		return m, nil
+	case results.RerunMsg:
+		return m.startRerun(msg.ID)
+	case results.ReportMsg:
+		m.report = m.report.Open(reportBase(m.current, m.opts.Backend.Now()))
+		m.screen = reportScreen
+		return m, nil
+	case results.NewTargetMsg:
+		m.target = m.target.Idle()
+		m.screen = targetScreen
+		return m, nil
+
+	case report.SaveMsg:
+		return m, saveReport(msg.Path, msg.Format, m.reportData())
+	case reportSavedMsg:
+		m.report = m.report.Saved(msg.path, msg.err)
+		return m, nil
+	case report.CopyMsg:
+		var b strings.Builder
+		if err := checks.WriteMarkdown(&b, m.reportData()); err != nil {
+			m.status = "Could not render the report: " + err.Error()
+			return m, nil
+		}
+		m.status = "Copied the Markdown report to your clipboard (OSC 52), if your terminal allows it."
+		return m, tea.SetClipboard(b.String())
+
+	case nav.Back:
+		return m.back(), nil
+	case nav.Copy:
+		m.status = "Copied " + msg.What + " to your clipboard (OSC 52), if your terminal allows it."
+		return m, tea.SetClipboard(msg.Text)
+	case nav.Status:
+		m.status = msg.Text
+		return m, nil
+	case nav.OpenDocs:
+		return m.openDocs(msg.URL)
+	case browserMsg:
+		if msg.err != nil {
+			m.status = "Docs link copied; " + msg.err.Error() + "."
+		}
+		return m, nil
+	}
+	return m.updateScreen(msg)
+}
+
+// updateKey handles the keys that work everywhere, then hands the key to the screen on show.
+func (m Model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	m.status = ""
+	typing := m.typing()
+	switch {
+	case key.Matches(msg, m.keys.ForceQuit), key.Matches(msg, m.keys.Quit) && !typing:
+		return m.quit()
+	case m.showHelp:
+		if key.Matches(msg, m.keys.Help) || key.Matches(msg, m.keys.Back) {
+			m.showHelp = false
+		}
+		return m, nil
+	case key.Matches(msg, m.keys.Help) && !typing:
+		m.showHelp = true
+		return m, nil
+	}
+	return m.updateScreen(msg)
+}
+
+// typing reports whether a text field has focus: q is then a letter, and only ctrl+c quits.
+func (m Model) typing() bool {
+	switch m.screen {
+	case targetScreen:
+		return m.target.Typing()
+	case reportScreen:
+		return m.report.Typing()
+	}
+	return false
+}
+
+// quit cancels every piece of work in flight before the program ends: a run's readers stop, a
+// sign-in stops waiting. Nothing is ever written to the tenant from here, so nothing is left half done.
+func (m Model) quit() (tea.Model, tea.Cmd) {
+	m.cancelAll()
+	return m, tea.Quit
+}
+
+func (m Model) cancelAll() {
+	if m.signInCancel != nil {
+		m.signInCancel()
+	}
+	if m.runCancel != nil {
+		m.runCancel()
+	}
+	for _, r := range m.reruns {
+		r.cancel()
+	}
+}
+
+// updateScreen passes a message the root does not handle to the screen on show.
+func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch m.screen {
+	case signInScreen:
+		m.signin, cmd = m.signin.Update(msg)
+	case targetScreen:
+		m.target, cmd = m.target.Update(msg)
+	case liveScreen:
+		m.live, cmd = m.live.Update(msg)
+	case resultsScreen:
+		m.results, cmd = m.results.Update(msg)
+	case stepsScreen:
+		m.steps, cmd = m.steps.Update(msg)
+	case fixScreen:
+		m.fix, cmd = m.fix.Update(msg)
+	case reportScreen:
+		m.report, cmd = m.report.Update(msg)
+	}
+	return m, cmd
+}
+
+// tick feeds spinner ticks to every screen with a spinner; each ignores ticks of others' spinners and
+// stops ticking when it has nothing to spin for.
+func (m Model) tick(msg spinner.TickMsg) (tea.Model, tea.Cmd) {
+	var c1, c2, c3, c4 tea.Cmd
+	m.signin, c1 = m.signin.Update(msg)
+	m.target, c2 = m.target.Update(msg)
+	m.live, c3 = m.live.Update(msg)
+	m.results, c4 = m.results.Update(msg)
+	return m, tea.Batch(c1, c2, c3, c4)
+}
+
+func (m Model) back() Model {
+	switch m.screen {
+	case stepsScreen, reportScreen:
+		m.screen = resultsScreen
+	case fixScreen:
+		m.screen = m.fixBack
+	case liveScreen:
+		m.target = m.target.Idle()
+		m.screen = targetScreen
+	}
+	return m
+}
+
+func (m Model) startSignIn() (tea.Model, tea.Cmd) {
+	if m.signInCancel != nil {
+		m.signInCancel()
+	}
+	m.nextID++
+	m.signInID = m.nextID
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.signInCancel, m.signInAborted = cancel, false
+	var cmd tea.Cmd
+	m.signin, cmd = m.signin.Start()
+	m.screen = signInScreen
+	return m, tea.Batch(cmd, signIn(ctx, m.opts.Backend, m.signInID))
+}
+
+func (m Model) prompted(msg signInPromptMsg) (tea.Model, tea.Cmd) {
+	if msg.id != m.signInID {
+		return m, nil
+	}
+	c := msg.code
+	m.signin = m.signin.Prompt(signin.Code{Message: c.Message, UserCode: c.UserCode, VerificationURL: c.VerificationURL})
+	return m, tea.SetClipboard(c.UserCode)
+}
+
+// signedIn moves on from sign-in: to the run when a target was given, to the target screen otherwise.
+// The prompt channel may still hold messages; once done it is closed and no longer read.
+func (m Model) signedIn(msg signInDoneMsg) (tea.Model, tea.Cmd) {
+	if msg.id != m.signInID {
+		return m, nil
+	}
+	m.signInCancel()
+	m.signInCancel = nil
+	switch {
+	case msg.err != nil && (m.signInAborted || errors.Is(msg.err, context.Canceled)):
+		m.signin = m.signin.Cancel()
+		return m, nil
+	case msg.err != nil:
+		m.signin = m.signin.Fail(fmt.Errorf("%w. Check the network and that your account may sign in to this tenant", msg.err))
+		return m, nil
+	}
+	m.screen = targetScreen
+	if t := strings.TrimSpace(m.opts.Target); t != "" {
+		m.opts.Target = ""
+		m.target = m.target.SetValue(t)
+		var cmd tea.Cmd
+		m.target, cmd = m.target.Resolving(t)
+		return m, tea.Batch(cmd, resolve(m.ctx, m.opts.Backend, t))
+	}
+	return m, nil
+}
+
+func (m Model) resolved(msg resolvedMsg) (tea.Model, tea.Cmd) {
+	if msg.err != nil {
+		m.target = m.target.Failed(msg.err)
+		m.screen = targetScreen
+		return m, nil
+	}
+	var save tea.Cmd
+	if msg.input != "" {
+		m.recent = recent.Add(m.recent, msg.input)
+		m.target = m.target.SetRecent(m.recent)
+		if m.opts.RecentFile != "" {
+			save = saveRecent(m.opts.RecentFile, m.recent)
+		}
+	}
+	m.target = m.target.Idle()
+	next, cmd := m.startRun(msg.target)
+	return next, tea.Batch(save, cmd)
+}
+
+// startRun starts a run of every check on t, replacing (and cancelling) any run in flight.
+func (m Model) startRun(t facts.Target) (tea.Model, tea.Cmd) {
+	if m.runCancel != nil {
+		m.runCancel()
+	}
+	m.current = t
+	m.checks = m.opts.Checks
+	if m.checks == nil {
+		m.checks = checks.ForKind(t.Kind)
+	} else {
+		m.checks = slices.DeleteFunc(slices.Clone(m.checks), func(c checks.Check) bool { return !c.In(t.Kind) })
+	}
+	m.nextID++
+	m.runID = m.nextID
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.runCancel = cancel
+	var cmd tea.Cmd
+	m.live, cmd = m.live.Begin(t, m.checks)
+	m.screen = liveScreen
+	return m, tea.Batch(cmd, m.launch(ctx, m.runID, t, m.checks))
+}
+
+// startRerun runs one check again in the background; the results screen stays up and swaps in the new
+// results when they arrive.
+func (m Model) startRerun(id string) (tea.Model, tea.Cmd) {
+	i := slices.IndexFunc(m.checks, func(c checks.Check) bool { return c.ID == id })
+	if i < 0 {
+		m.status = id + " is not in this run's catalog, so it cannot be re-run."
+		return m, nil
+	}
+	m.nextID++
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.reruns[m.nextID] = rerun{check: id, cancel: cancel}
+	var cmd tea.Cmd
+	m.results, cmd = m.results.Rerunning(id)
+	m.status = "Re-running " + id + "…"
+	return m, tea.Batch(cmd, m.launch(ctx, m.nextID, m.current, m.checks[i:i+1]))
+}
+
+// launch asks the backend for the target's readers and starts the engine, both inside the command.
+func (m Model) launch(ctx context.Context, id int, t facts.Target, cs []checks.Check) tea.Cmd {
+	b, timeout := m.opts.Backend, m.opts.Timeout
+	return func() tea.Msg {
+		spec := runner.Spec{ID: id, Target: t, Cloud: b.Cloud(), Now: b.Now(), Readers: b.Readers(t), Checks: cs, Timeout: timeout}
+		return runner.Start(ctx, spec)()
+	}
+}
+
+func (m Model) started(msg runner.StartedMsg) (tea.Model, tea.Cmd) {
+	if !m.wanted(msg.Stream.ID) {
+		return m, nil
+	}
+	return m, runner.Next(msg.Stream)
+}
+
+// wanted reports whether run id is still of interest: the current run or a re-run in flight. The
+// streams of others are no longer read; their goroutines end once their cancelled readers return.
+func (m Model) wanted(id int) bool {
+	_, ok := m.reruns[id]
+	return ok || id == m.runID
+}
+
+func (m Model) events(msg runner.EventsMsg) (tea.Model, tea.Cmd) {
+	if !m.wanted(msg.ID) {
+		return m, nil
+	}
+	if msg.ID == m.runID {
+		m.live = m.live.Apply(msg.Events)
+	}
+	return m, runner.Next(msg.Stream)
+}
+
+func (m Model) done(msg runner.DoneMsg) (tea.Model, tea.Cmd) {
+	if r, ok := m.reruns[msg.ID]; ok {
+		r.cancel()
+		delete(m.reruns, msg.ID)
+		var fresh []checks.Result
+		for _, res := range msg.Results {
+			if res.ID == r.check {
+				fresh = append(fresh, res)
+			}
+		}
+		m.results = m.results.Replace(r.check, fresh)
+		m.status = "Re-ran " + r.check + ": " + outcome(fresh)
+		return m, nil
+	}
+	if msg.ID != m.runID {
+		return m, nil
+	}
+	m.runCancel()
+	m.runCancel = nil
+	m.live = m.live.Finish(msg.Results, msg.Cancelled)
+	return m, nil
+}
+
+// outcome sums up a check's fresh results in words and symbols.
+func outcome(rs []checks.Result) string {
+	if len(rs) == 1 {
+		return rs[0].Status.Symbol() + " " + rs[0].Status.String() + ": " + rs[0].Summary
+	}
+	return fmt.Sprintf("%d results", len(rs))
+}
+
+// openDocs prints the link and copies it; only on a local session does it also try a browser, since
+// over SSH the browser would open on the jump host rather than in front of the operator.
+func (m Model) openDocs(url string) (tea.Model, tea.Cmd) {
+	copyCmd := tea.SetClipboard(url)
+	if remote(m.opts.Environ) {
+		m.status = "Docs: " + url + " (copied to your clipboard via OSC 52)"
+		return m, copyCmd
+	}
+	m.status = "Docs: " + url + " (copied; opening a browser)"
+	return m, tea.Batch(copyCmd, openURL(m.ctx, m.opts.OpenURL, url))
+}
+
+// reportData assembles the report of what the results screen shows.
+func (m Model) reportData() checks.Report {
+	b := m.opts.Backend
+	return checks.NewReport(m.opts.Version, b.Cloud(), m.current, slices.Clone(m.results.Results()), b.Now())
+}
+
+// restyle switches the styles to match the terminal's background, in place, so every screen holding
+// the pointer sees the change.
+func (m Model) restyle(dark bool) Model {
+	*m.styles = *theme.New(dark)
+	m.help.Styles = help.DefaultStyles(dark)
+	return m
+}

@@ -1,0 +1,132 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/tui/keys"
+	"github.com/mdmdoctor/mdmdoctor/tui/layout"
+)
+
+// Smallest terminal the screens are laid out for; below it the frame says so rather than garble.
+const (
+	minWidth  = 60
+	minHeight = 16
+)
+
+// chrome is the rows the frame takes around a screen's body: header, rule, status line, key help.
+const chrome = 4
+
+// resize hands every screen the size of the body area.
+func (m *Model) resize() {
+	w, h := m.width, max(m.height-chrome, 1)
+	m.help.SetWidth(w)
+	m.signin.SetSize(w, h)
+	m.target.SetSize(w, h)
+	m.live.SetSize(w, h)
+	m.results.SetSize(w, h)
+	m.steps.SetSize(w, h)
+	m.fix.SetSize(w, h)
+	m.report.SetSize(w, h)
+}
+
+// View draws the frame and the screen on show, exactly the terminal's size and never wider.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.frame())
+	v.AltScreen = true
+	v.WindowTitle = "mdmdoctor"
+	return v
+}
+
+func (m Model) frame() string {
+	if m.width == 0 || m.height == 0 {
+		return ""
+	}
+	if m.width < minWidth || m.height < minHeight {
+		msg := fmt.Sprintf("mdmdoctor needs at least %dx%d (80x24 recommended); this terminal is %dx%d. Enlarge it, or press ctrl+c to quit.",
+			minWidth, minHeight, m.width, m.height)
+		return layout.Fit(strings.Join(layout.Wrap(msg, m.width, ""), "\n"), m.width, m.height)
+	}
+	bodyH := m.height - chrome
+	var body string
+	if m.showHelp {
+		body = m.styles.Title.Render("Keys") + "\n\n" + m.help.FullHelpView(m.screenHelp().FullHelp())
+	} else {
+		body = m.screenView()
+	}
+	parts := []string{
+		m.header(),
+		m.styles.Subtle.Render(strings.Repeat("─", m.width)),
+		layout.Fit(body, m.width, bodyH),
+		layout.Truncate(m.styles.StatusLine.Render(m.status), m.width),
+		m.help.ShortHelpView(m.screenHelp().ShortHelp()),
+	}
+	return layout.Fit(strings.Join(parts, "\n"), m.width, m.height)
+}
+
+func (m Model) header() string {
+	s := m.styles
+	left := s.HeaderAccent.Render("mdmdoctor")
+	if m.opts.Version != "" {
+		left += s.Header.Render(" " + m.opts.Version)
+	}
+	left += s.Subtle.Render(" · " + m.opts.Backend.Cloud() + " cloud")
+	if m.opts.Demo {
+		left += s.Strong.Render(" · DEMO tenant")
+	}
+	right := s.Header.Render(m.screen.String())
+	if m.showHelp {
+		right = s.Header.Render("Help")
+	}
+	gap := m.width - layout.Width(left) - layout.Width(right)
+	if gap < 1 {
+		return layout.Truncate(left, m.width)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (m Model) screenView() string {
+	switch m.screen {
+	case signInScreen:
+		return m.signin.View()
+	case targetScreen:
+		return m.target.View()
+	case liveScreen:
+		return m.live.View()
+	case resultsScreen:
+		return m.results.View()
+	case stepsScreen:
+		return m.steps.View()
+	case fixScreen:
+		return m.fix.View()
+	case reportScreen:
+		return m.report.View()
+	}
+	return ""
+}
+
+// screenHelp is the screen's key help plus the keys every screen shares.
+func (m Model) screenHelp() keys.Help {
+	var h keys.Help
+	switch m.screen {
+	case signInScreen:
+		h = m.signin.Help()
+	case targetScreen:
+		h = m.target.Help()
+	case liveScreen:
+		h = m.live.Help()
+	case resultsScreen:
+		h = m.results.Help()
+	case stepsScreen:
+		h = m.steps.Help()
+	case fixScreen:
+		h = m.fix.Help()
+	case reportScreen:
+		h = m.report.Help()
+	}
+	if m.typing() {
+		return h
+	}
+	return m.keys.WithGlobal(h)
+}
