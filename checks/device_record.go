@@ -13,6 +13,9 @@ type dsregIdentity struct {
 	id    facts.DsregField
 	trust string
 	state string // in words: "joined", "hybrid joined", "registered"
+	// duplicate is set on a registration of a device that is also joined to the same tenant: the
+	// registered half of the duplicate pair that device.join-state reports.
+	duplicate bool
 }
 
 // dsregVerdict is what device.record concludes about one identity.
@@ -33,9 +36,9 @@ func judgeDeviceRecord(f *facts.Facts) []Result {
 			return dsregIncomplete(subject, "DeviceId")
 		}
 		if s.domain {
-			ids = append(ids, dsregIdentity{id, dsregTrustHybrid, "hybrid joined"})
+			ids = append(ids, dsregIdentity{id: id, trust: dsregTrustHybrid, state: "hybrid joined"})
 		} else {
-			ids = append(ids, dsregIdentity{id, dsregTrustJoined, "joined"})
+			ids = append(ids, dsregIdentity{id: id, trust: dsregTrustJoined, state: "joined"})
 		}
 	}
 	for _, a := range s.accounts {
@@ -45,7 +48,9 @@ func judgeDeviceRecord(f *facts.Facts) []Result {
 		if want := f.Target.TenantID; want != "" && a.tenantID.Value != "" && !strings.EqualFold(a.tenantID.Value, want) {
 			continue // another tenant's registration has no record here
 		}
-		ids = append(ids, dsregIdentity{a.deviceID, dsregTrustRegistered, "registered"})
+		joinTenant := v.field("Tenant Details", "TenantId").Value
+		dup := s.joined && (joinTenant == "" || a.tenantID.Value == "" || strings.EqualFold(joinTenant, a.tenantID.Value))
+		ids = append(ids, dsregIdentity{id: a.deviceID, trust: dsregTrustRegistered, state: "registered", duplicate: dup})
 	}
 	if len(ids) == 0 {
 		return []Result{{Status: Skip, Subject: subject, Evidence: dsregQuotes(s.aadj, s.wpj),
@@ -133,6 +138,11 @@ func dsregJudgeIdentity(id dsregIdentity, pool []facts.EntraDevice, where string
 		vd.summary = fmt.Sprintf("The Entra record of DeviceId %s has trust type %s, but the device is %s (%s).", id.id.Value, found[0].TrustType, id.state, id.trust)
 		vd.explanation = "The record is left from an earlier join or registration of the device with the same id; the device's present state has no record of its own, so Intune cannot tie the enrollment to it."
 		vd.remediation = dsregReregister(id)
+	case !match.IsManaged && id.duplicate:
+		vd.status = Warn
+		vd.summary = fmt.Sprintf("The registered record %q (DeviceId %s) exists, unmanaged, beside the device's join.", match.DisplayName, id.id.Value)
+		vd.explanation = "It is the registered half of the duplicate pair device.join-state reports: Intune manages the device through its join, so this record will stay unmanaged and go stale."
+		vd.remediation = "Disconnect the work account on the device (see device.join-state), then delete this record (fix devices.duplicates.delete-stale)."
 	case !match.IsManaged:
 		vd.status = Warn
 		vd.summary = fmt.Sprintf("The %s record %q (DeviceId %s) exists but is not managed by an MDM.", id.state, match.DisplayName, id.id.Value)
