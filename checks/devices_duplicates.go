@@ -138,7 +138,7 @@ func (rv *deviceReview) reviewUnmanagedTarget(f *facts.Facts, live func(facts.Ma
 			rv.findings = append(rv.findings, deviceFinding{
 				status:  Fail,
 				summary: fmt.Sprintf("%q is enrolled in Intune but its Entra record says it is not managed, so it cannot count as compliant", name),
-				explanation: fmt.Sprintf("The Intune record (id %s, last check-in %s) points at the %s Entra record (device id %s), which has isManaged false. "+
+				explanation: fmt.Sprintf("The Intune record (id %s, last check-in %s) points at the device's Entra record (%s, device id %s), which has isManaged false. "+
 					"Conditional Access reads management and compliance from the Entra record, so policies that require a managed or compliant device block the user on it even though Intune manages it.",
 					m.ID, dateAndAge(m.LastSyncDateTime, f.Now), trustWords(e.TrustType), e.DeviceID),
 				remediation: fmt.Sprintf("In the Intune admin center go to Devices > All devices, open %q and choose Sync; ask the user to sign out of Windows and back in. "+

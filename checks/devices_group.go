@@ -33,9 +33,10 @@ func (p physicalDevice) records() int { return len(p.entra) + len(p.managed) }
 
 // groupPhysicalDevices links the user's records into physical devices. Two records are one device when
 // Intune's azureADDeviceId names the Entra record, when two Intune records share a serial number or an
-// Entra device id, or when two Windows Entra records of different join types share name and OS (a
-// registered laptop that was later joined, or hybrid joined). Name matching stays within Windows and
-// across join types because phones are routinely all called "iPhone".
+// Entra device id, or when two Windows Entra records share name and OS (a registered laptop that was
+// later joined, a reset laptop joined again under its old name). Name matching stays within Windows
+// because phones are routinely all called "iPhone"; Windows names are unique in practice (random
+// defaults, naming templates, Active Directory).
 func groupPhysicalDevices(entra []facts.EntraDevice, managed []facts.ManagedDevice) []physicalDevice {
 	entra = uniqueEntra(entra)
 	n := len(entra) + len(managed)
@@ -115,8 +116,7 @@ func uniqueEntra(in []facts.EntraDevice) []facts.EntraDevice {
 func sameWindowsDevice(a, b facts.EntraDevice) bool {
 	return isWindows(a.OperatingSystem) && a.DisplayName != "" &&
 		strings.EqualFold(a.DisplayName, b.DisplayName) &&
-		strings.EqualFold(a.OperatingSystem, b.OperatingSystem) &&
-		!strings.EqualFold(a.TrustType, b.TrustType)
+		strings.EqualFold(a.OperatingSystem, b.OperatingSystem)
 }
 
 func isWindows(os string) bool { return strings.HasPrefix(strings.ToLower(os), "windows") }
@@ -134,7 +134,7 @@ func usableDeviceID(id string) string {
 func usableSerial(s string) string {
 	s = strings.TrimSpace(s)
 	switch strings.ToLower(s) {
-	case "", "0", "none", "n/a", "default string", "to be filled by o.e.m.", "system serial number", "123456789", "unknown":
+	case "0", "none", "n/a", "default string", "to be filled by o.e.m.", "system serial number", "123456789", "unknown":
 		return ""
 	}
 	return s

@@ -73,7 +73,7 @@ func reachesUser(f *facts.Facts, c facts.EnrollmentConfig) (via, group string, o
 	for _, id := range c.AssignedGroups {
 		for _, g := range f.MemberOf {
 			if strings.EqualFold(g.ID, id) {
-				return fmt.Sprintf("its assignment to group %q, which the user is a member of (directly or through a nested group)", g.DisplayName), g.DisplayName, true
+				return fmt.Sprintf("its assignment to group %q (the user is a member, directly or through a nested group)", g.DisplayName), g.DisplayName, true
 			}
 		}
 	}
