@@ -1,0 +1,98 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Auth is how mdmdoctor signs in (--auth).
+type Auth string
+
+// Sign-in methods.
+const (
+	// AuthDeviceCode shows a code to enter at a URL on any device: the default over SSH.
+	AuthDeviceCode Auth = "devicecode"
+	// AuthBrowser opens the system browser on this machine.
+	AuthBrowser Auth = "browser"
+	// AuthAzureCLI reuses the account of an `az login` on this machine.
+	AuthAzureCLI Auth = "azurecli"
+	// AuthClientSecret signs in as an application (app-only) with AZURE_CLIENT_SECRET.
+	AuthClientSecret Auth = "clientsecret"
+	// AuthCertificate signs in as an application (app-only) with a certificate file.
+	AuthCertificate Auth = "certificate"
+	// AuthToken uses a ready bearer token (MDMDOCTOR_ACCESS_TOKEN) as is.
+	AuthToken Auth = "token"
+)
+
+// DefaultClientID is the public client used for delegated sign-in when --client-id and
+// AZURE_CLIENT_ID are unset: "Microsoft Graph Command Line Tools" (the client of Microsoft Graph
+// PowerShell), which accepts dynamic consent to any delegated Graph scope. A tenant that blocks it
+// needs its own app registration with "Allow public client flows" and the scopes of ReadScopes.
+const DefaultClientID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
+
+// DefaultTimeout bounds each HTTP request when Config.Timeout is zero.
+const DefaultTimeout = 30 * time.Second
+
+// DeviceCodePrompt is what the operator must do to finish a device code sign-in.
+type DeviceCodePrompt struct {
+	// Message is Microsoft Entra's own instruction, naming the URL and the code.
+	Message string
+	Code    string
+	URL     string
+}
+
+// Config says how to reach and sign in to Microsoft Graph.
+type Config struct {
+	// Cloud picks the authority and the Graph root; public when empty.
+	Cloud Cloud
+	// GraphURL overrides the Graph root (no version), e.g. a proxy or the fake Graph. Tokens are
+	// still asked for the cloud's Graph resource.
+	GraphURL string
+	// Auth is the sign-in method; devicecode when empty.
+	Auth Auth
+	// TenantID is the tenant to sign in to ("organizations" for delegated sign-in when empty).
+	TenantID string
+	// ClientID is the application to sign in as; DefaultClientID for delegated sign-in when empty.
+	// App-only sign-in needs the tenant's own application.
+	ClientID string
+	// CertificatePath is the PEM or PKCS#12 file for AuthCertificate.
+	CertificatePath string
+	// AccessToken is the bearer token for AuthToken (the caller reads MDMDOCTOR_ACCESS_TOKEN).
+	AccessToken string
+	// DeviceCode receives the device code prompt, to show in the TUI and on stderr. Sign-in fails
+	// when it returns an error.
+	DeviceCode func(context.Context, DeviceCodePrompt) error
+	// Logger receives one debug line per HTTP attempt (never a token); nil discards.
+	Logger *slog.Logger
+	// Timeout bounds each HTTP request; DefaultTimeout when zero. The run as a whole is bounded by
+	// the context.
+	Timeout time.Duration
+	// Scopes replace the scopes asked for at sign-in (permission names or full scope URLs).
+	Scopes []string
+	// StateDir is where the sign-in record lives; $XDG_STATE_HOME/mdmdoctor when empty.
+	StateDir string
+}
+
+// appOnly reports whether the sign-in method yields an application token.
+func (a Auth) appOnly() bool { return a == AuthClientSecret || a == AuthCertificate }
+
+func (c Config) validate() error {
+	switch c.Auth {
+	case AuthDeviceCode, AuthBrowser, AuthAzureCLI, AuthToken:
+	case AuthClientSecret, AuthCertificate:
+		if c.TenantID == "" || c.ClientID == "" {
+			return fmt.Errorf("--auth %s signs in as an application: give --tenant-id and --client-id (or AZURE_TENANT_ID and AZURE_CLIENT_ID)", c.Auth)
+		}
+		if c.Auth == AuthCertificate && c.CertificatePath == "" {
+			return fmt.Errorf("--auth certificate needs a certificate file: set AZURE_CLIENT_CERTIFICATE_PATH")
+		}
+	default:
+		return fmt.Errorf("unknown --auth %q: use devicecode, browser, azurecli, clientsecret or certificate", string(c.Auth))
+	}
+	if c.Auth == AuthToken && c.AccessToken == "" {
+		return fmt.Errorf("no access token: set MDMDOCTOR_ACCESS_TOKEN or choose another --auth")
+	}
+	return nil
+}

@@ -1,0 +1,512 @@
+package graph
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+// The wire types mirror Graph's JSON for the selected properties (v1.0 unless noted).
+
+type wireUser struct {
+	ID                string `json:"id"`
+	UserPrincipalName string `json:"userPrincipalName"`
+	DisplayName       string `json:"displayName"`
+	AccountEnabled    bool   `json:"accountEnabled"`
+	UsageLocation     string `json:"usageLocation"`
+	AssignedLicenses  []struct {
+		SkuID string `json:"skuId"`
+	} `json:"assignedLicenses"`
+}
+
+type wireDomain struct {
+	ID                 string `json:"id"`
+	IsVerified         bool   `json:"isVerified"`
+	IsDefault          bool   `json:"isDefault"`
+	IsInitial          bool   `json:"isInitial"`
+	AuthenticationType string `json:"authenticationType"`
+}
+
+type wirePlan struct {
+	ServicePlanID      string `json:"servicePlanId"`
+	ServicePlanName    string `json:"servicePlanName"`
+	ProvisioningStatus string `json:"provisioningStatus"`
+	AppliesTo          string `json:"appliesTo"`
+}
+
+type wireLicense struct {
+	SkuID         string     `json:"skuId"`
+	SkuPartNumber string     `json:"skuPartNumber"`
+	ServicePlans  []wirePlan `json:"servicePlans"`
+}
+
+type wireSku struct {
+	SkuID            string `json:"skuId"`
+	SkuPartNumber    string `json:"skuPartNumber"`
+	CapabilityStatus string `json:"capabilityStatus"`
+	ConsumedUnits    int    `json:"consumedUnits"`
+	PrepaidUnits     struct {
+		Enabled int `json:"enabled"`
+	} `json:"prepaidUnits"`
+	ServicePlans []wirePlan `json:"servicePlans"`
+}
+
+type wireDirectoryObject struct {
+	Type           string   `json:"@odata.type"`
+	ID             string   `json:"id"`
+	DisplayName    string   `json:"displayName"`
+	GroupTypes     []string `json:"groupTypes"`
+	RoleTemplateID string   `json:"roleTemplateId"`
+}
+
+type wireDevice struct {
+	ID                            string    `json:"id"`
+	DeviceID                      string    `json:"deviceId"`
+	DisplayName                   string    `json:"displayName"`
+	TrustType                     string    `json:"trustType"`
+	IsManaged                     bool      `json:"isManaged"`
+	IsCompliant                   bool      `json:"isCompliant"`
+	AccountEnabled                bool      `json:"accountEnabled"`
+	MdmAppID                      string    `json:"mdmAppId"`
+	OperatingSystem               string    `json:"operatingSystem"`
+	OperatingSystemVersion        string    `json:"operatingSystemVersion"`
+	ProfileType                   string    `json:"profileType"`
+	EnrollmentType                string    `json:"enrollmentType"`
+	ApproximateLastSignInDateTime time.Time `json:"approximateLastSignInDateTime"`
+	RegistrationDateTime          time.Time `json:"registrationDateTime"`
+	PhysicalIDs                   []string  `json:"physicalIds"`
+}
+
+type wireManagedDevice struct {
+	ID                      string    `json:"id"`
+	AzureADDeviceID         string    `json:"azureADDeviceId"`
+	DeviceName              string    `json:"deviceName"`
+	SerialNumber            string    `json:"serialNumber"`
+	UserPrincipalName       string    `json:"userPrincipalName"`
+	UserID                  string    `json:"userId"`
+	OperatingSystem         string    `json:"operatingSystem"`
+	ManagementAgent         string    `json:"managementAgent"`
+	ManagedDeviceOwnerType  string    `json:"managedDeviceOwnerType"`
+	DeviceEnrollmentType    string    `json:"deviceEnrollmentType"`
+	DeviceRegistrationState string    `json:"deviceRegistrationState"`
+	ComplianceState         string    `json:"complianceState"`
+	EnrolledDateTime        time.Time `json:"enrolledDateTime"`
+	LastSyncDateTime        time.Time `json:"lastSyncDateTime"`
+}
+
+// wireMobilityPolicy is the beta mobilityManagementPolicy.
+type wireMobilityPolicy struct {
+	ID            string `json:"id"`
+	DisplayName   string `json:"displayName"`
+	AppliesTo     string `json:"appliesTo"`
+	DiscoveryURL  string `json:"discoveryUrl"`
+	TermsOfUseURL string `json:"termsOfUseUrl"`
+	ComplianceURL string `json:"complianceUrl"`
+	IsValid       bool   `json:"isValid"`
+}
+
+type wireMembership struct {
+	Type   string   `json:"@odata.type"`
+	Users  []string `json:"users"`
+	Groups []string `json:"groups"`
+}
+
+type wireRegistrationPolicy struct {
+	ID                           string          `json:"id"`
+	MultiFactorAuthConfiguration json.RawMessage `json:"multiFactorAuthConfiguration"`
+	UserDeviceQuota              int             `json:"userDeviceQuota"`
+	AzureADJoin                  struct {
+		IsAdminConfigurable bool           `json:"isAdminConfigurable"`
+		AllowedToJoin       wireMembership `json:"allowedToJoin"`
+	} `json:"azureADJoin"`
+	AzureADRegistration struct {
+		AllowedToRegister wireMembership `json:"allowedToRegister"`
+	} `json:"azureADRegistration"`
+}
+
+type wireCAPolicy struct {
+	ID          string `json:"id"`
+	DisplayName string `json:"displayName"`
+	State       string `json:"state"`
+	Conditions  struct {
+		Applications struct {
+			IncludeUserActions []string `json:"includeUserActions"`
+		} `json:"applications"`
+		Users struct {
+			IncludeUsers  []string `json:"includeUsers"`
+			ExcludeUsers  []string `json:"excludeUsers"`
+			IncludeGroups []string `json:"includeGroups"`
+			ExcludeGroups []string `json:"excludeGroups"`
+			IncludeRoles  []string `json:"includeRoles"`
+			ExcludeRoles  []string `json:"excludeRoles"`
+		} `json:"users"`
+	} `json:"conditions"`
+	GrantControls *struct {
+		Operator               string   `json:"operator"`
+		BuiltInControls        []string `json:"builtInControls"`
+		AuthenticationStrength *struct {
+			DisplayName string `json:"displayName"`
+		} `json:"authenticationStrength"`
+	} `json:"grantControls"`
+}
+
+type wireEnrollmentConfig struct {
+	Type               string `json:"@odata.type"`
+	ID                 string `json:"id"`
+	DisplayName        string `json:"displayName"`
+	Priority           int    `json:"priority"`
+	Limit              int    `json:"limit"`
+	WindowsRestriction *struct {
+		PlatformBlocked                 bool   `json:"platformBlocked"`
+		PersonalDeviceEnrollmentBlocked bool   `json:"personalDeviceEnrollmentBlocked"`
+		OSMinimumVersion                string `json:"osMinimumVersion"`
+		OSMaximumVersion                string `json:"osMaximumVersion"`
+	} `json:"windowsRestriction"`
+	Assignments []struct {
+		Target struct {
+			Type    string `json:"@odata.type"`
+			GroupID string `json:"groupId"`
+		} `json:"target"`
+	} `json:"assignments"`
+}
+
+type wireEvent struct {
+	ID                      string    `json:"id"`
+	EventDateTime           time.Time `json:"eventDateTime"`
+	CorrelationID           string    `json:"correlationId"`
+	ManagedDeviceIdentifier string    `json:"managedDeviceIdentifier"`
+	OperatingSystem         string    `json:"operatingSystem"`
+	OSVersion               string    `json:"osVersion"`
+	UserID                  string    `json:"userId"`
+	DeviceID                string    `json:"deviceId"`
+	EnrollmentType          string    `json:"enrollmentType"`
+	FailureCategory         string    `json:"failureCategory"`
+	FailureReason           string    `json:"failureReason"`
+}
+
+// values decodes the value arrays of every page of a collection.
+func values[T any](f *fetch) ([]T, error) {
+	var out []T
+	for _, p := range f.pages {
+		var page struct {
+			Value []T `json:"value"`
+		}
+		if err := json.Unmarshal(p, &page); err != nil {
+			return nil, fmt.Errorf("read %s: %w", f.path, err)
+		}
+		out = append(out, page.Value...)
+	}
+	return out, nil
+}
+
+// entity decodes a single-object answer.
+func entity[T any](f *fetch) (T, error) {
+	var v T
+	if len(f.pages) == 0 {
+		return v, fmt.Errorf("read %s: empty answer", f.path)
+	}
+	if err := json.Unmarshal(f.pages[0], &v); err != nil {
+		return v, fmt.Errorf("read %s: %w", f.path, err)
+	}
+	return v, nil
+}
+
+func bad(err error) facts.Delta {
+	return facts.Delta{Err: fmt.Errorf("%w: Graph answered in an unexpected shape; run with --debug and report it", err)}
+}
+
+func decodeUser(j *job) facts.Delta {
+	u, err := entity[wireUser](j.fetches[0])
+	if err != nil {
+		return bad(err)
+	}
+	user := &facts.User{ID: u.ID, UserPrincipalName: u.UserPrincipalName, DisplayName: u.DisplayName,
+		AccountEnabled: u.AccountEnabled, UsageLocation: u.UsageLocation}
+	for _, l := range u.AssignedLicenses {
+		user.AssignedLicenseSkus = append(user.AssignedLicenseSkus, l.SkuID)
+	}
+	return facts.Delta{Apply: func(f *facts.Facts) { f.User = user }}
+}
+
+func toDomains(ws []wireDomain) []facts.Domain {
+	out := make([]facts.Domain, len(ws))
+	for i, d := range ws {
+		out[i] = facts.Domain{Name: d.ID, IsVerified: d.IsVerified, IsDefault: d.IsDefault, IsInitial: d.IsInitial,
+			AuthenticationType: d.AuthenticationType}
+	}
+	return out
+}
+
+func decodeDomains(j *job) facts.Delta {
+	ws, err := values[wireDomain](j.fetches[0])
+	if err != nil {
+		return bad(err)
+	}
+	ds := toDomains(ws)
+	return facts.Delta{Apply: func(f *facts.Facts) { f.Domains = ds }}
+}
+
+func toPlans(ws []wirePlan) []facts.ServicePlan {
+	out := make([]facts.ServicePlan, len(ws))
+	for i, p := range ws {
+		out[i] = facts.ServicePlan{ServicePlanID: p.ServicePlanID, ServicePlanName: p.ServicePlanName,
+			ProvisioningStatus: p.ProvisioningStatus, AppliesTo: p.AppliesTo}
+	}
+	return out
+}
+
+func decodeLicenseDetails(j *job) facts.Delta {
+	ws, err := values[wireLicense](j.fetches[0])
+	if err != nil {
+		return bad(err)
+	}
+	out := make([]facts.LicenseDetail, len(ws))
+	for i, l := range ws {
+		out[i] = facts.LicenseDetail{SkuID: l.SkuID, SkuPartNumber: l.SkuPartNumber, ServicePlans: toPlans(l.ServicePlans)}
+	}
+	return facts.Delta{Apply: func(f *facts.Facts) { f.LicenseDetails = out }}
+}
+
+func decodeSkus(j *job) facts.Delta {
+	ws, err := values[wireSku](j.fetches[0])
+	if err != nil {
+		return bad(err)
+	}
+	out := make([]facts.SubscribedSku, len(ws))
+	for i, s := range ws {
+		out[i] = facts.SubscribedSku{SkuID: s.SkuID, SkuPartNumber: s.SkuPartNumber, CapabilityStatus: s.CapabilityStatus,
+			ConsumedUnits: s.ConsumedUnits, EnabledUnits: s.PrepaidUnits.Enabled, ServicePlans: toPlans(s.ServicePlans)}
+	}
+	return facts.Delta{Apply: func(f *facts.Facts) { f.SubscribedSkus = out }}
+}
+
+// toGroups keeps groups and directory roles from a directoryObject collection.
+func toGroups(ws []wireDirectoryObject) []facts.Group {
+	var out []facts.Group
+	for _, o := range ws {
+		g := facts.Group{ID: o.ID, DisplayName: o.DisplayName, Dynamic: slices.Contains(o.GroupTypes, "DynamicMembership")}
+		switch strings.TrimPrefix(o.Type, "#microsoft.graph.") {
+		case "group", "":
+			g.Kind = "group"
+		case "directoryRole":
+			g.Kind, g.RoleTemplateID = "directoryRole", o.RoleTemplateID
+		default:
+			continue
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+func decodeMemberOf(j *job) facts.Delta {
+	ws, err := values[wireDirectoryObject](j.fetches[0])
+	if err != nil {
+		return bad(err)
+	}
+	gs := toGroups(ws)
+	return facts.Delta{Apply: func(f *facts.Facts) { f.MemberOf = gs }}
+}
+
+func toDevice(d wireDevice) facts.EntraDevice {
+	return facts.EntraDevice{ID: d.ID, DeviceID: d.DeviceID, DisplayName: d.DisplayName, TrustType: d.TrustType,
+		IsManaged: d.IsManaged, IsCompliant: d.IsCompliant, AccountEnabled: d.AccountEnabled, MdmAppID: d.MdmAppID,
+		OperatingSystem: d.OperatingSystem, OperatingSystemVersion: d.OperatingSystemVersion, ProfileType: d.ProfileType,
+		EnrollmentType: d.EnrollmentType, ApproximateLastSignInDateTime: d.ApproximateLastSignInDateTime,
+		RegistrationDateTime: d.RegistrationDateTime, PhysicalIDs: d.PhysicalIDs}
+}
+
+// decodeUserDevices merges registered and owned devices by object id: a device the user both
+// registered and owns is one device.
+func decodeUserDevices(j *job, upn string) facts.Delta {
+	var out []facts.EntraDevice
+	seen := map[string]bool{}
+	for _, f := range j.fetches {
+		ws, err := values[wireDevice](f)
+		if err != nil {
+			return bad(err)
+		}
+		for _, w := range ws {
+			if seen[w.ID] {
+				continue
+			}
+			seen[w.ID] = true
+			d := toDevice(w)
+			d.OwnerUPNs = []string{upn}
+			out = append(out, d)
+		}
+	}
+	return facts.Delta{Apply: func(f *facts.Facts) { f.UserDevices = out }}
+}
+
+func toManagedDevices(ws []wireManagedDevice) []facts.ManagedDevice {
+	out := make([]facts.ManagedDevice, len(ws))
+	for i, m := range ws {
+		out[i] = facts.ManagedDevice{ID: m.ID, AzureADDeviceID: m.AzureADDeviceID, DeviceName: m.DeviceName,
+			SerialNumber: m.SerialNumber, UserPrincipalName: m.UserPrincipalName, UserID: m.UserID,
+			OperatingSystem: m.OperatingSystem, ManagementAgent: m.ManagementAgent,
+			ManagedDeviceOwnerType: m.ManagedDeviceOwnerType, DeviceEnrollmentType: m.DeviceEnrollmentType,
+			DeviceRegistrationState: m.DeviceRegistrationState, ComplianceState: m.ComplianceState,
+			EnrolledDateTime: m.EnrolledDateTime, LastSyncDateTime: m.LastSyncDateTime}
+	}
+	return out
+}
+
+func decodeManagedDevices(j *job) facts.Delta {
+	ws, err := values[wireManagedDevice](j.fetches[0])
+	if err != nil {
+		return bad(err)
+	}
+	ms := toManagedDevices(ws)
+	return facts.Delta{Apply: func(f *facts.Facts) { f.ManagedDevices = ms }}
+}
+
+// decodeMobility builds the MDM or MAM scope policy. A 404 on the policy means the tenant has none
+// for Intune: Present false, which the scope checks judge.
+func decodeMobility(src facts.Source, policy, groups *fetch, p *plan) facts.Delta {
+	set := func(mp *facts.MobilityPolicy) facts.Delta {
+		return facts.Delta{Apply: func(f *facts.Facts) {
+			if src == facts.SrcMDMPolicy {
+				f.MDMPolicy = mp
+			} else {
+				f.MAMPolicy = mp
+			}
+		}}
+	}
+	if policy.err == nil && policy.status == http.StatusNotFound {
+		return set(&facts.MobilityPolicy{ID: IntuneAppID, Present: false})
+	}
+	for _, f := range []*fetch{policy, groups} {
+		if f.failed() {
+			return facts.Delta{Err: p.failure(src, f)}
+		}
+	}
+	w, err := entity[wireMobilityPolicy](policy)
+	if err != nil {
+		return bad(err)
+	}
+	gs, err := values[wireDirectoryObject](groups)
+	if err != nil {
+		return bad(err)
+	}
+	return set(&facts.MobilityPolicy{ID: w.ID, DisplayName: w.DisplayName, AppliesTo: w.AppliesTo,
+		DiscoveryURL: w.DiscoveryURL, TermsOfUseURL: w.TermsOfUseURL, ComplianceURL: w.ComplianceURL,
+		IsValid: w.IsValid, IncludedGroups: toGroups(gs), Present: true})
+}
+
+func membership(m wireMembership) facts.Membership {
+	kind := strings.TrimSuffix(strings.TrimPrefix(m.Type, "#microsoft.graph."), "DeviceRegistrationMembership")
+	return facts.Membership{Kind: kind, Users: m.Users, Groups: m.Groups}
+}
+
+// mfaSetting reads multiFactorAuthConfiguration, which older payloads give as "0"/"1" or 0/1.
+func mfaSetting(raw json.RawMessage) string {
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		s = strings.TrimSpace(string(raw))
+	}
+	switch s {
+	case "0":
+		return "notRequired"
+	case "1":
+		return "required"
+	}
+	return s
+}
+
+func decodeRegistrationPolicy(j *job) facts.Delta {
+	f := j.fetches[0]
+	w, err := entity[wireRegistrationPolicy](f)
+	if err != nil {
+		return bad(err)
+	}
+	pol := &facts.DeviceRegistrationPolicy{ID: w.ID, MultiFactorAuthConfiguration: mfaSetting(w.MultiFactorAuthConfiguration),
+		UserDeviceQuota: w.UserDeviceQuota, AzureADJoin: membership(w.AzureADJoin.AllowedToJoin),
+		AzureADRegistration:            membership(w.AzureADRegistration.AllowedToRegister),
+		AzureADJoinIsAdminConfigurable: w.AzureADJoin.IsAdminConfigurable, Raw: f.pages[0]}
+	return facts.Delta{Apply: func(f *facts.Facts) { f.RegistrationPolicy = pol }}
+}
+
+func decodeCA(j *job) facts.Delta {
+	ws, err := values[wireCAPolicy](j.fetches[0])
+	if err != nil {
+		return bad(err)
+	}
+	out := make([]facts.CAPolicy, len(ws))
+	for i, w := range ws {
+		u := w.Conditions.Users
+		p := facts.CAPolicy{ID: w.ID, DisplayName: w.DisplayName, State: w.State,
+			IncludeUserActions: w.Conditions.Applications.IncludeUserActions,
+			IncludeUsers:       u.IncludeUsers, ExcludeUsers: u.ExcludeUsers, IncludeGroups: u.IncludeGroups,
+			ExcludeGroups: u.ExcludeGroups, IncludeRoles: u.IncludeRoles, ExcludeRoles: u.ExcludeRoles}
+		if g := w.GrantControls; g != nil {
+			p.GrantOperator, p.BuiltInControls = g.Operator, g.BuiltInControls
+			if g.AuthenticationStrength != nil {
+				p.AuthenticationStrength = g.AuthenticationStrength.DisplayName
+			}
+		}
+		out[i] = p
+	}
+	return facts.Delta{Apply: func(f *facts.Facts) { f.CAPolicies = out }}
+}
+
+// decodeEnrollmentConfigs keeps every configuration with its assignments. The default
+// configuration (priority 0) applies to every user whatever its assignments list.
+func decodeEnrollmentConfigs(j *job) facts.Delta {
+	ws, err := values[wireEnrollmentConfig](j.fetches[0])
+	if err != nil {
+		return bad(err)
+	}
+	out := make([]facts.EnrollmentConfig, len(ws))
+	for i, w := range ws {
+		c := facts.EnrollmentConfig{ID: w.ID, DisplayName: w.DisplayName, Type: strings.TrimPrefix(w.Type, "#microsoft.graph."),
+			Priority: w.Priority, Limit: w.Limit, AllUsers: w.Priority == 0}
+		if r := w.WindowsRestriction; r != nil {
+			c.Windows = &facts.PlatformRestriction{PlatformBlocked: r.PlatformBlocked,
+				PersonalDeviceEnrollmentBlocked: r.PersonalDeviceEnrollmentBlocked,
+				OSMinimumVersion:                r.OSMinimumVersion, OSMaximumVersion: r.OSMaximumVersion}
+		}
+		for _, a := range w.Assignments {
+			switch strings.TrimPrefix(a.Target.Type, "#microsoft.graph.") {
+			case "groupAssignmentTarget":
+				c.AssignedGroups = append(c.AssignedGroups, a.Target.GroupID)
+			case "allLicensedUsersAssignmentTarget", "allDevicesAssignmentTarget":
+				c.AllUsers = true
+			}
+		}
+		out[i] = c
+	}
+	return facts.Delta{Apply: func(f *facts.Facts) { f.EnrollmentConfigs = out }}
+}
+
+// decodeTroubleshooting keeps the events of the triaged user (all of them for a tenant run):
+// Graph offers no server-side filter by user for this collection.
+func decodeTroubleshooting(j *job, user *fetch) facts.Delta {
+	ws, err := values[wireEvent](j.fetches[0])
+	if err != nil {
+		return bad(err)
+	}
+	userID := ""
+	if user != nil {
+		u, err := entity[wireUser](user)
+		if err != nil {
+			return bad(err)
+		}
+		userID = u.ID
+	}
+	var out []facts.TroubleshootingEvent
+	for _, w := range ws {
+		if userID != "" && !strings.EqualFold(w.UserID, userID) {
+			continue
+		}
+		out = append(out, facts.TroubleshootingEvent{ID: w.ID, EventDateTime: w.EventDateTime, CorrelationID: w.CorrelationID,
+			ManagedDeviceIdentifier: w.ManagedDeviceIdentifier, OperatingSystem: w.OperatingSystem, OSVersion: w.OSVersion,
+			UserID: w.UserID, DeviceID: w.DeviceID, EnrollmentType: w.EnrollmentType, FailureCategory: w.FailureCategory,
+			FailureReason: w.FailureReason})
+	}
+	return facts.Delta{Apply: func(f *facts.Facts) { f.Troubleshooting = out }}
+}

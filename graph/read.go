@@ -1,0 +1,244 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+// IntuneAppID is the Intune application, whose mobility policies are the MDM and MAM user scopes.
+const IntuneAppID = "0000000a-0000-0000-c000-000000000000"
+
+// $select lists: only what the facts need, so that Graph sends (and meters) less.
+const (
+	selUser          = "id,userPrincipalName,displayName,accountEnabled,usageLocation,assignedLicenses"
+	selDomain        = "id,isVerified,isDefault,isInitial,authenticationType"
+	selLicense       = "skuId,skuPartNumber,servicePlans"
+	selSku           = "skuId,skuPartNumber,capabilityStatus,consumedUnits,prepaidUnits,servicePlans"
+	selMemberOf      = "id,displayName,groupTypes,roleTemplateId"
+	selDevice        = "id,deviceId,displayName,trustType,isManaged,isCompliant,accountEnabled,mdmAppId,operatingSystem,operatingSystemVersion,profileType,enrollmentType,approximateLastSignInDateTime,registrationDateTime,physicalIds"
+	selManagedDevice = "id,azureADDeviceId,deviceName,serialNumber,userPrincipalName,userId,operatingSystem,managementAgent,managedDeviceOwnerType,deviceEnrollmentType,deviceRegistrationState,complianceState,enrolledDateTime,lastSyncDateTime"
+	selMobility      = "id,displayName,appliesTo,discoveryUrl,termsOfUseUrl,complianceUrl,isValid"
+	selGroup         = "id,displayName,groupTypes"
+	selCA            = "id,displayName,state,conditions,grantControls"
+	topMax           = "&$top=999"
+)
+
+// job is one source: the fetches that read it and how their pages become a Delta.
+type job struct {
+	source   facts.Source
+	version  string
+	fetches  []*fetch
+	endpoint string
+	// after lists fetches of other jobs this one also needs (the user, to filter events by id).
+	after []*fetch
+	build func() facts.Delta
+	sent  bool
+}
+
+// Read implements facts.Reader: it gathers one user's triage (or, for a tenant target, the
+// tenant-wide sources) in as few round trips as Graph allows. Every request goes into JSON batches,
+// one per API version, sent concurrently; next pages and throttled items follow in later rounds.
+// A delta is sent for each source as soon as its requests are done.
+func (c *Client) Read(ctx context.Context, t facts.Target, out chan<- facts.Delta) {
+	if t.Kind != facts.TargetUser && t.Kind != facts.TargetTenant {
+		return
+	}
+	send := func(d facts.Delta) bool {
+		select {
+		case out <- d:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	op := c.operator(ctx)
+	if op.err != nil {
+		if !send(facts.Delta{Source: facts.SrcOperator, Err: op.err}) {
+			return
+		}
+	} else if !send(facts.Delta{Source: facts.SrcOperator, Apply: func(f *facts.Facts) { f.Operator = op.op }}) {
+		return
+	}
+	appOnly := c.auth.appOnly() || (op.op != nil && op.op.Known && op.op.AppOnly)
+
+	p := &plan{c: c, upn: t.User, ids: map[string]bool{}}
+	if t.Kind == facts.TargetUser {
+		p.userJobs()
+	}
+	p.tenantJobs(t.Kind == facts.TargetUser)
+	for _, j := range p.jobs {
+		if appOnly && sourceAccess[j.source].delegatedOnly {
+			j.sent = true
+			if !send(facts.Delta{Source: j.source, Endpoint: j.endpoint, Skip: fmt.Sprintf(
+				"Graph offers %s only to a signed-in user (delegated permission %s): app-only sign-in cannot read it; sign in as a user (--auth devicecode) to run this check",
+				j.source, sourceAccess[j.source].permission)}) {
+				return
+			}
+		}
+	}
+
+	var wg sync.WaitGroup
+	for _, version := range []string{"v1.0", "beta"} {
+		var jobs []*job
+		var fetches []*fetch
+		for _, j := range p.jobs {
+			if j.version == version && !j.sent {
+				jobs = append(jobs, j)
+				fetches = append(fetches, j.fetches...)
+			}
+		}
+		if len(fetches) == 0 {
+			continue
+		}
+		wg.Go(func() {
+			c.runFetches(ctx, version, fetches, func(*fetch) {
+				for _, j := range jobs {
+					if j.sent || !allDone(j.fetches) || !allDone(j.after) {
+						continue
+					}
+					j.sent = true
+					if ctx.Err() != nil {
+						return
+					}
+					d := j.build()
+					d.Source, d.Endpoint = j.source, j.endpoint
+					send(d)
+				}
+			})
+		})
+	}
+	wg.Wait()
+}
+
+func allDone(fs []*fetch) bool {
+	for _, f := range fs {
+		if !f.done {
+			return false
+		}
+	}
+	return true
+}
+
+type operatorResult struct {
+	op  *facts.Operator
+	err error
+}
+
+// operator reads the signed-in operator from the token's claims: no request to Graph.
+func (c *Client) operator(ctx context.Context) operatorResult {
+	tok, err := c.token(ctx)
+	if err != nil {
+		return operatorResult{err: err}
+	}
+	return operatorResult{op: operator(tok, c.auth.appOnly())}
+}
+
+// plan builds the jobs of one read.
+type plan struct {
+	c    *Client
+	upn  string
+	jobs []*job
+	ids  map[string]bool
+	user *fetch
+}
+
+// add registers a fetch under a short unique batch id.
+func (p *plan) fetch(version, path, query string, userPath bool) *fetch {
+	id := strconv.Itoa(len(p.ids) + 1)
+	p.ids[id] = true
+	return newFetch(id, version, path, query, userPath)
+}
+
+func (p *plan) add(src facts.Source, version string, build func(*job) facts.Delta, fetches ...*fetch) *job {
+	paths := make([]string, len(fetches))
+	for i, f := range fetches {
+		paths[i] = f.path
+		if i > 0 {
+			paths[i] = f.path[strings.LastIndex(f.path, "/"):]
+		}
+	}
+	j := &job{source: src, version: version, fetches: fetches, endpoint: "GET /" + version + strings.Join(paths, " + ")}
+	j.build = func() facts.Delta {
+		for _, f := range append(fetches, j.after...) {
+			if f.failed() {
+				return facts.Delta{Err: p.failure(src, f)}
+			}
+		}
+		return build(j)
+	}
+	p.jobs = append(p.jobs, j)
+	return j
+}
+
+func (p *plan) failure(src facts.Source, f *fetch) error {
+	if f.err != nil {
+		return requestFailure(src, f.err, f.userPath, p.upn)
+	}
+	return failure(src, f.status, f.errBody, f.userPath, p.upn)
+}
+
+// userPath is the escaped /users/{upn} segment. A UPN starting with $ would read as a system query
+// segment, so it goes in the key form /users('$...'); # and other reserved characters are escaped.
+func userPath(upn string) string {
+	if strings.HasPrefix(upn, "$") {
+		return "/users('" + url.PathEscape(strings.ReplaceAll(upn, "'", "''")) + "')"
+	}
+	return "/users/" + url.PathEscape(upn)
+}
+
+func (p *plan) userJobs() {
+	u := userPath(p.upn)
+	p.user = p.fetch("v1.0", u, "$select="+selUser, true)
+	p.add(facts.SrcUser, "v1.0", decodeUser, p.user)
+	p.add(facts.SrcLicenseDetails, "v1.0", decodeLicenseDetails,
+		p.fetch("v1.0", u+"/licenseDetails", "$select="+selLicense, true))
+	p.add(facts.SrcMemberOf, "v1.0", decodeMemberOf,
+		p.fetch("v1.0", u+"/transitiveMemberOf", "$select="+selMemberOf+topMax, true))
+	p.add(facts.SrcUserDevices, "v1.0", func(j *job) facts.Delta { return decodeUserDevices(j, p.upn) },
+		p.fetch("v1.0", u+"/registeredDevices", "$select="+selDevice+topMax, true),
+		p.fetch("v1.0", u+"/ownedDevices", "$select="+selDevice+topMax, true))
+	p.add(facts.SrcManagedDevices, "v1.0", decodeManagedDevices,
+		p.fetch("v1.0", u+"/managedDevices", "$select="+selManagedDevice, true))
+}
+
+// tenantJobs adds the tenant-wide sources. For a user target, troubleshooting events are kept to
+// the user's own, matched by id on the client once the user is read.
+func (p *plan) tenantJobs(forUser bool) {
+	p.add(facts.SrcDomains, "v1.0", decodeDomains, p.fetch("v1.0", "/domains", "$select="+selDomain, false))
+	p.add(facts.SrcSubscribedSkus, "v1.0", decodeSkus, p.fetch("v1.0", "/subscribedSkus", "$select="+selSku, false))
+	p.add(facts.SrcRegistrationPolicy, "v1.0", decodeRegistrationPolicy,
+		p.fetch("v1.0", "/policies/deviceRegistrationPolicy", "", false))
+	p.add(facts.SrcConditionalAccess, "v1.0", decodeCA,
+		p.fetch("v1.0", "/identity/conditionalAccess/policies", "$select="+selCA, false))
+	// No $select on these two: their useful properties belong to derived types (windowsRestriction,
+	// limit, failureReason), which Graph does not let a base-type collection select.
+	p.add(facts.SrcEnrollmentConfigs, "v1.0", decodeEnrollmentConfigs,
+		p.fetch("v1.0", "/deviceManagement/deviceEnrollmentConfigurations", "$expand=assignments", false))
+	events := p.add(facts.SrcTroubleshooting, "v1.0", func(j *job) facts.Delta {
+		return decodeTroubleshooting(j, p.user)
+	}, p.fetch("v1.0", "/deviceManagement/troubleshootingEvents", "", false))
+	if forUser {
+		events.after = []*fetch{p.user}
+	}
+	// The included groups are read apart rather than through $expand, which stops at 20 directory
+	// objects without a next link.
+	for _, m := range []struct {
+		src  facts.Source
+		path string
+	}{
+		{facts.SrcMDMPolicy, "/policies/mobileDeviceManagementPolicies/" + IntuneAppID},
+		{facts.SrcMAMPolicy, "/policies/mobileAppManagementPolicies/" + IntuneAppID},
+	} {
+		policy := p.fetch("beta", m.path, "$select="+selMobility, false)
+		groups := p.fetch("beta", m.path+"/includedGroups", "$select="+selGroup+topMax, false)
+		src := m.src
+		j := p.add(src, "beta", nil, policy, groups)
+		j.build = func() facts.Delta { return decodeMobility(src, policy, groups, p) }
+	}
+}

@@ -1,0 +1,65 @@
+package graph
+
+import (
+	"strings"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+// ReadScopes are the delegated Microsoft Graph permissions mdmdoctor asks for at sign-in: read-only,
+// the least privileged that cover every source of a triage (list them in the README's table).
+// Write scopes are asked for only when a fix is applied.
+func ReadScopes() []string {
+	return []string{
+		"User.Read.All",                           // the user, usage location, assigned licences
+		"GroupMember.Read.All",                    // transitive group membership, scope groups
+		"Device.Read.All",                         // registered and owned devices with full properties
+		"Domain.Read.All",                         // verified domains
+		"Organization.Read.All",                   // subscribed SKUs
+		"LicenseAssignment.Read.All",              // licenseDetails
+		"Policy.Read.All",                         // MDM/MAM scope, Conditional Access
+		"Policy.Read.DeviceConfiguration",         // device registration policy
+		"DeviceManagementManagedDevices.Read.All", // Intune managed devices, enrollment failures
+		"DeviceManagementServiceConfig.Read.All",  // enrollment restrictions and limits
+		"RoleManagement.Read.Directory",           // directory roles in the operator's and user's membership
+	}
+}
+
+// access is what a source needs: the permission to consent to and the roles that may read it.
+type access struct {
+	permission string
+	roles      string
+	// delegatedOnly is true when Graph offers no application permission for the source.
+	delegatedOnly bool
+}
+
+// sourceAccess maps each source to what a 403 on it means (from the permissions of each API).
+var sourceAccess = map[facts.Source]access{
+	facts.SrcUser:               {"User.Read.All", "Directory Readers or Global Reader", false},
+	facts.SrcDomains:            {"Domain.Read.All", "Domain Name Administrator or Global Reader", false},
+	facts.SrcLicenseDetails:     {"LicenseAssignment.Read.All", "License Administrator or Global Reader", true},
+	facts.SrcSubscribedSkus:     {"Organization.Read.All", "License Administrator or Global Reader", false},
+	facts.SrcMemberOf:           {"GroupMember.Read.All", "Directory Readers or Global Reader", false},
+	facts.SrcUserDevices:        {"Device.Read.All", "Cloud Device Administrator or Global Reader", false},
+	facts.SrcManagedDevices:     {"DeviceManagementManagedDevices.Read.All", "Intune Administrator or Global Reader", false},
+	facts.SrcMDMPolicy:          {"Policy.Read.All", "Global Reader, Intune Administrator or Cloud Device Administrator", true},
+	facts.SrcMAMPolicy:          {"Policy.Read.All", "Global Reader, Intune Administrator or Cloud Device Administrator", true},
+	facts.SrcRegistrationPolicy: {"Policy.Read.DeviceConfiguration", "Cloud Device Administrator or Global Reader", false},
+	facts.SrcConditionalAccess:  {"Policy.Read.All", "Security Reader, Conditional Access Administrator or Global Reader", false},
+	facts.SrcEnrollmentConfigs:  {"DeviceManagementServiceConfig.Read.All", "Intune Administrator or Global Reader", false},
+	facts.SrcTroubleshooting:    {"DeviceManagementManagedDevices.Read.All", "Intune Administrator or Global Reader", false},
+}
+
+// qualify turns permission names into scopes of the cloud's Graph resource
+// (https://graph.microsoft.com/User.Read.All); scopes that are already URLs pass unchanged.
+func qualify(resource string, perms []string) []string {
+	out := make([]string, len(perms))
+	for i, p := range perms {
+		if strings.Contains(p, "://") {
+			out[i] = p
+			continue
+		}
+		out[i] = resource + "/" + p
+	}
+	return out
+}
