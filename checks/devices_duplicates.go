@@ -53,7 +53,7 @@ func judgeDuplicates(f *facts.Facts) []Result {
 			out = append(out, rv.result(f, entraSrc, intuneSrc))
 			continue
 		}
-		ev = append(ev, Evidence{Source: entraSrc + ", " + intuneSrc, Detail: fmt.Sprintf("%q: %s", p.name(), recordCount(p))})
+		ev = append(ev, soundDeviceEvidence(p, entraSrc, intuneSrc)...)
 	}
 	if len(out) > 0 {
 		slices.SortStableFunc(out, func(a, b Result) int { return a.Status.Severity() - b.Status.Severity() })
@@ -62,7 +62,7 @@ func judgeDuplicates(f *facts.Facts) []Result {
 	summary := "No device of the user is recorded twice"
 	if len(devices) == 0 {
 		summary = "The user has no devices in Entra ID or Intune, so none is recorded twice"
-		ev = append(ev, Evidence{Source: entraSrc + ", " + intuneSrc, Detail: "no Entra device records and no Intune managed devices"})
+		ev = append(ev, Evidence{Source: entraSrc, Detail: "no Entra device records"}, Evidence{Source: intuneSrc, Detail: "no Intune managed devices"})
 	}
 	return []Result{{
 		Status:      Pass,
@@ -72,15 +72,16 @@ func judgeDuplicates(f *facts.Facts) []Result {
 	}}
 }
 
-func recordCount(p physicalDevice) string {
-	var parts []string
+// soundDeviceEvidence sums up a device without problems, one line per directory that holds it.
+func soundDeviceEvidence(p physicalDevice, entraSrc, intuneSrc string) []Evidence {
+	var ev []Evidence
 	for _, e := range p.entra {
-		parts = append(parts, fmt.Sprintf("one %s Entra record (isManaged %t)", trustWords(e.TrustType), e.IsManaged))
+		ev = append(ev, Evidence{Source: entraSrc, Detail: fmt.Sprintf("%q: one %s Entra record, isManaged %t", e.DisplayName, trustWords(e.TrustType), e.IsManaged)})
 	}
-	if len(p.managed) > 0 {
-		parts = append(parts, fmt.Sprintf("%d Intune record", len(p.managed)))
+	for _, m := range p.managed {
+		ev = append(ev, Evidence{Source: intuneSrc, Detail: fmt.Sprintf("%q: one Intune record, Entra device id %s", m.DeviceName, valueOrNone(m.AzureADDeviceID))})
 	}
-	return strings.Join(parts, ", ")
+	return ev
 }
 
 // reviewDevice looks for the ways one device ends up recorded twice.

@@ -53,29 +53,30 @@ func groupPhysicalDevices(entra []facts.EntraDevice, managed []facts.ManagedDevi
 	}
 	union := func(a, b int) { parent[find(a)] = find(b) }
 
-	for i, a := range entra {
-		for j := i + 1; j < len(entra); j++ {
-			if sameWindowsDevice(a, entra[j]) {
-				union(i, j)
-			}
+	// Records that share a key are one device: link each to the first record seen with that key.
+	first := map[string]int{}
+	link := func(key string, node int) {
+		if j, ok := first[key]; ok {
+			union(node, j)
+		} else {
+			first[key] = node
+		}
+	}
+	for i, e := range entra {
+		if isWindows(e.OperatingSystem) && e.DisplayName != "" {
+			link("name:"+strings.ToLower(e.DisplayName)+"\x00"+strings.ToLower(e.OperatingSystem), i)
+		}
+		if e.DeviceID != "" {
+			link("id:"+strings.ToLower(e.DeviceID), i)
 		}
 	}
 	for mi, m := range managed {
 		node := len(entra) + mi
 		if id := usableDeviceID(m.AzureADDeviceID); id != "" {
-			for ei, e := range entra {
-				if strings.EqualFold(e.DeviceID, id) {
-					union(node, ei)
-				}
-			}
+			link("id:"+strings.ToLower(id), node)
 		}
-		for mj := mi + 1; mj < len(managed); mj++ {
-			o := managed[mj]
-			sameSerial := usableSerial(m.SerialNumber) != "" && strings.EqualFold(usableSerial(m.SerialNumber), usableSerial(o.SerialNumber))
-			sameID := usableDeviceID(m.AzureADDeviceID) != "" && strings.EqualFold(m.AzureADDeviceID, o.AzureADDeviceID)
-			if sameSerial || sameID {
-				union(node, len(entra)+mj)
-			}
+		if sn := usableSerial(m.SerialNumber); sn != "" {
+			link("serial:"+strings.ToLower(sn), node)
 		}
 	}
 
@@ -104,19 +105,17 @@ func groupPhysicalDevices(entra []facts.EntraDevice, managed []facts.ManagedDevi
 
 // uniqueEntra drops repeats: registeredDevices and ownedDevices usually list the same device twice.
 func uniqueEntra(in []facts.EntraDevice) []facts.EntraDevice {
+	seen := make(map[string]bool, len(in))
 	out := make([]facts.EntraDevice, 0, len(in))
 	for _, d := range in {
-		if !slices.ContainsFunc(out, func(o facts.EntraDevice) bool { return o.ID != "" && strings.EqualFold(o.ID, d.ID) }) {
-			out = append(out, d)
+		key := strings.ToLower(d.ID)
+		if d.ID != "" && seen[key] {
+			continue
 		}
+		seen[key] = true
+		out = append(out, d)
 	}
 	return out
-}
-
-func sameWindowsDevice(a, b facts.EntraDevice) bool {
-	return isWindows(a.OperatingSystem) && a.DisplayName != "" &&
-		strings.EqualFold(a.DisplayName, b.DisplayName) &&
-		strings.EqualFold(a.OperatingSystem, b.OperatingSystem)
 }
 
 func isWindows(os string) bool { return strings.HasPrefix(strings.ToLower(os), "windows") }
