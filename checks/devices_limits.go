@@ -163,7 +163,10 @@ func judgeEntraQuota(f *facts.Facts, pol *facts.DeviceRegistrationPolicy, polSrc
 	}
 	cleanup := "In the Entra admin center open Users > the user > Devices, check each device's Activity date with the user, and delete the records of devices the user no longer has (devices.duplicates points out records that are one device twice)."
 	switch {
-	case q <= 0:
+	case q < 0:
+		// Not a documented value (the portal's "Unlimited" may read this way): judge nothing rather than guess.
+		ev[0].Detail += " (not a documented value: the quota is not judged)"
+	case q == 0:
 		return deviceFinding{
 			status:  Fail,
 			summary: fmt.Sprintf("The Entra device quota (userDeviceQuota) is %d: no user can join or register any device", q),

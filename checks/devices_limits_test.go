@@ -47,6 +47,10 @@ func TestDevicesLimits(t *testing.T) {
 		{name: "quota 0 after a PUT that left it out", setup: func(f *facts.Facts) {
 			f.RegistrationPolicy.UserDeviceQuota = 0
 		}, want: Fail, summary: "userDeviceQuota) is 0"},
+		{name: "an undocumented negative quota is shown, not judged", setup: func(f *facts.Facts) {
+			f.RegistrationPolicy.UserDeviceQuota = -1
+			f.UserDevices = devEntraRecords(3, "AzureAd")
+		}, want: Pass, evidence: "not a documented value"},
 		{name: "at the Entra quota", setup: func(f *facts.Facts) {
 			f.RegistrationPolicy.UserDeviceQuota = 5
 			f.UserDevices = append(devEntraRecords(3, "AzureAd"), devEntraRecords(2, "Workplace")...)
