@@ -49,7 +49,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		lines := strings.Count(decode(in), "\n") + 1
+		lines := len(splitLines(decode(in)))
 		last := 0
 		for _, s := range d.Sections {
 			checkText(t, "section", s.Name)

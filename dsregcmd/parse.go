@@ -57,7 +57,7 @@ func parse(b []byte) (*facts.Dsregcmd, error) {
 	recognised := false
 	// cur is the index of the section fields go to; -1 until a title or an untitled field appears.
 	cur := -1
-	for i, raw := range strings.Split(text, "\n") {
+	for i, raw := range splitLines(text) {
 		line := strings.TrimSpace(raw)
 		switch {
 		case line == "" || isRule(line):
@@ -89,6 +89,13 @@ func parse(b []byte) (*facts.Dsregcmd, error) {
 		return nil, ErrNotDsregcmd
 	}
 	return d, nil
+}
+
+// splitLines splits at LF, CRLF and a lone CR, as editors do, so that line numbers in evidence match
+// what the operator sees when opening the saved output.
+func splitLines(text string) []string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	return strings.Split(strings.ReplaceAll(text, "\r", "\n"), "\n")
 }
 
 // isRule reports whether a trimmed line is a `+-----+` section rule.

@@ -281,3 +281,17 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// A lone CR ends a line as it does in editors, so line numbers match what the operator sees.
+func TestParseLoneCR(t *testing.T) {
+	d, err := Parse(strings.NewReader("| Device State |\rAzureAdJoined : YES\r\r\nDomainJoined : NO"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := d.Field("AzureAdJoined"); f.Line != 2 || f.Value != "YES" {
+		t.Errorf("AzureAdJoined = %+v, want YES on line 2", f)
+	}
+	if f, _ := d.Field("DomainJoined"); f.Line != 4 {
+		t.Errorf("DomainJoined on line %d, want 4", f.Line)
+	}
+}
