@@ -67,7 +67,7 @@ func judgeDuplicates(f *facts.Facts) []Result {
 	return []Result{{
 		Status:      Pass,
 		Summary:     summary,
-		Explanation: "Each physical device has at most one Entra record and one Intune record, and each Intune record points at an Entra record that Entra shows as managed.",
+		Explanation: "None of the user's devices has a second Entra or Intune record beside the one in use (hybrid Autopilot's expected pair aside), and every device Intune manages shows as managed in Entra.",
 		Evidence:    ev,
 	}}
 }
