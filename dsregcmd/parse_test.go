@@ -295,3 +295,16 @@ func TestParseLoneCR(t *testing.T) {
 		t.Errorf("DomainJoined on line %d, want 4", f.Line)
 	}
 }
+
+// BenchmarkParseMaxSize parses the largest input accepted: the fixture's lines repeated up to MaxSize.
+func BenchmarkParseMaxSize(b *testing.B) {
+	one := readFixture(b, "joined.txt")
+	in := bytes.Repeat(one, MaxSize/len(one))
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(bytes.NewReader(in)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
