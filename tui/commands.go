@@ -26,10 +26,11 @@ type (
 		id     int
 		events <-chan tea.Msg
 	}
-	// signInPromptMsg carries a device code for attempt id.
+	// signInPromptMsg carries a device code for attempt id, and the channel its outcome will come on.
 	signInPromptMsg struct {
-		id   int
-		code DeviceCode
+		id     int
+		code   DeviceCode
+		events <-chan tea.Msg
 	}
 	// signInDoneMsg ends attempt id: nil error when signed in.
 	signInDoneMsg struct {
@@ -51,7 +52,10 @@ type (
 		path string
 		err  error
 	}
-	browserMsg struct{ err error }
+	browserMsg struct {
+		url string
+		err error
+	}
 )
 
 // signIn starts attempt id in the background. The backend calls prompt from its own goroutine, so the
@@ -63,7 +67,7 @@ func signIn(ctx context.Context, b Backend, id int) tea.Cmd {
 			defer close(events)
 			err := b.SignIn(ctx, func(c DeviceCode) {
 				select {
-				case events <- signInPromptMsg{id: id, code: c}:
+				case events <- signInPromptMsg{id: id, code: c, events: events}:
 				case <-ctx.Done():
 				}
 			})
@@ -158,7 +162,7 @@ func expandPath(p string) (string, error) {
 }
 
 func openURL(ctx context.Context, open func(context.Context, string) error, url string) tea.Cmd {
-	return func() tea.Msg { return browserMsg{err: open(ctx, url)} }
+	return func() tea.Msg { return browserMsg{url: url, err: open(ctx, url)} }
 }
 
 // remote reports whether the session runs over SSH, where a browser would open on the wrong machine.

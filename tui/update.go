@@ -156,7 +156,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.openDocs(msg.URL)
 	case browserMsg:
 		if msg.err != nil {
-			m.status = "Docs link copied; " + msg.err.Error() + "."
+			m.status = "Docs: " + msg.url + " (copied; " + msg.err.Error() + ")"
 		}
 		return m, nil
 	}
@@ -278,7 +278,7 @@ func (m Model) prompted(msg signInPromptMsg) (tea.Model, tea.Cmd) {
 	}
 	c := msg.code
 	m.signin = m.signin.Prompt(signin.Code{Message: c.Message, UserCode: c.UserCode, VerificationURL: c.VerificationURL})
-	return m, tea.SetClipboard(c.UserCode)
+	return m, tea.Batch(tea.SetClipboard(c.UserCode), waitSignIn(msg.events))
 }
 
 // signedIn moves on from sign-in: to the run when a target was given, to the target screen otherwise.

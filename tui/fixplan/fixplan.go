@@ -169,7 +169,5 @@ func (m Model) View() string {
 	head := append([]string{layout.Truncate(s.Title.Render("Fix plan: "+m.result.ID)+s.Subtle.Render(" · "+m.result.Subject), m.width)},
 		strings.Split(layout.Para(s.Subtle, readOnly, m.width, ""), "\n")...)
 	head = append(head, "")
-	h := max(m.height-len(head), 1)
-	end := min(m.scroll+h, len(m.body))
-	return strings.Join(append(head, m.body[min(m.scroll, end):end]...), "\n")
+	return strings.Join(head, "\n") + "\n" + layout.Scroll(m.body, m.scroll, max(m.height-len(head), 1), s.Subtle)
 }

@@ -8,8 +8,8 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/tui/theme"
 )
 
-// Detail renders everything about one result as lines of at most width cells: verdict, explanation,
-// remediation, evidence, fixes, error and docs. The step-through screen shows the same sections.
+// Detail renders everything about one result as lines of at most width cells, most useful first for
+// someone with a user on the phone: verdict, what to do, error, evidence, why it matters, fixes, docs.
 func Detail(s *theme.Styles, r checks.Result, width int) []string {
 	var out []string
 	add := func(lines ...string) { out = append(out, lines...) }
@@ -20,10 +20,6 @@ func Detail(s *theme.Styles, r checks.Result, width int) []string {
 	add(layout.Truncate(s.Badge(r.Status)+" "+s.Strong.Render(r.Title), width))
 	add(layout.Truncate(s.Subtle.Render(r.ID+" · "+r.Subject), width))
 	add(layout.Wrap(r.Summary, width, "")...)
-	if r.Explanation != "" {
-		section("Why it matters")
-		para(r.Explanation)
-	}
 	if r.Remediation != "" {
 		section("What to do")
 		para(r.Remediation)
@@ -37,6 +33,10 @@ func Detail(s *theme.Styles, r checks.Result, width int) []string {
 		for _, e := range r.Evidence {
 			bullet(e.Source + ": " + e.Detail)
 		}
+	}
+	if r.Explanation != "" {
+		section("Why it matters")
+		para(r.Explanation)
 	}
 	if len(r.Fixes) > 0 {
 		section("Fixes (f shows the exact requests)")

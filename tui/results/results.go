@@ -63,6 +63,7 @@ type Model struct {
 	cursor    int
 	offset    int
 	zoom      bool
+	idWidth   int
 	detail    []string
 	scroll    int
 	rerunning map[string]bool
@@ -79,12 +80,16 @@ func (m Model) Set(t facts.Target, results []checks.Result) Model {
 	m.target = t
 	m.results = checks.BySeverity(results)
 	m.rows = m.rows[:0]
+	m.idWidth = 0
+	heading := 0
 	for i, r := range m.results {
 		if i == 0 || r.Status != m.results[i-1].Status {
+			heading = len(m.rows)
 			m.rows = append(m.rows, row{heading: true, status: r.Status})
 		}
-		m.rows[len(m.rows)-1].count++
+		m.rows[heading].count++
 		m.rows = append(m.rows, row{status: r.Status, result: i})
+		m.idWidth = max(m.idWidth, ansi.StringWidth(r.ID))
 	}
 	m.cursor, m.offset, m.scroll = 0, 0, 0
 	m.rerunning = map[string]bool{}
@@ -303,18 +308,7 @@ func (m Model) View() string {
 }
 
 func (m Model) detailView(w, h int) string {
-	if h <= 0 {
-		return ""
-	}
-	end := min(m.scroll+h, len(m.detail))
-	lines := m.detail[min(m.scroll, end):end]
-	out := layout.Fit(strings.Join(lines, "\n"), w, h)
-	if end < len(m.detail) && h > 1 {
-		i := strings.LastIndex(out, "\n")
-		more := fmt.Sprintf("↓ %d more lines (pgdn)", len(m.detail)-end)
-		out = out[:i+1] + m.styles.Subtle.Render(layout.Truncate(more, w))
-	}
-	return out
+	return layout.Fit(layout.Scroll(m.detail, m.scroll, h, m.styles.Subtle), w, h)
 }
 
 // listView renders only the rows in view, so a run with thousands of results costs no more per frame
@@ -348,7 +342,8 @@ func (m Model) resultRow(i int, selected bool, w int) string {
 	if selected {
 		mark = theme.Cursor
 	}
-	text := r.ID
+	// Align the summaries unless the IDs would take more than a third of the list.
+	text := r.ID + strings.Repeat(" ", max(min(m.idWidth, w/3)-ansi.StringWidth(r.ID), 0))
 	if r.Subject != "" && r.Subject != m.target.User {
 		text += " · " + r.Subject
 	}

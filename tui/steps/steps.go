@@ -231,8 +231,6 @@ func (m Model) View() string {
 	if gap := m.width - layout.Width(left) - layout.Width(right); gap > 0 {
 		head += strings.Repeat(" ", gap) + right
 	}
-	h := m.bodyHeight()
-	end := min(m.scroll+h, len(m.body))
-	body := m.body[min(m.scroll, end):end]
-	return layout.Truncate(head, m.width) + "\n" + s.Subtle.Render(strings.Repeat("─", m.width)) + "\n" + strings.Join(body, "\n")
+	body := layout.Scroll(m.body, m.scroll, m.bodyHeight(), s.Subtle)
+	return layout.Truncate(head, m.width) + "\n" + s.Subtle.Render(strings.Repeat("─", m.width)) + "\n" + body
 }

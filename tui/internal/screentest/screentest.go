@@ -1,0 +1,45 @@
+// Package screentest holds what the screens' Update-level tests share: styles, keys, and running the
+// command a screen returned to see the message it asks the root for.
+package screentest
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/mdmdoctor/mdmdoctor/tui/keys"
+	"github.com/mdmdoctor/mdmdoctor/tui/theme"
+)
+
+// Deps returns the styles and key map every screen is built with.
+func Deps() (*theme.Styles, *keys.KeyMap) {
+	km := keys.Default()
+	return theme.New(true), &km
+}
+
+// Msg runs cmd and returns its message; nil for a nil command.
+func Msg(t testing.TB, cmd tea.Cmd) tea.Msg {
+	t.Helper()
+	if cmd == nil {
+		return nil
+	}
+	return cmd()
+}
+
+// Plain strips styling from a view, for assertions on text.
+func Plain(view string) string { return ansi.Strip(view) }
+
+// RequireFits fails when a line of view is wider than width or the view is taller than height.
+func RequireFits(t testing.TB, view string, width, height int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if len(lines) > height {
+		t.Errorf("view is %d lines, more than %d", len(lines), height)
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w > width {
+			t.Errorf("line %d is %d cells, wider than %d: %q", i+1, w, width, ansi.Strip(l))
+		}
+	}
+}

@@ -1,0 +1,100 @@
+package live
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
+	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
+	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+)
+
+var target = facts.Target{Kind: facts.TargetUser, User: "bob@contoso.com"}
+
+func runChecks() []checks.Check {
+	return []checks.Check{
+		{ID: "license.intune", Needs: []facts.Source{facts.SrcLicenseDetails}},
+		{ID: "scope.mdm", Needs: []facts.Source{facts.SrcMDMPolicy, facts.SrcMemberOf}},
+	}
+}
+
+func begun(t *testing.T) Model {
+	m := New(screentest.Deps())
+	m.SetSize(80, 20)
+	m, cmd := m.Begin(target, runChecks())
+	if cmd == nil {
+		t.Fatal("Begin started no spinner")
+	}
+	return m
+}
+
+func TestChecksAppearWaitingThenSettle(t *testing.T) {
+	m := begun(t)
+	v := screentest.Plain(m.View())
+	for _, want := range []string{"Checking bob@contoso.com", "0/3 sources", "license.intune", "waiting for licenseDetails", "waiting for mdmPolicy, memberOf"} {
+		if !strings.Contains(v, want) {
+			t.Fatalf("view lacks %q:\n%s", want, v)
+		}
+	}
+	m = m.Apply([]checks.Event{
+		{Kind: checks.SourceSettled, Source: facts.SrcLicenseDetails, Status: facts.SourceStatus{State: facts.Loaded}},
+		{Kind: checks.CheckSettled, CheckID: "license.intune", Results: []checks.Result{{ID: "license.intune", Status: checks.Fail, Summary: "No Intune plan"}}},
+		{Kind: checks.SourceSettled, Source: facts.SrcMDMPolicy, Status: facts.SourceStatus{State: facts.Loaded}},
+	})
+	v = screentest.Plain(m.View())
+	for _, want := range []string{"2/3 sources", "✗ FAIL  license.intune", "No Intune plan", "waiting for memberOf", "reading: memberOf"} {
+		if !strings.Contains(v, want) {
+			t.Fatalf("view lacks %q:\n%s", want, v)
+		}
+	}
+	screentest.RequireFits(t, m.View(), 80, 20)
+}
+
+func TestCancelOnlyWhileRunning(t *testing.T) {
+	m := begun(t)
+	for _, k := range []string{"x", "esc"} {
+		_, cmd := m.Update(keypress.Press(k))
+		if _, ok := screentest.Msg(t, cmd).(CancelMsg); !ok {
+			t.Fatalf("%s while running did not cancel", k)
+		}
+	}
+	if _, cmd := m.Update(keypress.Press("enter")); cmd != nil {
+		t.Fatal("enter while running left the screen")
+	}
+	m = m.Finish([]checks.Result{{ID: "license.intune", Status: checks.Fail}, {ID: "scope.mdm", Status: checks.Error, Summary: "Could not run: cancelled"}}, true)
+	if _, cmd := m.Update(keypress.Press("x")); cmd != nil {
+		t.Fatal("x after the run still cancels")
+	}
+	v := screentest.Plain(m.View())
+	if !strings.Contains(v, "Run stopped before every source was read") || !strings.Contains(v, "? ERROR scope.mdm") {
+		t.Fatalf("cancelled run view:\n%s", v)
+	}
+}
+
+func TestFinishedRunKeys(t *testing.T) {
+	m := begun(t).Finish([]checks.Result{{ID: "license.intune", Status: checks.Pass}, {ID: "scope.mdm", Status: checks.Warn}}, false)
+	if m.Running() {
+		t.Fatal("still running after Finish")
+	}
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "Finished: ✗ 0 fail  ? 0 error  ! 1 warn  ✓ 1 pass  - 0 skip") {
+		t.Fatalf("tally missing:\n%s", v)
+	}
+	for k, want := range map[string]any{"enter": ResultsMsg{}, "s": StepsMsg{}, "R": AgainMsg{}, "esc": nav.Back{}} {
+		_, cmd := m.Update(keypress.Press(k))
+		if got := screentest.Msg(t, cmd); got != want {
+			t.Errorf("%s sent %#v, want %#v", k, got, want)
+		}
+	}
+}
+
+func TestTenantCheckWithManyResultsShowsWorst(t *testing.T) {
+	m := begun(t).Finish([]checks.Result{
+		{ID: "scope.mdm", Status: checks.Warn, Summary: "minor"},
+		{ID: "scope.mdm", Status: checks.Fail, Summary: "Dave is out of scope"},
+	}, false)
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "✗ FAIL  scope.mdm       2 results; worst: Dave is out of scope") {
+		t.Fatalf("view:\n%s", v)
+	}
+}

@@ -1,0 +1,190 @@
+package results
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
+	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
+	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+)
+
+var target = facts.Target{Kind: facts.TargetUser, User: "bob@contoso.com"}
+
+func sample() []checks.Result {
+	return []checks.Result{
+		{ID: "operator.permissions", Subject: "bob@contoso.com", Title: "Operator permissions", Status: checks.Pass, Summary: "All read scopes"},
+		{ID: "license.intune", Subject: "bob@contoso.com", Title: "Intune plan", Status: checks.Fail, Summary: "No Intune plan",
+			Explanation: "Without an Intune plan enrollment is refused.", Remediation: "Assign SPE_E5.",
+			Evidence: []checks.Evidence{{Source: "GET /v1.0/users/bob@contoso.com/licenseDetails", Detail: "INTUNE_O365 only"}},
+			Docs:     "https://learn.microsoft.com/intune/licenses",
+			Fixes:    []checks.Fix{{ID: "license.assign", Title: "Assign SPE_E5", Requests: []checks.Request{{Method: "POST", URL: "/v1.0/users/bob/assignLicense"}}}}},
+		{ID: "mfa.registration", Subject: "bob@contoso.com", Title: "MFA", Status: checks.Warn, Summary: "No MFA for registration"},
+		{ID: "scope.mdm", Subject: "bob@contoso.com", Title: "MDM scope", Status: checks.Fail, Summary: "Not in scope"},
+		{ID: "enrollment.failures", Subject: "bob@contoso.com", Title: "Failures", Status: checks.Error, Summary: "Could not run", Error: "403"},
+		{ID: "dns.enrollment-cname", Subject: "contoso.com", Title: "DNS", Status: checks.Skip, Summary: "Skipped"},
+	}
+}
+
+func shown(w, h int, rs []checks.Result) Model {
+	m := New(screentest.Deps())
+	m.SetSize(w, h)
+	return m.Set(target, rs)
+}
+
+func TestGroupedBySeverityFailuresFirst(t *testing.T) {
+	m := shown(80, 20, sample())
+	var order []string
+	for _, r := range m.Results() {
+		order = append(order, r.ID)
+	}
+	want := "license.intune scope.mdm enrollment.failures mfa.registration operator.permissions dns.enrollment-cname"
+	if got := strings.Join(order, " "); got != want {
+		t.Fatalf("order %s, want %s", got, want)
+	}
+	v := screentest.Plain(m.View())
+	for _, s := range []string{"✗ Failures (2)", "? Could not run (1)", "! Warnings (1)", "› ✗ FAIL  license.intune", "Why it matters", "INTUNE_O365 only"} {
+		if !strings.Contains(v, s) {
+			t.Errorf("view lacks %q:\n%s", s, v)
+		}
+	}
+	// A DNS result's subject differs from the user and is shown.
+	m = shown(200, 40, sample())
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "dns.enrollment-cname · contoso.com") {
+		t.Errorf("subject of a DNS result missing:\n%s", v)
+	}
+}
+
+func TestMovingSelectsAndActs(t *testing.T) {
+	m := shown(80, 24, sample())
+	cases := []struct {
+		key  string
+		want any
+	}{
+		{"f", FixMsg{}}, {"o", nav.OpenDocs{URL: "https://learn.microsoft.com/intune/licenses"}},
+		{"r", RerunMsg{ID: "license.intune"}}, {"R", RerunAllMsg{}}, {"w", ReportMsg{}},
+		{"t", NewTargetMsg{}}, {"s", StepsMsg{}},
+	}
+	for _, c := range cases {
+		_, cmd := m.Update(keypress.Press(c.key))
+		got := screentest.Msg(t, cmd)
+		switch want := c.want.(type) {
+		case FixMsg:
+			if g, ok := got.(FixMsg); !ok || g.Result.ID != "license.intune" {
+				t.Errorf("%s sent %#v", c.key, got)
+			}
+		case StepsMsg:
+			if g, ok := got.(StepsMsg); !ok || g.Result.ID != "license.intune" {
+				t.Errorf("%s sent %#v", c.key, got)
+			}
+		default:
+			if got != want {
+				t.Errorf("%s sent %#v, want %#v", c.key, got, want)
+			}
+		}
+	}
+	m, _ = m.Update(keypress.Press("j"))
+	if sel, _ := m.Selected(); sel.ID != "scope.mdm" {
+		t.Fatalf("j selected %s", sel.ID)
+	}
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "Not in scope") || !strings.Contains(v, "› ✗ FAIL  scope.mdm") {
+		t.Fatalf("detail did not follow the cursor:\n%s", v)
+	}
+	// No fix and no docs: the operator is told rather than sent to an empty screen.
+	for _, k := range []string{"f", "o"} {
+		_, cmd := m.Update(keypress.Press(k))
+		if _, ok := screentest.Msg(t, cmd).(nav.Status); !ok {
+			t.Errorf("%s on a result without it did not explain", k)
+		}
+	}
+	m, _ = m.Update(keypress.Press("G"))
+	if sel, _ := m.Selected(); sel.ID != "dns.enrollment-cname" {
+		t.Fatalf("G selected %s", sel.ID)
+	}
+	m, _ = m.Update(keypress.Press("g"))
+	if sel, _ := m.Selected(); sel.ID != "license.intune" {
+		t.Fatalf("g selected %s", sel.ID)
+	}
+}
+
+func TestZoomAndScrollDetail(t *testing.T) {
+	m := shown(80, 12, sample())
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "more lines (pgdn)") {
+		t.Fatalf("a long detail pane gives no hint:\n%s", v)
+	}
+	m, _ = m.Update(keypress.Press("enter"))
+	v := screentest.Plain(m.View())
+	if strings.Contains(v, "Failures (2)") || !strings.Contains(v, "Intune plan") {
+		t.Fatalf("zoom still shows the list:\n%s", v)
+	}
+	before := v
+	m, _ = m.Update(keypress.Press("pgdown"))
+	if v := screentest.Plain(m.View()); v == before {
+		t.Fatal("pgdown did not scroll the detail")
+	}
+	m, _ = m.Update(keypress.Press("esc"))
+	if !strings.Contains(screentest.Plain(m.View()), "Failures (2)") {
+		t.Fatal("esc did not leave the zoom")
+	}
+}
+
+func TestRerunReplacesResults(t *testing.T) {
+	m := shown(80, 24, sample())
+	m, cmd := m.Rerunning("license.intune")
+	if cmd == nil {
+		t.Fatal("no spinner for the re-run")
+	}
+	if _, cmd := m.Update(keypress.Press("r")); cmd != nil {
+		t.Fatal("a second re-run of the same check while one runs")
+	}
+	m = m.Replace("license.intune", []checks.Result{{ID: "license.intune", Subject: "bob@contoso.com", Status: checks.Pass, Summary: "SPE_E5 now assigned"}})
+	sel, _ := m.Selected()
+	if sel.ID != "license.intune" || sel.Status != checks.Pass {
+		t.Fatalf("cursor on %s %s after the re-run", sel.ID, sel.Status)
+	}
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "✗ Failures (1)") || !strings.Contains(v, "SPE_E5 now assigned") {
+		t.Fatalf("view after re-run:\n%s", v)
+	}
+}
+
+func TestFitsAt80x24And200x60(t *testing.T) {
+	for _, size := range [][2]int{{80, 20}, {200, 56}, {60, 12}} {
+		m := shown(size[0], size[1], many(50))
+		for range 30 {
+			m, _ = m.Update(keypress.Press("j"))
+		}
+		screentest.RequireFits(t, m.View(), size[0], size[1])
+		if n := strings.Count(m.View(), "\n") + 1; n != size[1] {
+			t.Errorf("%dx%d: view is %d lines, want the full height", size[0], size[1], n)
+		}
+	}
+}
+
+func many(n int) []checks.Result {
+	statuses := []checks.Status{checks.Pass, checks.Warn, checks.Fail, checks.Skip, checks.Error}
+	out := make([]checks.Result, n)
+	for i := range out {
+		out[i] = checks.Result{
+			ID: "devices.duplicates", Subject: fmt.Sprintf("DESKTOP-%04d", i), Title: "No device recorded twice",
+			Status: statuses[i%len(statuses)], Summary: fmt.Sprintf("device %d: a Workplace and an AzureAd record of one laptop", i),
+			Explanation: "Two records of one device confuse compliance.", Remediation: "Delete the stale Workplace record.",
+			Evidence: []checks.Evidence{{Source: "GET /v1.0/devices", Detail: "two records"}},
+		}
+	}
+	return out
+}
+
+// BenchmarkResultsView2000 renders the results screen with 2,000 results, moving the cursor between
+// frames as an operator would. A frame must stay well under 16 ms.
+func BenchmarkResultsView2000(b *testing.B) {
+	m := shown(200, 56, many(2000))
+	down := keypress.Press("j")
+	b.ReportAllocs()
+	for b.Loop() {
+		m, _ = m.Update(down)
+		_ = m.View()
+	}
+}

@@ -1,0 +1,78 @@
+package signin
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
+	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
+	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+)
+
+func newScreen() Model {
+	m := New(screentest.Deps())
+	m.SetSize(80, 20)
+	m, _ = m.Start()
+	return m
+}
+
+func TestPromptShowsCodeAndCopiesItAgain(t *testing.T) {
+	m := newScreen().Prompt(Code{UserCode: "FQK72RMW", VerificationURL: "https://microsoft.com/devicelogin", Message: "Use a browser."})
+	view := screentest.Plain(m.View())
+	for _, want := range []string{"FQK72RMW", "https://microsoft.com/devicelogin", "Waiting for you", "Use a browser."} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	screentest.RequireFits(t, m.View(), 80, 20)
+	_, cmd := m.Update(keypress.Press("c"))
+	if got, ok := screentest.Msg(t, cmd).(nav.Copy); !ok || got.Text != "FQK72RMW" {
+		t.Fatalf("c sent %#v, want the code copied", got)
+	}
+}
+
+func TestCopyNeedsACode(t *testing.T) {
+	_, cmd := newScreen().Update(keypress.Press("c"))
+	if cmd != nil {
+		t.Fatalf("c before any code sent %#v", screentest.Msg(t, cmd))
+	}
+}
+
+func TestEscCancelsWhileWaiting(t *testing.T) {
+	for _, m := range []Model{newScreen(), newScreen().Prompt(Code{UserCode: "X"})} {
+		_, cmd := m.Update(keypress.Press("esc"))
+		if _, ok := screentest.Msg(t, cmd).(CancelMsg); !ok {
+			t.Fatalf("esc in state %d did not cancel", m.State())
+		}
+	}
+}
+
+func TestFailureAndCancelOfferRetry(t *testing.T) {
+	failed := newScreen().Fail(errors.New("AADSTS70020: the code expired"))
+	if v := screentest.Plain(failed.View()); !strings.Contains(v, "Sign-in failed") || !strings.Contains(v, "AADSTS70020") {
+		t.Fatalf("failure view:\n%s", v)
+	}
+	cancelled := newScreen().Cancel()
+	if v := screentest.Plain(cancelled.View()); !strings.Contains(v, "cancelled") {
+		t.Fatalf("cancel view:\n%s", v)
+	}
+	for _, m := range []Model{failed, cancelled} {
+		_, cmd := m.Update(keypress.Press("enter"))
+		if _, ok := screentest.Msg(t, cmd).(RetryMsg); !ok {
+			t.Fatalf("enter in state %d did not retry", m.State())
+		}
+		if _, cmd := m.Update(keypress.Press("esc")); cmd != nil {
+			t.Fatalf("esc after the end sent %#v", screentest.Msg(t, cmd))
+		}
+	}
+}
+
+func TestHelpFollowsState(t *testing.T) {
+	if h := newScreen().Prompt(Code{UserCode: "X"}).Help(); len(h.Short) != 2 {
+		t.Fatalf("prompted help has %d keys, want copy and cancel", len(h.Short))
+	}
+	if h := newScreen().Fail(errors.New("x")).Help(); h.Short[0].Help().Desc != "try again" {
+		t.Fatalf("failed help starts with %q", h.Short[0].Help().Desc)
+	}
+}

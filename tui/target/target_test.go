@@ -1,0 +1,159 @@
+package target
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
+	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
+	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+)
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		in      string
+		kind    Kind
+		wantErr string
+	}{
+		{"", Empty, ""},
+		{"alice@contoso.com", UPN, ""},
+		{"  alice@contoso.com ", UPN, ""},
+		{"o'brien@sub.contoso.co.uk", UPN, ""},
+		{"alice@contoso", UPN, "needs a dot"},
+		{"@contoso.com", UPN, "name before the @"},
+		{"alice@", UPN, "domain after the @"},
+		{"a@b@contoso.com", UPN, "exactly one @"},
+		{"alice@contoso..com", UPN, "empty part"},
+		{"alice@con_toso.com", UPN, "letters, digits, hyphens"},
+		{"DESKTOP-4F2K9", Device, ""},
+		{"5CG1234XYZ", Device, ""},
+		{"alice smith", Empty, "no spaces"},
+		{"laptop#1", Device, "letters, digits"},
+		{strings.Repeat("x", 65), Device, "at most 64"},
+	}
+	for _, tt := range tests {
+		kind, err := Classify(tt.in)
+		if kind != tt.kind {
+			t.Errorf("Classify(%q) kind %d, want %d", tt.in, kind, tt.kind)
+		}
+		switch {
+		case tt.wantErr == "" && err != nil:
+			t.Errorf("Classify(%q): %v", tt.in, err)
+		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+			t.Errorf("Classify(%q) error %v, want %q", tt.in, err, tt.wantErr)
+		}
+	}
+}
+
+func newScreen(tenant bool) Model {
+	m := New(screentest.Deps()).SetRecent([]string{"carol@contoso.com"}).SetDemo([]string{"alice@contoso.com", "bob@contoso.com"}).SetTenant(tenant)
+	m.SetSize(80, 20)
+	return m
+}
+
+func typeIn(m Model, s string) Model {
+	for _, k := range keypress.Type(s) {
+		m, _ = m.Update(k)
+	}
+	return m
+}
+
+func TestValidatedAsTyped(t *testing.T) {
+	m := typeIn(newScreen(false), "alice@contoso")
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "✗ the domain needs a dot") {
+		t.Fatalf("half-typed UPN shows no hint:\n%s", v)
+	}
+	m = typeIn(m, ".com")
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "✓ a user (UPN)") {
+		t.Fatalf("UPN not recognised:\n%s", v)
+	}
+	if !m.Typing() {
+		t.Fatal("q would quit while typing")
+	}
+	m2 := typeIn(newScreen(false), "DESKTOP-4F2K9")
+	if v := screentest.Plain(m2.View()); !strings.Contains(v, "device name or serial") {
+		t.Fatalf("device name not recognised:\n%s", v)
+	}
+}
+
+func TestEnterSubmitsOnlyValidInput(t *testing.T) {
+	m, cmd := newScreen(false).Update(keypress.Press("enter"))
+	if cmd != nil || !strings.Contains(screentest.Plain(m.View()), "type a UPN or a device name first") {
+		t.Fatalf("empty input submitted or no hint:\n%s", screentest.Plain(m.View()))
+	}
+	m, cmd = typeIn(newScreen(false), "bob@contoso").Update(keypress.Press("enter"))
+	if cmd != nil {
+		t.Fatalf("invalid input submitted: %#v", screentest.Msg(t, cmd))
+	}
+	_, cmd = typeIn(m, ".com").Update(keypress.Press("enter"))
+	if got, ok := screentest.Msg(t, cmd).(SubmitMsg); !ok || got.Input != "bob@contoso.com" {
+		t.Fatalf("enter sent %#v", got)
+	}
+}
+
+func TestListPicksRecentAndDemo(t *testing.T) {
+	m, _ := newScreen(false).Update(keypress.Press("tab"))
+	if m.Typing() {
+		t.Fatal("tab did not leave the input")
+	}
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "› carol@contoso.com") || !strings.Contains(v, "Demo users") {
+		t.Fatalf("list view:\n%s", v)
+	}
+	_, cmd := m.Update(keypress.Press("enter"))
+	if got, _ := screentest.Msg(t, cmd).(SubmitMsg); got.Input != "carol@contoso.com" {
+		t.Fatalf("enter on the recent target sent %#v", got)
+	}
+	m, _ = m.Update(keypress.Press("j"))
+	m, _ = m.Update(keypress.Press("j"))
+	_, cmd = m.Update(keypress.Press("enter"))
+	if got, _ := screentest.Msg(t, cmd).(SubmitMsg); got.Input != "bob@contoso.com" {
+		t.Fatalf("enter on the second demo user sent %#v", got)
+	}
+	// k from the top of the list goes back to typing, and q is a letter again.
+	m, _ = newScreen(false).Update(keypress.Press("tab"))
+	m, _ = m.Update(keypress.Press("k"))
+	if !m.Typing() {
+		t.Fatal("up from the first item did not return to the input")
+	}
+}
+
+func TestTenantComingSoonUnlessBackendCan(t *testing.T) {
+	for _, available := range []bool{false, true} {
+		m, _ := newScreen(available).Update(keypress.Press("tab"))
+		m, _ = m.Update(keypress.Press("G"))
+		view := screentest.Plain(m.View())
+		_, cmd := m.Update(keypress.Press("enter"))
+		msg := screentest.Msg(t, cmd)
+		if available {
+			if _, ok := msg.(TenantMsg); !ok {
+				t.Fatalf("tenant available: enter sent %#v", msg)
+			}
+			continue
+		}
+		if !strings.Contains(view, "coming soon") {
+			t.Fatalf("unavailable tenant walkthrough not labelled:\n%s", view)
+		}
+		if st, ok := msg.(nav.Status); !ok || !strings.Contains(st.Text, "not available yet") {
+			t.Fatalf("tenant unavailable: enter sent %#v", msg)
+		}
+	}
+}
+
+func TestResolvingAndFailure(t *testing.T) {
+	m, cmd := typeIn(newScreen(false), "x@nowhere.example").Resolving("x@nowhere.example")
+	if cmd == nil || !strings.Contains(screentest.Plain(m.View()), "Looking up x@nowhere.example") {
+		t.Fatal("resolving shows no spinner")
+	}
+	if _, cmd := m.Update(keypress.Press("enter")); cmd != nil {
+		t.Fatal("a second submission while resolving")
+	}
+	m = m.Failed(errTest("no user x@nowhere.example in this tenant"))
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "✗ no user x@nowhere.example") || !m.Typing() {
+		t.Fatalf("failure not shown or input not focused:\n%s", v)
+	}
+	screentest.RequireFits(t, m.View(), 80, 20)
+}
+
+type errTest string
+
+func (e errTest) Error() string { return string(e) }
