@@ -75,7 +75,7 @@ func judgeURLs(f *facts.Facts) []Result {
 	}
 	body := fmt.Sprintf(`{"discoveryUrl":%q,"termsOfUseUrl":%q,"complianceUrl":%q}`, want.Discovery, want.TermsOfUse, want.Compliance)
 	return []Result{{Status: Fail, Evidence: ev,
-		Summary:     "The MDM " + strings.Join(wrong, ", ") + " differ from the defaults.",
+		Summary:     "The MDM " + strings.Join(wrong, " and ") + map[bool]string{true: " differs", false: " differ"}[len(wrong) == 1] + " from the defaults.",
 		Explanation: "Windows enrolls through the discovery URL it receives from Entra ID when the device joins. Changed URLs send devices to a service that is not Intune (often left over from a former MDM), so enrollment fails." + note,
 		Remediation: "In the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment, select Restore default MDM URLs and save. Devices that joined with the old URLs may need to leave and rejoin.",
 		Fixes: []Fix{{ID: "scope.urls.reset", Title: "Restore the default MDM URLs", Reversible: true,

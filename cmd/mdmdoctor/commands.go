@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+const checkHelp = `Usage:
+  mdmdoctor check --user UPN [--dsregcmd FILE|-] [flags]
+  mdmdoctor check --tenant [flags]
+
+Runs the diagnostic checks non-interactively and prints a report. Exit 0 when nothing failed, 1 when a check
+failed, 2 when the run could not start, 3 when some checks ended in error.
+`
+
+const dnsHelp = `Usage:
+  mdmdoctor dns DOMAIN... [flags]
+
+Checks the EnterpriseEnrollment and EnterpriseRegistration CNAME records of each domain from every resolver
+and the domain's authoritative servers. No sign-in is needed. A UPN is accepted in place of a domain.
+`
+
+// parse parses a command's flags; help is reported as errHelp so the caller exits 0.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, errHelp
+	}
+	if err != nil {
+		return nil, usagef("%s: run 'mdmdoctor %s --help' for the flags", err, fs.Name())
+	}
+	return pos, nil
+}
+
+var errHelp = errors.New("help shown")
+
+func runCheck(ctx context.Context, args []string, s streams) (int, error) {
+	c := Config{Command: "check"}
+	fs := newFlagSet("check", checkHelp, s.out)
+	format, only := commonFlags(fs, &c)
+	fs.StringVar(&c.User, "user", "", "the user to triage, by user principal name (alice@contoso.com)")
+	fs.BoolVar(&c.Tenant, "tenant", false, "walk the whole tenant through the enrollment set-up")
+	fs.StringVar(&c.Dsregcmd, "dsregcmd", "", "a file holding the device's 'dsregcmd /status' output, or - for standard input")
+	pos, err := parse(fs, args)
+	if err == errHelp {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if len(pos) > 0 {
+		return 0, usagef("unexpected argument %q: check takes --user UPN or --tenant", pos[0])
+	}
+	if err := finish(&c, *format, *only); err != nil {
+		return 0, err
+	}
+	switch {
+	case c.User != "" && c.Tenant:
+		return 0, usagef("give either --user UPN or --tenant, not both")
+	case c.Tenant:
+		return 0, usagef("the tenant walkthrough (check --tenant) is not available in this version yet: use check --user UPN or dns DOMAIN")
+	case c.User == "":
+		return 0, usagef("missing --user UPN: name the user whose device did not enroll, e.g. --user alice@contoso.com")
+	}
+	upn, err := normalizeUPN(c.User)
+	if err != nil {
+		return 0, err
+	}
+	c.User = upn
+	if c.Dsregcmd != "" && c.Tenant {
+		return 0, usagef("--dsregcmd goes with --user, not --tenant")
+	}
+	e, err := openEnv(ctx, c, s)
+	if err != nil {
+		return 0, err
+	}
+	defer e.Close()
+	return report(ctx, c, e, facts.Target{Kind: facts.TargetUser, User: upn, Domains: []string{upnDomainOf(upn)}}, s)
+}
+
+func runDNS(ctx context.Context, args []string, s streams) (int, error) {
+	c := Config{Command: "dns"}
+	fs := newFlagSet("dns", dnsHelp, s.out)
+	format, only := commonFlags(fs, &c)
+	pos, err := parse(fs, args)
+	if err == errHelp {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if err := finish(&c, *format, *only); err != nil {
+		return 0, err
+	}
+	if len(pos) == 0 {
+		return 0, usagef("name at least one domain, e.g. mdmdoctor dns contoso.com")
+	}
+	for _, p := range pos {
+		d, err := dnsprobe.NormalizeDomain(p)
+		if err != nil {
+			return 0, usageError{err.Error()}
+		}
+		c.Domains = append(c.Domains, d)
+	}
+	e, err := openEnv(ctx, c, s)
+	if err != nil {
+		return 0, err
+	}
+	defer e.Close()
+	return report(ctx, c, e, facts.Target{Kind: facts.TargetDNS, Domains: c.Domains}, s)
+}
+
+func runCatalog(args []string, s streams) (int, error) {
+	if len(args) > 0 && args[0] != "--help" && args[0] != "-h" {
+		return 0, usagef("checks takes no arguments")
+	}
+	tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTEP\tQUESTION")
+	for _, c := range checks.Catalog() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.ID, c.Step, c.Question)
+	}
+	return 0, tw.Flush()
+}
+
+// report runs the checks for a target and writes the report; its exit code follows the results.
+func report(ctx context.Context, c Config, e *env, t facts.Target, s streams) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
+	defer cancel()
+	f := facts.New(c.Cloud, t, e.Now())
+	deltas := facts.Gather(ctx, t, e.Readers(t)...)
+	results := checks.Run(ctx, f, deltas, checks.Options{Only: c.Only}, nil)
+	rep := checks.NewReport(version, c.Cloud, f.Target, results, e.Now())
+	if err := checks.Write(s.out, rep, c.Format); err != nil {
+		return 0, fmt.Errorf("could not write the report: %w", err)
+	}
+	return rep.ExitCode(), nil
+}
+
+// normalizeUPN checks that a UPN has a local part and a valid domain, and normalises the domain.
+func normalizeUPN(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	at := strings.LastIndex(s, "@")
+	if at <= 0 || at == len(s)-1 {
+		return "", usagef("%q is not a user principal name: write it as name@domain, e.g. alice@contoso.com", s)
+	}
+	local := s[:at]
+	if strings.ContainsAny(local, " \t\r\n\"<>,;") {
+		return "", usagef("%q is not a user principal name: the part before @ holds a space or one of \"<>,;", s)
+	}
+	d, err := dnsprobe.NormalizeDomain(s[at+1:])
+	if err != nil {
+		return "", usageError{err.Error()}
+	}
+	return local + "@" + d, nil
+}
+
+func upnDomainOf(upn string) string { return upn[strings.LastIndex(upn, "@")+1:] }

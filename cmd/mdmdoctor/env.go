@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	mdmdoctor "github.com/mdmdoctor/mdmdoctor"
+	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
+	"github.com/mdmdoctor/mdmdoctor/dnsprobe/dnstest"
+	"github.com/mdmdoctor/mdmdoctor/dsregcmd"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/graph"
+	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
+)
+
+// env is the outside world of a run: Microsoft Graph and DNS for real, or the demo's loopback servers
+// loaded with the embedded tenants and zones. Everything after it runs the same code either way.
+type env struct {
+	cfg     Config
+	log     *slog.Logger
+	dns     *dnsprobe.Prober
+	dsreg   dsregcmd.Reader
+	tenants []demoTenant // demo only
+	client  *graph.Client
+	closers []func()
+}
+
+// demoTenant is one embedded scenario served by its own fake Graph.
+type demoTenant struct {
+	name    string
+	domains []string
+	client  *graph.Client
+}
+
+// openEnv prepares the sources a command needs: no Graph sign-in for the dns command.
+func openEnv(ctx context.Context, c Config, s streams) (*env, error) {
+	e := &env{cfg: c, log: slog.New(slog.DiscardHandler)}
+	if c.Debug != "" {
+		f, err := os.OpenFile(c.Debug, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, usagef("cannot write the debug log %s: %v", c.Debug, err)
+		}
+		e.closers = append(e.closers, func() { _ = f.Close() })
+		e.log = slog.New(slog.NewJSONHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	if c.Dsregcmd != "" {
+		text, err := readDsregcmd(c.Dsregcmd, s)
+		if err != nil {
+			e.Close()
+			return nil, err
+		}
+		e.dsreg = dsregcmd.Reader{Text: text}
+	}
+	var err error
+	if c.Demo {
+		err = e.openDemo(ctx)
+	} else {
+		err = e.openReal(ctx, s)
+	}
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+func readDsregcmd(name string, s streams) ([]byte, error) {
+	if name == "-" {
+		b, err := dsregcmd.ReadAll(s.in)
+		if err != nil {
+			return nil, usageError{err.Error()}
+		}
+		return b, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, usagef("cannot read --dsregcmd %s: %v; save the output of dsregcmd /status to a file, or pass - to read standard input", name, err)
+	}
+	defer f.Close()
+	b, err := dsregcmd.ReadAll(f)
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
+	return b, nil
+}
+
+func (e *env) openReal(ctx context.Context, s streams) error {
+	e.dns = &dnsprobe.Prober{Resolvers: e.cfg.Resolvers, QueryTimeout: e.cfg.DNSTimeout, Log: e.log}
+	if e.cfg.Command == "dns" {
+		return nil
+	}
+	auth := graph.Auth(e.cfg.Auth)
+	token := os.Getenv("MDMDOCTOR_ACCESS_TOKEN")
+	if token != "" && auth == "" {
+		auth = graph.AuthToken
+	}
+	client, err := graph.New(ctx, graph.Config{
+		Cloud: graph.Cloud(e.cfg.Cloud), GraphURL: e.cfg.GraphURL, Auth: auth, TenantID: e.cfg.TenantID, ClientID: e.cfg.ClientID,
+		AccessToken: token, Logger: e.log,
+		DeviceCode: func(_ context.Context, p graph.DeviceCodePrompt) error {
+			fmt.Fprintln(s.errOut, p.Message)
+			return nil
+		},
+	})
+	if err != nil {
+		return err
+	}
+	e.client = client
+	return nil
+}
+
+// openDemo starts the demo's DNS server and one fake Graph per embedded tenant, all on loopback.
+func (e *env) openDemo(ctx context.Context) error {
+	zones, err := fs.Sub(mdmdoctor.Demo, "testdata/demo/zones")
+	if err != nil {
+		return fmt.Errorf("the demo zones are missing from this binary: %w", err)
+	}
+	srv, err := dnstest.Start(ctx, dnstest.Options{Zones: zones})
+	if err != nil {
+		return fmt.Errorf("could not start the demo DNS server on loopback: %w", err)
+	}
+	e.closers = append(e.closers, srv.Close)
+	_, portText, _ := strings.Cut(srv.Addr(), ":")
+	port, _ := strconv.Atoi(portText)
+	e.dns = &dnsprobe.Prober{Resolvers: []string{srv.Addr()}, AuthPort: port, QueryTimeout: e.cfg.DNSTimeout, Log: e.log}
+	if e.cfg.Command == "dns" {
+		return nil
+	}
+	demo, err := fs.Sub(mdmdoctor.Demo, "testdata/demo")
+	if err != nil {
+		return fmt.Errorf("the demo tenants are missing from this binary: %w", err)
+	}
+	for _, name := range []string{"contoso", "fabrikam"} {
+		t, err := graphtest.Load(demo, name+".json")
+		if err != nil {
+			return fmt.Errorf("could not load the demo tenant %s: %w", name, err)
+		}
+		gs, err := graphtest.NewServer(t)
+		if err != nil {
+			return err
+		}
+		e.closers = append(e.closers, gs.Close)
+		client, err := graph.New(ctx, graph.Config{Cloud: graph.Cloud(e.cfg.Cloud), GraphURL: gs.URL(), Auth: graph.AuthToken, AccessToken: gs.Token(), Logger: e.log})
+		if err != nil {
+			return fmt.Errorf("could not reach the demo Graph: %w", err)
+		}
+		e.tenants = append(e.tenants, demoTenant{name: name, domains: demoDomains(t), client: client})
+	}
+	return nil
+}
+
+// Readers returns the readers of a target: Graph (the demo tenant owning the user's domain), DNS and
+// the pasted dsregcmd output.
+func (e *env) Readers(t facts.Target) []facts.Reader {
+	rs := []facts.Reader{e.dns}
+	if t.Kind == facts.TargetDNS {
+		return rs
+	}
+	if c := e.graphFor(t); c != nil {
+		rs = append(rs, c)
+	}
+	if t.Kind == facts.TargetUser {
+		rs = append(rs, e.dsreg)
+	}
+	return rs
+}
+
+func (e *env) graphFor(t facts.Target) *graph.Client {
+	if e.client != nil {
+		return e.client
+	}
+	dom := ""
+	if i := strings.LastIndex(t.User, "@"); i >= 0 {
+		dom = strings.ToLower(t.User[i+1:])
+	}
+	for _, d := range e.tenants {
+		for _, name := range d.domains {
+			if strings.EqualFold(name, dom) {
+				return d.client
+			}
+		}
+	}
+	if len(e.tenants) > 0 {
+		return e.tenants[0].client
+	}
+	return nil
+}
+
+// Now is the clock checks judge by.
+func (e *env) Now() time.Time { return time.Now() }
+
+// Close stops whatever the env started, newest first.
+func (e *env) Close() {
+	for i := len(e.closers) - 1; i >= 0; i-- {
+		e.closers[i]()
+	}
+	e.closers = nil
+}
+
+// demoDomains lists a demo tenant's domains plus the UPN suffixes of its users (erin@contoso.local's
+// suffix is no domain of the tenant, yet her requests belong to Contoso).
+func demoDomains(t *graphtest.Tenant) []string {
+	var out []string
+	for _, d := range t.Domains {
+		if id := d.ID(); id != "" {
+			out = append(out, id)
+		}
+	}
+	for _, u := range t.Users {
+		if upn, ok := u["userPrincipalName"].(string); ok {
+			out = append(out, upnDomainOf(upn))
+		}
+	}
+	return out
+}

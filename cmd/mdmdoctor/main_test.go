@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// bin is the mdmdoctor binary built once for these tests: the CLI is tested as a user runs it.
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "mdmdoctor-cli")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "mdmdoctor")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		os.RemoveAll(dir)
+		panic("building mdmdoctor: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type runResult struct {
+	stdout, stderr string
+	code           int
+}
+
+func runBin(t *testing.T, stdin string, args ...string) runResult {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir(), "NO_COLOR=1")
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return runResult{out.String(), errb.String(), code}
+}
+
+// report decodes a JSON report and indexes results by id (the first result of each id).
+func report(t *testing.T, out string) (map[string]any, map[string]map[string]any) {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not a JSON report: %v\n%s", err, out)
+	}
+	byID := map[string]map[string]any{}
+	for _, r := range doc["results"].([]any) {
+		m := r.(map[string]any)
+		if _, ok := byID[m["id"].(string)]; !ok {
+			byID[m["id"].(string)] = m
+		}
+	}
+	return doc, byID
+}
+
+func TestBadInputIsOneLineAndExitTwo(t *testing.T) {
+	for _, args := range [][]string{
+		{"check", "--user", "not-an-upn", "--demo"},
+		{"check", "--user", "a@bad..domain", "--demo"},
+		{"check", "--demo"},
+		{"check", "--user", "alice@contoso.com", "--format", "yaml"},
+		{"check", "--user", "alice@contoso.com", "--only", "scope.nope"},
+		{"check", "--user", "alice@contoso.com", "--cloud", "mars"},
+		{"check", "--bogus"},
+		{"dns", "--demo"},
+		{"dns", "--demo", "exa mple.com"},
+		{"frobnicate"},
+		{"check", "--demo", "--user", "alice@contoso.com", "--dsregcmd", "/nonexistent/file"},
+	} {
+		r := runBin(t, "", args...)
+		if r.code != 2 {
+			t.Errorf("%v: exit %d, want 2 (stderr %q)", args, r.code, r.stderr)
+		}
+		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+		if len(lines) != 1 || !strings.HasPrefix(lines[0], "mdmdoctor: ") || strings.Contains(r.stderr, "goroutine") {
+			t.Errorf("%v: want one line of error, got %q", args, r.stderr)
+		}
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	if r := runBin(t, "", "version"); r.code != 0 || !strings.Contains(r.stdout, "mdmdoctor ") {
+		t.Errorf("version: %d %q", r.code, r.stdout)
+	}
+	for _, args := range [][]string{{"--help"}, {"check", "--help"}, {"dns", "-h"}} {
+		r := runBin(t, "", args...)
+		if r.code != 0 || !strings.Contains(r.stdout, "Usage") {
+			t.Errorf("%v: exit %d, stdout %q", args, r.code, r.stdout)
+		}
+	}
+	r := runBin(t, "", "checks")
+	for _, id := range []string{"scope.mdm", "license.intune", "mfa.registration"} {
+		if !strings.Contains(r.stdout, id) {
+			t.Errorf("checks does not list %s", id)
+		}
+	}
+}
+
+func TestDemoHealthyUserPasses(t *testing.T) {
+	r := runBin(t, "", "check", "--demo", "--user", "alice@contoso.com", "--format", "json")
+	doc, byID := report(t, r.stdout)
+	if doc["schema"] != "mdmdoctor.report/v1" {
+		t.Fatalf("schema %v", doc["schema"])
+	}
+	for id, res := range byID {
+		st := res["status"]
+		if st != "pass" && !(strings.HasPrefix(id, "device.") && st == "skip") {
+			t.Errorf("alice: %s is %v: %v", id, st, res["summary"])
+		}
+	}
+	if r.code != 0 {
+		t.Errorf("exit %d, want 0; stderr %s", r.code, r.stderr)
+	}
+}
+
+func TestDemoBobFails(t *testing.T) {
+	r := runBin(t, "", "check", "--demo", "--user", "bob@contoso.com", "--format", "json")
+	_, byID := report(t, r.stdout)
+	for _, id := range []string{"scope.mdm", "license.intune", "license.entra-premium"} {
+		if byID[id]["status"] != "fail" {
+			t.Errorf("bob: %s is %v, want fail: %v", id, byID[id]["status"], byID[id]["summary"])
+		}
+	}
+	if r.code != 1 {
+		t.Errorf("exit %d, want 1", r.code)
+	}
+}
+
+func TestDemoOnlySkipsTheRest(t *testing.T) {
+	r := runBin(t, "", "check", "--demo", "--user", "bob@contoso.com", "--format", "json", "--only", "scope.mdm")
+	_, byID := report(t, r.stdout)
+	for id, res := range byID {
+		want := "skip"
+		if id == "scope.mdm" {
+			want = "fail"
+		}
+		if res["status"] != want {
+			t.Errorf("%s is %v, want %s", id, res["status"], want)
+		}
+	}
+}
+
+func TestDemoDNS(t *testing.T) {
+	r := runBin(t, "", "dns", "--demo", "contoso.com", "TAILSPIN.com.", "--format", "json")
+	doc, _ := report(t, r.stdout)
+	got := map[string]string{}
+	for _, x := range doc["results"].([]any) {
+		m := x.(map[string]any)
+		got[m["id"].(string)+" "+m["subject"].(string)] = m["status"].(string)
+	}
+	want := map[string]string{
+		"dns.enrollment-cname contoso.com": "pass", "dns.registration-cname contoso.com": "pass",
+		"dns.enrollment-cname tailspin.com": "fail", "dns.registration-cname tailspin.com": "fail",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %q, want %s (all: %v)", k, got[k], v, got)
+		}
+	}
+	if r.code != 1 {
+		t.Errorf("exit %d, want 1", r.code)
+	}
+}
+
+func TestDemoTextAndMarkdown(t *testing.T) {
+	r := runBin(t, "", "check", "--demo", "--user", "grace@fabrikam.com")
+	if !strings.Contains(r.stdout, "FAIL  scope.mam-conflict") || !strings.Contains(r.stdout, "Summary:") {
+		t.Errorf("text report:\n%s", r.stdout)
+	}
+	r = runBin(t, "", "check", "--demo", "--user", "grace@fabrikam.com", "--format", "markdown")
+	if !strings.HasPrefix(r.stdout, "# mdmdoctor report") || !strings.Contains(r.stdout, "`mfa.registration`") {
+		t.Errorf("markdown report:\n%s", r.stdout)
+	}
+}

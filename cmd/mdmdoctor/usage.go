@@ -1,0 +1,36 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+)
+
+// usageError is bad input from the operator: one line saying what is wrong and what to do, exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// isUsage reports whether err is the operator's input being wrong (exit 2 without a report).
+func isUsage(err error) bool {
+	var u usageError
+	return errors.As(err, &u)
+}
+
+const mainHelp = `mdmdoctor: find why a Windows device did not enroll in Microsoft Intune automatically, and fix it.
+
+Usage:
+  mdmdoctor [flags]                      interactive troubleshooter (sign-in, target, checks, fixes)
+  mdmdoctor --demo                       the same on the built-in demo tenants: no sign-in, no network
+  mdmdoctor check --user UPN [flags]     triage one user (add --dsregcmd FILE for the device's view)
+  mdmdoctor check --tenant [flags]       walk the whole tenant through the enrollment set-up
+  mdmdoctor dns DOMAIN... [flags]        DNS checks only, no sign-in
+  mdmdoctor checks                       list the check catalog
+  mdmdoctor version                      print the version
+
+Run 'mdmdoctor COMMAND --help' for a command's flags.
+
+Exit codes: 0 no check failed or errored, 1 some check failed, 2 could not run (bad input, sign-in failed),
+3 some checks ended in error.
+`
