@@ -43,8 +43,9 @@ func Fit(s string, width, height int) string {
 	return strings.Join(lines, "\n")
 }
 
-// Wrap breaks text into lines of at most width cells at spaces (and at slashes, for URLs and Graph
-// paths), each starting with indent. Words longer than a line are broken.
+// Wrap breaks text into lines of at most width cells, each starting with indent. It breaks at spaces
+// only, never at hyphens, so that names like enterpriseenrollment-s.manage.microsoft.com stay whole
+// when they fit; a word longer than a line is split after a slash where it has one (URLs, Graph paths).
 func Wrap(text string, width int, indent string) []string {
 	return Hang(text, width, indent, indent)
 }
@@ -54,15 +55,60 @@ func Hang(text string, width int, first, rest string) []string {
 	w := max(width-max(ansi.StringWidth(first), ansi.StringWidth(rest)), 10)
 	var out []string
 	for _, para := range strings.Split(text, "\n") {
-		for _, l := range strings.Split(ansi.Wrap(para, w, " /"), "\n") {
+		for _, l := range wrapWords(para, w) {
 			prefix := rest
 			if len(out) == 0 {
 				prefix = first
 			}
-			out = append(out, prefix+strings.TrimRight(l, " "))
+			out = append(out, prefix+l)
 		}
 	}
 	return out
+}
+
+// wrapWords fills lines of at most w cells with the space-separated words of s.
+func wrapWords(s string, w int) []string {
+	var lines []string
+	var cur strings.Builder
+	curW := 0
+	flush := func() {
+		lines = append(lines, cur.String())
+		cur.Reset()
+		curW = 0
+	}
+	for _, word := range strings.Fields(s) {
+		ww := ansi.StringWidth(word)
+		if curW > 0 && curW+1+ww <= w {
+			cur.WriteString(" " + word)
+			curW += 1 + ww
+			continue
+		}
+		if curW > 0 {
+			flush()
+		}
+		for ww > w {
+			head := splitLong(word, w)
+			lines = append(lines, head)
+			word = ansi.Cut(word, ansi.StringWidth(head), ww)
+			ww = ansi.StringWidth(word)
+		}
+		cur.WriteString(word)
+		curW = ww
+	}
+	if curW > 0 || len(lines) == 0 {
+		flush()
+	}
+	return lines
+}
+
+// splitLong returns the head of a word too long for a line of w cells: up to its last slash that
+// fits, or exactly w cells when there is none.
+func splitLong(word string, w int) string {
+	head := ansi.Truncate(word, w, "")
+	if i := strings.LastIndex(head, "/"); i > 0 && i+1 < len(head) {
+		return head[:i+1]
+	}
+	return head
 }
 
 // Window returns the first visible row for a list of n rows shown height at a time, so that cursor

@@ -1,0 +1,78 @@
+package report
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
+	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
+	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+)
+
+func opened() Model {
+	m := New(screentest.Deps())
+	m.SetSize(80, 20)
+	return m.Open("mdmdoctor-bob@contoso.com-20261125-1800")
+}
+
+func TestSaveMarkdownWithDefaultName(t *testing.T) {
+	m, _ := opened().Update(keypress.Press("enter"))
+	if !m.Typing() || !strings.Contains(screentest.Plain(m.View()), "File: mdmdoctor-bob@contoso.com-20261125-1800.md") {
+		t.Fatalf("no file name field:\n%s", screentest.Plain(m.View()))
+	}
+	_, cmd := m.Update(keypress.Press("enter"))
+	want := SaveMsg{Format: checks.FormatMarkdown, Path: "mdmdoctor-bob@contoso.com-20261125-1800.md"}
+	if got := screentest.Msg(t, cmd); got != want {
+		t.Fatalf("enter sent %#v, want %#v", got, want)
+	}
+	m = m.Saved("/tmp/x.md", nil)
+	if m.Typing() || !strings.Contains(screentest.Plain(m.View()), "✓ Saved to /tmp/x.md") {
+		t.Fatalf("after saving:\n%s", screentest.Plain(m.View()))
+	}
+}
+
+func TestSaveJSONToTypedName(t *testing.T) {
+	m, _ := opened().Update(keypress.Press("j"))
+	m, _ = m.Update(keypress.Press("enter"))
+	m, _ = m.Update(keypress.Press("ctrl+u")) // clear the suggested name
+	for _, k := range keypress.Type("/tmp/r.json") {
+		m, _ = m.Update(k)
+	}
+	_, cmd := m.Update(keypress.Press("enter"))
+	if got := screentest.Msg(t, cmd); got != (SaveMsg{Format: checks.FormatJSON, Path: "/tmp/r.json"}) {
+		t.Fatalf("enter sent %#v", got)
+	}
+	m = m.Saved("/tmp/r.json", errors.New("/tmp/r.json already exists: type another name"))
+	if !strings.Contains(screentest.Plain(m.View()), "already exists") {
+		t.Fatal("save error not shown")
+	}
+}
+
+func TestEmptyNameAndEscape(t *testing.T) {
+	m, _ := opened().Update(keypress.Press("enter"))
+	m, _ = m.Update(keypress.Press("ctrl+u"))
+	m, cmd := m.Update(keypress.Press("enter"))
+	if cmd != nil || !strings.Contains(screentest.Plain(m.View()), "type a file name first") {
+		t.Fatal("empty name accepted")
+	}
+	m, _ = m.Update(keypress.Press("esc"))
+	if m.Typing() {
+		t.Fatal("esc kept the field")
+	}
+	_, cmd = m.Update(keypress.Press("esc"))
+	if screentest.Msg(t, cmd) != (nav.Back{}) {
+		t.Fatal("esc from the choices did not go back")
+	}
+}
+
+func TestCopyChoice(t *testing.T) {
+	m, _ := opened().Update(keypress.Press("down"))
+	m, _ = m.Update(keypress.Press("down"))
+	m, _ = m.Update(keypress.Press("down")) // stays on the last
+	_, cmd := m.Update(keypress.Press("enter"))
+	if screentest.Msg(t, cmd) != (CopyMsg{}) {
+		t.Fatal("enter on copy did not ask for the clipboard")
+	}
+}

@@ -1,0 +1,134 @@
+package steps
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
+	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
+	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/results"
+)
+
+func catalog() []checks.Check {
+	return []checks.Check{
+		{ID: "dns.enrollment-cname", Step: checks.StepDNS, Question: "Does EnterpriseEnrollment point to Intune?"},
+		{ID: "license.intune", Step: checks.StepRequirements, Question: "Does the user hold an Intune plan?"},
+		{ID: "scope.mdm", Step: checks.StepScope, Question: "Is the user in the MDM scope?"},
+		{ID: "operator.permissions", Step: checks.StepRequirements, Question: "Can the operator read it all?"},
+	}
+}
+
+func results_() []checks.Result {
+	return []checks.Result{
+		{ID: "scope.mdm", Subject: "bob@contoso.com", Status: checks.Fail, Summary: "Not in scope", Remediation: "Add bob to Intune Users.",
+			Evidence: []checks.Evidence{{Source: "GET /beta/policies/mobileDeviceManagementPolicies", Detail: "appliesTo selected"}},
+			Fixes:    []checks.Fix{{ID: "scope.mdm.add-user-to-group", Title: "Add bob to Intune Users"}}, Docs: "https://learn.microsoft.com/scope"},
+		{ID: "dns.enrollment-cname", Subject: "contoso.com", Status: checks.Pass, Summary: "CNAME right"},
+		{ID: "license.intune", Subject: "bob@contoso.com", Status: checks.Pass, Summary: "INTUNE_A provisioned"},
+		{ID: "operator.permissions", Subject: "bob@contoso.com", Status: checks.Warn, Summary: "Some scopes missing"},
+		{ID: "custom.unknown", Subject: "bob@contoso.com", Title: "A check not in the list", Status: checks.Skip, Summary: "Skipped"},
+	}
+}
+
+func open(t *testing.T, at checks.Result) Model {
+	t.Helper()
+	m := New(screentest.Deps())
+	m.SetSize(80, 20)
+	return m.Set(catalog(), results_(), at)
+}
+
+func walk(t *testing.T, m Model) []string {
+	t.Helper()
+	var ids []string
+	for {
+		cur, _ := m.Current()
+		ids = append(ids, cur.ID)
+		next, _ := m.Update(keypress.Press("n"))
+		if c, _ := next.Current(); c.ID == cur.ID {
+			return ids
+		}
+		m = next
+	}
+}
+
+func TestSeedProcedureOrder(t *testing.T) {
+	m := open(t, checks.Result{})
+	got := strings.Join(walk(t, m), " ")
+	want := "license.intune operator.permissions scope.mdm dns.enrollment-cname custom.unknown"
+	if got != want {
+		t.Fatalf("steps in order %s, want %s", got, want)
+	}
+	v := screentest.Plain(m.View())
+	for _, s := range []string{"Step 1 of 4: Requirements", "screen 1 of 5", "Question", "Does the user hold an Intune plan?", "Verdict", "✓ PASS  INTUNE_A provisioned", "nothing to fix"} {
+		if !strings.Contains(v, s) {
+			t.Errorf("view lacks %q:\n%s", s, v)
+		}
+	}
+}
+
+func TestOpensAtResultAndMovesBothWays(t *testing.T) {
+	m := open(t, results_()[0])
+	v := screentest.Plain(m.View())
+	for _, s := range []string{"Step 2 of 4: MDM user scope", "✗ FAIL  Not in scope", "Add bob to Intune Users.", "appliesTo selected", "scope.mdm.add-user-to-group"} {
+		if !strings.Contains(v, s) {
+			t.Errorf("view lacks %q:\n%s", s, v)
+		}
+	}
+	m, _ = m.Update(keypress.Press("p"))
+	if c, _ := m.Current(); c.ID != "operator.permissions" {
+		t.Fatalf("p went to %s", c.ID)
+	}
+	m, _ = m.Update(keypress.Press("right"))
+	m, _ = m.Update(keypress.Press("right"))
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "Step 3 of 4: DNS") {
+		t.Fatalf("two steps on:\n%s", v)
+	}
+	// The first page has no previous one.
+	first := open(t, checks.Result{})
+	if again, _ := first.Update(keypress.Press("p")); again.index != 0 {
+		t.Fatal("p moved before the first page")
+	}
+}
+
+func TestKeysAskTheRoot(t *testing.T) {
+	m := open(t, results_()[0])
+	_, cmd := m.Update(keypress.Press("f"))
+	if got, ok := screentest.Msg(t, cmd).(results.FixMsg); !ok || got.Result.ID != "scope.mdm" {
+		t.Fatalf("f sent %#v", got)
+	}
+	_, cmd = m.Update(keypress.Press("o"))
+	if got := screentest.Msg(t, cmd); got != (nav.OpenDocs{URL: "https://learn.microsoft.com/scope"}) {
+		t.Fatalf("o sent %#v", got)
+	}
+	_, cmd = m.Update(keypress.Press("esc"))
+	if got := screentest.Msg(t, cmd); got != (nav.Back{}) {
+		t.Fatalf("esc sent %#v", got)
+	}
+	plain := open(t, checks.Result{})
+	_, cmd = plain.Update(keypress.Press("f"))
+	if _, ok := screentest.Msg(t, cmd).(nav.Status); !ok {
+		t.Fatal("f without a fix did not explain")
+	}
+}
+
+func TestLongStepScrolls(t *testing.T) {
+	long := results_()[0]
+	for range 30 {
+		long.Evidence = append(long.Evidence, checks.Evidence{Source: "GET /v1.0/groups", Detail: "another group the user is not in"})
+	}
+	m := New(screentest.Deps())
+	m.SetSize(80, 20)
+	m = m.Set(catalog(), []checks.Result{long}, long)
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "more lines (pgdn)") {
+		t.Fatalf("no hint that the step goes on:\n%s", v)
+	}
+	screentest.RequireFits(t, m.View(), 80, 20)
+	for range 40 {
+		m, _ = m.Update(keypress.Press("j"))
+	}
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "learn.microsoft.com/scope") || strings.Contains(v, "more lines") {
+		t.Fatalf("scrolling did not reach the end:\n%s", v)
+	}
+}
