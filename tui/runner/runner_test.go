@@ -1,0 +1,158 @@
+package runner
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+var target = facts.Target{Kind: facts.TargetUser, User: "bob@contoso.com"}
+
+func judgeCount(f *facts.Facts) []checks.Result {
+	return []checks.Result{{Status: checks.Pass, Summary: "groups: " + string(rune('0'+len(f.MemberOf)))}}
+}
+
+func twoChecks() []checks.Check {
+	user := []facts.TargetKind{facts.TargetUser}
+	return []checks.Check{
+		{ID: "a.fast", Modes: user, Needs: []facts.Source{facts.SrcMemberOf}, Judge: judgeCount},
+		{ID: "b.slow", Modes: user, Needs: []facts.Source{facts.SrcLicenseDetails}, Judge: func(*facts.Facts) []checks.Result {
+			return []checks.Result{{Status: checks.Fail, Summary: "no plan"}}
+		}},
+	}
+}
+
+// readers sends memberOf at once and licenseDetails when gate closes; it closes seenCancel when
+// ctx ends while it still holds licenseDetails back.
+func readers(gate <-chan struct{}, seenCancel chan<- struct{}) []facts.Reader {
+	return []facts.Reader{
+		facts.ReaderFunc(func(ctx context.Context, _ facts.Target, out chan<- facts.Delta) {
+			out <- facts.Delta{Source: facts.SrcMemberOf, Apply: func(f *facts.Facts) { f.MemberOf = []facts.Group{{ID: "g1"}} }}
+		}),
+		facts.ReaderFunc(func(ctx context.Context, _ facts.Target, out chan<- facts.Delta) {
+			select {
+			case <-gate:
+				out <- facts.Delta{Source: facts.SrcLicenseDetails, Apply: func(*facts.Facts) {}}
+			case <-ctx.Done():
+				close(seenCancel)
+			}
+		}),
+	}
+}
+
+// drain runs the run's commands the way the program would, until DoneMsg, returning every event seen
+// and calling each after each message.
+func drain(t *testing.T, cmd tea.Cmd, each func(tea.Msg)) ([]checks.Event, DoneMsg) {
+	t.Helper()
+	started, ok := cmd().(StartedMsg)
+	if !ok {
+		t.Fatal("Start did not report StartedMsg")
+	}
+	var events []checks.Event
+	next := Next(started.Stream)
+	deadline := time.After(5 * time.Second)
+	for {
+		got := make(chan tea.Msg, 1)
+		go func() { got <- next() }()
+		var msg tea.Msg
+		select {
+		case msg = <-got:
+		case <-deadline:
+			t.Fatal("the run never finished")
+		}
+		each(msg)
+		switch msg := msg.(type) {
+		case EventsMsg:
+			events = append(events, msg.Events...)
+			next = Next(msg.Stream)
+		case DoneMsg:
+			return events, msg
+		default:
+			t.Fatalf("unexpected %#v", msg)
+		}
+	}
+}
+
+func TestResultsStreamAsSourcesSettle(t *testing.T) {
+	gate := make(chan struct{})
+	spec := Spec{ID: 7, Target: target, Cloud: "public", Now: time.Now(), Readers: readers(gate, make(chan struct{})), Checks: twoChecks()}
+	released := false
+	events, done := drain(t, Start(context.Background(), spec), func(msg tea.Msg) {
+		// The fast check is judged while the slow source is still held back; only then release it.
+		if em, ok := msg.(EventsMsg); ok && !released {
+			for _, e := range em.Events {
+				if e.Kind == checks.CheckSettled && e.CheckID == "b.slow" {
+					t.Error("b.slow judged before its source was released")
+				}
+				if e.Kind == checks.CheckSettled && e.CheckID == "a.fast" {
+					released = true
+					close(gate)
+				}
+			}
+		}
+	})
+	if !released {
+		t.Fatal("a.fast was never judged on its own")
+	}
+	if done.ID != 7 || done.Cancelled || len(done.Results) != 2 || done.Results[0].ID != "a.fast" || done.Results[1].Status != checks.Fail {
+		t.Fatalf("done = %+v", done)
+	}
+	var settled int
+	for _, e := range events {
+		if e.Kind == checks.SourceSettled {
+			settled++
+		}
+	}
+	if settled != 2 {
+		t.Fatalf("%d sources settled, want 2", settled)
+	}
+}
+
+func TestCancelEndsTheRunWithErrors(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	seen := make(chan struct{})
+	spec := Spec{ID: 1, Target: target, Readers: readers(make(chan struct{}), seen), Checks: twoChecks()}
+	_, done := drain(t, Start(ctx, spec), func(msg tea.Msg) {
+		if _, ok := msg.(EventsMsg); ok {
+			cancel()
+		}
+	})
+	if !done.Cancelled {
+		t.Fatal("run not marked cancelled")
+	}
+	if r := done.Results[1]; r.Status != checks.Error || !strings.Contains(r.Error, "cancelled") {
+		t.Fatalf("held-back check ended as %s: %q", r.Status, r.Error)
+	}
+	select {
+	case <-seen:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the reader never saw the cancellation")
+	}
+}
+
+func TestTimeoutBoundsTheRun(t *testing.T) {
+	spec := Spec{ID: 1, Target: target, Readers: readers(make(chan struct{}), make(chan struct{})), Checks: twoChecks(), Timeout: 50 * time.Millisecond}
+	_, done := drain(t, Start(context.Background(), spec), func(tea.Msg) {})
+	if !done.Cancelled || !strings.Contains(done.Results[1].Error, "timed out") {
+		t.Fatalf("done = %+v", done)
+	}
+}
+
+func TestOneCheckRunStopsTheOtherReaders(t *testing.T) {
+	seen := make(chan struct{})
+	spec := Spec{ID: 3, Target: target, Readers: readers(make(chan struct{}), seen), Checks: twoChecks()[:1]}
+	_, done := drain(t, Start(context.Background(), spec), func(tea.Msg) {})
+	if done.Cancelled || len(done.Results) != 1 || done.Results[0].Status != checks.Pass {
+		t.Fatalf("done = %+v", done)
+	}
+	select {
+	case <-seen:
+	default:
+		t.Fatal("the reader of a source nobody needed was left running")
+	}
+}
