@@ -212,36 +212,42 @@ func (m Model) cancelAll() {
 	}
 }
 
-// updateScreen passes a message the root does not handle to the screen on show.
+// updateScreen passes a message the root does not handle to the screen on show, and carries out at
+// once whatever the screen asks of the root.
 func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
+	var req tea.Msg
 	switch m.screen {
 	case signInScreen:
-		m.signin, cmd = m.signin.Update(msg)
+		m.signin, cmd, req = m.signin.Update(msg)
 	case targetScreen:
-		m.target, cmd = m.target.Update(msg)
+		m.target, cmd, req = m.target.Update(msg)
 	case liveScreen:
-		m.live, cmd = m.live.Update(msg)
+		m.live, cmd, req = m.live.Update(msg)
 	case resultsScreen:
-		m.results, cmd = m.results.Update(msg)
+		m.results, cmd, req = m.results.Update(msg)
 	case stepsScreen:
-		m.steps, cmd = m.steps.Update(msg)
+		m.steps, cmd, req = m.steps.Update(msg)
 	case fixScreen:
-		m.fix, cmd = m.fix.Update(msg)
+		m.fix, cmd, req = m.fix.Update(msg)
 	case reportScreen:
-		m.report, cmd = m.report.Update(msg)
+		m.report, cmd, req = m.report.Update(msg)
 	}
-	return m, cmd
+	if req == nil {
+		return m, cmd
+	}
+	next, more := m.Update(req)
+	return next, tea.Batch(cmd, more)
 }
 
 // tick feeds spinner ticks to every screen with a spinner; each ignores ticks of others' spinners and
 // stops ticking when it has nothing to spin for.
 func (m Model) tick(msg spinner.TickMsg) (tea.Model, tea.Cmd) {
 	var c1, c2, c3, c4 tea.Cmd
-	m.signin, c1 = m.signin.Update(msg)
-	m.target, c2 = m.target.Update(msg)
-	m.live, c3 = m.live.Update(msg)
-	m.results, c4 = m.results.Update(msg)
+	m.signin, c1, _ = m.signin.Update(msg)
+	m.target, c2, _ = m.target.Update(msg)
+	m.live, c3, _ = m.live.Update(msg)
+	m.results, c4, _ = m.results.Update(msg)
 	return m, tea.Batch(c1, c2, c3, c4)
 }
 

@@ -48,10 +48,10 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // Update scrolls the plan and copies it.
-func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return m, nil
+		return m, nil, nil
 	}
 	h := m.bodyHeight()
 	last := max(len(m.body)-h, 0)
@@ -65,11 +65,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case key.Matches(kp, m.keys.PageUp):
 		m.scroll = max(m.scroll-max(h-1, 1), 0)
 	case key.Matches(kp, m.keys.Copy):
-		return m, nav.Send(nav.Copy{Text: Plain(m.result), What: "the fix plan"})
+		return m, nil, nav.Copy{Text: Plain(m.result), What: "the fix plan"}
 	case key.Matches(kp, m.keys.Back):
-		return m, nav.Send(nav.Back{})
+		return m, nil, nav.Back{}
 	}
-	return m, nil
+	return m, nil, nil
 }
 
 // Help is the screen's key help.

@@ -37,17 +37,17 @@ func TestCopyAndBack(t *testing.T) {
 	m := New(screentest.Deps())
 	m.SetSize(80, 10)
 	m = m.Set(result())
-	_, cmd := m.Update(keypress.Press("c"))
-	got, ok := screentest.Msg(t, cmd).(nav.Copy)
+	_, _, req := m.Update(keypress.Press("c"))
+	got, ok := req.(nav.Copy)
 	if !ok || !strings.Contains(got.Text, "POST /v1.0/users/bob@contoso.com/assignLicense\n{\n  \"addLicenses\"") {
 		t.Fatalf("c copied %#v", got)
 	}
-	_, cmd = m.Update(keypress.Press("esc"))
-	if screentest.Msg(t, cmd) != (nav.Back{}) {
+	_, _, req = m.Update(keypress.Press("esc"))
+	if req != (nav.Back{}) {
 		t.Fatal("esc did not go back")
 	}
 	before := m.View()
-	m, _ = m.Update(keypress.Press("pgdown"))
+	m, _, _ = m.Update(keypress.Press("pgdown"))
 	if m.View() == before {
 		t.Fatal("pgdown did not scroll a plan taller than the screen")
 	}

@@ -126,15 +126,15 @@ func (m Model) index(id string) int {
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 
 // Update handles the spinner and the screen's keys.
-func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 	switch msg := msg.(type) {
 	case spinner.TickMsg:
 		if !m.running {
-			return m, nil
+			return m, nil, nil
 		}
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
-		return m, cmd
+		return m, cmd, nil
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, m.keys.Up):
@@ -142,19 +142,19 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		case key.Matches(msg, m.keys.Down):
 			m.offset = min(m.offset+1, max(len(m.checks)-m.listRows(), 0))
 		case m.running && (key.Matches(msg, m.keys.Cancel) || key.Matches(msg, m.keys.Back)):
-			return m, nav.Send(CancelMsg{})
+			return m, nil, CancelMsg{}
 		case m.running:
 		case key.Matches(msg, m.keys.Results):
-			return m, nav.Send(ResultsMsg{})
+			return m, nil, ResultsMsg{}
 		case key.Matches(msg, m.keys.Steps):
-			return m, nav.Send(StepsMsg{})
+			return m, nil, StepsMsg{}
 		case key.Matches(msg, m.keys.RerunAll):
-			return m, nav.Send(AgainMsg{})
+			return m, nil, AgainMsg{}
 		case key.Matches(msg, m.keys.Back):
-			return m, nav.Send(nav.Back{})
+			return m, nil, nav.Back{}
 		}
 	}
-	return m, nil
+	return m, nil, nil
 }
 
 // Help is the screen's key help.

@@ -55,16 +55,16 @@ func TestChecksAppearWaitingThenSettle(t *testing.T) {
 func TestCancelOnlyWhileRunning(t *testing.T) {
 	m := begun(t)
 	for _, k := range []string{"x", "esc"} {
-		_, cmd := m.Update(keypress.Press(k))
-		if _, ok := screentest.Msg(t, cmd).(CancelMsg); !ok {
+		_, _, req := m.Update(keypress.Press(k))
+		if _, ok := req.(CancelMsg); !ok {
 			t.Fatalf("%s while running did not cancel", k)
 		}
 	}
-	if _, cmd := m.Update(keypress.Press("enter")); cmd != nil {
+	if _, _, req := m.Update(keypress.Press("enter")); req != nil {
 		t.Fatal("enter while running left the screen")
 	}
 	m = m.Finish([]checks.Result{{ID: "license.intune", Status: checks.Fail}, {ID: "scope.mdm", Status: checks.Error, Summary: "Could not run: cancelled"}}, true)
-	if _, cmd := m.Update(keypress.Press("x")); cmd != nil {
+	if _, _, req := m.Update(keypress.Press("x")); req != nil {
 		t.Fatal("x after the run still cancels")
 	}
 	v := screentest.Plain(m.View())
@@ -82,8 +82,8 @@ func TestFinishedRunKeys(t *testing.T) {
 		t.Fatalf("tally missing:\n%s", v)
 	}
 	for k, want := range map[string]any{"enter": ResultsMsg{}, "s": StepsMsg{}, "R": AgainMsg{}, "esc": nav.Back{}} {
-		_, cmd := m.Update(keypress.Press(k))
-		if got := screentest.Msg(t, cmd); got != want {
+		_, _, req := m.Update(keypress.Press(k))
+		if got := req; got != want {
 			t.Errorf("%s sent %#v, want %#v", k, got, want)
 		}
 	}

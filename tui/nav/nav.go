@@ -1,9 +1,9 @@
-// Package nav holds the messages screens send to the root model to move between screens or ask for
+// Package nav holds the requests screens make of the root model: to move between screens or to do
 // something only the root may do (copy to the clipboard, open a link). Screens never switch screens
-// themselves: they return one of these as a command and the root decides.
+// themselves. A screen's Update returns a request as its third value and the root handles it at
+// once, within the same Update, so a key typed right after (as keys arrive in bursts over SSH)
+// already reaches the screen the request led to.
 package nav
-
-import tea "charm.land/bubbletea/v2"
 
 // Back asks to leave the current screen for the one it was opened from.
 type Back struct{}
@@ -21,8 +21,3 @@ type OpenDocs struct{ URL string }
 
 // Status asks the root to show a transient message in the status line.
 type Status struct{ Text string }
-
-// Send wraps a message as a command, for screens returning one of the above from Update.
-func Send(msg tea.Msg) tea.Cmd {
-	return func() tea.Msg { return msg }
-}

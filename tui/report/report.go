@@ -88,33 +88,33 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // Update handles choosing a format and typing the file name.
-func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		if m.editing {
 			var cmd tea.Cmd
 			m.path, cmd = m.path.Update(msg)
-			return m, cmd
+			return m, cmd, nil
 		}
-		return m, nil
+		return m, nil, nil
 	}
 	if m.editing {
 		switch {
 		case key.Matches(kp, m.keys.Back):
 			m.editing = false
 			m.path.Blur()
-			return m, nil
+			return m, nil, nil
 		case key.Matches(kp, m.keys.Select):
 			p := strings.TrimSpace(m.path.Value())
 			if p == "" {
 				m.outcome, m.failed = "type a file name first", true
-				return m, nil
+				return m, nil, nil
 			}
-			return m, nav.Send(SaveMsg{Format: choices[m.cursor].format, Path: p})
+			return m, nil, SaveMsg{Format: choices[m.cursor].format, Path: p}
 		}
 		var cmd tea.Cmd
 		m.path, cmd = m.path.Update(kp)
-		return m, cmd
+		return m, cmd, nil
 	}
 	switch {
 	case key.Matches(kp, m.keys.Up):
@@ -122,11 +122,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case key.Matches(kp, m.keys.Down):
 		m.cursor = min(m.cursor+1, len(choices)-1)
 	case key.Matches(kp, m.keys.Back):
-		return m, nav.Send(nav.Back{})
+		return m, nil, nav.Back{}
 	case key.Matches(kp, m.keys.Select):
 		c := choices[m.cursor]
 		if c.copy {
-			return m, nav.Send(CopyMsg{})
+			return m, nil, CopyMsg{}
 		}
 		ext := ".md"
 		if c.format == checks.FormatJSON {
@@ -135,9 +135,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.path.SetValue(m.base + ext)
 		m.path.CursorEnd()
 		m.editing, m.outcome = true, ""
-		return m, m.path.Focus()
+		return m, m.path.Focus(), nil
 	}
-	return m, nil
+	return m, nil, nil
 }
 
 // Help is the screen's key help.

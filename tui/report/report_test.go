@@ -18,13 +18,13 @@ func opened() Model {
 }
 
 func TestSaveMarkdownWithDefaultName(t *testing.T) {
-	m, _ := opened().Update(keypress.Press("enter"))
+	m, _, _ := opened().Update(keypress.Press("enter"))
 	if !m.Typing() || !strings.Contains(screentest.Plain(m.View()), "File: mdmdoctor-bob@contoso.com-20261125-1800.md") {
 		t.Fatalf("no file name field:\n%s", screentest.Plain(m.View()))
 	}
-	_, cmd := m.Update(keypress.Press("enter"))
+	_, _, req := m.Update(keypress.Press("enter"))
 	want := SaveMsg{Format: checks.FormatMarkdown, Path: "mdmdoctor-bob@contoso.com-20261125-1800.md"}
-	if got := screentest.Msg(t, cmd); got != want {
+	if got := req; got != want {
 		t.Fatalf("enter sent %#v, want %#v", got, want)
 	}
 	m = m.Saved("/tmp/x.md", nil)
@@ -34,14 +34,14 @@ func TestSaveMarkdownWithDefaultName(t *testing.T) {
 }
 
 func TestSaveJSONToTypedName(t *testing.T) {
-	m, _ := opened().Update(keypress.Press("j"))
-	m, _ = m.Update(keypress.Press("enter"))
-	m, _ = m.Update(keypress.Press("ctrl+u")) // clear the suggested name
+	m, _, _ := opened().Update(keypress.Press("j"))
+	m, _, _ = m.Update(keypress.Press("enter"))
+	m, _, _ = m.Update(keypress.Press("ctrl+u")) // clear the suggested name
 	for _, k := range keypress.Type("/tmp/r.json") {
-		m, _ = m.Update(k)
+		m, _, _ = m.Update(k)
 	}
-	_, cmd := m.Update(keypress.Press("enter"))
-	if got := screentest.Msg(t, cmd); got != (SaveMsg{Format: checks.FormatJSON, Path: "/tmp/r.json"}) {
+	_, _, req := m.Update(keypress.Press("enter"))
+	if got := req; got != (SaveMsg{Format: checks.FormatJSON, Path: "/tmp/r.json"}) {
 		t.Fatalf("enter sent %#v", got)
 	}
 	m = m.Saved("/tmp/r.json", errors.New("/tmp/r.json already exists: type another name"))
@@ -51,28 +51,28 @@ func TestSaveJSONToTypedName(t *testing.T) {
 }
 
 func TestEmptyNameAndEscape(t *testing.T) {
-	m, _ := opened().Update(keypress.Press("enter"))
-	m, _ = m.Update(keypress.Press("ctrl+u"))
-	m, cmd := m.Update(keypress.Press("enter"))
-	if cmd != nil || !strings.Contains(screentest.Plain(m.View()), "type a file name first") {
+	m, _, _ := opened().Update(keypress.Press("enter"))
+	m, _, _ = m.Update(keypress.Press("ctrl+u"))
+	m, _, req := m.Update(keypress.Press("enter"))
+	if req != nil || !strings.Contains(screentest.Plain(m.View()), "type a file name first") {
 		t.Fatal("empty name accepted")
 	}
-	m, _ = m.Update(keypress.Press("esc"))
+	m, _, _ = m.Update(keypress.Press("esc"))
 	if m.Typing() {
 		t.Fatal("esc kept the field")
 	}
-	_, cmd = m.Update(keypress.Press("esc"))
-	if screentest.Msg(t, cmd) != (nav.Back{}) {
+	_, _, req = m.Update(keypress.Press("esc"))
+	if req != (nav.Back{}) {
 		t.Fatal("esc from the choices did not go back")
 	}
 }
 
 func TestCopyChoice(t *testing.T) {
-	m, _ := opened().Update(keypress.Press("down"))
-	m, _ = m.Update(keypress.Press("down"))
-	m, _ = m.Update(keypress.Press("down")) // stays on the last
-	_, cmd := m.Update(keypress.Press("enter"))
-	if screentest.Msg(t, cmd) != (CopyMsg{}) {
+	m, _, _ := opened().Update(keypress.Press("down"))
+	m, _, _ = m.Update(keypress.Press("down"))
+	m, _, _ = m.Update(keypress.Press("down")) // stays on the last
+	_, _, req := m.Update(keypress.Press("enter"))
+	if req != (CopyMsg{}) {
 		t.Fatal("enter on copy did not ask for the clipboard")
 	}
 }

@@ -194,30 +194,30 @@ func (m Model) rowOf(result int) int {
 }
 
 // Update handles the screen's keys and the re-run spinner.
-func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 	switch msg := msg.(type) {
 	case spinner.TickMsg:
 		if len(m.rerunning) == 0 {
-			return m, nil
+			return m, nil, nil
 		}
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
-		return m, cmd
+		return m, cmd, nil
 	case tea.KeyPressMsg:
 		return m.updateKey(msg)
 	}
-	return m, nil
+	return m, nil, nil
 }
 
-func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 	_, _, _, detH := m.panes()
-	move := func(to int) (Model, tea.Cmd) {
+	move := func(to int) (Model, tea.Cmd, tea.Msg) {
 		to = layout.Clamp(to, 0, max(len(m.results)-1, 0))
 		if to != m.cursor {
 			m.cursor = to
 			m.refresh()
 		}
-		return m, nil
+		return m, nil, nil
 	}
 	page := max(detH-2, 1)
 	sel, ok := m.Selected()
@@ -245,31 +245,31 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.zoom = false
 		m.refresh()
 	case key.Matches(msg, m.keys.RerunAll):
-		return m, nav.Send(RerunAllMsg{})
+		return m, nil, RerunAllMsg{}
 	case key.Matches(msg, m.keys.Report):
-		return m, nav.Send(ReportMsg{})
+		return m, nil, ReportMsg{}
 	case key.Matches(msg, m.keys.NewTarget):
-		return m, nav.Send(NewTargetMsg{})
+		return m, nil, NewTargetMsg{}
 	case !ok:
 	case key.Matches(msg, m.keys.Steps):
-		return m, nav.Send(StepsMsg{Result: sel})
+		return m, nil, StepsMsg{Result: sel}
 	case key.Matches(msg, m.keys.Fix):
 		if len(sel.Fixes) == 0 {
-			return m, nav.Send(nav.Status{Text: "No fix is planned for " + sel.ID + ": see What to do."})
+			return m, nil, nav.Status{Text: "No fix is planned for " + sel.ID + ": see What to do."}
 		}
-		return m, nav.Send(FixMsg{Result: sel})
+		return m, nil, FixMsg{Result: sel}
 	case key.Matches(msg, m.keys.Docs):
 		if sel.Docs == "" {
-			return m, nav.Send(nav.Status{Text: "No docs link for " + sel.ID + "."})
+			return m, nil, nav.Status{Text: "No docs link for " + sel.ID + "."}
 		}
-		return m, nav.Send(nav.OpenDocs{URL: sel.Docs})
+		return m, nil, nav.OpenDocs{URL: sel.Docs}
 	case key.Matches(msg, m.keys.Rerun):
 		if m.rerunning[sel.ID] {
-			return m, nil
+			return m, nil, nil
 		}
-		return m, nav.Send(RerunMsg{ID: sel.ID})
+		return m, nil, RerunMsg{ID: sel.ID}
 	}
-	return m, nil
+	return m, nil, nil
 }
 
 // Help is the screen's key help.

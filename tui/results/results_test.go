@@ -69,8 +69,8 @@ func TestMovingSelectsAndActs(t *testing.T) {
 		{"t", NewTargetMsg{}}, {"s", StepsMsg{}},
 	}
 	for _, c := range cases {
-		_, cmd := m.Update(keypress.Press(c.key))
-		got := screentest.Msg(t, cmd)
+		_, _, req := m.Update(keypress.Press(c.key))
+		got := req
 		switch want := c.want.(type) {
 		case FixMsg:
 			if g, ok := got.(FixMsg); !ok || g.Result.ID != "license.intune" {
@@ -86,7 +86,7 @@ func TestMovingSelectsAndActs(t *testing.T) {
 			}
 		}
 	}
-	m, _ = m.Update(keypress.Press("j"))
+	m, _, _ = m.Update(keypress.Press("j"))
 	if sel, _ := m.Selected(); sel.ID != "scope.mdm" {
 		t.Fatalf("j selected %s", sel.ID)
 	}
@@ -95,16 +95,16 @@ func TestMovingSelectsAndActs(t *testing.T) {
 	}
 	// No fix and no docs: the operator is told rather than sent to an empty screen.
 	for _, k := range []string{"f", "o"} {
-		_, cmd := m.Update(keypress.Press(k))
-		if _, ok := screentest.Msg(t, cmd).(nav.Status); !ok {
+		_, _, req := m.Update(keypress.Press(k))
+		if _, ok := req.(nav.Status); !ok {
 			t.Errorf("%s on a result without it did not explain", k)
 		}
 	}
-	m, _ = m.Update(keypress.Press("G"))
+	m, _, _ = m.Update(keypress.Press("G"))
 	if sel, _ := m.Selected(); sel.ID != "dns.enrollment-cname" {
 		t.Fatalf("G selected %s", sel.ID)
 	}
-	m, _ = m.Update(keypress.Press("g"))
+	m, _, _ = m.Update(keypress.Press("g"))
 	if sel, _ := m.Selected(); sel.ID != "license.intune" {
 		t.Fatalf("g selected %s", sel.ID)
 	}
@@ -115,17 +115,17 @@ func TestZoomAndScrollDetail(t *testing.T) {
 	if v := screentest.Plain(m.View()); !strings.Contains(v, "more lines (pgdn)") {
 		t.Fatalf("a long detail pane gives no hint:\n%s", v)
 	}
-	m, _ = m.Update(keypress.Press("enter"))
+	m, _, _ = m.Update(keypress.Press("enter"))
 	v := screentest.Plain(m.View())
 	if strings.Contains(v, "Failures (2)") || !strings.Contains(v, "Intune plan") {
 		t.Fatalf("zoom still shows the list:\n%s", v)
 	}
 	before := v
-	m, _ = m.Update(keypress.Press("pgdown"))
+	m, _, _ = m.Update(keypress.Press("pgdown"))
 	if v := screentest.Plain(m.View()); v == before {
 		t.Fatal("pgdown did not scroll the detail")
 	}
-	m, _ = m.Update(keypress.Press("esc"))
+	m, _, _ = m.Update(keypress.Press("esc"))
 	if !strings.Contains(screentest.Plain(m.View()), "Failures (2)") {
 		t.Fatal("esc did not leave the zoom")
 	}
@@ -137,7 +137,7 @@ func TestRerunReplacesResults(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("no spinner for the re-run")
 	}
-	if _, cmd := m.Update(keypress.Press("r")); cmd != nil {
+	if _, _, req := m.Update(keypress.Press("r")); req != nil {
 		t.Fatal("a second re-run of the same check while one runs")
 	}
 	m = m.Replace("license.intune", []checks.Result{{ID: "license.intune", Subject: "bob@contoso.com", Status: checks.Pass, Summary: "SPE_E5 now assigned"}})
@@ -154,7 +154,7 @@ func TestFitsAt80x24And200x60(t *testing.T) {
 	for _, size := range [][2]int{{80, 20}, {200, 56}, {60, 12}} {
 		m := shown(size[0], size[1], many(50))
 		for range 30 {
-			m, _ = m.Update(keypress.Press("j"))
+			m, _, _ = m.Update(keypress.Press("j"))
 		}
 		screentest.RequireFits(t, m.View(), size[0], size[1])
 		if n := strings.Count(m.View(), "\n") + 1; n != size[1] {
@@ -184,7 +184,7 @@ func BenchmarkResultsView2000(b *testing.B) {
 	down := keypress.Press("j")
 	b.ReportAllocs()
 	for b.Loop() {
-		m, _ = m.Update(down)
+		m, _, _ = m.Update(down)
 		_ = m.View()
 	}
 }

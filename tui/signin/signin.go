@@ -86,31 +86,31 @@ func (m Model) State() State { return m.state }
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 
 // Update handles the screen's keys and spinner.
-func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 	switch msg := msg.(type) {
 	case spinner.TickMsg:
 		if m.state != Waiting && m.state != Prompted {
-			return m, nil
+			return m, nil, nil
 		}
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
-		return m, cmd
+		return m, cmd, nil
 	case tea.KeyPressMsg:
 		switch m.state {
 		case Waiting, Prompted:
 			switch {
 			case key.Matches(msg, m.keys.Back):
-				return m, nav.Send(CancelMsg{})
+				return m, nil, CancelMsg{}
 			case key.Matches(msg, m.keys.Copy) && m.state == Prompted:
-				return m, nav.Send(nav.Copy{Text: m.code.UserCode, What: "the device code"})
+				return m, nil, nav.Copy{Text: m.code.UserCode, What: "the device code"}
 			}
 		case Failed, Cancelled:
 			if key.Matches(msg, m.keys.Retry) {
-				return m, nav.Send(RetryMsg{})
+				return m, nil, RetryMsg{}
 			}
 		}
 	}
-	return m, nil
+	return m, nil, nil
 }
 
 // Help is the screen's key help.

@@ -26,23 +26,23 @@ func TestPromptShowsCodeAndCopiesItAgain(t *testing.T) {
 		}
 	}
 	screentest.RequireFits(t, m.View(), 80, 20)
-	_, cmd := m.Update(keypress.Press("c"))
-	if got, ok := screentest.Msg(t, cmd).(nav.Copy); !ok || got.Text != "FQK72RMW" {
+	_, _, req := m.Update(keypress.Press("c"))
+	if got, ok := req.(nav.Copy); !ok || got.Text != "FQK72RMW" {
 		t.Fatalf("c sent %#v, want the code copied", got)
 	}
 }
 
 func TestCopyNeedsACode(t *testing.T) {
-	_, cmd := newScreen().Update(keypress.Press("c"))
-	if cmd != nil {
-		t.Fatalf("c before any code sent %#v", screentest.Msg(t, cmd))
+	_, _, req := newScreen().Update(keypress.Press("c"))
+	if req != nil {
+		t.Fatalf("c before any code sent %#v", req)
 	}
 }
 
 func TestEscCancelsWhileWaiting(t *testing.T) {
 	for _, m := range []Model{newScreen(), newScreen().Prompt(Code{UserCode: "X"})} {
-		_, cmd := m.Update(keypress.Press("esc"))
-		if _, ok := screentest.Msg(t, cmd).(CancelMsg); !ok {
+		_, _, req := m.Update(keypress.Press("esc"))
+		if _, ok := req.(CancelMsg); !ok {
 			t.Fatalf("esc in state %d did not cancel", m.State())
 		}
 	}
@@ -58,12 +58,12 @@ func TestFailureAndCancelOfferRetry(t *testing.T) {
 		t.Fatalf("cancel view:\n%s", v)
 	}
 	for _, m := range []Model{failed, cancelled} {
-		_, cmd := m.Update(keypress.Press("enter"))
-		if _, ok := screentest.Msg(t, cmd).(RetryMsg); !ok {
+		_, _, req := m.Update(keypress.Press("enter"))
+		if _, ok := req.(RetryMsg); !ok {
 			t.Fatalf("enter in state %d did not retry", m.State())
 		}
-		if _, cmd := m.Update(keypress.Press("esc")); cmd != nil {
-			t.Fatalf("esc after the end sent %#v", screentest.Msg(t, cmd))
+		if _, _, req := m.Update(keypress.Press("esc")); req != nil {
+			t.Fatalf("esc after the end sent %#v", req)
 		}
 	}
 }

@@ -104,10 +104,10 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // Update handles moving between steps and scrolling a long one.
-func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return m, nil
+		return m, nil, nil
 	}
 	bodyH := m.bodyHeight()
 	cur, has := m.Current()
@@ -131,20 +131,20 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case key.Matches(kp, m.keys.PageUp):
 		m.scroll = max(m.scroll-max(bodyH-1, 1), 0)
 	case key.Matches(kp, m.keys.Back):
-		return m, nav.Send(nav.Back{})
+		return m, nil, nav.Back{}
 	case !has:
 	case key.Matches(kp, m.keys.Fix):
 		if len(cur.Fixes) == 0 {
-			return m, nav.Send(nav.Status{Text: "No fix is planned for " + cur.ID + ": see the fix section."})
+			return m, nil, nav.Status{Text: "No fix is planned for " + cur.ID + ": see the fix section."}
 		}
-		return m, nav.Send(results.FixMsg{Result: cur})
+		return m, nil, results.FixMsg{Result: cur}
 	case key.Matches(kp, m.keys.Docs):
 		if cur.Docs == "" {
-			return m, nav.Send(nav.Status{Text: "No docs link for " + cur.ID + "."})
+			return m, nil, nav.Status{Text: "No docs link for " + cur.ID + "."}
 		}
-		return m, nav.Send(nav.OpenDocs{URL: cur.Docs})
+		return m, nil, nav.OpenDocs{URL: cur.Docs}
 	}
-	return m, nil
+	return m, nil, nil
 }
 
 // Help is the screen's key help.

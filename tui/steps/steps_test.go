@@ -45,7 +45,7 @@ func walk(t *testing.T, m Model) []string {
 	for {
 		cur, _ := m.Current()
 		ids = append(ids, cur.ID)
-		next, _ := m.Update(keypress.Press("n"))
+		next, _, _ := m.Update(keypress.Press("n"))
 		if c, _ := next.Current(); c.ID == cur.ID {
 			return ids
 		}
@@ -76,39 +76,39 @@ func TestOpensAtResultAndMovesBothWays(t *testing.T) {
 			t.Errorf("view lacks %q:\n%s", s, v)
 		}
 	}
-	m, _ = m.Update(keypress.Press("p"))
+	m, _, _ = m.Update(keypress.Press("p"))
 	if c, _ := m.Current(); c.ID != "operator.permissions" {
 		t.Fatalf("p went to %s", c.ID)
 	}
-	m, _ = m.Update(keypress.Press("right"))
-	m, _ = m.Update(keypress.Press("right"))
+	m, _, _ = m.Update(keypress.Press("right"))
+	m, _, _ = m.Update(keypress.Press("right"))
 	if v := screentest.Plain(m.View()); !strings.Contains(v, "Step 3 of 4: DNS") {
 		t.Fatalf("two steps on:\n%s", v)
 	}
 	// The first page has no previous one.
 	first := open(t, checks.Result{})
-	if again, _ := first.Update(keypress.Press("p")); again.index != 0 {
+	if again, _, _ := first.Update(keypress.Press("p")); again.index != 0 {
 		t.Fatal("p moved before the first page")
 	}
 }
 
 func TestKeysAskTheRoot(t *testing.T) {
 	m := open(t, results_()[0])
-	_, cmd := m.Update(keypress.Press("f"))
-	if got, ok := screentest.Msg(t, cmd).(results.FixMsg); !ok || got.Result.ID != "scope.mdm" {
+	_, _, req := m.Update(keypress.Press("f"))
+	if got, ok := req.(results.FixMsg); !ok || got.Result.ID != "scope.mdm" {
 		t.Fatalf("f sent %#v", got)
 	}
-	_, cmd = m.Update(keypress.Press("o"))
-	if got := screentest.Msg(t, cmd); got != (nav.OpenDocs{URL: "https://learn.microsoft.com/scope"}) {
+	_, _, req = m.Update(keypress.Press("o"))
+	if got := req; got != (nav.OpenDocs{URL: "https://learn.microsoft.com/scope"}) {
 		t.Fatalf("o sent %#v", got)
 	}
-	_, cmd = m.Update(keypress.Press("esc"))
-	if got := screentest.Msg(t, cmd); got != (nav.Back{}) {
+	_, _, req = m.Update(keypress.Press("esc"))
+	if got := req; got != (nav.Back{}) {
 		t.Fatalf("esc sent %#v", got)
 	}
 	plain := open(t, checks.Result{})
-	_, cmd = plain.Update(keypress.Press("f"))
-	if _, ok := screentest.Msg(t, cmd).(nav.Status); !ok {
+	_, _, req = plain.Update(keypress.Press("f"))
+	if _, ok := req.(nav.Status); !ok {
 		t.Fatal("f without a fix did not explain")
 	}
 }
@@ -126,7 +126,7 @@ func TestLongStepScrolls(t *testing.T) {
 	}
 	screentest.RequireFits(t, m.View(), 80, 20)
 	for range 40 {
-		m, _ = m.Update(keypress.Press("j"))
+		m, _, _ = m.Update(keypress.Press("j"))
 	}
 	if v := screentest.Plain(m.View()); !strings.Contains(v, "learn.microsoft.com/scope") || strings.Contains(v, "more lines") {
 		t.Fatalf("scrolling did not reach the end:\n%s", v)

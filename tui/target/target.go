@@ -116,18 +116,18 @@ func (m Model) items() []item {
 }
 
 // Update handles typing, moving between the input and the list, and choosing.
-func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 	switch msg := msg.(type) {
 	case spinner.TickMsg:
 		if m.busy == "" {
-			return m, nil
+			return m, nil, nil
 		}
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
-		return m, cmd
+		return m, cmd, nil
 	case tea.KeyPressMsg:
 		if m.busy != "" {
-			return m, nil
+			return m, nil, nil
 		}
 		if m.inList {
 			return m.updateList(msg)
@@ -135,15 +135,15 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.updateInput(msg)
 	case tea.PasteMsg:
 		if m.inList || m.busy != "" {
-			return m, nil
+			return m, nil, nil
 		}
 	}
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
-	return m, cmd
+	return m, cmd, nil
 }
 
-func (m Model) updateInput(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+func (m Model) updateInput(msg tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 	switch {
 	case key.Matches(msg, m.keys.Select):
 		v := strings.TrimSpace(m.input.Value())
@@ -151,31 +151,31 @@ func (m Model) updateInput(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		switch {
 		case kind == Empty && err == nil:
 			m.err = "type a UPN or a device name first, or pick from the list below (tab)"
-			return m, nil
+			return m, nil, nil
 		case err != nil:
 			m.err = err.Error()
-			return m, nil
+			return m, nil, nil
 		}
 		m.err = ""
-		return m, nav.Send(SubmitMsg{Input: v})
+		return m, nil, SubmitMsg{Input: v}
 	case key.Matches(msg, m.keys.Focus), msg.String() == "down":
 		m.inList, m.err = true, ""
 		m.input.Blur()
-		return m, nil
+		return m, nil, nil
 	}
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
 	m.err = ""
-	return m, cmd
+	return m, cmd, nil
 }
 
-func (m Model) updateList(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+func (m Model) updateList(msg tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 	items := m.items()
 	switch {
 	case key.Matches(msg, m.keys.Focus), key.Matches(msg, m.keys.Back),
 		key.Matches(msg, m.keys.Up) && m.cursor == 0:
 		m.inList = false
-		return m, m.input.Focus()
+		return m, m.input.Focus(), nil
 	case key.Matches(msg, m.keys.Up):
 		m.cursor--
 	case key.Matches(msg, m.keys.Down):
@@ -188,14 +188,14 @@ func (m Model) updateList(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		it := items[m.cursor]
 		if it.kind == tenantItem {
 			if !m.tenant {
-				return m, nav.Send(nav.Status{Text: "The whole-tenant walkthrough is not available yet: pick a user for now."})
+				return m, nil, nav.Status{Text: "The whole-tenant walkthrough is not available yet: pick a user for now."}
 			}
-			return m, nav.Send(TenantMsg{})
+			return m, nil, TenantMsg{}
 		}
 		m.input.SetValue(it.value)
-		return m, nav.Send(SubmitMsg{Input: it.value})
+		return m, nil, SubmitMsg{Input: it.value}
 	}
-	return m, nil
+	return m, nil, nil
 }
 
 // Help is the screen's key help.

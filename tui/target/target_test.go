@@ -53,7 +53,7 @@ func newScreen(tenant bool) Model {
 
 func typeIn(m Model, s string) Model {
 	for _, k := range keypress.Type(s) {
-		m, _ = m.Update(k)
+		m, _, _ = m.Update(k)
 	}
 	return m
 }
@@ -77,41 +77,41 @@ func TestValidatedAsTyped(t *testing.T) {
 }
 
 func TestEnterSubmitsOnlyValidInput(t *testing.T) {
-	m, cmd := newScreen(false).Update(keypress.Press("enter"))
-	if cmd != nil || !strings.Contains(screentest.Plain(m.View()), "type a UPN or a device name first") {
+	m, _, req := newScreen(false).Update(keypress.Press("enter"))
+	if req != nil || !strings.Contains(screentest.Plain(m.View()), "type a UPN or a device name first") {
 		t.Fatalf("empty input submitted or no hint:\n%s", screentest.Plain(m.View()))
 	}
-	m, cmd = typeIn(newScreen(false), "bob@contoso").Update(keypress.Press("enter"))
-	if cmd != nil {
-		t.Fatalf("invalid input submitted: %#v", screentest.Msg(t, cmd))
+	m, _, req = typeIn(newScreen(false), "bob@contoso").Update(keypress.Press("enter"))
+	if req != nil {
+		t.Fatalf("invalid input submitted: %#v", req)
 	}
-	_, cmd = typeIn(m, ".com").Update(keypress.Press("enter"))
-	if got, ok := screentest.Msg(t, cmd).(SubmitMsg); !ok || got.Input != "bob@contoso.com" {
+	_, _, req = typeIn(m, ".com").Update(keypress.Press("enter"))
+	if got, ok := req.(SubmitMsg); !ok || got.Input != "bob@contoso.com" {
 		t.Fatalf("enter sent %#v", got)
 	}
 }
 
 func TestListPicksRecentAndDemo(t *testing.T) {
-	m, _ := newScreen(false).Update(keypress.Press("tab"))
+	m, _, _ := newScreen(false).Update(keypress.Press("tab"))
 	if m.Typing() {
 		t.Fatal("tab did not leave the input")
 	}
 	if v := screentest.Plain(m.View()); !strings.Contains(v, "› carol@contoso.com") || !strings.Contains(v, "Demo users") {
 		t.Fatalf("list view:\n%s", v)
 	}
-	_, cmd := m.Update(keypress.Press("enter"))
-	if got, _ := screentest.Msg(t, cmd).(SubmitMsg); got.Input != "carol@contoso.com" {
+	_, _, req := m.Update(keypress.Press("enter"))
+	if got, _ := req.(SubmitMsg); got.Input != "carol@contoso.com" {
 		t.Fatalf("enter on the recent target sent %#v", got)
 	}
-	m, _ = m.Update(keypress.Press("j"))
-	m, _ = m.Update(keypress.Press("j"))
-	_, cmd = m.Update(keypress.Press("enter"))
-	if got, _ := screentest.Msg(t, cmd).(SubmitMsg); got.Input != "bob@contoso.com" {
+	m, _, _ = m.Update(keypress.Press("j"))
+	m, _, _ = m.Update(keypress.Press("j"))
+	_, _, req = m.Update(keypress.Press("enter"))
+	if got, _ := req.(SubmitMsg); got.Input != "bob@contoso.com" {
 		t.Fatalf("enter on the second demo user sent %#v", got)
 	}
 	// k from the top of the list goes back to typing, and q is a letter again.
-	m, _ = newScreen(false).Update(keypress.Press("tab"))
-	m, _ = m.Update(keypress.Press("k"))
+	m, _, _ = newScreen(false).Update(keypress.Press("tab"))
+	m, _, _ = m.Update(keypress.Press("k"))
 	if !m.Typing() {
 		t.Fatal("up from the first item did not return to the input")
 	}
@@ -119,11 +119,11 @@ func TestListPicksRecentAndDemo(t *testing.T) {
 
 func TestTenantComingSoonUnlessBackendCan(t *testing.T) {
 	for _, available := range []bool{false, true} {
-		m, _ := newScreen(available).Update(keypress.Press("tab"))
-		m, _ = m.Update(keypress.Press("G"))
+		m, _, _ := newScreen(available).Update(keypress.Press("tab"))
+		m, _, _ = m.Update(keypress.Press("G"))
 		view := screentest.Plain(m.View())
-		_, cmd := m.Update(keypress.Press("enter"))
-		msg := screentest.Msg(t, cmd)
+		_, _, req := m.Update(keypress.Press("enter"))
+		msg := req
 		if available {
 			if _, ok := msg.(TenantMsg); !ok {
 				t.Fatalf("tenant available: enter sent %#v", msg)
@@ -144,7 +144,7 @@ func TestResolvingAndFailure(t *testing.T) {
 	if cmd == nil || !strings.Contains(screentest.Plain(m.View()), "Looking up x@nowhere.example") {
 		t.Fatal("resolving shows no spinner")
 	}
-	if _, cmd := m.Update(keypress.Press("enter")); cmd != nil {
+	if _, _, req := m.Update(keypress.Press("enter")); req != nil {
 		t.Fatal("a second submission while resolving")
 	}
 	m = m.Failed(errTest("no user x@nowhere.example in this tenant"))

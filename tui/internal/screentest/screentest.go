@@ -1,12 +1,11 @@
-// Package screentest holds what the screens' Update-level tests share: styles, keys, and running the
-// command a screen returned to see the message it asks the root for.
+// Package screentest holds what the screens' Update-level tests share: styles, keys, and checks on
+// what a screen draws.
 package screentest
 
 import (
 	"strings"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/theme"
@@ -16,15 +15,6 @@ import (
 func Deps() (*theme.Styles, *keys.KeyMap) {
 	km := keys.Default()
 	return theme.New(true), &km
-}
-
-// Msg runs cmd and returns its message; nil for a nil command.
-func Msg(t testing.TB, cmd tea.Cmd) tea.Msg {
-	t.Helper()
-	if cmd == nil {
-		return nil
-	}
-	return cmd()
 }
 
 // Plain strips styling from a view, for assertions on text.

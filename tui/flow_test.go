@@ -1,0 +1,251 @@
+package tui
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+func triageOptions(b Backend) Options {
+	return Options{Backend: b, Demo: true, DemoUsers: []string{"alice@contoso.com", "bob@contoso.com"}, Checks: testChecks()}
+}
+
+// TestFullTriage walks what a helpdesk person does: sign in with a device code, type the user, watch
+// the checks settle, read the failure, open its fix plan, step through, save the report, quit.
+func TestFullTriage(t *testing.T) {
+	b := newTestBackend()
+	signedIn := make(chan struct{})
+	b.signIn = func(ctx context.Context, prompt func(DeviceCode)) error {
+		prompt(DeviceCode{UserCode: "FQK72RMW", VerificationURL: "https://microsoft.com/devicelogin", Message: "To sign in, use a web browser."})
+		select {
+		case <-signedIn:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	b.hold(facts.SrcLicenseDetails)
+	recentFile := filepath.Join(t.TempDir(), "state", "recent.json")
+	o := triageOptions(b)
+	o.RecentFile = recentFile
+	s := startSession(t, o, 80, 24)
+
+	s.waitFor("Sign in to Microsoft Graph", "FQK72RMW", "https://microsoft.com/devicelogin", "Waiting for you")
+	close(signedIn)
+	s.waitFor("Who has the problem?", "alice@contoso.com", "coming soon")
+
+	s.typeText("bob@contoso")
+	s.waitFor("✗ the domain needs a dot")
+	s.typeText(".com")
+	s.waitFor("✓ a user (UPN)")
+	s.press("enter")
+
+	// Checks settle as their sources arrive; the one whose source is held back keeps waiting.
+	s.waitFor("Checking bob@contoso.com", "✓ PASS  operator.permissions", "✗ FAIL  scope.mdm", "waiting for licenseDetails", "7/8 sources")
+	b.release(facts.SrcLicenseDetails)
+	s.waitFor("✗ FAIL  license.intune", "Finished: ✗ 2 fail  ? 1 error  ! 1 warn  ✓ 3 pass  - 1 skip")
+
+	s.press("enter")
+	s.waitFor("✗ Failures (2)", "› ✗ FAIL  license.intune", "What to do", "Assign a licence that carries INTUNE_A")
+
+	s.press("f")
+	s.waitFor("Fix plan: license.intune", "Read-only", "POST /v1.0/users/bob@contoso.com/assignLicense")
+	s.press("esc")
+	s.waitFor("✗ Failures (2)")
+
+	s.press("s")
+	s.waitFor("Step 1 of 6: Requirements", "Does the user hold an Intune plan that is provisioned?")
+	s.press("n")
+	s.waitFor("Step 2 of 6: MDM user scope", "Is the user inside the MDM user scope?")
+	s.press("esc")
+
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bob.json")
+	s.press("w", "down", "enter")
+	s.waitFor("File: mdmdoctor-bob@contoso.com-20261125-1800.json")
+	s.press("ctrl+u")
+	s.typeText(path)
+	s.press("enter")
+	s.waitFor("✓ Saved to " + path[:min(len(path), 40)])
+
+	s.quit()
+
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep checks.Report
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Schema != checks.Schema || rep.Target.User != "bob@contoso.com" || rep.Summary.Fail != 2 || rep.Summary.Error != 1 || rep.Tool.Version != "0.1.0-test" {
+		t.Fatalf("report = %+v", rep)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("report mode %o, want 600", fi.Mode().Perm())
+	}
+	recent, err := os.ReadFile(recentFile)
+	if err != nil || !strings.Contains(string(recent), "bob@contoso.com") {
+		t.Fatalf("recent targets not remembered: %s, %v", recent, err)
+	}
+}
+
+// TestQuitDuringRun quits while a source is still being read: the run's context must be cancelled so
+// the reader stops, and the program must end at once.
+func TestQuitDuringRun(t *testing.T) {
+	b := newTestBackend()
+	b.hold(facts.SrcDNS)
+	o := triageOptions(b)
+	o.Target = "bob@contoso.com"
+	s := startSession(t, o, 80, 24)
+	s.waitFor("waiting for dns")
+	s.quit()
+	select {
+	case <-b.cancelled:
+	case <-time.After(waitTime):
+		t.Fatal("the reader still held back was never cancelled")
+	}
+}
+
+// TestCancelRunKeepsWhatSettled cancels a run with x: what settled stays, the rest is marked as not run.
+func TestCancelRunKeepsWhatSettled(t *testing.T) {
+	b := newTestBackend()
+	b.hold(facts.SrcDNS)
+	o := triageOptions(b)
+	o.Target = "bob@contoso.com"
+	s := startSession(t, o, 80, 24)
+	s.waitFor("waiting for dns", "✗ FAIL  license.intune")
+	s.press("x")
+	s.waitFor("Run stopped before every source was read", "? ERROR dns.enrollment-cname", "✗ FAIL  license.intune")
+	select {
+	case <-b.cancelled:
+	case <-time.After(waitTime):
+		t.Fatal("the reader was never cancelled")
+	}
+}
+
+// TestResizeReflows runs to the results and resizes to 80x24 and 200x60: every frame fits.
+func TestResizeReflows(t *testing.T) {
+	o := triageOptions(newTestBackend())
+	o.Target = "bob@contoso.com"
+	s := startSession(t, o, 100, 30)
+	s.waitFor("Finished:")
+	s.press("enter")
+	s.waitFor("✗ Failures (2)")
+	s.resize(80, 24)
+	narrow := s.waitFor("✗ Failures (2)", "────────")
+	s.resize(200, 60)
+	wide := s.waitFor("✗ Failures (2)", "│")
+	if narrow == wide {
+		t.Fatal("the frame did not change with the size")
+	}
+	// On a wide terminal the detail pane sits beside the list: one line holds both.
+	if !strings.Contains(wide, "license.intune") || !lineWith(wide, "› ✗ FAIL  license.intune", "│") {
+		t.Fatalf("wide layout:\n%s", wide)
+	}
+	s.resize(40, 10)
+	s.waitFor("needs at least 60x16")
+}
+
+func lineWith(frame string, parts ...string) bool {
+	for _, l := range strings.Split(frame, "\n") {
+		ok := true
+		for _, p := range parts {
+			ok = ok && strings.Contains(l, p)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// TestRerunOneCheck re-runs the selected check from the results: it is read again and replaced.
+func TestRerunOneCheck(t *testing.T) {
+	b := newTestBackend()
+	o := triageOptions(b)
+	o.Target = "bob@contoso.com"
+	s := startSession(t, o, 80, 24)
+	s.waitFor("Finished:")
+	s.press("enter")
+	s.waitFor("› ✗ FAIL  license.intune")
+	b.hold(facts.SrcLicenseDetails)
+	s.press("r")
+	s.waitFor("Re-running license.intune")
+	b.release(facts.SrcLicenseDetails)
+	s.waitFor("Re-ran license.intune: ✗ fail")
+	s.quit()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.reads != 2 {
+		t.Fatalf("readers built %d times, want 2 (the run and the re-run)", b.reads)
+	}
+}
+
+// TestSignInFailureThenRetry shows a failed sign-in and signs in again on enter.
+func TestSignInFailureThenRetry(t *testing.T) {
+	b := newTestBackend()
+	attempts := 0
+	b.signIn = func(ctx context.Context, prompt func(DeviceCode)) error {
+		attempts++
+		if attempts == 1 {
+			return errString("AADSTS50076: the code expired")
+		}
+		return nil
+	}
+	s := startSession(t, triageOptions(b), 80, 24)
+	s.waitFor("✗ Sign-in failed.", "AADSTS50076", "Press enter to try again")
+	s.press("enter")
+	s.waitFor("Who has the problem?")
+}
+
+// TestSignInCancel cancels while waiting for the operator and says so.
+func TestSignInCancel(t *testing.T) {
+	b := newTestBackend()
+	b.signIn = func(ctx context.Context, prompt func(DeviceCode)) error {
+		prompt(DeviceCode{UserCode: "ABCD1234", VerificationURL: "https://microsoft.com/devicelogin"})
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	s := startSession(t, triageOptions(b), 80, 24)
+	s.waitFor("ABCD1234")
+	s.press("esc")
+	s.waitFor("Sign-in cancelled.", "Nothing was read or changed")
+}
+
+// TestUnknownUserStaysOnTarget shows the backend's words when the input does not resolve.
+func TestUnknownUserStaysOnTarget(t *testing.T) {
+	s := startSession(t, triageOptions(newTestBackend()), 80, 24)
+	s.waitFor("Who has the problem?")
+	s.typeText("x@nowhere.example")
+	s.press("enter")
+	s.waitFor("✗ no user x@nowhere.example in this tenant: check the spelling")
+	// Still typing: q is a letter, not quit.
+	s.typeText("q")
+	s.waitFor("x@nowhere.exampleq")
+}
+
+// TestHelpToggles opens the full help with ? and closes it again.
+func TestHelpToggles(t *testing.T) {
+	o := triageOptions(newTestBackend())
+	o.Target = "bob@contoso.com"
+	s := startSession(t, o, 80, 24)
+	s.waitFor("Finished:")
+	s.press("enter")
+	s.waitFor("✗ Failures (2)")
+	s.press("?")
+	s.waitFor("Keys", "re-run all", "save report", "new target")
+	s.press("?")
+	s.waitFor("✗ Failures (2)")
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
