@@ -165,6 +165,8 @@ func (s *Server) Update(fn func(*Tenant)) {
 
 // ServeHTTP answers one Graph request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Reading the body first lets the server notice a client that gives up during the latency.
+	body, err := readBody(r)
 	s.mu.Lock()
 	latency := s.latency
 	s.mu.Unlock()
@@ -175,7 +177,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	body, err := readBody(r)
 	if err != nil {
 		writeResponse(w, errorResponse(http.StatusBadRequest, "BadRequest", "The request body could not be read: "+err.Error()))
 		return
