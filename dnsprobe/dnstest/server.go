@@ -94,14 +94,24 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	for _, n := range opts.Truncate {
 		s.truncate[dns.CanonicalName(n)] = true
 	}
-	s.udp = &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(s.serveUDP)}
-	s.tcp = &dns.Server{Listener: l, Handler: dns.HandlerFunc(s.serveTCP)}
+	// Start returns only once both servers run: a shutdown before that would find nothing to stop.
+	started := make(chan error, 2)
+	notify := func() { started <- nil }
+	s.udp = &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(s.serveUDP), NotifyStartedFunc: notify}
+	s.tcp = &dns.Server{Listener: l, Handler: dns.HandlerFunc(s.serveTCP), NotifyStartedFunc: notify}
 	for _, srv := range []*dns.Server{s.udp, s.tcp} {
 		s.served.Go(func() {
-			// The sockets are bound already, so a query sent before this runs waits in the socket
-			// buffer; ActivateAndServe only returns when the server shuts down.
-			_ = srv.ActivateAndServe()
+			if err := srv.ActivateAndServe(); err != nil {
+				started <- err
+			}
 		})
+	}
+	for range 2 {
+		if err := <-started; err != nil {
+			pc.Close()
+			l.Close()
+			return nil, fmt.Errorf("dnstest: serve: %w", err)
+		}
 	}
 	context.AfterFunc(ctx, s.Close)
 	return s, nil
