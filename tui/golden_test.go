@@ -1,0 +1,127 @@
+package tui
+
+import (
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/teatest/v2"
+)
+
+// updating reports whether -update was given; the flag itself is declared by teatest's golden package.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// goldenDir is the repository's testdata/tui, shared with the docs that show these frames.
+const goldenDir = "../testdata/tui"
+
+// requireGolden compares a frame with testdata/tui/name.golden, or rewrites it under -update.
+func requireGolden(t *testing.T, name, frame string) {
+	t.Helper()
+	path := filepath.Join(goldenDir, name+".golden")
+	if updating() {
+		if err := os.MkdirAll(goldenDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(frame), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./tui -run %s -update to create it)", err, t.Name())
+	}
+	if string(want) != frame {
+		t.Errorf("frame %s differs from %s:\n--- want\n%s\n--- got\n%s", name, path, want, frame)
+	}
+}
+
+var sgr = regexp.MustCompile(`\x1b\[([0-9;:]*)m`)
+
+// colourCodes counts the SGR parameters in out that set a colour (foreground, background or
+// underline), as opposed to bold, reverse or a reset.
+func colourCodes(out []byte) int {
+	n := 0
+	for _, m := range sgr.FindAllSubmatch(out, -1) {
+		params := strings.FieldsFunc(string(m[1]), func(r rune) bool { return r == ';' || r == ':' })
+		for i := 0; i < len(params); i++ {
+			p, _ := strconv.Atoi(params[i])
+			switch {
+			case p == 38 || p == 48 || p == 58:
+				n++
+				i = len(params) // the rest are the colour's own numbers
+			case p >= 30 && p <= 37, p >= 40 && p <= 47, p >= 90 && p <= 97, p >= 100 && p <= 107:
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// runToResults starts a session on bob's triage and opens the results.
+func runToResults(t *testing.T, environ []string, w, h int) *session {
+	o := triageOptions(newTestBackend())
+	o.Target = "bob@contoso.com"
+	o.Environ = environ
+	s := startSession(t, o, w, h)
+	s.waitFor("Finished:")
+	s.press("enter")
+	s.waitFor("✗ Failures (2)")
+	return s
+}
+
+// TestNoColorFrames runs a triage with NO_COLOR on a 256-colour terminal: the output carries no colour
+// at all, status still reads as symbols and words, and the frames match the golden files.
+func TestNoColorFrames(t *testing.T) {
+	s := runToResults(t, []string{"TERM=xterm-256color", "TTY_FORCE=1", "NO_COLOR=1"}, 80, 24)
+	requireGolden(t, "results-80x24", s.frames.current())
+	s.press("j", "j")
+	requireGolden(t, "results-error-80x24", s.waitFor("› ? ERROR enrollment.failures"))
+	s.press("g", "s")
+	requireGolden(t, "steps-80x24", s.waitFor("Step 1 of 6: Requirements"))
+	s.press("esc", "f")
+	requireGolden(t, "fixplan-80x24", s.waitFor("Fix plan: license.intune"))
+	s.press("esc")
+	s.resize(200, 60)
+	requireGolden(t, "results-200x60", s.waitFor("✗ Failures (2)", "│"))
+	s.quit()
+	out, err := io.ReadAll(s.tm.FinalOutput(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := colourCodes(out); n != 0 {
+		t.Fatalf("NO_COLOR output set a colour %d times", n)
+	}
+	if !strings.Contains(string(out), "FAIL") {
+		t.Fatal("the output does not spell the status out")
+	}
+
+	// The same run without NO_COLOR is in colour, so the check above is not vacuous.
+	c := runToResults(t, []string{"TERM=xterm-256color", "TTY_FORCE=1"}, 80, 24)
+	c.quit()
+	colour, _ := io.ReadAll(c.tm.FinalOutput(t, teatest.WithFinalTimeout(waitTime)))
+	if colourCodes(colour) == 0 {
+		t.Fatal("a 256-colour terminal got no colour either")
+	}
+}
+
+// TestLowColourTerminal runs on a 16-colour terminal: colours are brought down to the 16 ANSI ones.
+func TestLowColourTerminal(t *testing.T) {
+	s := runToResults(t, []string{"TERM=xterm", "TTY_FORCE=1"}, 80, 24)
+	s.quit()
+	out, _ := io.ReadAll(s.tm.FinalOutput(t))
+	if colourCodes(out) == 0 {
+		t.Fatal("no colour on a 16-colour terminal")
+	}
+	if strings.Contains(string(out), "38;5;") || strings.Contains(string(out), "38;2;") {
+		t.Fatal("256 or true colour sent to a 16-colour terminal")
+	}
+}
