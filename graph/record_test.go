@@ -1,0 +1,59 @@
+package graph
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+)
+
+func TestRecordRememberedPrivately(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state", "mdmdoctor")
+	rec := azidentity.AuthenticationRecord{Authority: "login.microsoftonline.com", ClientID: DefaultClientID,
+		HomeAccountID: "oid.tid", TenantID: "tid", Username: "admin@contoso.com", Version: "1.0"}
+	if err := saveRecord(dir, rec); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]os.FileMode{dir: 0o700, filepath.Join(dir, recordFile): 0o600} {
+		st, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v", path, st.Mode().Perm(), want)
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, recordFile))
+	if strings.Contains(strings.ToLower(string(data)), "token") {
+		t.Errorf("the record mentions a token: %s", data)
+	}
+	got, err := loadRecord(dir, DefaultClientID, "tid")
+	if err != nil || got != rec {
+		t.Errorf("loaded %+v, %v", got, err)
+	}
+	if got, _ := loadRecord(dir, "another-client", ""); got.HomeAccountID != "" {
+		t.Error("a record for another client was used")
+	}
+	if got, _ := loadRecord(dir, DefaultClientID, "other-tenant"); got.HomeAccountID != "" {
+		t.Error("a record for another tenant was used")
+	}
+}
+
+func TestStateDir(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", "/x/state")
+	if d, _ := stateDir(""); d != "/x/state/mdmdoctor" {
+		t.Errorf("stateDir = %s", d)
+	}
+}
+
+func TestOperatorFromClaims(t *testing.T) {
+	app := operator("e30.eyJyb2xlcyI6WyJVc2VyLlJlYWQuQWxsIl0sInRpZCI6InQifQ.", false)
+	if !app.Known || !app.AppOnly || len(app.Scopes) != 1 || app.Scopes[0] != "User.Read.All" {
+		t.Errorf("app-only token: %+v", app)
+	}
+	if op := operator("opaque", true); op.Known || !op.AppOnly {
+		t.Errorf("opaque token: %+v", op)
+	}
+}
