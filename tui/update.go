@@ -293,8 +293,10 @@ func (m Model) signedIn(msg signInDoneMsg) (tea.Model, tea.Cmd) {
 	if msg.id != m.signInID {
 		return m, nil
 	}
-	m.signInCancel()
-	m.signInCancel = nil
+	if m.signInCancel != nil {
+		m.signInCancel()
+		m.signInCancel = nil
+	}
 	switch {
 	case msg.err != nil && (m.signInAborted || errors.Is(msg.err, context.Canceled)):
 		m.signin = m.signin.Cancel()

@@ -20,7 +20,7 @@ func catalog() []checks.Check {
 	}
 }
 
-func results_() []checks.Result {
+func stepResults() []checks.Result {
 	return []checks.Result{
 		{ID: "scope.mdm", Subject: "bob@contoso.com", Status: checks.Fail, Summary: "Not in scope", Remediation: "Add bob to Intune Users.",
 			Evidence: []checks.Evidence{{Source: "GET /beta/policies/mobileDeviceManagementPolicies", Detail: "appliesTo selected"}},
@@ -36,7 +36,7 @@ func open(t *testing.T, at checks.Result) Model {
 	t.Helper()
 	m := New(screentest.Deps())
 	m.SetSize(80, 20)
-	return m.Set(catalog(), results_(), at)
+	return m.Set(catalog(), stepResults(), at)
 }
 
 func walk(t *testing.T, m Model) []string {
@@ -69,7 +69,7 @@ func TestSeedProcedureOrder(t *testing.T) {
 }
 
 func TestOpensAtResultAndMovesBothWays(t *testing.T) {
-	m := open(t, results_()[0])
+	m := open(t, stepResults()[0])
 	v := screentest.Plain(m.View())
 	for _, s := range []string{"Step 2 of 4: MDM user scope", "✗ FAIL  Not in scope", "Add bob to Intune Users.", "appliesTo selected", "scope.mdm.add-user-to-group"} {
 		if !strings.Contains(v, s) {
@@ -93,7 +93,7 @@ func TestOpensAtResultAndMovesBothWays(t *testing.T) {
 }
 
 func TestKeysAskTheRoot(t *testing.T) {
-	m := open(t, results_()[0])
+	m := open(t, stepResults()[0])
 	_, _, req := m.Update(keypress.Press("f"))
 	if got, ok := req.(results.FixMsg); !ok || got.Result.ID != "scope.mdm" {
 		t.Fatalf("f sent %#v", got)
@@ -114,7 +114,7 @@ func TestKeysAskTheRoot(t *testing.T) {
 }
 
 func TestLongStepScrolls(t *testing.T) {
-	long := results_()[0]
+	long := stepResults()[0]
 	for range 30 {
 		long.Evidence = append(long.Evidence, checks.Evidence{Source: "GET /v1.0/groups", Detail: "another group the user is not in"})
 	}

@@ -1,0 +1,298 @@
+package tui
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
+	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/report"
+	"github.com/mdmdoctor/mdmdoctor/tui/results"
+	"github.com/mdmdoctor/mdmdoctor/tui/runner"
+)
+
+// Update-level tests of the root: transitions and requests, without a running program.
+
+var bob = facts.Target{Kind: facts.TargetUser, User: "bob@contoso.com", Domains: []string{"contoso.com"}}
+
+func rootModel(t *testing.T, o Options) Model {
+	t.Helper()
+	if o.Backend == nil {
+		o.Backend = newTestBackend()
+	}
+	if o.Checks == nil {
+		o.Checks = testChecks()
+	}
+	m := New(context.Background(), o)
+	next, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	return next.(Model)
+}
+
+func update(t *testing.T, m Model, msgs ...tea.Msg) (Model, tea.Cmd) {
+	t.Helper()
+	var cmd tea.Cmd
+	for _, msg := range msgs {
+		var next tea.Model
+		next, cmd = m.Update(msg)
+		m = next.(Model)
+	}
+	return m, cmd
+}
+
+// withResults puts m on the results screen of a finished run on bob.
+func withResults(t *testing.T, m Model) Model {
+	t.Helper()
+	m, _ = update(t, m, resolvedMsg{input: "bob@contoso.com", target: bob})
+	rs := []checks.Result{
+		{ID: "license.intune", Subject: "bob@contoso.com", Status: checks.Fail, Summary: "No Intune plan", Docs: "https://learn.microsoft.com/intune/licenses",
+			Fixes: []checks.Fix{{ID: "license.assign", Title: "Assign SPE_E5"}}},
+		{ID: "scope.urls", Subject: "bob@contoso.com", Status: checks.Pass, Summary: "Defaults"},
+	}
+	m, _ = update(t, m, runner.DoneMsg{ID: m.runID, Results: rs}, keypress.Press("enter"))
+	if m.screen != resultsScreen {
+		t.Fatalf("on %s, want the results", m.screen)
+	}
+	return m
+}
+
+// runAll runs cmd and every command it batches, returning their messages. Commands that only wait
+// (spinner ticks, cursor blinks) are left out by skipping the kinds of message they produce.
+func runAll(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	var out []tea.Msg
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		for _, c := range msg {
+			out = append(out, runAll(c)...)
+		}
+	default:
+		out = append(out, msg)
+	}
+	return out
+}
+
+func TestTransitionsAndBack(t *testing.T) {
+	m := withResults(t, rootModel(t, Options{}))
+	r, _ := m.results.Selected()
+
+	m, _ = update(t, m, results.StepsMsg{Result: r})
+	if m.screen != stepsScreen {
+		t.Fatalf("steps request led to %s", m.screen)
+	}
+	m, _ = update(t, m, keypress.Press("f"))
+	if m.screen != fixScreen {
+		t.Fatalf("f on a step led to %s", m.screen)
+	}
+	m, _ = update(t, m, keypress.Press("esc"))
+	if m.screen != stepsScreen {
+		t.Fatalf("esc from a fix opened from the steps led to %s", m.screen)
+	}
+	m, _ = update(t, m, keypress.Press("esc"), keypress.Press("w"))
+	if m.screen != reportScreen {
+		t.Fatalf("w led to %s", m.screen)
+	}
+	m, _ = update(t, m, keypress.Press("esc"), keypress.Press("t"))
+	if m.screen != targetScreen {
+		t.Fatalf("t led to %s", m.screen)
+	}
+}
+
+func TestStaleRunMessagesIgnored(t *testing.T) {
+	m := rootModel(t, Options{})
+	m, _ = update(t, m, resolvedMsg{input: "bob@contoso.com", target: bob})
+	first := m.runID
+	m, _ = update(t, m, results.RerunAllMsg{})
+	if m.runID == first {
+		t.Fatal("running again kept the run ID")
+	}
+	m, cmd := update(t, m, runner.DoneMsg{ID: first, Results: []checks.Result{{ID: "x"}}})
+	if cmd != nil || !m.live.Running() {
+		t.Fatal("the replaced run's end was taken for the current one")
+	}
+}
+
+func TestHelpAndQuitKeys(t *testing.T) {
+	m := withResults(t, rootModel(t, Options{}))
+	m, _ = update(t, m, keypress.Press("?"))
+	if !m.showHelp || !strings.Contains(m.frame(), "re-run all") {
+		t.Fatal("? did not show the full help")
+	}
+	m, _ = update(t, m, keypress.Press("j"))
+	if !m.showHelp {
+		t.Fatal("a key other than ? or esc closed the help")
+	}
+	m, _ = update(t, m, keypress.Press("esc"))
+	if m.showHelp {
+		t.Fatal("esc did not close the help")
+	}
+	_, cmd := update(t, m, keypress.Press("q"))
+	if msgs := runAll(cmd); len(msgs) != 1 || msgs[0] != tea.Quit() {
+		t.Fatalf("q gave %#v", msgs)
+	}
+	// On the target screen the input has focus: q is typed, ctrl+c quits.
+	m, _ = update(t, m, keypress.Press("t"), keypress.Press("q"))
+	if !strings.Contains(m.frame(), "User or device: q") {
+		t.Fatalf("q was not typed:\n%s", m.frame())
+	}
+	_, cmd = update(t, m, keypress.Press("ctrl+c"))
+	if msgs := runAll(cmd); len(msgs) != 1 || msgs[0] != tea.Quit() {
+		t.Fatalf("ctrl+c gave %#v", msgs)
+	}
+}
+
+type opener struct {
+	mu   sync.Mutex
+	urls []string
+}
+
+func (o *opener) open(_ context.Context, url string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.urls = append(o.urls, url)
+	return nil
+}
+
+func TestDocsNeverOpenABrowserOverSSH(t *testing.T) {
+	const url = "https://learn.microsoft.com/intune/licenses"
+	for _, env := range [][]string{{"SSH_CONNECTION=10.0.0.1 5000 10.0.0.2 22", "DISPLAY=:0"}, {"DISPLAY=:0"}} {
+		op := &opener{}
+		m := withResults(t, rootModel(t, Options{Environ: env, OpenURL: op.open}))
+		m, cmd := update(t, m, keypress.Press("o"))
+		if !strings.Contains(m.status, url) || !strings.Contains(m.status, "copied") {
+			t.Fatalf("status %q does not print the link", m.status)
+		}
+		msgs := runAll(cmd)
+		remote := strings.HasPrefix(env[0], "SSH_")
+		if remote && len(op.urls) != 0 {
+			t.Fatalf("over SSH a browser was opened for %v", op.urls)
+		}
+		if !remote && (len(op.urls) != 1 || op.urls[0] != url) {
+			t.Fatalf("locally the browser got %v", op.urls)
+		}
+		if len(msgs) == 0 {
+			t.Fatal("no clipboard command")
+		}
+	}
+}
+
+func TestSaveReportPrivatelyAndNeverOverwrite(t *testing.T) {
+	m := withResults(t, rootModel(t, Options{Version: "0.1.0"}))
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bob.md")
+	for i, want := range []string{"", "already exists"} {
+		_, cmd := update(t, m, report.SaveMsg{Format: checks.FormatMarkdown, Path: path})
+		msgs := runAll(cmd)
+		saved, ok := msgs[0].(reportSavedMsg)
+		if !ok {
+			t.Fatalf("save %d gave %#v", i, msgs)
+		}
+		switch {
+		case want == "" && saved.err != nil:
+			t.Fatal(saved.err)
+		case want != "" && (saved.err == nil || !strings.Contains(saved.err.Error(), want)):
+			t.Fatalf("second save: %v", saved.err)
+		}
+	}
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), "# mdmdoctor report: user bob@contoso.com") || !strings.Contains(string(b), "license.intune") {
+		t.Fatalf("report:\n%s", b)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %o", fi.Mode().Perm())
+	}
+	_, cmd := update(t, m, report.SaveMsg{Format: checks.FormatJSON, Path: filepath.Join(dir, "missing", "r.json")})
+	if saved := runAll(cmd)[0].(reportSavedMsg); saved.err == nil || !strings.Contains(saved.err.Error(), "folder does not exist") {
+		t.Fatalf("save into a missing folder: %v", saved.err)
+	}
+	_, cmd = update(t, m, report.SaveMsg{Format: checks.FormatJSON, Path: filepath.Join(dir, "r.json")})
+	runAll(cmd)
+	var rep checks.Report
+	raw, _ := os.ReadFile(filepath.Join(dir, "r.json"))
+	if err := json.Unmarshal(raw, &rep); err != nil || rep.Summary.Fail != 1 || rep.Tool.Version != "0.1.0" {
+		t.Fatalf("JSON report %+v, %v", rep, err)
+	}
+}
+
+func TestCopyReportAndCode(t *testing.T) {
+	m := withResults(t, rootModel(t, Options{}))
+	m, cmd := update(t, m, report.CopyMsg{})
+	if cmd == nil || !strings.Contains(m.status, "Markdown report") {
+		t.Fatalf("copy gave status %q", m.status)
+	}
+	m, cmd = update(t, m, nav.Copy{Text: "ABCD", What: "the device code"})
+	if cmd == nil || !strings.Contains(m.status, "the device code") {
+		t.Fatalf("copy gave status %q", m.status)
+	}
+}
+
+func TestDeviceNameResolvesToUser(t *testing.T) {
+	m, _ := update(t, rootModel(t, Options{}), startSignInMsg{})
+	if m.screen != signInScreen {
+		t.Fatalf("signing in on %s", m.screen)
+	}
+	m, _ = update(t, m, signInDoneMsg{id: m.signInID})
+	m, cmd := update(t, m, keypress.Press("B"))
+	for _, k := range keypress.Type("OB-LAPTOP") {
+		m, _ = update(t, m, k)
+	}
+	m, cmd = update(t, m, keypress.Press("enter"))
+	var resolved resolvedMsg
+	for _, msg := range runAll(cmd) {
+		if r, ok := msg.(resolvedMsg); ok {
+			resolved = r
+		}
+	}
+	if resolved.target.User != "bob@contoso.com" {
+		t.Fatalf("BOB-LAPTOP resolved to %+v", resolved)
+	}
+	m, _ = update(t, m, resolved)
+	if m.screen != liveScreen || m.current.User != "bob@contoso.com" || m.recent[0] != "BOB-LAPTOP" {
+		t.Fatalf("after resolving: screen %s, target %+v, recent %v", m.screen, m.current, m.recent)
+	}
+}
+
+func TestReportBase(t *testing.T) {
+	got := reportBase(facts.Target{Kind: facts.TargetUser, User: "o'brien/x y@contoso.com"}, fixedNow)
+	if got != "mdmdoctor-o'brien_x_y@contoso.com-20261125-1800" {
+		t.Fatalf("reportBase = %q", got)
+	}
+	if got := reportBase(facts.Target{Kind: facts.TargetTenant}, fixedNow); got != "mdmdoctor-tenant-20261125-1800" {
+		t.Fatalf("tenant reportBase = %q", got)
+	}
+}
+
+// BenchmarkResultsView2000 draws the whole frame of the results screen (header, list, detail pane,
+// key help) with 2,000 results on a 200x60 terminal, moving the cursor between frames. A frame must
+// stay under 16 ms.
+func BenchmarkResultsView2000(b *testing.B) {
+	m := New(context.Background(), Options{Backend: newTestBackend(), Checks: testChecks()})
+	next, _ := m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+	m = next.(Model)
+	rs := make([]checks.Result, 2000)
+	statuses := []checks.Status{checks.Pass, checks.Warn, checks.Fail, checks.Skip, checks.Error}
+	for i := range rs {
+		rs[i] = checks.Result{ID: "devices.duplicates", Subject: "DESKTOP-" + strings.Repeat("X", i%7), Status: statuses[i%5],
+			Summary: "a Workplace and an AzureAd record of one laptop", Remediation: "Delete the stale Workplace record.",
+			Evidence: []checks.Evidence{{Source: "GET /v1.0/devices", Detail: "two records"}}}
+	}
+	m.current = bob
+	m.results = m.results.Set(bob, rs)
+	m.screen = resultsScreen
+	down := keypress.Press("j")
+	b.ReportAllocs()
+	for b.Loop() {
+		next, _ := m.Update(down)
+		m = next.(Model)
+		_ = m.View()
+	}
+}
