@@ -21,9 +21,9 @@ type Backend interface {
 	// ResolveTarget turns what the operator typed (a UPN, or a device name or serial) into a target.
 	// Its error is shown to the operator as is, so it should say what to try instead.
 	ResolveTarget(ctx context.Context, input string) (facts.Target, error)
-	// Cloud is public, usgov, usgovdod or china.
+	// Cloud is public, usgov, usgovdod or china. Read once, when the TUI starts.
 	Cloud() string
-	// Now is the time judgments and reports use.
+	// Now is the time judgments and reports use. It must not block: Update calls it to date reports.
 	Now() time.Time
 }
 

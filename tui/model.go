@@ -49,6 +49,7 @@ type Model struct {
 	// quitting cancels them all.
 	ctx     context.Context
 	opts    Options
+	cloud   string
 	styles  *theme.Styles
 	keys    *keys.KeyMap
 	help    help.Model
@@ -99,6 +100,7 @@ func New(ctx context.Context, o Options) Model {
 	m := Model{
 		ctx:     ctx,
 		opts:    o,
+		cloud:   o.Backend.Cloud(),
 		styles:  st,
 		keys:    &km,
 		help:    h,

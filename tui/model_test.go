@@ -297,3 +297,35 @@ func BenchmarkResultsView2000(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// tenantBackend can walk a whole tenant.
+type tenantBackend struct{ *testBackend }
+
+func (tenantBackend) TenantTarget(context.Context) (facts.Target, error) {
+	return facts.Target{Kind: facts.TargetTenant, TenantID: "11111111-1111-4111-8111-111111111111"}, nil
+}
+
+func TestTenantWalkthroughWhenBackendCan(t *testing.T) {
+	tenantCheck := checks.Check{ID: "scope.urls", Step: checks.StepURLs, Modes: []facts.TargetKind{facts.TargetTenant},
+		Needs: []facts.Source{facts.SrcMDMPolicy}, Judge: func(*facts.Facts) []checks.Result { return []checks.Result{{Status: checks.Pass}} }}
+	m := rootModel(t, Options{Backend: tenantBackend{newTestBackend()}, Checks: append(testChecks(), tenantCheck)})
+	m, _ = update(t, m, startSignInMsg{})
+	m, _ = update(t, m, signInDoneMsg{id: m.signInID})
+	if !strings.Contains(ansi.Strip(m.frame()), "Whole tenant walkthrough (every setting") {
+		t.Fatalf("tenant option not offered:\n%s", ansi.Strip(m.frame()))
+	}
+	m, cmd := update(t, m, keypress.Press("tab"), keypress.Press("G"), keypress.Press("enter"))
+	var resolved resolvedMsg
+	for _, msg := range runAll(cmd) {
+		if r, ok := msg.(resolvedMsg); ok {
+			resolved = r
+		}
+	}
+	m, _ = update(t, m, resolved)
+	if m.screen != liveScreen || m.current.Kind != facts.TargetTenant || len(m.checks) != 1 || m.checks[0].ID != "scope.urls" {
+		t.Fatalf("tenant run: screen %s, target %+v, %d checks", m.screen, m.current, len(m.checks))
+	}
+	if len(m.recent) != 0 {
+		t.Fatalf("the tenant went into the recent targets: %v", m.recent)
+	}
+}

@@ -376,9 +376,9 @@ func (m Model) startRerun(id string) (tea.Model, tea.Cmd) {
 
 // launch asks the backend for the target's readers and starts the engine, both inside the command.
 func (m Model) launch(ctx context.Context, id int, t facts.Target, cs []checks.Check) tea.Cmd {
-	b, timeout := m.opts.Backend, m.opts.Timeout
+	b, timeout, cloud := m.opts.Backend, m.opts.Timeout, m.cloud
 	return func() tea.Msg {
-		spec := runner.Spec{ID: id, Target: t, Cloud: b.Cloud(), Now: b.Now(), Readers: b.Readers(t), Checks: cs, Timeout: timeout}
+		spec := runner.Spec{ID: id, Target: t, Cloud: cloud, Now: b.Now(), Readers: b.Readers(t), Checks: cs, Timeout: timeout}
 		return runner.Start(ctx, spec)()
 	}
 }
@@ -452,8 +452,7 @@ func (m Model) openDocs(url string) (tea.Model, tea.Cmd) {
 
 // reportData assembles the report of what the results screen shows.
 func (m Model) reportData() checks.Report {
-	b := m.opts.Backend
-	return checks.NewReport(m.opts.Version, b.Cloud(), m.current, slices.Clone(m.results.Results()), b.Now())
+	return checks.NewReport(m.opts.Version, m.cloud, m.current, slices.Clone(m.results.Results()), m.opts.Backend.Now())
 }
 
 // restyle switches the styles to match the terminal's background, in place, so every screen holding

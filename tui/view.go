@@ -71,7 +71,7 @@ func (m Model) header() string {
 	if m.opts.Version != "" {
 		left += s.Header.Render(" " + m.opts.Version)
 	}
-	left += s.Subtle.Render(" · " + m.opts.Backend.Cloud() + " cloud")
+	left += s.Subtle.Render(" · " + m.cloud + " cloud")
 	if m.opts.Demo {
 		left += s.Strong.Render(" · DEMO tenant")
 	}

@@ -86,10 +86,11 @@ func (h Help) ShortHelp() []key.Binding { return h.Short }
 // FullHelp implements help.KeyMap.
 func (h Help) FullHelp() [][]key.Binding { return h.Full }
 
-// WithGlobal appends the bindings every screen shares (help, quit) to a screen's help.
+// WithGlobal appends the bindings every screen shares (help, quit) to a screen's help. Back is not
+// among them: each screen lists esc itself where it does something there.
 func (k KeyMap) WithGlobal(h Help) Help {
 	h.Short = append(h.Short, k.Help, k.Quit)
-	h.Full = append(h.Full, []key.Binding{k.Help, k.Back, k.Quit})
+	h.Full = append(h.Full, []key.Binding{k.Help, k.Quit})
 	return h
 }
 
