@@ -49,7 +49,7 @@ func (p *Prober) authorities(ctx context.Context, resolvers []string, domain str
 		return zone, p.AuthAddrs, nil
 	}
 	if len(resolvers) == 0 {
-		return "", nil, errors.New("not asked: no resolver to look up the zone's NS records with")
+		return "", nil, errors.New("not asked: without a resolver the zone's name servers cannot be found: name one with --resolver ADDR[:PORT]")
 	}
 	hosts, glue, err := p.findNS(ctx, resolvers, zone)
 	if err != nil {

@@ -24,9 +24,9 @@ type vantage struct {
 // without the target's own records, the target is asked next. It stops at the addresses, at a
 // negative answer, at a loop, at MaxChain CNAMEs, or (authoritative servers) where the chain leaves
 // the zone. A failed query ends it with Err set.
-func (p *Prober) follow(ctx context.Context, v vantage, name string) facts.DNSVantage {
+func (p *Prober) follow(ctx context.Context, v vantage, name string) (out facts.DNSVantage) {
 	start := time.Now()
-	out := facts.DNSVantage{Server: v.addr, Kind: v.kind}
+	out = facts.DNSVantage{Server: v.addr, Kind: v.kind}
 	defer func() { out.Duration = time.Since(start) }()
 
 	cur := dns.CanonicalName(name)

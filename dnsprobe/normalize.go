@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -23,6 +24,9 @@ const example = "type a domain such as contoso.com or a UPN such as alice@contos
 // one-line error that says what is wrong and what to type instead.
 func NormalizeDomain(s string) (string, error) {
 	in := strings.TrimSpace(s)
+	if !utf8.ValidString(in) {
+		return "", fmt.Errorf("%q is not valid UTF-8 text (pasted from a binary source?): %s", s, example)
+	}
 	if in == "" {
 		return "", fmt.Errorf("empty domain: %s", example)
 	}
@@ -64,7 +68,7 @@ func NormalizeDomain(s string) (string, error) {
 	}
 	out := strings.Join(labels, ".")
 	if len(out) > maxName {
-		return "", fmt.Errorf("%q is %d octets long, over the DNS limit of %d: check for a pasted duplicate or a stray suffix", s, len(out), maxName)
+		return "", fmt.Errorf("%q is %d octets long, over the DNS limit of %d (check for a pasted duplicate): %s", shorten(out), len(out), maxName, example)
 	}
 	return out, nil
 }
@@ -88,6 +92,10 @@ func asciiLabel(l string) (string, error) {
 	a = strings.ToLower(a)
 	if err := checkLDH(a); err != nil {
 		return "", err
+	}
+	// The punycode form must itself be accepted, so that normalising twice gives the same name.
+	if again, err := idna.Lookup.ToASCII(a); err != nil || again != a {
+		return "", fmt.Errorf("label %q has no stable internationalised form", l)
 	}
 	return a, nil
 }
