@@ -98,10 +98,9 @@ func (m Model) Finish(results []checks.Result, cancelled bool) Model {
 	for _, r := range results {
 		byID[r.ID] = append(byID[r.ID], r)
 	}
+	// Every check has been judged once the run is over, even one whose judgment had nothing to say.
 	for i, c := range m.checks {
-		if rs, ok := byID[c.ID]; ok {
-			m.settled[i], m.judged[i] = rs, true
-		}
+		m.settled[i], m.judged[i] = byID[c.ID], true
 	}
 	return m
 }
@@ -245,7 +244,7 @@ func (m Model) row(i, idWidth int) string {
 	}
 	rs := m.settled[i]
 	if len(rs) == 0 {
-		return s.Badge(checks.Pass) + " " + id + "  " + s.Subtle.Render("nothing to report")
+		return "  " + s.Badge(checks.Pass) + " " + id + "  " + s.Subtle.Render("nothing to report")
 	}
 	worst := rs[0]
 	for _, r := range rs[1:] {

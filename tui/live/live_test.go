@@ -94,7 +94,12 @@ func TestTenantCheckWithManyResultsShowsWorst(t *testing.T) {
 		{ID: "scope.mdm", Status: checks.Warn, Summary: "minor"},
 		{ID: "scope.mdm", Status: checks.Fail, Summary: "Dave is out of scope"},
 	}, false)
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "✗ FAIL  scope.mdm       2 results; worst: Dave is out of scope") {
+	v := screentest.Plain(m.View())
+	if !strings.Contains(v, "✗ FAIL  scope.mdm       2 results; worst: Dave is out of scope") {
 		t.Fatalf("view:\n%s", v)
+	}
+	// license.intune ended with no result at all: it no longer spins.
+	if !strings.Contains(v, "✓ PASS  license.intune  nothing to report") {
+		t.Fatalf("a check with no results still waits:\n%s", v)
 	}
 }
