@@ -16,7 +16,7 @@ func Run(ctx context.Context, o Options) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	o = o.withDefaults()
-	p := tea.NewProgram(New(ctx, o), programOptions(o)...)
+	p := tea.NewProgram(New(ctx, o), append(programOptions(o), tea.WithContext(ctx))...)
 	final, err := p.Run()
 	if m, ok := final.(Model); ok {
 		m.cancelAll()
