@@ -105,8 +105,9 @@ type chunkResult struct {
 
 // runFetches sends the fetches of one API version in rounds of concurrent $batch requests until
 // each is done: a round sends every fetch that is due (its first page, its next page, or a retry
-// after a throttled answer). settled is called, on this goroutine, as each fetch finishes.
-func (c *Client) runFetches(ctx context.Context, version string, fetches []*fetch, settled func(*fetch)) {
+// after a throttled answer). settled is called, on this goroutine, as each fetch finishes; the
+// fetches it returns (reads that depend on what was just read) join the next round.
+func (c *Client) runFetches(ctx context.Context, version string, fetches []*fetch, settled func(*fetch) []*fetch) {
 	for {
 		var due []*fetch
 		var wake time.Time
@@ -152,7 +153,7 @@ func (c *Client) runFetches(ctx context.Context, version string, fetches []*fetc
 			for _, f := range r.fetches {
 				c.absorb(f, r)
 				if f.done {
-					settled(f)
+					fetches = append(fetches, settled(f)...)
 				}
 			}
 		}

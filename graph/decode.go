@@ -510,3 +510,97 @@ func decodeTroubleshooting(j *job, user *fetch) facts.Delta {
 	}
 	return facts.Delta{Apply: func(f *facts.Facts) { f.Troubleshooting = out }}
 }
+
+type wireDeviceWithOwners struct {
+	wireDevice
+	RegisteredOwners []struct {
+		UserPrincipalName string `json:"userPrincipalName"`
+	} `json:"registeredOwners"`
+}
+
+func decodeAllDevices(j *job) facts.Delta {
+	ws, err := values[wireDeviceWithOwners](j.fetches[0])
+	if err != nil {
+		return bad(err)
+	}
+	out := make([]facts.EntraDevice, len(ws))
+	for i, w := range ws {
+		out[i] = toDevice(w.wireDevice)
+		for _, o := range w.RegisteredOwners {
+			if o.UserPrincipalName != "" {
+				out[i].OwnerUPNs = append(out[i].OwnerUPNs, o.UserPrincipalName)
+			}
+		}
+	}
+	return facts.Delta{Apply: func(f *facts.Facts) { f.AllDevices = out }}
+}
+
+func decodeAllManagedDevices(j *job) facts.Delta {
+	ws, err := values[wireManagedDevice](j.fetches[0])
+	if err != nil {
+		return bad(err)
+	}
+	ms := toManagedDevices(ws)
+	return facts.Delta{Apply: func(f *facts.Facts) { f.AllManagedDevices = ms }}
+}
+
+// scopeGroupIDs returns the included groups of a policy that scopes to selected groups; none for
+// a policy that applies to all, to none, or is absent (the checks judge those by AppliesTo).
+func scopeGroupIDs(policy, groups *fetch) []string {
+	if policy.failed() || groups.failed() {
+		return nil
+	}
+	w, err := entity[wireMobilityPolicy](policy)
+	if err != nil || w.AppliesTo != "selected" {
+		return nil
+	}
+	gs, err := values[wireDirectoryObject](groups)
+	if err != nil {
+		return nil
+	}
+	ids := make([]string, len(gs))
+	for i, g := range gs {
+		ids[i] = g.ID
+	}
+	return ids
+}
+
+// decodeScopeMembers lists the users each scope reaches, through nested groups, once each.
+func decodeScopeMembers(p *plan, mdm, mam [2]*fetch, members map[facts.Source][]*fetch) facts.Delta {
+	for src, pf := range map[facts.Source][2]*fetch{facts.SrcMDMPolicy: mdm, facts.SrcMAMPolicy: mam} {
+		if pf[0].failed() && pf[0].status != http.StatusNotFound {
+			return facts.Delta{Err: p.failure(facts.SrcScopeMembers, pf[0])}
+		}
+		for _, f := range append([]*fetch{pf[1]}, members[src]...) {
+			if f.failed() && !pf[0].failed() {
+				return facts.Delta{Err: p.failure(facts.SrcScopeMembers, f)}
+			}
+		}
+	}
+	upns := func(fs []*fetch) ([]string, error) {
+		var out []string
+		seen := map[string]bool{}
+		for _, f := range fs {
+			us, err := values[wireUser](f)
+			if err != nil {
+				return nil, err
+			}
+			for _, u := range us {
+				if !seen[strings.ToLower(u.UserPrincipalName)] {
+					seen[strings.ToLower(u.UserPrincipalName)] = true
+					out = append(out, u.UserPrincipalName)
+				}
+			}
+		}
+		return out, nil
+	}
+	sm := &facts.ScopeMembers{}
+	var err error
+	if sm.MDM, err = upns(members[facts.SrcMDMPolicy]); err != nil {
+		return bad(err)
+	}
+	if sm.MAM, err = upns(members[facts.SrcMAMPolicy]); err != nil {
+		return bad(err)
+	}
+	return facts.Delta{Apply: func(f *facts.Facts) { f.ScopeMembers = sm }}
+}

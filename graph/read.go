@@ -37,6 +37,10 @@ type job struct {
 	endpoint string
 	// after lists fetches of other jobs this one also needs (the user, to filter events by id).
 	after []*fetch
+	// more, when set, runs once the fetches above are done and returns the reads that depend on
+	// them (the members of the scope groups); the job settles when those are done too.
+	more  func() []*fetch
+	grown bool
 	build func() facts.Delta
 	sent  bool
 }
@@ -67,11 +71,14 @@ func (c *Client) Read(ctx context.Context, t facts.Target, out chan<- facts.Delt
 	}
 	appOnly := c.auth.appOnly() || (op.op != nil && op.op.Known && op.op.AppOnly)
 
-	p := &plan{c: c, upn: t.User, ids: map[string]bool{}}
+	p := &plan{c: c, upn: t.User, policies: map[facts.Source][2]*fetch{}}
 	if t.Kind == facts.TargetUser {
 		p.userJobs()
 	}
 	p.tenantJobs(t.Kind == facts.TargetUser)
+	if t.Kind == facts.TargetTenant {
+		p.walkthroughJobs()
+	}
 	for _, j := range p.jobs {
 		if appOnly && sourceAccess[j.source].delegatedOnly {
 			j.sent = true
@@ -97,19 +104,29 @@ func (c *Client) Read(ctx context.Context, t facts.Target, out chan<- facts.Delt
 			continue
 		}
 		wg.Go(func() {
-			c.runFetches(ctx, version, fetches, func(*fetch) {
+			c.runFetches(ctx, version, fetches, func(*fetch) []*fetch {
+				var added []*fetch
 				for _, j := range jobs {
 					if j.sent || !allDone(j.fetches) || !allDone(j.after) {
 						continue
 					}
+					if j.more != nil && !j.grown {
+						j.grown = true
+						if more := j.more(); len(more) > 0 {
+							j.fetches = append(j.fetches, more...)
+							added = append(added, more...)
+							continue
+						}
+					}
 					j.sent = true
 					if ctx.Err() != nil {
-						return
+						return nil
 					}
 					d := j.build()
 					d.Source, d.Endpoint = j.source, j.endpoint
 					send(d)
 				}
+				return added
 			})
 		})
 	}
@@ -144,15 +161,18 @@ type plan struct {
 	c    *Client
 	upn  string
 	jobs []*job
-	ids  map[string]bool
+	// n numbers the fetches for their batch ids. Only the beta runner adds fetches once the read
+	// has started (the scope members), so no lock is needed.
+	n    int
 	user *fetch
+	// policies are the MDM and MAM policy fetches, policy then included groups.
+	policies map[facts.Source][2]*fetch
 }
 
-// add registers a fetch under a short unique batch id.
+// fetch makes a fetch with a short batch id unique within the read.
 func (p *plan) fetch(version, path, query string, userPath bool) *fetch {
-	id := strconv.Itoa(len(p.ids) + 1)
-	p.ids[id] = true
-	return newFetch(id, version, path, query, userPath)
+	p.n++
+	return newFetch(strconv.Itoa(p.n), version, path, query, userPath)
 }
 
 func (p *plan) add(src facts.Source, version string, build func(*job) facts.Delta, fetches ...*fetch) *job {
@@ -238,7 +258,35 @@ func (p *plan) tenantJobs(forUser bool) {
 		policy := p.fetch("beta", m.path, "$select="+selMobility, false)
 		groups := p.fetch("beta", m.path+"/includedGroups", "$select="+selGroup+topMax, false)
 		src := m.src
+		p.policies[src] = [2]*fetch{policy, groups}
 		j := p.add(src, "beta", nil, policy, groups)
 		j.build = func() facts.Delta { return decodeMobility(src, policy, groups, p) }
 	}
+}
+
+// walkthroughJobs adds what a tenant walkthrough needs beyond the tenant-wide settings: every Entra
+// and Intune device, and the users the MDM and MAM scope groups reach (read once the policies say
+// which groups they include).
+func (p *plan) walkthroughJobs() {
+	p.add(facts.SrcAllDevices, "v1.0", decodeAllDevices,
+		p.fetch("v1.0", "/devices", "$select="+selDevice+"&$expand=registeredOwners($select=id,userPrincipalName)", false))
+	p.add(facts.SrcAllManagedDevices, "v1.0", decodeAllManagedDevices,
+		p.fetch("v1.0", "/deviceManagement/managedDevices", "$select="+selManagedDevice, false))
+	mdm, mam := p.policies[facts.SrcMDMPolicy], p.policies[facts.SrcMAMPolicy]
+	j := &job{source: facts.SrcScopeMembers, version: "beta", after: []*fetch{mdm[0], mdm[1], mam[0], mam[1]},
+		endpoint: "GET /beta/groups/{included group}/transitiveMembers/microsoft.graph.user"}
+	members := map[facts.Source][]*fetch{}
+	j.more = func() []*fetch {
+		var out []*fetch
+		for src, pf := range map[facts.Source][2]*fetch{facts.SrcMDMPolicy: mdm, facts.SrcMAMPolicy: mam} {
+			for _, id := range scopeGroupIDs(pf[0], pf[1]) {
+				f := p.fetch("beta", "/groups/"+url.PathEscape(id)+"/transitiveMembers/microsoft.graph.user", "$select=id,userPrincipalName"+topMax, false)
+				members[src] = append(members[src], f)
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	j.build = func() facts.Delta { return decodeScopeMembers(p, mdm, mam, members) }
+	p.jobs = append(p.jobs, j)
 }

@@ -461,3 +461,48 @@ func TestDomains(t *testing.T) {
 		t.Errorf("403 on domains gave %v", err)
 	}
 }
+
+func TestTenantWalkthrough(t *testing.T) {
+	srv, c := demo(t, "contoso")
+	srv.SetPageSize(2)
+	target := facts.Target{Kind: facts.TargetTenant}
+	f := facts.New("public", target, time.Now())
+	for d := range facts.Gather(context.Background(), target, c) {
+		f.Apply(d)
+	}
+	for _, s := range []facts.Source{facts.SrcOperator, facts.SrcDomains, facts.SrcSubscribedSkus, facts.SrcMDMPolicy, facts.SrcMAMPolicy,
+		facts.SrcRegistrationPolicy, facts.SrcConditionalAccess, facts.SrcEnrollmentConfigs, facts.SrcTroubleshooting,
+		facts.SrcAllDevices, facts.SrcAllManagedDevices, facts.SrcScopeMembers} {
+		if st := f.Status(s); st.State != facts.Loaded {
+			t.Errorf("%s: %v %q", s, st.State, st.Reason)
+		}
+	}
+	for _, s := range []facts.Source{facts.SrcUser, facts.SrcLicenseDetails, facts.SrcMemberOf} {
+		if st := f.Status(s); st.State != facts.Pending {
+			t.Errorf("%s read in a tenant run", s)
+		}
+	}
+	if len(f.AllDevices) != 12 || len(f.AllManagedDevices) != 5 || len(f.Troubleshooting) != 3 {
+		t.Errorf("%d devices, %d managed, %d events; want 12, 5, 3", len(f.AllDevices), len(f.AllManagedDevices), len(f.Troubleshooting))
+	}
+	for _, d := range f.AllDevices {
+		if len(d.OwnerUPNs) != 1 {
+			t.Errorf("device %s owners %v", d.DisplayName, d.OwnerUPNs)
+		}
+	}
+	mdm := slices.Clone(f.ScopeMembers.MDM)
+	slices.Sort(mdm)
+	want := []string{"admin@contoso.com", "alice@contoso.com", "carol@contoso.com", "dave@contoso.com", "erin@contoso.local", "frank@contoso.com"}
+	if !slices.Equal(mdm, want) || len(f.ScopeMembers.MAM) != 0 {
+		t.Errorf("scope members %+v, want MDM %v (carol through Sales) and no MAM", f.ScopeMembers, want)
+	}
+
+	_, fc := demo(t, "fabrikam")
+	ff := facts.New("public", target, time.Now())
+	for d := range facts.Gather(context.Background(), target, fc) {
+		ff.Apply(d)
+	}
+	if sm := ff.ScopeMembers; sm == nil || len(sm.MDM) != 0 || !slices.Equal(sm.MAM, []string{"grace@fabrikam.com"}) {
+		t.Errorf("fabrikam scope members %+v (%s), want MAM grace only (MDM applies to all)", sm, ff.Status(facts.SrcScopeMembers).Reason)
+	}
+}

@@ -48,6 +48,10 @@ var sourceAccess = map[facts.Source]access{
 	facts.SrcConditionalAccess:  {"Policy.Read.All", "Security Reader, Conditional Access Administrator or Global Reader", false},
 	facts.SrcEnrollmentConfigs:  {"DeviceManagementServiceConfig.Read.All", "Intune Administrator or Global Reader", false},
 	facts.SrcTroubleshooting:    {"DeviceManagementManagedDevices.Read.All", "Intune Administrator or Global Reader", false},
+	facts.SrcAllDevices:         {"Device.Read.All", "Cloud Device Administrator or Global Reader", false},
+	facts.SrcAllManagedDevices:  {"DeviceManagementManagedDevices.Read.All", "Intune Administrator or Global Reader", false},
+	// The scope members follow from the scope policies, which Graph offers only to a signed-in user.
+	facts.SrcScopeMembers: {"Policy.Read.All and GroupMember.Read.All", "Global Reader or Intune Administrator", true},
 }
 
 // qualify turns permission names into scopes of the cloud's Graph resource

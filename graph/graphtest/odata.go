@@ -21,8 +21,9 @@ var navigation = map[string]bool{
 var defaultUserProperties = []string{"businessPhones", "displayName", "givenName", "jobTitle", "mail",
 	"mobilePhone", "officeLocation", "preferredLanguage", "surname", "userPrincipalName", "id"}
 
-// expander adds an expanded relationship to a projected object.
-type expander func(o Object, out map[string]any)
+// expander adds the expanded relationship name to a projected object, reporting false when the
+// type has no such relationship to expand.
+type expander func(name string, o Object, out map[string]any) bool
 
 // entity answers a single object.
 func (c *call) entity(typ string, o Object, expand expander) response {
@@ -164,12 +165,11 @@ func (c *call) project(typ string, o Object, sel []string, expand expander) (map
 	}
 	if ex := c.query.Get("$expand"); ex != "" {
 		name, _, _ := strings.Cut(ex, "(")
-		if expand == nil || !navigation[name] {
+		if expand == nil || !expand(name, o, out) {
 			r := errorResponse(http.StatusBadRequest, "Request_BadRequest",
 				fmt.Sprintf("Could not find a navigation property named '%s' on type 'microsoft.graph.%s'.", name, typeName(typ)))
 			return nil, &r
 		}
-		expand(o, out)
 	}
 	return out, nil
 }

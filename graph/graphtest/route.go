@@ -45,6 +45,9 @@ func (c *call) route() response {
 	case "groups":
 		return c.group(segs[1:])
 	case "devices":
+		if len(segs) == 1 {
+			return c.list("device", c.t.Devices, c.expandOwners)
+		}
 		return c.entitySet(segs[1:], "device", c.t.Devices)
 	case "deviceManagement":
 		return c.deviceManagement(segs[1:])
@@ -150,7 +153,7 @@ func (c *call) castList(rest []string, objs []Object) response {
 		return c.list("", objs, nil)
 	}
 	cast := strings.TrimPrefix(strings.TrimPrefix(rest[0], "microsoft."), "graph.")
-	if len(rest) > 1 || (cast != "group" && cast != "directoryRole") {
+	if len(rest) > 1 || (cast != "group" && cast != "directoryRole" && cast != "user" && cast != "device") {
 		return c.noSegment(rest[0])
 	}
 	var out []Object
@@ -227,7 +230,10 @@ func (c *call) deviceManagement(rest []string) response {
 }
 
 // expandAssignments embeds a configuration's assignments for $expand=assignments.
-func (c *call) expandAssignments(o Object, out map[string]any) {
+func (c *call) expandAssignments(name string, o Object, out map[string]any) bool {
+	if name != "assignments" {
+		return false
+	}
 	var list []any
 	for _, a := range objects(o["assignments"]) {
 		list = append(list, a)
@@ -236,6 +242,7 @@ func (c *call) expandAssignments(o Object, out map[string]any) {
 		list = []any{}
 	}
 	out["assignments"] = list
+	return true
 }
 
 func (c *call) policies(rest []string) response {
@@ -286,7 +293,10 @@ func (c *call) mobilityPolicy(rest []string, objs []Object) response {
 // link: readers must not rely on an expansion being complete.
 const expandLimit = 20
 
-func (c *call) expandIncludedGroups(o Object, out map[string]any) {
+func (c *call) expandIncludedGroups(name string, o Object, out map[string]any) bool {
+	if name != "includedGroups" {
+		return false
+	}
 	groups := c.includedGroups(o)
 	list := []any{}
 	for i, g := range groups {
@@ -296,6 +306,26 @@ func (c *call) expandIncludedGroups(o Object, out map[string]any) {
 		list = append(list, map[string]any(g))
 	}
 	out["includedGroups"] = list
+	return true
+}
+
+// expandOwners embeds a device's registered owners or users (id, userPrincipalName, displayName).
+func (c *call) expandOwners(name string, o Object, out map[string]any) bool {
+	if name != "registeredOwners" && name != "registeredUsers" {
+		return false
+	}
+	list := []any{}
+	for i, id := range o.strings(name) {
+		if i == expandLimit {
+			break
+		}
+		if u := findObject(c.t.Users, "id", id); u != nil {
+			list = append(list, map[string]any{"@odata.type": "#microsoft.graph.user", "id": u["id"],
+				"userPrincipalName": u["userPrincipalName"], "displayName": u["displayName"]})
+		}
+	}
+	out[name] = list
+	return true
 }
 
 func (c *call) includedGroups(p Object) []Object {
