@@ -242,11 +242,10 @@ func TestDeviceNameResolvesToUser(t *testing.T) {
 		t.Fatalf("signing in on %s", m.screen)
 	}
 	m, _ = update(t, m, signInDoneMsg{id: m.signInID})
-	m, cmd := update(t, m, keypress.Press("B"))
-	for _, k := range keypress.Type("OB-LAPTOP") {
+	for _, k := range keypress.Type("BOB-LAPTOP") {
 		m, _ = update(t, m, k)
 	}
-	m, cmd = update(t, m, keypress.Press("enter"))
+	m, cmd := update(t, m, keypress.Press("enter"))
 	var resolved resolvedMsg
 	for _, msg := range runAll(cmd) {
 		if r, ok := msg.(resolvedMsg); ok {
