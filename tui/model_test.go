@@ -328,3 +328,13 @@ func TestTenantWalkthroughWhenBackendCan(t *testing.T) {
 		t.Fatalf("the tenant went into the recent targets: %v", m.recent)
 	}
 }
+
+// BenchmarkFirstFrame is the TUI's share of start-up: building the root model and drawing the first
+// frame at 80x24 (the CLI's own start-up and the terminal are not included).
+func BenchmarkFirstFrame(b *testing.B) {
+	for b.Loop() {
+		m := New(context.Background(), Options{Backend: newTestBackend()})
+		next, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+		_ = next.View()
+	}
+}

@@ -305,6 +305,7 @@ func (m Model) signedIn(msg signInDoneMsg) (tea.Model, tea.Cmd) {
 		m.signin = m.signin.Fail(fmt.Errorf("%w. Check the network and that your account may sign in to this tenant", msg.err))
 		return m, nil
 	}
+	m.signin = m.signin.Done()
 	m.screen = targetScreen
 	if t := strings.TrimSpace(m.opts.Target); t != "" {
 		m.opts.Target = ""

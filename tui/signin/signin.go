@@ -30,6 +30,8 @@ const (
 	Prompted
 	Failed
 	Cancelled
+	// SignedIn ends the screen's work: its spinner stops.
+	SignedIn
 )
 
 // RetryMsg asks the root to start signing in again.
@@ -76,6 +78,12 @@ func (m Model) Fail(err error) Model {
 // Cancel shows that the operator stopped the sign-in.
 func (m Model) Cancel() Model {
 	m.state = Cancelled
+	return m
+}
+
+// Done records that the operator is signed in.
+func (m Model) Done() Model {
+	m.state = SignedIn
 	return m
 }
 
@@ -150,6 +158,8 @@ func (m Model) View() string {
 		b.WriteString(s.Error.Render("✗ Sign-in failed.") + "\n\n")
 		b.WriteString(layout.Para(s.Plain, m.err, m.width, "") + "\n\n")
 		b.WriteString("Press enter to try again, or q to quit.\n")
+	case SignedIn:
+		b.WriteString(s.Good.Render("✓ Signed in.") + "\n")
 	case Cancelled:
 		b.WriteString(s.Strong.Render("- Sign-in cancelled.") + "\n\n")
 		b.WriteString("Nothing was read or changed. Press enter to sign in again, or q to quit.\n")

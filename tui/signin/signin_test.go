@@ -76,3 +76,13 @@ func TestHelpFollowsState(t *testing.T) {
 		t.Fatalf("failed help starts with %q", h.Short[0].Help().Desc)
 	}
 }
+
+func TestSpinnerStopsOnceSignedIn(t *testing.T) {
+	m := newScreen().Done()
+	if _, cmd, _ := m.Update(m.spinner.Tick()); cmd != nil {
+		t.Fatal("the spinner still ticks after sign-in")
+	}
+	if !strings.Contains(screentest.Plain(m.View()), "✓ Signed in.") {
+		t.Fatal("signed-in view")
+	}
+}
