@@ -30,8 +30,10 @@ type Server struct {
 	url      string
 	token    string
 	done     chan struct{}
+	active   sync.WaitGroup // handlers still running
 
 	mu       sync.Mutex
+	closed   bool
 	tenant   *Tenant
 	pageSize int
 	latency  time.Duration
@@ -103,14 +105,15 @@ func (s *Server) URL() string { return s.url }
 // MDMDOCTOR_ACCESS_TOKEN. It is unsigned: Graph verifies tokens, clients only read their claims.
 func (s *Server) Token() string { return s.token }
 
-// Close stops the server and waits for it to finish.
+// Close stops the server: it drops every connection, which ends the requests still being
+// answered, and returns once their handlers have finished.
 func (s *Server) Close() {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := s.http.Shutdown(ctx); err != nil {
-		_ = s.http.Close()
-	}
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	_ = s.http.Close()
 	<-s.done
+	s.active.Wait()
 }
 
 // SetPageSize sets the largest page the server returns, whatever $top asks for, so that tests can
@@ -165,6 +168,15 @@ func (s *Server) Update(fn func(*Tenant)) {
 
 // ServeHTTP answers one Graph request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		writeResponse(w, errorResponse(http.StatusServiceUnavailable, "serviceNotAvailable", "The fake Graph is shutting down."))
+		return
+	}
+	s.active.Add(1)
+	s.mu.Unlock()
+	defer s.active.Done()
 	// Reading the body first lets the server notice a client that gives up during the latency.
 	body, err := readBody(r)
 	s.mu.Lock()
