@@ -24,7 +24,7 @@ type call struct {
 // server's lock so that writes can be added without changing the callers.
 func (c *call) route() response {
 	if c.method != http.MethodGet {
-		return errorResponse(http.StatusMethodNotAllowed, "Request_BadRequest", "The fake Graph serves reads only.")
+		return c.write()
 	}
 	segs := c.segs
 	if len(segs) == 0 {
@@ -336,4 +336,30 @@ func (c *call) includedGroups(p Object) []Object {
 		}
 	}
 	return out
+}
+
+// write serves the writes the fake knows: reference writes on group members and on the included
+// groups of the mobility policies. Other writes answer 405 until a fix needs them.
+func (c *call) write() response {
+	segs := c.segs
+	switch {
+	case len(segs) >= 4 && segs[0] == "groups" && segs[2] == "members":
+		g := findObject(c.t.Groups, "id", segs[1])
+		if g == nil {
+			return errNotFound(segs[1])
+		}
+		return c.reference(g, "members", segs[3:], c.t.Users, c.t.Groups, c.t.Devices)
+	case c.version == "beta" && len(segs) >= 5 && segs[0] == "policies" && segs[3] == "includedGroups" &&
+		(segs[1] == "mobileDeviceManagementPolicies" || segs[1] == "mobileAppManagementPolicies"):
+		objs := c.t.MobileDeviceManagementPolicies
+		if segs[1] == "mobileAppManagementPolicies" {
+			objs = c.t.MobileAppManagementPolicies
+		}
+		p := findObject(objs, "id", segs[2])
+		if p == nil {
+			return errorResponse(http.StatusNotFound, "ResourceNotFound", "The policy "+segs[2]+" does not exist in this tenant.")
+		}
+		return c.reference(p, "includedGroups", segs[4:], c.t.Groups)
+	}
+	return errorResponse(http.StatusMethodNotAllowed, "Request_BadRequest", "The fake Graph does not serve "+c.method+" on this path yet.")
 }

@@ -48,8 +48,9 @@ type Request struct {
 	// Path includes the version: /v1.0/users/alice@contoso.com/licenseDetails.
 	Path  string
 	Query url.Values
-	// Body is the decompressed request body.
+	// Body is the decompressed request body; Gzip says it came compressed.
 	Body  []byte
+	Gzip  bool
 	Batch bool
 }
 
@@ -193,7 +194,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeResponse(w, errorResponse(http.StatusBadRequest, "BadRequest", "The request body could not be read: "+err.Error()))
 		return
 	}
-	req := &request{method: r.Method, path: r.URL.EscapedPath(), rawQuery: r.URL.RawQuery, body: body, ctx: r.Context()}
+	req := &request{method: r.Method, path: r.URL.EscapedPath(), rawQuery: r.URL.RawQuery, body: body, ctx: r.Context(),
+		gzip: strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip")}
 	s.record(req, false)
 	if r.Header.Get("Authorization") != "Bearer "+s.token {
 		writeResponse(w, errorResponse(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty or invalid."))
@@ -229,7 +231,7 @@ func (s *Server) record(req *request, batch bool) {
 	q, _ := url.ParseQuery(req.rawQuery)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.log = append(s.log, Request{Method: req.method, Path: p, Query: q, Body: req.body, Batch: batch})
+	s.log = append(s.log, Request{Method: req.method, Path: p, Query: q, Body: req.body, Gzip: req.gzip, Batch: batch})
 }
 
 // dispatch applies faults, then routes. inBatch forbids nested batches.
@@ -363,6 +365,7 @@ type request struct {
 	path     string // escaped path with the version, without the query
 	rawQuery string
 	body     []byte
+	gzip     bool
 	ctx      context.Context
 }
 
