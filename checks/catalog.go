@@ -79,6 +79,8 @@ func Catalog() []Check {
 		deviceMDMURLsCheck(),
 		devicePRTCheck(),
 		deviceAuthStatusCheck(),
+		dnsEnrollmentCheck(),
+		dnsRegistrationCheck(),
 	}
 }
 
