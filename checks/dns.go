@@ -42,7 +42,7 @@ type dnsTarget struct {
 }
 
 // dnsClouds are the clouds of --cloud, for recognising a target that belongs to another one.
-var dnsClouds = []string{"public", "usgov", "usgovdod", "china"}
+var dnsClouds = [...]string{"public", "usgov", "usgovdod", "china"}
 
 func expectedDNSTarget(cloud, record string) dnsTarget {
 	if record == facts.RecordRegistration {

@@ -1,6 +1,7 @@
 package dnsprobe
 
 import (
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -424,5 +425,19 @@ func TestReadSendsOneDelta(t *testing.T) {
 				t.Fatalf("probes %v, want %v", got, want)
 			}
 		})
+	}
+}
+
+func TestProbeLogsEveryQuery(t *testing.T) {
+	s := serve(t, dnstest.Options{})
+	var buf strings.Builder
+	p := proberFor(s)
+	p.Log = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	p.Probe(t.Context(), []string{"correct.example"})
+	out := buf.String()
+	for _, want := range []string{"name=EnterpriseEnrollment.correct.example.", "type=NS", "rd=false", "rcode=NOERROR"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
 	}
 }
