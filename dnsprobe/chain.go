@@ -29,8 +29,10 @@ func (p *Prober) follow(ctx context.Context, v vantage, name string) (out facts.
 	out = facts.DNSVantage{Server: v.addr, Kind: v.kind}
 	defer func() { out.Duration = time.Since(start) }()
 
-	cur := dns.CanonicalName(name)
-	seen := map[string]bool{cur: true}
+	// cur is asked as written (DNS ignores case, people reading the log do not); key compares.
+	cur := dns.Fqdn(name)
+	key := dns.CanonicalName(cur)
+	seen := map[string]bool{key: true}
 	cnames := 0
 	for {
 		r, tcp, err := p.exchange(ctx, v.addr, cur, dns.TypeA, v.kind == facts.VantageResolver)
@@ -48,7 +50,7 @@ func (p *Prober) follow(ctx context.Context, v vantage, name string) (out facts.
 
 		advanced := false
 		for {
-			c := findCNAME(r.Answer, cur)
+			c := findCNAME(r.Answer, key)
 			if c == nil {
 				break
 			}
@@ -58,19 +60,18 @@ func (p *Prober) follow(ctx context.Context, v vantage, name string) (out facts.
 			}
 			out.Chain = append(out.Chain, record(c))
 			cnames++
-			next := dns.CanonicalName(c.Target)
-			if seen[next] {
+			cur, key = c.Target, dns.CanonicalName(c.Target)
+			if seen[key] {
 				out.Loop = true
 				return out
 			}
-			seen[next] = true
-			cur, advanced = next, true
-			if v.kind == facts.VantageAuthoritative && !dns.IsSubDomain(v.zone, cur) {
+			seen[key], advanced = true, true
+			if v.kind == facts.VantageAuthoritative && !dns.IsSubDomain(v.zone, key) {
 				return out // the target is another zone's business; its own servers answer for it
 			}
 		}
 
-		if addrs := findType(r.Answer, cur, dns.TypeA); len(addrs) > 0 {
+		if addrs := findType(r.Answer, key, dns.TypeA); len(addrs) > 0 {
 			out.Chain = append(out.Chain, addrs...)
 			return out
 		}
@@ -94,7 +95,7 @@ func (p *Prober) addAAAA(ctx context.Context, v vantage, name string, out *facts
 		return
 	}
 	out.TCP = out.TCP || tcp
-	out.Chain = append(out.Chain, findType(r.Answer, name, dns.TypeAAAA)...)
+	out.Chain = append(out.Chain, findType(r.Answer, dns.CanonicalName(name), dns.TypeAAAA)...)
 }
 
 // usable says why an answer cannot be taken as the server's view of the name, if it cannot.
@@ -117,7 +118,7 @@ func (p *Prober) usable(v vantage, r *dns.Msg) error {
 	return nil
 }
 
-// findCNAME returns the CNAME owned by name in rrs, if any.
+// findCNAME returns the CNAME owned by name (canonical) in rrs, if any.
 func findCNAME(rrs []dns.RR, name string) *dns.CNAME {
 	for _, rr := range rrs {
 		if c, ok := rr.(*dns.CNAME); ok && dns.CanonicalName(c.Hdr.Name) == name {
@@ -127,7 +128,7 @@ func findCNAME(rrs []dns.RR, name string) *dns.CNAME {
 	return nil
 }
 
-// findType returns the records of type t owned by name in rrs, as chain records.
+// findType returns the records of type t owned by name (canonical) in rrs, as chain records.
 func findType(rrs []dns.RR, name string, t uint16) []facts.DNSRecord {
 	var out []facts.DNSRecord
 	for _, rr := range rrs {
