@@ -1,11 +1,13 @@
 package graph
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 )
 
@@ -55,5 +57,39 @@ func TestOperatorFromClaims(t *testing.T) {
 	}
 	if op := operator("opaque", true); op.Known || !op.AppOnly {
 		t.Errorf("opaque token: %+v", op)
+	}
+}
+
+func TestSignInRemembersTheAccountOnce(t *testing.T) {
+	dir := t.TempDir()
+	s, err := newSignIn(Config{Auth: AuthDeviceCode, StateDir: dir}, "https://graph.microsoft.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.scopes) != len(ReadScopes()) || s.scopes[0] != "https://graph.microsoft.com/User.Read.All" {
+		t.Errorf("scopes %v", s.scopes)
+	}
+	calls := 0
+	rec := azidentity.AuthenticationRecord{ClientID: DefaultClientID, HomeAccountID: "oid.tid", TenantID: "tid", Username: "admin@contoso.com", Version: "1.0"}
+	s.authenticate = func(_ context.Context, o *policy.TokenRequestOptions) (azidentity.AuthenticationRecord, error) {
+		calls++
+		if len(o.Scopes) != len(ReadScopes()) {
+			t.Errorf("sign-in asked for %v", o.Scopes)
+		}
+		return rec, nil
+	}
+	if err := s.signInNow(context.Background()); err != nil || calls != 1 {
+		t.Fatalf("first sign-in: %v, %d calls", err, calls)
+	}
+	again, err := newSignIn(Config{Auth: AuthDeviceCode, StateDir: dir}, "https://graph.microsoft.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.record != rec {
+		t.Errorf("remembered %+v, want %+v", again.record, rec)
+	}
+	again.authenticate = s.authenticate
+	if err := again.signInNow(context.Background()); err != nil || calls != 1 {
+		t.Errorf("a remembered account signed in interactively again (%d calls, %v)", calls, err)
 	}
 }
