@@ -67,10 +67,10 @@ func TestRunEveryStatusPath(t *testing.T) {
 		}
 	}
 	errRes := results[3]
-	if errRes.Error == "" || !contains(errRes.Error, "licenseDetails") || !contains(errRes.Error, "LicenseAssignment.Read.All") {
+	if errRes.Error == "" || !strings.Contains(errRes.Error, "licenseDetails") || !strings.Contains(errRes.Error, "LicenseAssignment.Read.All") {
 		t.Errorf("error result must name the source and cause, got %q", errRes.Error)
 	}
-	if !contains(results[4].Summary, "no dsregcmd output") {
+	if !strings.Contains(results[4].Summary, "no dsregcmd output") {
 		t.Errorf("skip result must carry the reason, got %q", results[4].Summary)
 	}
 	// t.none needs nothing and settles before any delta; t.pass settles on the first delta.
@@ -107,7 +107,7 @@ func TestRunTimeoutErrorsPendingChecks(t *testing.T) {
 			}
 			continue
 		}
-		if r.Status != Error || !contains(r.Error, "timed out") || !contains(r.Error, "--timeout") {
+		if r.Status != Error || !strings.Contains(r.Error, "timed out") || !strings.Contains(r.Error, "--timeout") {
 			t.Errorf("%s: got %s %q, want error naming the timeout", r.ID, r.Status, r.Error)
 		}
 	}
@@ -116,7 +116,7 @@ func TestRunTimeoutErrorsPendingChecks(t *testing.T) {
 func TestRunClosedChannelErrorsUnreadSources(t *testing.T) {
 	f := facts.New("public", facts.Target{Kind: facts.TargetUser, User: "a@b.c"}, time.Now())
 	results := Run(context.Background(), f, sendAll(), Options{Checks: testCatalog()[:1]}, nil)
-	if results[0].Status != Error || !contains(results[0].Error, "user") {
+	if results[0].Status != Error || !strings.Contains(results[0].Error, "user") {
 		t.Errorf("got %s %q, want an error naming the unread source", results[0].Status, results[0].Error)
 	}
 }
@@ -150,6 +150,3 @@ func TestStatusJSONRoundTrip(t *testing.T) {
 		t.Error("unknown status must not parse")
 	}
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
-

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
@@ -104,6 +105,7 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 		}
 	}
 	tenantSkus := skusCarrying(f.SubscribedSkus, want)
+	assignable := notHeld(tenantSkus, f.LicenseDetails)
 	ev = append(ev, tenantSkuEvidence(f, tenantSkus, want)...)
 
 	r := Result{Status: Fail, Evidence: ev,
@@ -116,7 +118,7 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 		r.Summary = fmt.Sprintf("The user holds no %s plan.", want.label)
 		r.Remediation = "Assign the user a licence that includes " + want.label + " (for example Microsoft 365 E3/E5, Business Premium or EMS) in the Microsoft 365 admin center or Entra admin center > Users > Licenses. The user needs a usage location first."
 	}
-	if free := firstWithFreeUnits(tenantSkus); free != nil {
+	if free := firstWithFreeUnits(assignable); free != nil {
 		r.Fixes = []Fix{licenseAssignFix(f, *free)}
 	} else if len(tenantSkus) == 0 {
 		r.Remediation += " The tenant has no subscription carrying " + want.label + ": buy one first."
@@ -149,6 +151,17 @@ func tenantSkuEvidence(f *facts.Facts, skus []facts.SubscribedSku, want planKind
 		ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("tenant SKU %s (%s): %d of %d units assigned, %d free", s.SkuPartNumber, s.CapabilityStatus, s.ConsumedUnits, s.EnabledUnits, s.FreeUnits())})
 	}
 	return ev
+}
+
+// notHeld drops the SKUs the user already holds: assigning one again would change nothing.
+func notHeld(skus []facts.SubscribedSku, held []facts.LicenseDetail) []facts.SubscribedSku {
+	var out []facts.SubscribedSku
+	for _, s := range skus {
+		if !slices.ContainsFunc(held, func(l facts.LicenseDetail) bool { return strings.EqualFold(l.SkuID, s.SkuID) }) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func firstWithFreeUnits(skus []facts.SubscribedSku) *facts.SubscribedSku {

@@ -6,8 +6,9 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"strconv"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	mdmdoctor "github.com/mdmdoctor/mdmdoctor"
@@ -27,6 +28,7 @@ type env struct {
 	dns     *dnsprobe.Prober
 	dsreg   dsregcmd.Reader
 	tenants []demoTenant // demo only
+	mu      sync.Mutex   // guards client, set by the TUI's sign-in while readers may be asked for
 	client  *graph.Client
 	closers []func()
 }
@@ -35,6 +37,7 @@ type env struct {
 type demoTenant struct {
 	name    string
 	domains []string
+	users   []string
 	client  *graph.Client
 }
 
@@ -92,27 +95,47 @@ func readDsregcmd(name string, s streams) ([]byte, error) {
 
 func (e *env) openReal(ctx context.Context, s streams) error {
 	e.dns = &dnsprobe.Prober{Resolvers: e.cfg.Resolvers, QueryTimeout: e.cfg.DNSTimeout, Log: e.log}
-	if e.cfg.Command == "dns" {
+	if e.cfg.Command == "dns" || e.cfg.Command == "tui" {
+		// The TUI signs in on its own screen, where it can show the device code.
 		return nil
 	}
+	return e.signIn(ctx, func(p graph.DeviceCodePrompt) { fmt.Fprintln(s.errOut, p.Message) })
+}
+
+// signIn signs in to Microsoft Graph, showing a device code through prompt when one is needed.
+// A bearer token in MDMDOCTOR_ACCESS_TOKEN is used as is.
+func (e *env) signIn(ctx context.Context, prompt func(graph.DeviceCodePrompt)) error {
 	auth := graph.Auth(e.cfg.Auth)
 	token := os.Getenv("MDMDOCTOR_ACCESS_TOKEN")
 	if token != "" && auth == "" {
 		auth = graph.AuthToken
 	}
+	if auth == "" {
+		auth = defaultAuth()
+	}
 	client, err := graph.New(ctx, graph.Config{
 		Cloud: graph.Cloud(e.cfg.Cloud), GraphURL: e.cfg.GraphURL, Auth: auth, TenantID: e.cfg.TenantID, ClientID: e.cfg.ClientID,
 		AccessToken: token, Logger: e.log,
 		DeviceCode: func(_ context.Context, p graph.DeviceCodePrompt) error {
-			fmt.Fprintln(s.errOut, p.Message)
+			prompt(p)
 			return nil
 		},
 	})
 	if err != nil {
 		return err
 	}
+	e.mu.Lock()
 	e.client = client
+	e.mu.Unlock()
 	return nil
+}
+
+// defaultAuth is device code over SSH or without a display, where no browser can open; else browser.
+func defaultAuth() graph.Auth {
+	if os.Getenv("SSH_CONNECTION") != "" || os.Getenv("SSH_TTY") != "" || (os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" && runtime.GOOS == "linux") {
+		return graph.AuthDeviceCode
+	}
+	return graph.AuthBrowser
 }
 
 // openDemo starts the demo's DNS server and one fake Graph per embedded tenant, all on loopback.
@@ -126,9 +149,7 @@ func (e *env) openDemo(ctx context.Context) error {
 		return fmt.Errorf("could not start the demo DNS server on loopback: %w", err)
 	}
 	e.closers = append(e.closers, srv.Close)
-	_, portText, _ := strings.Cut(srv.Addr(), ":")
-	port, _ := strconv.Atoi(portText)
-	e.dns = &dnsprobe.Prober{Resolvers: []string{srv.Addr()}, AuthPort: port, QueryTimeout: e.cfg.DNSTimeout, Log: e.log}
+	e.dns = &dnsprobe.Prober{Resolvers: []string{srv.Addr()}, AuthPort: srv.Port(), QueryTimeout: e.cfg.DNSTimeout, Log: e.log}
 	if e.cfg.Command == "dns" {
 		return nil
 	}
@@ -150,7 +171,7 @@ func (e *env) openDemo(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("could not reach the demo Graph: %w", err)
 		}
-		e.tenants = append(e.tenants, demoTenant{name: name, domains: demoDomains(t), client: client})
+		e.tenants = append(e.tenants, demoTenant{name: name, domains: demoDomains(t), users: demoUPNs(t), client: client})
 	}
 	return nil
 }
@@ -172,8 +193,11 @@ func (e *env) Readers(t facts.Target) []facts.Reader {
 }
 
 func (e *env) graphFor(t facts.Target) *graph.Client {
-	if e.client != nil {
-		return e.client
+	e.mu.Lock()
+	client := e.client
+	e.mu.Unlock()
+	if client != nil {
+		return client
 	}
 	dom := ""
 	if i := strings.LastIndex(t.User, "@"); i >= 0 {
@@ -212,10 +236,28 @@ func demoDomains(t *graphtest.Tenant) []string {
 			out = append(out, id)
 		}
 	}
+	for _, upn := range demoUPNs(t) {
+		out = append(out, upnDomainOf(upn))
+	}
+	return out
+}
+
+// demoUPNs lists a demo tenant's users but its operators.
+func demoUPNs(t *graphtest.Tenant) []string {
+	var out []string
 	for _, u := range t.Users {
-		if upn, ok := u["userPrincipalName"].(string); ok {
-			out = append(out, upnDomainOf(upn))
+		if upn, ok := u["userPrincipalName"].(string); ok && upn != t.Operator.UserPrincipalName {
+			out = append(out, upn)
 		}
+	}
+	return out
+}
+
+// demoUsers lists the demo tenants' users, offered as suggestions on the target screen.
+func (e *env) demoUsers() []string {
+	var out []string
+	for _, d := range e.tenants {
+		out = append(out, d.users...)
 	}
 	return out
 }

@@ -1,8 +1,102 @@
 package main
 
-import "context"
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"time"
 
-// runInteractive starts the TUI. It is wired to the tui package once that lands.
+	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/graph"
+	"github.com/mdmdoctor/mdmdoctor/tui"
+)
+
+// runInteractive starts the TUI, on the demo tenants with --demo.
 func runInteractive(ctx context.Context, args []string, s streams) (int, error) {
-	return 0, usagef("the interactive troubleshooter is not wired yet: use check --user UPN or dns DOMAIN")
+	c := Config{Command: "tui"}
+	fs := newFlagSet("mdmdoctor", mainHelp, s.out)
+	format, only := commonFlags(fs, &c)
+	fs.StringVar(&c.User, "user", "", "start right away with this user (UPN)")
+	fs.BoolVar(new(bool), "version", false, "print the version")
+	pos, err := parse(fs, args)
+	if err == errHelp {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if v := fs.Lookup("version"); v != nil && v.Value.String() == "true" {
+		return 0, writeVersion(s)
+	}
+	if len(pos) > 0 {
+		return 0, usagef("unknown command %q: run 'mdmdoctor --help' for the commands", pos[0])
+	}
+	if err := finish(&c, *format, *only); err != nil {
+		return 0, err
+	}
+	if c.User != "" {
+		if c.User, err = normalizeUPN(c.User); err != nil {
+			return 0, err
+		}
+	}
+	e, err := openEnv(ctx, c, s)
+	if err != nil {
+		return 0, err
+	}
+	defer e.Close()
+	opts := tui.Options{
+		Backend: &tuiBackend{env: e}, Version: version, Demo: c.Demo, Target: c.User,
+		Timeout: c.Timeout, RecentFile: recentFile(),
+	}
+	if c.Demo {
+		opts.DemoUsers = e.demoUsers()
+	}
+	if err := tui.Run(ctx, opts); err != nil {
+		return 0, err
+	}
+	return 0, nil
 }
+
+// recentFile is where the TUI remembers recent targets: $XDG_STATE_HOME/mdmdoctor/recent.json.
+func recentFile() string {
+	dir := os.Getenv("XDG_STATE_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(dir, "mdmdoctor", "recent.json")
+}
+
+// tuiBackend is the TUI's view of the env.
+type tuiBackend struct{ env *env }
+
+// SignIn signs in to Graph, relaying the device code to the sign-in screen; the demo is signed in.
+func (b *tuiBackend) SignIn(ctx context.Context, prompt func(tui.DeviceCode)) error {
+	if b.env.cfg.Demo {
+		return nil
+	}
+	return b.env.signIn(ctx, func(p graph.DeviceCodePrompt) {
+		prompt(tui.DeviceCode{Message: p.Message, UserCode: p.Code, VerificationURL: p.URL})
+	})
+}
+
+// Readers implements tui.Backend.
+func (b *tuiBackend) Readers(t facts.Target) []facts.Reader { return b.env.Readers(t) }
+
+// ResolveTarget accepts a UPN. Device names and serials are not resolved yet, and it says so.
+func (b *tuiBackend) ResolveTarget(_ context.Context, input string) (facts.Target, error) {
+	upn, err := normalizeUPN(input)
+	if err != nil {
+		return facts.Target{}, err
+	}
+	return facts.Target{Kind: facts.TargetUser, User: upn, Domains: []string{upnDomainOf(upn)}}, nil
+}
+
+// Cloud implements tui.Backend.
+func (b *tuiBackend) Cloud() string { return b.env.cfg.Cloud }
+
+// Now implements tui.Backend.
+func (b *tuiBackend) Now() time.Time { return b.env.Now() }

@@ -44,8 +44,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "checks":
 		code, err = runCatalog(args, s)
 	case "version":
-		fmt.Fprintf(stdout, "mdmdoctor %s\n", version)
-		return 0
+		err = writeVersion(s)
 	case "help":
 		fmt.Fprint(stdout, mainHelp)
 		return 0
@@ -62,4 +61,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // oneLine keeps an error message on one line, however deep the wrapping.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+func writeVersion(s streams) error {
+	_, err := fmt.Fprintf(s.out, "mdmdoctor %s\n", version)
+	return err
 }

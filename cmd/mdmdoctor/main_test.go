@@ -52,8 +52,8 @@ func runBin(t *testing.T, stdin string, args ...string) runResult {
 	return runResult{out.String(), errb.String(), code}
 }
 
-// report decodes a JSON report and indexes results by id (the first result of each id).
-func report(t *testing.T, out string) (map[string]any, map[string]map[string]any) {
+// decodeReport decodes a JSON report and indexes results by id (the first result of each id).
+func decodeReport(t *testing.T, out string) (map[string]any, map[string]map[string]any) {
 	t.Helper()
 	var doc map[string]any
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
@@ -114,7 +114,7 @@ func TestHelpAndVersion(t *testing.T) {
 
 func TestDemoHealthyUserPasses(t *testing.T) {
 	r := runBin(t, "", "check", "--demo", "--user", "alice@contoso.com", "--format", "json")
-	doc, byID := report(t, r.stdout)
+	doc, byID := decodeReport(t, r.stdout)
 	if doc["schema"] != "mdmdoctor.report/v1" {
 		t.Fatalf("schema %v", doc["schema"])
 	}
@@ -131,7 +131,7 @@ func TestDemoHealthyUserPasses(t *testing.T) {
 
 func TestDemoBobFails(t *testing.T) {
 	r := runBin(t, "", "check", "--demo", "--user", "bob@contoso.com", "--format", "json")
-	_, byID := report(t, r.stdout)
+	_, byID := decodeReport(t, r.stdout)
 	for _, id := range []string{"scope.mdm", "license.intune", "license.entra-premium"} {
 		if byID[id]["status"] != "fail" {
 			t.Errorf("bob: %s is %v, want fail: %v", id, byID[id]["status"], byID[id]["summary"])
@@ -144,7 +144,7 @@ func TestDemoBobFails(t *testing.T) {
 
 func TestDemoOnlySkipsTheRest(t *testing.T) {
 	r := runBin(t, "", "check", "--demo", "--user", "bob@contoso.com", "--format", "json", "--only", "scope.mdm")
-	_, byID := report(t, r.stdout)
+	_, byID := decodeReport(t, r.stdout)
 	for id, res := range byID {
 		want := "skip"
 		if id == "scope.mdm" {
@@ -158,7 +158,7 @@ func TestDemoOnlySkipsTheRest(t *testing.T) {
 
 func TestDemoDNS(t *testing.T) {
 	r := runBin(t, "", "dns", "--demo", "contoso.com", "TAILSPIN.com.", "--format", "json")
-	doc, _ := report(t, r.stdout)
+	doc, _ := decodeReport(t, r.stdout)
 	got := map[string]string{}
 	for _, x := range doc["results"].([]any) {
 		m := x.(map[string]any)
