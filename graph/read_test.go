@@ -506,3 +506,17 @@ func TestTenantWalkthrough(t *testing.T) {
 		t.Errorf("fabrikam scope members %+v (%s), want MAM grace only (MDM applies to all)", sm, ff.Status(facts.SrcScopeMembers).Reason)
 	}
 }
+
+func TestTenantID(t *testing.T) {
+	srv, c := demo(t, "fabrikam")
+	if id, err := c.TenantID(context.Background()); err != nil || id != "22222222-2222-4222-8222-222222222222" {
+		t.Errorf("from the token: %q, %v", id, err)
+	}
+	srv.AllowToken("EwBwA8l6BAAU-opaque")
+	if id, err := client(t, srv, "EwBwA8l6BAAU-opaque").TenantID(context.Background()); err != nil || id != "22222222-2222-4222-8222-222222222222" {
+		t.Errorf("from /organization with an opaque token: %q, %v", id, err)
+	}
+	if _, err := client(t, srv, "refused-opaque").TenantID(context.Background()); err == nil || !graph.Expired(err) {
+		t.Errorf("opaque token the server refuses: %v, want sign-in expired", err)
+	}
+}

@@ -57,6 +57,9 @@ func (c *call) route() response {
 		}
 	case "policies":
 		return c.policies(segs[1:])
+	case "organization":
+		org := Object{"id": c.t.TenantID, "displayName": c.t.DisplayName}
+		return c.entitySet(segs[1:], "organization", []Object{org})
 	}
 	return c.noSegment(segs[0])
 }

@@ -20,8 +20,11 @@ var v1Properties = map[string][]string{
 	"deviceRegistrationPolicy":          {"azureADJoin", "azureADRegistration", "description", "displayName", "id", "localAdminPassword", "multiFactorAuthConfiguration", "userDeviceQuota"},
 }
 
-// betaProperties lists the beta-only entity types the fake serves.
+// betaProperties lists the beta-only entity types the fake serves, and the few v1.0 types it serves
+// without taking their full schema.
 var betaProperties = map[string][]string{
+	// organization is served with its id and display name only.
+	"organization":             {"id", "displayName"},
 	"mobilityManagementPolicy": {"appliesTo", "complianceUrl", "description", "discoveryUrl", "displayName", "id", "includedGroups", "isMdmEnrollmentDuringRegistrationDisabled", "isValid", "termsOfUseUrl"},
 }
 

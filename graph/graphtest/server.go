@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -29,8 +30,10 @@ type Server struct {
 	http     *http.Server
 	url      string
 	token    string
-	done     chan struct{}
-	active   sync.WaitGroup // handlers still running
+	// extraTokens are further bearer tokens accepted (AllowToken).
+	extraTokens []string
+	done        chan struct{}
+	active      sync.WaitGroup // handlers still running
 
 	mu       sync.Mutex
 	closed   bool
@@ -105,6 +108,25 @@ func (s *Server) URL() string { return s.url }
 // Token is a bearer token the server accepts, carrying the scenario operator's claims; pass it as
 // MDMDOCTOR_ACCESS_TOKEN. It is unsigned: Graph verifies tokens, clients only read their claims.
 func (s *Server) Token() string { return s.token }
+
+// AllowToken makes the server accept another bearer token as well, such as an opaque one that
+// carries no claims.
+func (s *Server) AllowToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.extraTokens = append(s.extraTokens, token)
+}
+
+// authorized reports whether an Authorization header carries a token the server accepts.
+func (s *Server) authorized(header string) bool {
+	tok, ok := strings.CutPrefix(header, "Bearer ")
+	if !ok {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return tok == s.token || slices.Contains(s.extraTokens, tok)
+}
 
 // Close stops the server: it drops every connection, which ends the requests still being
 // answered, and returns once their handlers have finished.
@@ -197,7 +219,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req := &request{method: r.Method, path: r.URL.EscapedPath(), rawQuery: r.URL.RawQuery, body: body, ctx: r.Context(),
 		gzip: strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip")}
 	s.record(req, false)
-	if r.Header.Get("Authorization") != "Bearer "+s.token {
+	if !s.authorized(r.Header.Get("Authorization")) {
 		writeResponse(w, errorResponse(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty or invalid."))
 		return
 	}
