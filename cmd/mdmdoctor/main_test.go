@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // bin is the mdmdoctor binary built once for these tests: the CLI is tested as a user runs it.
@@ -37,7 +39,10 @@ type runResult struct {
 
 func runBin(t *testing.T, stdin string, args ...string) runResult {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
+	// A bound well above any demo run, so that a hang fails this test instead of the whole suite.
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	cmd.Stdin = strings.NewReader(stdin)

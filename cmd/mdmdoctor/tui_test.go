@@ -1,0 +1,57 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/mdmdoctor/mdmdoctor/tui"
+)
+
+// TestTUIDemoTriage drives the real Bubble Tea program over the real demo env: the fake Graph and the
+// DNS server on loopback, the graph client and the prober, as `mdmdoctor --demo` runs them.
+func TestTUIDemoTriage(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	e, err := openEnv(ctx, Config{Command: "tui", Demo: true, Cloud: "public", DNSTimeout: 2 * time.Second}, streams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	o := tui.Options{Backend: &tuiBackend{env: e}, Version: "test", Demo: true, DemoUsers: e.demoUsers(),
+		Timeout: 30 * time.Second, Environ: []string{"TERM=xterm-256color", "NO_COLOR=1"}}
+	tm := teatest.NewTestModel(t, tui.New(ctx, o), teatest.WithInitialTermSize(80, 24),
+		teatest.WithProgramOptions(tea.WithEnvironment(o.Environ)))
+
+	waitText := func(want string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains([]byte(ansi.Strip(string(b))), []byte(want)) },
+			teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}
+	waitText("bob@contoso.com") // the target screen lists the demo users
+	tm.Type("bob@contoso.com")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitText("Finished")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter}) // to the results
+	waitText("Failures")
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
+	screen := ansi.Strip(final.View().Content)
+	for _, want := range []string{"FAIL", "scope.mdm", "license.intune"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the results screen lacks %q:\n%s", want, screen)
+		}
+	}
+	for i, line := range strings.Split(screen, "\n") {
+		if w := ansi.StringWidth(line); w > 80 {
+			t.Errorf("line %d is %d cells wide at 80x24: %q", i+1, w, line)
+		}
+	}
+}
