@@ -69,7 +69,8 @@ type Config struct {
 	// Timeout bounds each HTTP request; DefaultTimeout when zero. The run as a whole is bounded by
 	// the context.
 	Timeout time.Duration
-	// Scopes replace the scopes asked for at sign-in (permission names or full scope URLs).
+	// Scopes replace ReadScopes for delegated sign-in (devicecode, browser), as permission names or
+	// full scope URLs. The Azure CLI and app-only sign-in always ask for the resource's .default.
 	Scopes []string
 	// StateDir is where the sign-in record lives; $XDG_STATE_HOME/mdmdoctor when empty.
 	StateDir string

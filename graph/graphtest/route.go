@@ -20,8 +20,8 @@ type call struct {
 	body  []byte
 }
 
-// route answers a call from the tenant. Only reads are served for now; the tenant stays behind the
-// server's lock so that writes can be added without changing the callers.
+// route answers a call from the tenant: reads, and the writes of write. The tenant stays behind the
+// server's lock, so writes change it in place for the reads that follow.
 func (c *call) route() response {
 	if c.method != http.MethodGet {
 		return c.write()
