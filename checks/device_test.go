@@ -118,7 +118,7 @@ func TestDsregJoinState(t *testing.T) {
 			has: []string{"not to Microsoft Entra ID", "DRS Discovery Test : FAIL [0x801c0021/0x801c000c]", "Error Phase : discover"}},
 		{name: "joined and registered", text: "joined-and-registered.txt", want: Fail,
 			has: []string{"duplicate pair", "devices.duplicates", "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f54", "2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a65", "Access work or school", "Disconnect"}},
-		{name: "carol's duplicate", text: "demo-carol-duplicate.txt", want: Fail, has: []string{"23fc8c67-6d9a-5826-9d68-80f7f49cfdf9"}},
+		{name: "carol's duplicate", text: "demo-carol-duplicate.txt", want: Fail, has: []string{"23fc8c67-6d9a-4826-9d68-80f7f49cfdf9"}},
 		{name: "joined, work account of another tenant", want: Pass, has: []string{"other tenants"},
 			text: dsregEdit(t, "joined-and-registered.txt", "WorkplaceTenantId : "+dsregContoso, "WorkplaceTenantId : "+dsregFabrikam)},
 		{name: "domain joined and registered", want: Warn, has: []string{"registered (WorkplaceJoined YES) instead"},
@@ -149,8 +149,8 @@ func TestDsregRecord(t *testing.T) {
 		joinedID  = "6a2f3c1e-4b5d-4e7f-9a1b-2c3d4e5f6a71"
 		hybridID  = "0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a53"
 		regID     = "8b7c6d5e-4f3a-4b2c-9d1e-0f9a8b7c6d52"
-		carolAAD  = "1a3e96c1-56b9-5d6c-a23a-47f0aa157261"
-		carolWork = "23fc8c67-6d9a-5826-9d68-80f7f49cfdf9"
+		carolAAD  = "1a3e96c1-56b9-4d6c-a23a-47f0aa157261"
+		carolWork = "23fc8c67-6d9a-4826-9d68-80f7f49cfdf9"
 	)
 	devices := func(ds ...facts.EntraDevice) func(*facts.Facts) {
 		return func(f *facts.Facts) { f.UserDevices = ds }

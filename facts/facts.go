@@ -279,6 +279,8 @@ type Operator struct {
 	RoleTemplateIDs []string
 	// Known is false when the token could not be inspected (an opaque token): permissions are unknown.
 	Known bool
+	// TenantID is the tenant the token was issued for (the tid claim), when known.
+	TenantID string
 }
 
 // ScopeMembers lists, in tenant mode, the users reached by the MDM and MAM scope groups.

@@ -46,7 +46,7 @@ func operator(token string, appOnly bool) *facts.Operator {
 	if !ok {
 		return &facts.Operator{AppOnly: appOnly, Known: false}
 	}
-	op := &facts.Operator{Known: true, RoleTemplateIDs: c.Wids}
+	op := &facts.Operator{Known: true, RoleTemplateIDs: c.Wids, TenantID: c.Tid}
 	op.UserPrincipalName = firstNonEmpty(c.UPN, c.UniqueName, c.PreferredUsername)
 	if c.Scp != "" {
 		op.Scopes = strings.Fields(c.Scp)

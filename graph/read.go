@@ -66,7 +66,13 @@ func (c *Client) Read(ctx context.Context, t facts.Target, out chan<- facts.Delt
 		if !send(facts.Delta{Source: facts.SrcOperator, Err: op.err}) {
 			return
 		}
-	} else if !send(facts.Delta{Source: facts.SrcOperator, Apply: func(f *facts.Facts) { f.Operator = op.op }}) {
+	} else if !send(facts.Delta{Source: facts.SrcOperator, Apply: func(f *facts.Facts) {
+		f.Operator = op.op
+		// The report and device.tenant name the tenant; the token says which one it is.
+		if f.Target.TenantID == "" {
+			f.Target.TenantID = op.op.TenantID
+		}
+	}}) {
 		return
 	}
 	appOnly := c.auth.appOnly() || (op.op != nil && op.op.Known && op.op.AppOnly)

@@ -193,3 +193,29 @@ func TestDemoTextAndMarkdown(t *testing.T) {
 		t.Errorf("markdown report:\n%s", r.stdout)
 	}
 }
+
+// TestDemoDsregcmdMatchesDuplicatePair pastes (on stdin) the dsregcmd output of carol's laptop, whose
+// DeviceId is the joined record of the demo's duplicate pair: the device's view explains the pair.
+func TestDemoDsregcmdMatchesDuplicatePair(t *testing.T) {
+	paste, err := os.ReadFile(filepath.Join("..", "..", "testdata", "dsregcmd", "demo-carol-duplicate.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runBin(t, string(paste), "check", "--demo", "--user", "carol@contoso.com", "--dsregcmd", "-", "--format", "json")
+	doc, byID := decodeReport(t, r.stdout)
+	want := map[string]string{"device.join-state": "fail", "device.tenant": "pass", "device.record": "warn",
+		"device.mdm-urls": "pass", "device.prt": "pass", "device.auth-status": "pass", "devices.duplicates": "warn"}
+	for id, st := range want {
+		if byID[id]["status"] != st {
+			t.Errorf("%s is %v, want %s: %v", id, byID[id]["status"], st, byID[id]["summary"])
+		}
+	}
+	if tid := doc["target"].(map[string]any)["tenantId"]; tid != "11111111-1111-4111-8111-111111111111" {
+		t.Errorf("target.tenantId = %v, want Contoso's", tid)
+	}
+	// The paste holds device and user identifiers: nothing of it beyond the quoted evidence lines may
+	// reach the report, and none of it stderr.
+	if strings.Contains(r.stderr, "1a3e96c1") {
+		t.Errorf("stderr repeats the paste: %s", r.stderr)
+	}
+}
