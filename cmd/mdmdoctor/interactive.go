@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
@@ -86,8 +87,15 @@ func (b *tuiBackend) SignIn(ctx context.Context, prompt func(tui.DeviceCode)) er
 // Readers implements tui.Backend.
 func (b *tuiBackend) Readers(t facts.Target) []facts.Reader { return b.env.Readers(t) }
 
-// ResolveTarget accepts a UPN. Device names and serials are not resolved yet, and it says so.
-func (b *tuiBackend) ResolveTarget(_ context.Context, input string) (facts.Target, error) {
+// ResolveTarget accepts a UPN, or a device name or serial number whose user it finds in the tenant.
+func (b *tuiBackend) ResolveTarget(ctx context.Context, input string) (facts.Target, error) {
+	if !strings.Contains(input, "@") {
+		owner, err := b.env.resolveDevice(ctx, strings.TrimSpace(input))
+		if err != nil {
+			return facts.Target{}, err
+		}
+		input = owner
+	}
 	upn, err := normalizeUPN(input)
 	if err != nil {
 		return facts.Target{}, err

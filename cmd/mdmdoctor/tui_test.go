@@ -55,3 +55,24 @@ func TestTUIDemoTriage(t *testing.T) {
 		}
 	}
 }
+
+// TestResolveTargetByDevice finds a user from a device name or serial number, over the demo Graph.
+func TestResolveTargetByDevice(t *testing.T) {
+	ctx := context.Background()
+	e, err := openEnv(ctx, Config{Command: "tui", Demo: true, Cloud: "public", DNSTimeout: 2 * time.Second}, streams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	b := &tuiBackend{env: e}
+	tgt, err := b.ResolveTarget(ctx, "CAROL-LT")
+	if err != nil || tgt.User != "carol@contoso.com" {
+		t.Errorf("CAROL-LT: %+v, %v", tgt, err)
+	}
+	if _, err := b.ResolveTarget(ctx, "NO-SUCH-PC"); err == nil || !strings.Contains(err.Error(), "UPN") {
+		t.Errorf("an unknown device must say to type the UPN, got %v", err)
+	}
+	if tgt, err := b.ResolveTarget(ctx, " alice@CONTOSO.com "); err != nil || tgt.User != "alice@contoso.com" {
+		t.Errorf("UPN: %+v, %v", tgt, err)
+	}
+}
