@@ -4,7 +4,8 @@
 // The server answers over UDP and TCP on the same port from RFC 1035 zone files, either as an
 // authoritative server (AA set, CNAMEs followed inside the zone only) or as a recursive resolver
 // (CNAMEs followed across every zone it holds), and has knobs for the failures a prober must survive:
-// truncated UDP answers, SERVFAIL, silence, and slow answers.
+// truncated UDP answers, SERVFAIL, silence, slow answers, and (Faults) garbage, answers cut short and
+// dropped connections.
 package dnstest
 
 import (
@@ -49,6 +50,8 @@ type Options struct {
 	Blackhole bool
 	// Latency delays every answer, to show that a client asks concurrently.
 	Latency time.Duration
+	// Faults spoil every answer the way broken servers and middleboxes do.
+	Faults Faults
 }
 
 // Stats counts the queries a server has received, by transport.
@@ -192,8 +195,10 @@ func (s *Server) serve(w dns.ResponseWriter, r *dns.Msg, tcp bool) {
 			return
 		}
 	}
-	reply := s.reply(r, tcp)
-	_ = w.WriteMsg(reply)
+	if s.spoil(w, r, tcp) {
+		return
+	}
+	_ = w.WriteMsg(s.reply(r, tcp))
 }
 
 // reply builds the answer to r, applying the knobs.

@@ -85,7 +85,9 @@ func (s *Server) batch(req *request, version string) response {
 			}
 			mu.Lock()
 			statuses[it.ID] = r.status
-			results = append(results, res)
+			if r.spoil != SpoilDrop {
+				results = append(results, res)
+			}
 			mu.Unlock()
 		})
 	}

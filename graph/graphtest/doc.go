@@ -11,8 +11,9 @@
 // mdmdoctor sends, $expand=assignments and $expand=includedGroups (cut at 20, as Graph cuts
 // directory-object expansions), Graph's error bodies, gzip request bodies, the SDK's
 // /users/me-token-to-replace and graph.group casts, and the /users('$upn') key form. Faults
-// (statuses, Retry-After, per-route delay) and network latency can be injected, and every request,
-// batch items included, is logged for assertions.
+// (statuses, Retry-After, per-route delay, a start part way through a run, and spoiled answers:
+// connections reset mid-body, malformed JSON, a 200 carrying an error, $batch items left out) and
+// network latency can be injected, and every request, batch items included, is logged for assertions.
 //
 // # Fixture format
 //

@@ -76,8 +76,14 @@ type Fault struct {
 	Delay time.Duration
 	// Times bounds how many requests the fault hits; 0 means every one.
 	Times int
+	// After lets that many matching requests through before the fault starts hitting: a token that
+	// expires, or a service that fails, part way through a run.
+	After int
+	// Spoil spoils the answer the route gives (when Status is 0): a connection reset mid-body,
+	// malformed JSON, a 200 carrying an error, a $batch item left out.
+	Spoil Spoil
 
-	hits int
+	hits, seen int
 }
 
 // NewServer starts a fake Graph on a random loopback port serving t. Close it when done.
@@ -258,18 +264,28 @@ func (s *Server) record(req *request, batch bool) {
 
 // dispatch applies faults, then routes. inBatch forbids nested batches.
 func (s *Server) dispatch(req *request, inBatch bool) response {
-	if f := s.fault(req); f != nil {
-		if f.Delay > 0 {
-			select {
-			case <-time.After(f.Delay):
-			case <-req.ctx.Done():
-				return errorResponse(http.StatusServiceUnavailable, "serviceUnavailable", "The request was cancelled.")
-			}
-		}
-		if f.Status != 0 {
-			return faultResponse(f)
+	f := s.fault(req)
+	if f == nil {
+		return s.answer(req, inBatch)
+	}
+	if f.Delay > 0 {
+		select {
+		case <-time.After(f.Delay):
+		case <-req.ctx.Done():
+			return errorResponse(http.StatusServiceUnavailable, "serviceUnavailable", "The request was cancelled.")
 		}
 	}
+	if f.Status != 0 {
+		return faultResponse(f)
+	}
+	if f.Spoil != SpoilNone {
+		return spoil(s.answer(req, inBatch), f.Spoil, inBatch)
+	}
+	return s.answer(req, inBatch)
+}
+
+// answer routes a request past the faults.
+func (s *Server) answer(req *request, inBatch bool) response {
 	version, rest, ok := splitVersion(req.path)
 	if !ok {
 		return errorResponse(http.StatusNotFound, "BadRequest", "Invalid version: the path must start with /v1.0 or /beta.")
@@ -312,6 +328,9 @@ func (s *Server) fault(req *request) *Fault {
 			}
 		}
 		if f.Times > 0 && f.hits >= f.Times {
+			continue
+		}
+		if f.seen++; f.seen <= f.After {
 			continue
 		}
 		f.hits++
@@ -396,6 +415,8 @@ type response struct {
 	status int
 	header http.Header
 	body   any
+	// spoil, when set, is a fault's damage still to do in writeResponse or the $batch.
+	spoil Spoil
 }
 
 func jsonResponse(status int, body any) response {
@@ -411,13 +432,17 @@ func writeResponse(w http.ResponseWriter, r response) {
 		w.Header()[k] = v
 	}
 	w.Header().Set("request-id", newID())
-	if r.body == nil {
+	if r.body == nil && r.spoil == SpoilNone {
 		w.WriteHeader(r.status)
 		return
 	}
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(r.body); err != nil {
 		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	if r.spoil != SpoilNone {
+		writeSpoiled(w, r.status, buf.Bytes(), r.spoil)
 		return
 	}
 	w.WriteHeader(r.status)
