@@ -341,9 +341,12 @@ func (c *call) includedGroups(p Object) []Object {
 	return out
 }
 
-// write serves the writes the fake knows: reference writes on group members and on the included
-// groups of the mobility policies. Other writes answer 405 until a fix needs them.
+// write serves the writes the fake knows: those of the fixes (write.go), then reference writes on
+// group members and on the included groups of the mobility policies. Others answer 405.
 func (c *call) write() response {
+	if r, ok := c.fixWrite(); ok {
+		return r
+	}
 	segs := c.segs
 	switch {
 	case len(segs) >= 4 && segs[0] == "groups" && segs[2] == "members":
