@@ -26,12 +26,12 @@ const (
 
 // Who may write what (Global Administrator may write everything).
 var (
-	groupWriters    = []string{roleGroupsAdmin, roleUserAdmin, roleIntuneAdmin}
-	policyWriters   = []string{roleCloudDeviceAdmin} // the MDM/MAM scopes and the device registration policy
-	deviceWriters   = []string{roleCloudDeviceAdmin, roleIntuneAdmin}
-	intuneWriters   = []string{roleIntuneAdmin}
-	licenseWriters  = []string{roleLicenseAdmin, roleUserAdmin}
-	caWriters       = []string{roleConditionalAccess, roleSecurityAdmin}
+	groupWriters   = []string{roleGroupsAdmin, roleUserAdmin, roleIntuneAdmin}
+	policyWriters  = []string{roleCloudDeviceAdmin} // the MDM/MAM scopes and the device registration policy
+	deviceWriters  = []string{roleCloudDeviceAdmin, roleIntuneAdmin}
+	intuneWriters  = []string{roleIntuneAdmin}
+	licenseWriters = []string{roleLicenseAdmin, roleUserAdmin}
+	caWriters      = []string{roleConditionalAccess, roleSecurityAdmin}
 )
 
 // writeRoute is a write the fake knows: the roles that may send it and how it is served. A nil serve
