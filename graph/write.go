@@ -1,0 +1,115 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	abstractions "github.com/microsoft/kiota-abstractions-go"
+)
+
+// Response is Graph's answer to one request sent with Send, whatever its status.
+type Response struct {
+	Status int
+	// RequestID is Graph's request-id header, the reference Microsoft support asks for.
+	RequestID string
+	Body      []byte
+}
+
+// maxResponse bounds the body Send keeps: a device or policy is a few kilobytes.
+const maxResponse = 4 << 20
+
+// Send sends one request of a fix's plan, or a read of the state a fix depends on, through the
+// client's pipeline (sign-in, retries of throttled answers, the debug log). rawURL is an absolute
+// Graph URL as plans write it (https://graph.microsoft.com/v1.0/...), or a path starting with
+// /v1.0/ or /beta/; it is sent to the client's root, so that a plan made for the cloud reaches
+// --graph-url too. URLs on any other host are refused: the token goes to Graph only. body, when not
+// nil, is sent as JSON.
+//
+// Every answer Graph gives comes back as a Response, error statuses included; the error is set
+// only when no answer came (then the request may or may not have been applied).
+func (c *Client) Send(ctx context.Context, method, rawURL string, body []byte) (Response, error) {
+	u, err := c.rebase(rawURL)
+	if err != nil {
+		return Response{}, err
+	}
+	ri := abstractions.NewRequestInformation()
+	switch method {
+	case http.MethodGet:
+		ri.Method = abstractions.GET
+	case http.MethodPost:
+		ri.Method = abstractions.POST
+	case http.MethodPatch:
+		ri.Method = abstractions.PATCH
+	case http.MethodPut:
+		ri.Method = abstractions.PUT
+	case http.MethodDelete:
+		ri.Method = abstractions.DELETE
+	default:
+		return Response{}, fmt.Errorf("mdmdoctor does not send %s requests to Graph", method)
+	}
+	ri.SetUri(*u)
+	ri.Headers.Add("Accept", "application/json")
+	if body != nil {
+		ri.SetStreamContentAndContentType(body, "application/json")
+	}
+	var out Response
+	var readErr error
+	opt := abstractions.NewRequestHandlerOption()
+	opt.SetResponseHandler(func(resp any, _ abstractions.ErrorMappings) (any, error) {
+		r, ok := resp.(*http.Response)
+		if !ok || r == nil {
+			return nil, fmt.Errorf("no HTTP response")
+		}
+		defer r.Body.Close()
+		out.Status = r.StatusCode
+		out.RequestID = r.Header.Get("request-id")
+		out.Body, readErr = io.ReadAll(io.LimitReader(r.Body, maxResponse))
+		return nil, nil
+	})
+	ri.AddRequestOptions([]abstractions.RequestOption{opt})
+	if err := c.adapter.SendNoContent(ctx, ri, errorMappings()); err != nil {
+		return Response{}, fmt.Errorf("no answer from Microsoft Graph to %s %s: %w: the request may or may not have been applied; check the network and re-check", method, u.Path, err)
+	}
+	if out.Status == 0 {
+		return Response{}, fmt.Errorf("no answer from Microsoft Graph to %s %s: the request may or may not have been applied; re-check", method, u.Path)
+	}
+	if readErr != nil {
+		return out, fmt.Errorf("the answer of Microsoft Graph to %s %s (status %d) was cut off: %w; re-check", method, u.Path, out.Status, readErr)
+	}
+	return out, nil
+}
+
+// graphHosts are the hosts a plan's URLs may name: the Graph root of every cloud.
+var graphHosts = []string{"graph.microsoft.com", "graph.microsoft.us", "dod-graph.microsoft.us", "microsoftgraph.chinacloudapi.cn"}
+
+// rebase moves a Graph URL onto the client's root, keeping its escaped path and query.
+func (c *Client) rebase(rawURL string) (*url.URL, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a URL: %w", rawURL, err)
+	}
+	root, err := url.Parse(c.root)
+	if err != nil {
+		return nil, err
+	}
+	own := strings.EqualFold(u.Host, root.Host) && u.Scheme == root.Scheme
+	graph := u.Scheme == "https" && slices.Contains(graphHosts, strings.ToLower(u.Host))
+	if u.Host != "" && !own && !graph {
+		return nil, fmt.Errorf("refusing to send a Graph token to %s: a fix may only call Microsoft Graph", u.Redacted())
+	}
+	p := u.EscapedPath()
+	if !strings.HasPrefix(p, "/v1.0/") && !strings.HasPrefix(p, "/beta/") {
+		return nil, fmt.Errorf("%q is not a Graph URL: its path must start with /v1.0/ or /beta/", rawURL)
+	}
+	out, err := url.Parse(strings.TrimRight(c.root, "/") + p)
+	if err != nil {
+		return nil, err
+	}
+	out.RawQuery = u.RawQuery
+	return out, nil
+}
