@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"syscall"
 	"time"
@@ -54,6 +55,9 @@ func (p *Prober) exchangeOver(ctx context.Context, network, server string, m *dn
 	stop := context.AfterFunc(ctx, func() { _ = co.SetDeadline(time.Now()) })
 	defer stop()
 	r, _, err := c.ExchangeWithConnContext(ctx, m, co)
+	if err == nil {
+		err = mismatch(m, r)
+	}
 	if p.Log != nil {
 		q := m.Question[0]
 		attrs := []any{"server", server, "net", network, "name", q.Name, "type", dns.TypeToString[q.Qtype],
@@ -74,6 +78,7 @@ func (p *Prober) exchangeOver(ctx context.Context, network, server string, m *dn
 // describe turns a transport error into evidence a network engineer reads at a glance.
 func describe(ctx context.Context, network string, err error, waited time.Duration) error {
 	var ne net.Error
+	var de *dns.Error
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return fmt.Errorf("unreachable over %s: connection refused (nothing listens on that port)", network)
@@ -84,6 +89,30 @@ func describe(ctx context.Context, network string, err error, waited time.Durati
 			return fmt.Errorf("cancelled before an answer over %s", network)
 		}
 		return fmt.Errorf("timeout: no answer over %s after %s", network, waited.Round(10*time.Millisecond))
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
+		return fmt.Errorf("the server closed the connection over %s without a whole answer (a firewall or load balancer that drops DNS over %s?)", network, network)
+	case errors.As(err, &de):
+		// The DNS library's own errors: the reply did not decode.
+		return fmt.Errorf("the reply over %s is not a valid DNS message (%v): a broken server or a middlebox on the path", network, err)
 	}
 	return fmt.Errorf("over %s: %w", network, err)
+}
+
+// mismatch says why r is no answer to m, if it is not: the DNS library takes any message with the
+// query's ID, even the query itself echoed back or an answer to another name, which would read as a
+// name without records.
+func mismatch(m, r *dns.Msg) error {
+	if !r.Response {
+		return errors.New("the reply is not an answer (QR bit clear, the query sent back?): a broken server or a middlebox on the path")
+	}
+	if len(r.Question) == 0 {
+		// Some servers leave the question out of REFUSED and FORMERR answers.
+		return nil
+	}
+	q, a := m.Question[0], r.Question[0]
+	if a.Qtype != q.Qtype || a.Qclass != q.Qclass || dns.CanonicalName(a.Name) != dns.CanonicalName(q.Name) {
+		return fmt.Errorf("the reply answers another question (%s %s), not %s %s: a broken server or a middlebox on the path",
+			a.Name, dns.TypeToString[a.Qtype], q.Name, dns.TypeToString[q.Qtype])
+	}
+	return nil
 }
