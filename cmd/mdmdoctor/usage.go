@@ -1,9 +1,6 @@
 package main
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
 // usageError is bad input from the operator: one line saying what is wrong and what to do, exit 2.
 type usageError struct{ msg string }
@@ -11,12 +8,6 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
-
-// isUsage reports whether err is the operator's input being wrong (exit 2 without a report).
-func isUsage(err error) bool {
-	var u usageError
-	return errors.As(err, &u)
-}
 
 const mainHelp = `mdmdoctor: find why a Windows device did not enroll in Microsoft Intune automatically, and fix it.
 
