@@ -39,68 +39,121 @@ func (p physicalDevice) records() int { return len(p.entra) + len(p.managed) }
 // defaults, naming templates, Active Directory).
 func groupPhysicalDevices(entra []facts.EntraDevice, managed []facts.ManagedDevice) []physicalDevice {
 	entra = uniqueEntra(entra)
-	n := len(entra) + len(managed)
-	parent := make([]int, n)
-	for i := range parent {
-		parent[i] = i
+	links := linkRecords(entra, managed)
+	out := make([]physicalDevice, links.count())
+	for k := range out {
+		out[k] = links.device(k, entra, managed)
 	}
-	var find func(int) int
-	find = func(i int) int {
-		if parent[i] != i {
-			parent[i] = find(parent[i])
-		}
-		return parent[i]
-	}
-	union := func(a, b int) { parent[find(a)] = find(b) }
+	return out
+}
 
-	// Records that share a key are one device: link each to the first record seen with that key.
-	first := map[string]int{}
-	link := func(key string, node int) {
-		if j, ok := first[key]; ok {
-			union(node, j)
+// deviceLinks is the grouping of records into physical devices, as record numbers: node i below
+// entraN is the Entra record i, node entraN+j the Intune record j. Devices come in the order of their
+// first record, and their records in input order, Entra before Intune.
+type deviceLinks struct {
+	entraN int
+	// nodes holds every record, device by device; device k owns nodes[start[k]:start[k+1]].
+	nodes []int32
+	start []int32
+}
+
+func (l deviceLinks) count() int { return len(l.start) - 1 }
+
+// records returns the record numbers of device k.
+func (l deviceLinks) records(k int) []int32 { return l.nodes[l.start[k]:l.start[k+1]] }
+
+// device copies the records of device k out of the lists the links were built from.
+func (l deviceLinks) device(k int, entra []facts.EntraDevice, managed []facts.ManagedDevice) physicalDevice {
+	var p physicalDevice
+	for _, n := range l.records(k) {
+		if int(n) < l.entraN {
+			p.entra = append(p.entra, entra[n])
 		} else {
-			first[key] = node
+			p.managed = append(p.managed, managed[int(n)-l.entraN])
+		}
+	}
+	return p
+}
+
+// nameKey is a Windows Entra record's name and OS, lower-cased, for linking records of one machine.
+type nameKey struct{ name, os string }
+
+// linkRecords groups records into physical devices (see groupPhysicalDevices for the rules). It works
+// on record numbers so that a whole tenant's records can be grouped without copying them: the maps
+// hold one entry per distinct key, the rest is a few int32 per record.
+func linkRecords(entra []facts.EntraDevice, managed []facts.ManagedDevice) deviceLinks {
+	n := len(entra) + len(managed)
+	parent := make([]int32, n)
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	find := func(i int32) int32 {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	// Records that share a key are one device: link each to the first record seen with that key.
+	ids := make(map[string]int32, n)
+	serials := make(map[string]int32, len(managed))
+	names := make(map[nameKey]int32, len(entra))
+	link := func(m map[string]int32, key string, node int32) {
+		if j, ok := m[key]; ok {
+			parent[find(node)] = find(j)
+		} else {
+			m[key] = node
 		}
 	}
 	for i, e := range entra {
+		node := int32(i)
 		if isWindows(e.OperatingSystem) && e.DisplayName != "" {
-			link("name:"+strings.ToLower(e.DisplayName)+"\x00"+strings.ToLower(e.OperatingSystem), i)
+			k := nameKey{strings.ToLower(e.DisplayName), strings.ToLower(e.OperatingSystem)}
+			if j, ok := names[k]; ok {
+				parent[find(node)] = find(j)
+			} else {
+				names[k] = node
+			}
 		}
 		if e.DeviceID != "" {
-			link("id:"+strings.ToLower(e.DeviceID), i)
+			link(ids, strings.ToLower(e.DeviceID), node)
 		}
 	}
 	for mi, m := range managed {
-		node := len(entra) + mi
+		node := int32(len(entra) + mi)
 		if id := usableDeviceID(m.AzureADDeviceID); id != "" {
-			link("id:"+strings.ToLower(id), node)
+			link(ids, strings.ToLower(id), node)
 		}
 		if sn := usableSerial(m.SerialNumber); sn != "" {
-			link("serial:"+strings.ToLower(sn), node)
+			link(serials, strings.ToLower(sn), node)
 		}
 	}
 
-	byRoot := map[int]*physicalDevice{}
-	var order []int
+	// Number the devices in the order of their first record, then lay their records out device by
+	// device (a counting sort, which keeps input order within a device).
+	device := make([]int32, n)
+	slot := make([]int32, n) // per root: its device number + 1
+	var sizes []int32
 	for i := range n {
-		r := find(i)
-		p, ok := byRoot[r]
-		if !ok {
-			p = &physicalDevice{}
-			byRoot[r] = p
-			order = append(order, r)
+		r := find(int32(i))
+		if slot[r] == 0 {
+			sizes = append(sizes, 0)
+			slot[r] = int32(len(sizes))
 		}
-		if i < len(entra) {
-			p.entra = append(p.entra, entra[i])
-		} else {
-			p.managed = append(p.managed, managed[i-len(entra)])
-		}
+		device[i] = slot[r] - 1
+		sizes[device[i]]++
 	}
-	out := make([]physicalDevice, 0, len(order))
-	for _, r := range order {
-		out = append(out, *byRoot[r])
+	start := make([]int32, len(sizes)+1)
+	for k, s := range sizes {
+		start[k+1] = start[k] + s
 	}
-	return out
+	next := slices.Clone(start[:len(sizes)])
+	nodes := make([]int32, n)
+	for i, k := range device {
+		nodes[next[k]] = int32(i)
+		next[k]++
+	}
+	return deviceLinks{entraN: len(entra), nodes: nodes, start: start}
 }
 
 // uniqueEntra drops repeats: registeredDevices and ownedDevices usually list the same device twice.
