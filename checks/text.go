@@ -31,6 +31,7 @@ func WriteText(w io.Writer, r Report, width int) error {
 			para(&b, "Fix: ", fmt.Sprintf("%s (mdmdoctor fix %s)", fx.Title, fx.ID), width)
 		}
 		para(&b, "Docs: ", res.Docs, width)
+		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "\nSummary: %s\n", summaryLine(r.Summary))
 	_, err := io.WriteString(w, b.String())
