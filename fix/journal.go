@@ -1,0 +1,176 @@
+package fix
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
+)
+
+// Entry kinds: a journaled run is a begin entry, a before and an after entry per request, and an end.
+const (
+	KindBegin  = "begin"
+	KindBefore = "before"
+	KindAfter  = "after"
+	KindEnd    = "end"
+)
+
+// Outcomes of one request (after entries) and of a whole run (end entries).
+const (
+	// Applied: Graph accepted the write.
+	Applied = "applied"
+	// AlreadyApplied: the state already showed the change, so nothing was sent (or Graph answered
+	// that the reference already exists, or the object is already gone).
+	AlreadyApplied = "already-applied"
+	// Failed: Graph refused the write; nothing changed.
+	Failed = "failed"
+	// Unknown: no answer came (a cut connection, a timeout, the operator quitting): the write may or
+	// may not have been applied.
+	Unknown = "unknown"
+	// NotSent: the request was planned but never sent, because an earlier one did not succeed.
+	NotSent = "not-sent"
+	// Partial: some requests of the run were applied, then one was not.
+	Partial = "partial"
+)
+
+// Entry is one line of the journal. It never holds a token or a pasted dsregcmd output: only the
+// plan, the requests, the state of the objects before each write and Graph's answers.
+type Entry struct {
+	// ID names the run (one fix, or one undo, applied once); Seq orders its entries.
+	ID       string    `json:"id"`
+	Seq      int       `json:"seq"`
+	Time     time.Time `json:"time"`
+	Kind     string    `json:"kind"`
+	Fix      string    `json:"fix"`
+	Operator string    `json:"operator,omitempty"`
+	Tenant   string    `json:"tenant,omitempty"`
+	User     string    `json:"user,omitempty"`
+	// Undoes is the run an undo reverts.
+	Undoes string `json:"undoes,omitempty"`
+	// Plan is on the begin entry.
+	Plan *Plan `json:"plan,omitempty"`
+	// Step numbers the request (from 1) on before and after entries.
+	Step    int             `json:"step,omitempty"`
+	Request *checks.Request `json:"request,omitempty"`
+	// Before is the object's state read right before the write (null: it did not exist).
+	Before    json.RawMessage `json:"before,omitempty"`
+	Status    int             `json:"status,omitempty"`
+	RequestID string          `json:"requestId,omitempty"`
+	Outcome   string          `json:"outcome,omitempty"`
+	Error     string          `json:"error,omitempty"`
+	// Result is the object a write created (a Conditional Access policy), as Graph returned it.
+	Result json.RawMessage `json:"result,omitempty"`
+	// NotSent lists, on the end entry, the steps never sent.
+	NotSent []int `json:"notSent,omitempty"`
+}
+
+// Journal is the append-only record of every write mdmdoctor sends: JSON lines in a 0600 file inside
+// a 0700 directory, each line synced to disk before the write it announces is sent.
+type Journal struct {
+	path string
+	mu   sync.Mutex
+}
+
+// DefaultJournalPath is $XDG_STATE_HOME/mdmdoctor/journal.jsonl, or ~/.local/state/mdmdoctor/journal.jsonl.
+func DefaultJournalPath() (string, error) {
+	dir := os.Getenv("XDG_STATE_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("find the journal's directory: set XDG_STATE_HOME: %w", err)
+		}
+		dir = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(dir, "mdmdoctor", "journal.jsonl"), nil
+}
+
+// OpenJournal returns the journal at path; the file is created with the first entry.
+func OpenJournal(path string) *Journal { return &Journal{path: path} }
+
+// Path is where the journal lives.
+func (j *Journal) Path() string { return j.path }
+
+// Append writes one entry and syncs it to disk.
+func (j *Journal) Append(e Entry) error {
+	line, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("encode the journal entry: %w", err)
+	}
+	line = append(line, '\n')
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	dir := filepath.Dir(j.path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create the journal's directory %s: %w", dir, err)
+	}
+	_, statErr := os.Stat(j.path)
+	f, err := os.OpenFile(j.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("open the journal %s: %w", j.path, err)
+	}
+	// A journal created by hand or copied with wider permissions still holds tenant data.
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return fmt.Errorf("restrict the journal %s to its owner: %w", j.path, err)
+	}
+	if _, err := f.Write(line); err != nil {
+		f.Close()
+		return fmt.Errorf("write the journal %s: %w", j.path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync the journal %s: %w", j.path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close the journal %s: %w", j.path, err)
+	}
+	if errors.Is(statErr, fs.ErrNotExist) {
+		// A new file's name is durable only once its directory is synced too.
+		if d, err := os.Open(dir); err == nil {
+			_ = d.Sync()
+			d.Close()
+		}
+	}
+	return nil
+}
+
+// Entries reads every entry, oldest first. A line that cannot be read (a write cut short by a
+// crash) is skipped: the entries around it still tell what happened.
+func (j *Journal) Entries() ([]Entry, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	data, err := os.ReadFile(j.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the journal %s: %w", j.path, err)
+	}
+	var out []Entry
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	for sc.Scan() {
+		var e Entry
+		if json.Unmarshal(sc.Bytes(), &e) == nil && e.ID != "" {
+			out = append(out, e)
+		}
+	}
+	return out, sc.Err()
+}
+
+// newRunID names a run: its UTC start time and a random suffix, short enough to type.
+func newRunID(now time.Time) string {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return now.UTC().Format("20060102-150405") + "-" + hex.EncodeToString(b)
+}

@@ -1,0 +1,155 @@
+package fix
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+// planSets are the service plans each licence check looks for (as checks/license.go judges them: by
+// plan, never by SKU name).
+var planSets = map[string]struct{ ids, names []string }{
+	"license.entra-premium": {
+		ids:   []string{"41781fb2-bc02-4b7c-bd55-b576c07bb09d", "eec0eb4f-6444-4f95-aba0-50c24d67f998"},
+		names: []string{"AAD_PREMIUM", "AAD_PREMIUM_P2"},
+	},
+	"license.intune": {
+		ids:   []string{"c1ec4a95-1f05-45b3-a911-aa3fa01094f5"},
+		names: []string{"INTUNE_A", "INTUNE_A_VL", "INTUNE_EDU", "INTUNE_SMBIZ"},
+	},
+}
+
+// carries reports whether a SKU carries a plan the check looks for.
+func carries(s facts.SubscribedSku, check string) bool {
+	set := planSets[check]
+	return slices.ContainsFunc(s.ServicePlans, func(p facts.ServicePlan) bool {
+		return slices.ContainsFunc(set.ids, func(id string) bool { return strings.EqualFold(id, p.ServicePlanID) }) ||
+			slices.ContainsFunc(set.names, func(n string) bool { return strings.EqualFold(n, p.ServicePlanName) })
+	})
+}
+
+// missing lists the licence checks that offer the fix: the plans the user lacks.
+func (d *Draft) missing() []string {
+	var out []string
+	for _, c := range d.cands {
+		if !slices.Contains(out, c.result.ID) {
+			out = append(out, c.result.ID)
+		}
+	}
+	return out
+}
+
+// assignableSkus are the tenant's SKUs that carry a missing plan, have a free unit, are active and
+// are not assigned to the user already.
+func (d *Draft) assignableSkus() []facts.SubscribedSku {
+	var held []string
+	for _, l := range d.f.LicenseDetails {
+		held = append(held, strings.ToLower(l.SkuID))
+	}
+	if d.f.User != nil {
+		for _, s := range d.f.User.AssignedLicenseSkus {
+			held = append(held, strings.ToLower(s))
+		}
+	}
+	var out []facts.SubscribedSku
+	for _, s := range d.f.SubscribedSkus {
+		if slices.Contains(held, strings.ToLower(s.SkuID)) || s.FreeUnits() <= 0 || (s.CapabilityStatus != "" && s.CapabilityStatus != "Enabled") {
+			continue
+		}
+		if slices.ContainsFunc(d.missing(), func(check string) bool { return carries(s, check) }) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// plannedSku is the SKU the check's plan assigns, when the tenant still lists it.
+func (d *Draft) plannedSku() *facts.SubscribedSku {
+	var body struct {
+		Add []struct {
+			SkuID string `json:"skuId"`
+		} `json:"addLicenses"`
+	}
+	for _, r := range d.cands[0].fix.Requests {
+		if json.Unmarshal(r.Body, &body) == nil && len(body.Add) > 0 {
+			i := slices.IndexFunc(d.f.SubscribedSkus, func(s facts.SubscribedSku) bool { return strings.EqualFold(s.SkuID, body.Add[0].SkuID) })
+			if i >= 0 {
+				return &d.f.SubscribedSkus[i]
+			}
+		}
+	}
+	return nil
+}
+
+var countryCode = regexp.MustCompile(`^[A-Za-z]{2}$`)
+
+// assignLicense plans the licence: the chosen SKU (the check's when none is chosen), never removing
+// another, with the usage location set first when the user has none.
+func (d *Draft) assignLicense(p *Plan, ch Choices) error {
+	if d.f.User == nil {
+		return fmt.Errorf("the user could not be read, so no licence can be planned: re-check")
+	}
+	options := d.assignableSkus()
+	var sku *facts.SubscribedSku
+	if ch.SKU == "" {
+		if planned := d.plannedSku(); planned != nil {
+			ch.SKU = planned.SkuID
+		} else if len(options) > 0 {
+			ch.SKU = options[0].SkuID
+		}
+	}
+	if ch.SKU != "" {
+		i := slices.IndexFunc(options, func(s facts.SubscribedSku) bool {
+			return strings.EqualFold(s.SkuID, ch.SKU) || strings.EqualFold(s.SkuPartNumber, ch.SKU)
+		})
+		if i < 0 {
+			return fmt.Errorf("%q is not a licence that carries the missing plan, has free units and is not assigned to the user already: choose one of %s",
+				ch.SKU, optionList(d.need(ChooseSKU).Options))
+		}
+		sku = &options[i]
+	}
+	if sku == nil {
+		return fmt.Errorf("no licence carrying the missing plan has a free unit: free a unit or buy more")
+	}
+	var covers []string
+	for _, check := range d.missing() {
+		if carries(*sku, check) {
+			covers = append(covers, check)
+		}
+	}
+	p.Checks = covers
+	if len(covers) < len(d.missing()) {
+		p.Notes = append(p.Notes, fmt.Sprintf("%s does not carry every missing plan: %s stays failing", sku.SkuPartNumber, strings.Join(without(d.missing(), covers), ", ")))
+	}
+	root := d.root()
+	user := d.userID()
+	body, _ := json.Marshal(map[string]any{"addLicenses": []any{map[string]any{"skuId": sku.SkuID, "disabledPlans": []string{}}}, "removeLicenses": []string{}})
+	p.Title = fmt.Sprintf("Assign %s (%d free units) to the user", sku.SkuPartNumber, sku.FreeUnits())
+	p.Requests = []checks.Request{{Method: "POST", URL: root + "/v1.0/users/" + user + "/assignLicense", Body: body}}
+	have := d.f.User.UsageLocation
+	switch {
+	case have != "" && ch.UsageLocation != "" && !strings.EqualFold(have, ch.UsageLocation):
+		return fmt.Errorf("the user's usage location is %s already: --usage-location is for users without one; change it in the Entra admin center if it is wrong", have)
+	case have == "" && ch.UsageLocation == "":
+		return &ChoiceError{Fix: d.Fix, Need: d.need(ChooseCountry)}
+	case have == "":
+		if !countryCode.MatchString(ch.UsageLocation) {
+			return fmt.Errorf("%q is not a two-letter country code (ISO 3166), such as US, GB or DE", ch.UsageLocation)
+		}
+		cc := strings.ToUpper(ch.UsageLocation)
+		patch, _ := json.Marshal(map[string]string{"usageLocation": cc})
+		p.Requests = append([]checks.Request{{Method: "PATCH", URL: root + "/v1.0/users/" + user, Body: patch}}, p.Requests...)
+		p.Permissions = append(p.Permissions, "User.ReadWrite.All")
+		p.Notes = append(p.Notes, "the user has no usage location: it is set to "+cc+" first, as a licence needs one")
+	}
+	return nil
+}
+
+func without(list, drop []string) []string {
+	return slices.DeleteFunc(slices.Clone(list), func(s string) bool { return slices.Contains(drop, s) })
+}

@@ -1,0 +1,275 @@
+package fix
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
+)
+
+// Run is one journaled application of a plan (a fix or an undo), its entries gathered.
+type Run struct {
+	ID    string
+	Begin Entry
+	Steps []RunStep
+	// End is nil when the run was cut short before it could write its end.
+	End *Entry
+	// UndoneBy names the run that reverted this one.
+	UndoneBy string
+}
+
+// RunStep is one request of a run: its before entry and, once answered, its after entry.
+type RunStep struct {
+	Before Entry
+	After  *Entry
+}
+
+// Runs gathers journal entries into runs, oldest first.
+func Runs(entries []Entry) []*Run {
+	byID := map[string]*Run{}
+	var out []*Run
+	for _, e := range entries {
+		r := byID[e.ID]
+		if r == nil {
+			r = &Run{ID: e.ID}
+			byID[e.ID] = r
+			out = append(out, r)
+		}
+		switch e.Kind {
+		case KindBegin:
+			r.Begin = e
+		case KindBefore:
+			r.Steps = append(r.Steps, RunStep{Before: e})
+		case KindAfter:
+			for i := range r.Steps {
+				if r.Steps[i].Before.Step == e.Step {
+					after := e
+					r.Steps[i].After = &after
+				}
+			}
+		case KindEnd:
+			end := e
+			r.End = &end
+		}
+	}
+	for _, r := range out {
+		if r.Begin.Undoes == "" || r.End == nil || (r.End.Outcome != Applied && r.End.Outcome != AlreadyApplied) {
+			continue
+		}
+		if t := byID[r.Begin.Undoes]; t != nil {
+			t.UndoneBy = r.ID
+		}
+	}
+	return out
+}
+
+// changed reports whether a step may have changed the tenant: applied, or sent without a known answer.
+func (s RunStep) changed() bool {
+	return s.After == nil || s.After.Outcome == Applied || s.After.Outcome == Unknown
+}
+
+// FindRun returns the run named id, or, when id is empty, the latest fix that may have changed the
+// tenant and is not undone yet.
+func FindRun(entries []Entry, id string) (*Run, error) {
+	runs := Runs(entries)
+	if id != "" {
+		for _, r := range runs {
+			if r.ID == id {
+				return r, nil
+			}
+		}
+		return nil, fmt.Errorf("the journal has no entry %q: run 'mdmdoctor undo' without an ID for the latest fix", id)
+	}
+	for i := len(runs) - 1; i >= 0; i-- {
+		r := runs[i]
+		if r.Begin.Undoes == "" && r.UndoneBy == "" && slices.ContainsFunc(r.Steps, RunStep.changed) {
+			return r, nil
+		}
+	}
+	return nil, fmt.Errorf("the journal holds no applied fix that is not undone yet")
+}
+
+// CannotUndoError says a run cannot be reverted, and why.
+type CannotUndoError struct {
+	ID      string
+	Reasons []string
+}
+
+func (e *CannotUndoError) Error() string {
+	return "cannot undo " + e.ID + ": " + strings.Join(e.Reasons, "; ")
+}
+
+// PlanUndo plans the requests that revert a run, computed from the state journaled before each of
+// its writes, last write first. journalPath is named where a write cannot be reverted (a deleted
+// device: its JSON is in the journal).
+func PlanUndo(r *Run, journalPath string) (*Plan, error) {
+	if r.UndoneBy != "" {
+		return nil, &CannotUndoError{ID: r.ID, Reasons: []string{"it was undone already by " + r.UndoneBy}}
+	}
+	orig := r.Begin.Plan
+	if orig == nil {
+		return nil, &CannotUndoError{ID: r.ID, Reasons: []string{"its begin entry is missing from the journal"}}
+	}
+	p := &Plan{Fix: orig.Fix, Title: "Undo: " + orig.Title, User: orig.User, Subject: orig.Subject, Checks: orig.Checks,
+		Reversible: true, Permissions: orig.Permissions, Undoes: r.ID}
+	for i := len(r.Steps) - 1; i >= 0; i-- {
+		rs := r.Steps[i]
+		if !rs.changed() || rs.Before.Request == nil {
+			continue
+		}
+		st, err := parseStep(*rs.Before.Request)
+		if err != nil {
+			p.Cannot = append(p.Cannot, err.Error())
+			continue
+		}
+		inv, why := inverse(st, rs.Before.Before, rs.After)
+		if why != "" {
+			p.Cannot = append(p.Cannot, fmt.Sprintf("step %d (%s %s): %s; its state before the write is in the journal %s, entry %s step %d",
+				rs.Before.Step, st.req.Method, pathOf(st.req.URL), why, journalPath, r.ID, rs.Before.Step))
+			continue
+		}
+		for _, s := range inv {
+			p.steps = append(p.steps, s)
+			p.Requests = append(p.Requests, s.req)
+		}
+	}
+	if len(p.Requests) == 0 {
+		reasons := p.Cannot
+		if len(reasons) == 0 {
+			reasons = []string{"none of its writes changed the tenant"}
+		}
+		return nil, &CannotUndoError{ID: r.ID, Reasons: reasons}
+	}
+	return p, nil
+}
+
+// inverse computes the steps that revert one applied step from the state before it; why says why
+// there are none.
+func inverse(s step, before json.RawMessage, after *Entry) ([]step, string) {
+	var o map[string]json.RawMessage
+	_ = json.Unmarshal(before, &o)
+	mk := func(method, path string, body any) step {
+		r := checks.Request{Method: method, URL: s.urlOf(path)}
+		if body != nil {
+			r.Body, _ = json.Marshal(body)
+		}
+		n, _ := parseStep(r)
+		return n
+	}
+	groupRef := func(g string) map[string]string {
+		return map[string]string{"@odata.id": s.root + "/odata/groups('" + g + "')"}
+	}
+	switch s.kind {
+	case addMember:
+		return []step{mk("DELETE", "/v1.0/groups/"+url.PathEscape(s.group)+"/members/"+url.PathEscape(s.object)+"/$ref", nil)}, ""
+	case removeMember:
+		return []step{mk("POST", "/v1.0/groups/"+url.PathEscape(s.group)+"/members/$ref",
+			map[string]string{"@odata.id": s.root + "/v1.0/directoryObjects/" + s.object})}, ""
+	case addIncluded:
+		if was := stringField(o, "appliesTo"); was == "none" || was == "all" {
+			return []step{mk("PATCH", s.policyPath(), map[string]string{"appliesTo": was})}, ""
+		}
+		return []step{mk("DELETE", s.policyPath()+"/includedGroups/"+url.PathEscape(s.group)+"/$ref", nil)}, ""
+	case removeIncluded:
+		return []step{mk("POST", s.policyPath()+"/includedGroups/$ref", groupRef(s.group))}, ""
+	case patchScope:
+		return inversePatchScope(s, o, mk, groupRef)
+	case putRegistration:
+		body, err := withoutAnnotations(before)
+		if err != nil {
+			return nil, "the policy before the write was not journaled"
+		}
+		n := mk("PUT", "/v1.0/policies/deviceRegistrationPolicy", nil)
+		n.req.Body = body
+		n.expectWhole = s.req.Body
+		return []step{n}, ""
+	case createCA:
+		var created struct {
+			ID string `json:"id"`
+		}
+		if after != nil {
+			_ = json.Unmarshal(after.Result, &created)
+		}
+		if created.ID == "" {
+			return nil, fmt.Sprintf("Graph's answer with the new policy's id was not received: delete the Conditional Access policy %q in the Entra admin center if it exists", stringField(s.body, "displayName"))
+		}
+		return []step{mk("DELETE", "/v1.0/identity/conditionalAccess/policies/"+url.PathEscape(created.ID), nil)}, ""
+	case assignLicense:
+		held := skuIDs(o["assignedLicenses"])
+		var undo []string
+		for _, sku := range added(s.body) {
+			if !slices.Contains(held, sku) {
+				undo = append(undo, sku)
+			}
+		}
+		if len(undo) == 0 {
+			return nil, "the user held that licence before"
+		}
+		return []step{mk("POST", "/v1.0/users/"+url.PathEscape(s.user)+"/assignLicense", map[string]any{"addLicenses": []any{}, "removeLicenses": undo})}, ""
+	case patchUser:
+		back := map[string]json.RawMessage{}
+		for k := range s.body {
+			v := o[k]
+			if len(v) == 0 {
+				v = json.RawMessage("null")
+			}
+			back[k] = v
+		}
+		n := mk("PATCH", "/v1.0/users/"+url.PathEscape(s.user), back)
+		n.expect = s.body
+		return []step{n}, ""
+	case deleteDevice, deleteManagedDevice:
+		return nil, "Graph cannot restore a deleted device record"
+	case deleteCA:
+		return nil, "Graph cannot restore a deleted Conditional Access policy"
+	}
+	return nil, "mdmdoctor does not know how to revert it"
+}
+
+// inversePatchScope reverts a PATCH of a mobility policy: appliesTo back to what it was (re-adding
+// the included groups when it was Some, since PATCH cannot set selected), or the URLs back.
+func inversePatchScope(s step, before map[string]json.RawMessage, mk func(string, string, any) step, groupRef func(string) map[string]string) ([]step, string) {
+	if _, ok := s.body["appliesTo"]; ok {
+		was := stringField(before, "appliesTo")
+		expect := map[string]json.RawMessage{"appliesTo": s.body["appliesTo"]}
+		if was != "selected" {
+			n := mk("PATCH", s.policyPath(), map[string]string{"appliesTo": was})
+			n.expect = expect
+			return []step{n}, ""
+		}
+		var list []struct {
+			ID string `json:"id"`
+		}
+		_ = json.Unmarshal(before["includedGroups"], &list)
+		var groups []string
+		for _, g := range list {
+			groups = append(groups, g.ID)
+		}
+		if len(groups) == 0 {
+			return nil, scopeName(s.set) + " was Some with no group: set it back in the Intune admin center"
+		}
+		var out []step
+		for i, g := range groups {
+			n := mk("POST", s.policyPath()+"/includedGroups/$ref", groupRef(g))
+			if i == 0 {
+				n.expect = expect
+			}
+			out = append(out, n)
+		}
+		return out, ""
+	}
+	back := map[string]json.RawMessage{}
+	for k := range s.body {
+		v := before[k]
+		if len(v) == 0 {
+			v = json.RawMessage(`""`)
+		}
+		back[k] = v
+	}
+	n := mk("PATCH", s.policyPath(), back)
+	n.expect = s.body
+	return []step{n}, ""
+}
