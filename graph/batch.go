@@ -83,11 +83,17 @@ func (c *Client) sendBatch(ctx context.Context, version string, items []batchIte
 		return nil, err
 	}
 	body, _ := raw.([]byte)
+	return decodeBatch(body)
+}
+
+// decodeBatch reads a $batch response body into its items by id.
+func decodeBatch(body []byte) (map[string]batchResult, error) {
 	var resp struct {
 		Responses []batchResult `json:"responses"`
 	}
 	if err := json.Unmarshal(body, &resp); err != nil {
-		return nil, fmt.Errorf("read the $batch response: %w", err)
+		return nil, &Error{Advice: fmt.Sprintf("Graph's $batch answer is not valid JSON (%v): "+
+			"a proxy or the network may have cut it short; run again, and if it keeps happening run with --debug and report it", err)}
 	}
 	out := make(map[string]batchResult, len(resp.Responses))
 	for _, r := range resp.Responses {
@@ -172,16 +178,29 @@ func (c *Client) absorb(f *fetch, r chunkResult) {
 	}
 	res, ok := r.results[f.id]
 	if !ok {
-		f.err, f.done = fmt.Errorf("the $batch response had no answer for %s", f.path), true
+		f.err, f.done = &Error{Advice: fmt.Sprintf("Graph's $batch answer left out the request for %s: run again; if it keeps "+
+			"happening, run with --debug and report it", f.path)}, true
 		return
 	}
 	switch {
 	case res.Status >= 200 && res.Status < 300:
-		f.pages = append(f.pages, res.Body)
 		var page struct {
-			Next string `json:"@odata.nextLink"`
+			Next  string `json:"@odata.nextLink"`
+			Error *struct {
+				Code    string `json:"code"`
+				Message string `json:"message"`
+			} `json:"error"`
 		}
 		_ = json.Unmarshal(res.Body, &page)
+		if page.Error != nil {
+			// A success that carries Graph's error body holds no data: taking it as an empty answer
+			// would judge a tenant by facts nobody read.
+			f.err, f.done = &Error{Status: res.Status, Code: page.Error.Code, Message: page.Error.Message, Advice: fmt.Sprintf(
+				"Graph answered %s with success but an error in place of the data: run again; if it keeps happening, "+
+					"run with --debug and report it", f.path)}, true
+			return
+		}
+		f.pages = append(f.pages, res.Body)
 		if page.Next == "" {
 			f.done = true
 			return
@@ -195,6 +214,10 @@ func (c *Client) absorb(f *fetch, r chunkResult) {
 	case retryable(res.Status) && f.tries < maxRetries:
 		f.tries++
 		f.wait = time.Now().Add(retryDelay(res.Headers, f.tries))
+	case res.Status < 400:
+		// No status, or a redirect or interim answer where data belongs: nothing to read.
+		f.err, f.done = &Error{Status: res.Status, Advice: fmt.Sprintf("Graph answered %s with HTTP status %d, which holds no data: "+
+			"run again; if it keeps happening, run with --debug and report it", f.path, res.Status)}, true
 	default:
 		f.status, f.errBody, f.done = res.Status, res.Body, true
 	}
@@ -204,12 +227,16 @@ func retryable(status int) bool {
 	return status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
 }
 
+// maxRetryAfter bounds the wait a Retry-After can ask for, so that a huge value cannot overflow
+// into a negative (immediate) retry; the run's own bound ends any longer wait.
+const maxRetryAfter = 24 * 3600
+
 // retryDelay honours an item's Retry-After (seconds), or backs off exponentially from one second.
 func retryDelay(headers map[string]string, try int) time.Duration {
 	for k, v := range headers {
 		if strings.EqualFold(k, "Retry-After") {
 			if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
-				return time.Duration(s) * time.Second
+				return time.Duration(min(s, maxRetryAfter)) * time.Second
 			}
 		}
 	}

@@ -2,9 +2,11 @@ package graph
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -194,12 +196,16 @@ func values[T any](f *fetch) ([]T, error) {
 	var out []T
 	for _, p := range f.pages {
 		var page struct {
-			Value []T `json:"value"`
+			Value *[]T `json:"value"`
 		}
 		if err := json.Unmarshal(p, &page); err != nil {
-			return nil, fmt.Errorf("read %s: %w", f.path, err)
+			return nil, fmt.Errorf("read %s: %s", f.path, jsonProblem(err))
 		}
-		out = append(out, page.Value...)
+		if page.Value == nil {
+			// Read as empty, it would say the user holds no licence, no group, no device.
+			return nil, fmt.Errorf("read %s: the answer holds no value array", f.path)
+		}
+		out = append(out, *page.Value...)
 	}
 	return out, nil
 }
@@ -211,17 +217,43 @@ func entity[T any](f *fetch) (T, error) {
 		return v, fmt.Errorf("read %s: empty answer", f.path)
 	}
 	if err := json.Unmarshal(f.pages[0], &v); err != nil {
-		return v, fmt.Errorf("read %s: %w", f.path, err)
+		return v, fmt.Errorf("read %s: %s", f.path, jsonProblem(err))
 	}
 	return v, nil
+}
+
+// jsonProblem says what is wrong with an answer in Graph's terms rather than in Go's types.
+func jsonProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		at := "the top level"
+		if te.Field != "" {
+			at = strconv.Quote(te.Field)
+		}
+		return fmt.Sprintf("a JSON %s at %s, where another type belongs", te.Value, at)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("not valid JSON (%v)", err)
+	}
+	return fmt.Sprintf("a value mdmdoctor cannot read (%v)", err)
 }
 
 func bad(err error) facts.Delta {
 	return facts.Delta{Err: fmt.Errorf("%w: Graph answered in an unexpected shape; run with --debug and report it", err)}
 }
 
+// readUser decodes the triaged user, whose id the other sources are matched by.
+func readUser(f *fetch) (wireUser, error) {
+	u, err := entity[wireUser](f)
+	if err == nil && u.ID == "" {
+		err = fmt.Errorf("read %s: the user has no id", f.path)
+	}
+	return u, err
+}
+
 func decodeUser(j *job) facts.Delta {
-	u, err := entity[wireUser](j.fetches[0])
+	u, err := readUser(j.fetches[0])
 	if err != nil {
 		return bad(err)
 	}
@@ -492,7 +524,8 @@ func decodeTroubleshooting(j *job, user *fetch) facts.Delta {
 	}
 	userID := ""
 	if user != nil {
-		u, err := entity[wireUser](user)
+		// Without the user's id every event of the tenant would count as the user's.
+		u, err := readUser(user)
 		if err != nil {
 			return bad(err)
 		}

@@ -1,10 +1,14 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"syscall"
 
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 
@@ -86,6 +90,13 @@ func requestFailure(src facts.Source, err error, userPath bool, upn string) erro
 			code, msg = deref(m.GetCode()), deref(m.GetMessage())
 		}
 		return explain(src, oe.GetStatusCode(), code, msg, userPath, upn)
+	}
+	var ne net.Error
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
+		return fmt.Errorf("the connection to Microsoft Graph broke before the answer for %s was whole (%w): check the network or proxy, and run again", src, err)
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+		return fmt.Errorf("no answer in time from Microsoft Graph for %s (%w): raise --timeout, or check the network and --graph-url", src, err)
 	}
 	return fmt.Errorf("could not reach Microsoft Graph for %s: %w: check the network, --graph-url and --timeout", src, err)
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -203,6 +204,10 @@ func (p *plan) add(src facts.Source, version string, build func(*job) facts.Delt
 }
 
 func (p *plan) failure(src facts.Source, f *fetch) error {
+	var ge *Error
+	if errors.As(f.err, &ge) {
+		return ge
+	}
 	if f.err != nil {
 		return requestFailure(src, f.err, f.userPath, p.upn)
 	}
