@@ -47,6 +47,10 @@ func (p *Prober) follow(ctx context.Context, v vantage, name string) (out facts.
 			out.Err = err.Error()
 			return out
 		}
+		if t := emptyRecord(r.Answer); t != "" {
+			out.Err = fmt.Sprintf("the answer holds a %s record without data (a zero-length record): a broken server", t)
+			return out
+		}
 
 		advanced := false
 		for {
@@ -91,7 +95,7 @@ func (p *Prober) follow(ctx context.Context, v vantage, name string) (out facts.
 // A answer already told that the name holds no CNAME.
 func (p *Prober) addAAAA(ctx context.Context, v vantage, name string, out *facts.DNSVantage) {
 	r, tcp, err := p.exchange(ctx, v.addr, name, dns.TypeAAAA, v.kind == facts.VantageResolver)
-	if err != nil || p.usable(v, r) != nil {
+	if err != nil || p.usable(v, r) != nil || emptyRecord(r.Answer) != "" {
 		return
 	}
 	out.TCP = out.TCP || tcp
@@ -116,6 +120,28 @@ func (p *Prober) usable(v vantage, r *dns.Msg) error {
 		return fmt.Errorf("answered without the AA flag: the server is not authoritative for %s (lame delegation)", v.zone)
 	}
 	return nil
+}
+
+// emptyRecord returns the type of the first CNAME, A or AAAA record in rrs that holds no data, if
+// any: a zero-length record decodes without error, and would read as a chain to nowhere.
+func emptyRecord(rrs []dns.RR) string {
+	for _, rr := range rrs {
+		switch x := rr.(type) {
+		case *dns.CNAME:
+			if x.Target == "" {
+				return "CNAME"
+			}
+		case *dns.A:
+			if x.A == nil {
+				return "A"
+			}
+		case *dns.AAAA:
+			if x.AAAA == nil {
+				return "AAAA"
+			}
+		}
+	}
+	return ""
 }
 
 // findCNAME returns the CNAME owned by name (canonical) in rrs, if any.
