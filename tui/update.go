@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/dsregcmd"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/tui/live"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
@@ -378,8 +379,15 @@ func (m Model) startRerun(id string) (tea.Model, tea.Cmd) {
 // launch asks the backend for the target's readers and starts the engine, both inside the command.
 func (m Model) launch(ctx context.Context, id int, t facts.Target, cs []checks.Check) tea.Cmd {
 	b, timeout, cloud := m.opts.Backend, m.opts.Timeout, m.cloud
+	// The device view pasted on the target screen is read like any source; without one, the device.*
+	// checks are skipped and say how to add it.
+	device := dsregcmd.Reader{Parsed: m.target.Device()}
 	return func() tea.Msg {
-		spec := runner.Spec{ID: id, Target: t, Cloud: cloud, Now: b.Now(), Readers: b.Readers(t), Checks: cs, Timeout: timeout}
+		readers := b.Readers(t)
+		if t.Kind == facts.TargetUser {
+			readers = append(readers, device)
+		}
+		spec := runner.Spec{ID: id, Target: t, Cloud: cloud, Now: b.Now(), Readers: readers, Checks: cs, Timeout: timeout}
 		return runner.Start(ctx, spec)()
 	}
 }

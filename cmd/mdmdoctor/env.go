@@ -186,7 +186,8 @@ func (e *env) Readers(t facts.Target) []facts.Reader {
 	if c := e.graphFor(t); c != nil {
 		rs = append(rs, c)
 	}
-	if t.Kind == facts.TargetUser {
+	// The TUI reads the device view from its own paste area.
+	if t.Kind == facts.TargetUser && e.cfg.Command != "tui" {
 		rs = append(rs, e.dsreg)
 	}
 	return rs

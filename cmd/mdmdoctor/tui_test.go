@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +19,30 @@ import (
 // TestTUIDemoTriage drives the real Bubble Tea program over the real demo env: the fake Graph and the
 // DNS server on loopback, the graph client and the prober, as `mdmdoctor --demo` runs them.
 func TestTUIDemoTriage(t *testing.T) {
+	screen := triage(t, "bob@contoso.com", "")
+	for _, want := range []string{"FAIL", "scope.mdm", "license.intune"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the results screen lacks %q:\n%s", want, screen)
+		}
+	}
+}
+
+// TestTUIDemoDevicePaste pastes carol's dsregcmd output on the target screen (a bracketed paste): the
+// device checks judge it against the demo tenant.
+func TestTUIDemoDevicePaste(t *testing.T) {
+	paste, err := os.ReadFile(filepath.Join("..", "..", "testdata", "dsregcmd", "demo-carol-duplicate.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	screen := triage(t, "carol@contoso.com", string(paste))
+	if !strings.Contains(screen, "device.join-state") {
+		t.Errorf("the pasted device view was not judged:\n%s", screen)
+	}
+}
+
+// triage runs one user through the TUI at 80x24 and returns the results screen.
+func triage(t *testing.T, user, paste string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
@@ -36,7 +62,11 @@ func TestTUIDemoTriage(t *testing.T) {
 			teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 	}
 	waitText("bob@contoso.com") // the target screen lists the demo users
-	tm.Type("bob@contoso.com")
+	if paste != "" {
+		tm.Send(tea.PasteMsg{Content: paste})
+		waitText("Device view")
+	}
+	tm.Type(user)
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitText("Finished")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter}) // to the results
@@ -44,16 +74,12 @@ func TestTUIDemoTriage(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
 	screen := ansi.Strip(final.View().Content)
-	for _, want := range []string{"FAIL", "scope.mdm", "license.intune"} {
-		if !strings.Contains(screen, want) {
-			t.Errorf("the results screen lacks %q:\n%s", want, screen)
-		}
-	}
 	for i, line := range strings.Split(screen, "\n") {
 		if w := ansi.StringWidth(line); w > 80 {
 			t.Errorf("line %d is %d cells wide at 80x24: %q", i+1, w, line)
 		}
 	}
+	return screen
 }
 
 // TestResolveTargetByDevice finds a user from a device name or serial number, over the demo Graph.

@@ -35,6 +35,8 @@ type KeyMap struct {
 	Report    key.Binding
 	NewTarget key.Binding
 	Zoom      key.Binding
+	Done      key.Binding
+	Detach    key.Binding
 }
 
 // Default returns the key map: vi-style letters alongside the arrows, nothing that needs a mouse.
@@ -71,6 +73,8 @@ func Default() KeyMap {
 		Report:    b("w", "save report", "w"),
 		NewTarget: b("t", "new target", "t"),
 		Zoom:      b("enter", "zoom detail", "enter"),
+		Done:      b("ctrl+s", "done", "ctrl+s"),
+		Detach:    b("ctrl+x", "remove device view", "ctrl+x"),
 	}
 }
 

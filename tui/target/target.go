@@ -7,8 +7,10 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/layout"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
@@ -26,6 +28,7 @@ type itemKind int
 const (
 	recentItem itemKind = iota
 	demoItem
+	pasteItem
 	tenantItem
 )
 
@@ -51,6 +54,11 @@ type Model struct {
 	busy    string
 	err     string
 	spinner spinner.Model
+
+	// paste is the area for a dsregcmd /status paste, shown while pasting; device is the parsed view.
+	paste   textarea.Model
+	pasting bool
+	device  *facts.Dsregcmd
 }
 
 // New returns the screen with the input focused.
@@ -60,7 +68,7 @@ func New(st *theme.Styles, km *keys.KeyMap) Model {
 	in.Placeholder = "alice@contoso.com, or a device name or serial"
 	in.CharLimit = 128
 	in.Focus()
-	return Model{styles: st, keys: km, input: in, spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+	return Model{styles: st, keys: km, input: in, spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)), paste: newPasteArea()}
 }
 
 // SetRecent sets the recently used targets, most recent first.
@@ -96,12 +104,14 @@ func (m Model) Idle() Model {
 }
 
 // Typing reports whether the text input has focus, where q is a letter and not quit.
-func (m Model) Typing() bool { return !m.inList && m.busy == "" }
+func (m Model) Typing() bool { return m.pasting || (!m.inList && m.busy == "") }
 
 // SetSize sets the area the screen draws in.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.input.SetWidth(max(w-len(m.input.Prompt)-2, 10))
+	m.paste.SetWidth(max(w-2, 20))
+	m.paste.SetHeight(max(h-8, 3))
 }
 
 func (m Model) items() []item {
@@ -112,7 +122,7 @@ func (m Model) items() []item {
 	for _, d := range m.demo {
 		out = append(out, item{kind: demoItem, value: d})
 	}
-	return append(out, item{kind: tenantItem})
+	return append(out, item{kind: pasteItem}, item{kind: tenantItem})
 }
 
 // Update handles typing, moving between the input and the list, and choosing.
@@ -129,13 +139,23 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 		if m.busy != "" {
 			return m, nil, nil
 		}
+		if m.pasting {
+			return m.updatePaste(msg)
+		}
 		if m.inList {
 			return m.updateList(msg)
 		}
 		return m.updateInput(msg)
 	case tea.PasteMsg:
+		if m.pasting {
+			return m.updatePaste(msg)
+		}
 		if m.inList || m.busy != "" {
 			return m, nil, nil
+		}
+		// Several lines pasted at once are the device's dsregcmd output, not a UPN.
+		if strings.Contains(strings.TrimSpace(msg.Content), "\n") {
+			return m.attach(msg.Content), nil, nil
 		}
 	}
 	var cmd tea.Cmd
@@ -158,6 +178,9 @@ func (m Model) updateInput(msg tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 		}
 		m.err = ""
 		return m, nil, SubmitMsg{Input: v}
+	case key.Matches(msg, m.keys.Detach) && m.device != nil:
+		m.device = nil
+		return m, nil, nav.Status{Text: "The pasted device view was removed."}
 	case key.Matches(msg, m.keys.Focus), msg.String() == "down":
 		m.inList, m.err = true, ""
 		m.input.Blur()
@@ -186,6 +209,10 @@ func (m Model) updateList(msg tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 		m.cursor = len(items) - 1
 	case key.Matches(msg, m.keys.Select):
 		it := items[m.cursor]
+		if it.kind == pasteItem {
+			m, cmd := m.openPaste()
+			return m, cmd, nil
+		}
 		if it.kind == tenantItem {
 			if !m.tenant {
 				return m, nil, nav.Status{Text: "The whole-tenant walkthrough is not available yet: pick a user for now."}
@@ -200,6 +227,9 @@ func (m Model) updateList(msg tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 
 // Help is the screen's key help.
 func (m Model) Help() keys.Help {
+	if m.pasting {
+		return m.pasteHelp()
+	}
 	run := keys.Rename(m.keys.Select, "run checks")
 	if m.inList {
 		pick := keys.Rename(m.keys.Select, "choose")
@@ -220,10 +250,20 @@ func (m Model) Help() keys.Help {
 func (m Model) View() string {
 	s := m.styles
 	var b strings.Builder
+	if m.pasting {
+		b.WriteString(s.Title.Render("The device's own view") + "\n")
+		b.WriteString(layout.Para(s.Subtle, "On the user's device, run dsregcmd /status in the user's session, copy the whole output and paste it below. It stays on this machine.", m.width, "") + "\n\n")
+		b.WriteString(m.paste.View() + "\n")
+		return b.String()
+	}
 	b.WriteString(s.Title.Render("Who has the problem?") + "\n")
 	b.WriteString(layout.Para(s.Subtle, "Type the user's UPN, or a device name or serial to check its primary user.", m.width, "") + "\n\n")
 	b.WriteString(m.input.View() + "\n")
-	b.WriteString(m.hint() + "\n\n")
+	b.WriteString(m.hint() + "\n")
+	if m.device != nil {
+		b.WriteString(s.Good.Render(layout.Truncate("✓ "+m.deviceLine(), m.width)) + "\n")
+	}
+	b.WriteString("\n")
 
 	items := m.items()
 	// Rows left for the list: what the header above took, less the section labels.
@@ -258,12 +298,19 @@ func sectionName(k itemKind) string {
 		return "Recent"
 	case demoItem:
 		return "Demo users"
+	case pasteItem:
+		return "Device"
 	}
 	return "Tenant"
 }
 
 func (m Model) itemLine(it item) string {
-	if it.kind != tenantItem {
+	switch {
+	case it.kind == pasteItem && m.device != nil:
+		return "Replace the pasted dsregcmd /status output"
+	case it.kind == pasteItem:
+		return "Paste the device's dsregcmd /status output (optional)"
+	case it.kind != tenantItem:
 		return it.value
 	}
 	if m.tenant {
