@@ -26,7 +26,11 @@ type Session struct {
 }
 
 // StateChangedError says the state a plan depends on changed since the check: nothing was written.
-type StateChangedError struct{ Reason string }
+type StateChangedError struct {
+	Reason string
+	// results are the affected checks as the pre-flight found them.
+	results []checks.Result
+}
 
 func (e *StateChangedError) Error() string {
 	return "the tenant changed since the check (" + e.Reason + "): nothing was written; re-check and plan the fix again"
@@ -78,13 +82,20 @@ func (s *Session) Apply(ctx context.Context, p *Plan, progress func(Event)) (*Ou
 	out := &Outcome{}
 	if p.Undoes == "" {
 		fresh, err := s.preflight(ctx, p)
-		var done *NotOfferedError
-		switch {
-		case errors.As(err, &done) && done.Passing():
-			out.Result = AlreadyApplied
-			out.Rechecked = done.Results
-			return out, nil
-		case err != nil:
+		var changed *StateChangedError
+		if errors.As(err, &changed) {
+			// Changed, maybe by this very fix run before: then every step holds already.
+			held, herr := s.allHold(ctx, p.steps)
+			if herr != nil {
+				return nil, herr
+			}
+			if held {
+				out.Result = AlreadyApplied
+				out.Rechecked = changed.results
+				return out, nil
+			}
+		}
+		if err != nil {
 			return nil, err
 		}
 		p = fresh
@@ -138,22 +149,37 @@ func (s *Session) preflight(ctx context.Context, p *Plan) (*Plan, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("the pre-flight check was interrupted (%w): nothing was written", err)
 	}
+	affected := only(results, p.Checks)
 	d, err := NewDraft(f, results, p.Fix)
 	if err != nil {
 		var no *NotOfferedError
-		if errors.As(err, &no) && !no.Passing() {
-			return nil, &StateChangedError{Reason: no.Error()}
+		if errors.As(err, &no) {
+			return nil, &StateChangedError{Reason: no.Error(), results: affected}
 		}
 		return nil, err
 	}
 	fresh, err := d.Plan(p.choices)
 	if err != nil {
-		return nil, &StateChangedError{Reason: err.Error()}
+		return nil, &StateChangedError{Reason: err.Error(), results: affected}
 	}
 	if !sameRequests(fresh.Requests, p.Requests) {
-		return nil, &StateChangedError{Reason: "the fix would now send different requests"}
+		return nil, &StateChangedError{Reason: "the fix would now send different requests", results: affected}
 	}
 	return fresh, nil
+}
+
+// allHold reports whether the state already shows what every step would make of it.
+func (s *Session) allHold(ctx context.Context, steps []step) (bool, error) {
+	for _, st := range steps {
+		state, err := st.readState(ctx, s.Reader)
+		if err != nil {
+			return false, err
+		}
+		if !st.holds(state) {
+			return false, nil
+		}
+	}
+	return len(steps) > 0, nil
 }
 
 // step sends one request: its state read and journaled first, then the write, then Graph's answer.
