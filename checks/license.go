@@ -68,6 +68,7 @@ func intuneLicenseCheck() Check {
 func judgeLicense(f *facts.Facts, want planKind) []Result {
 	src := f.Status(facts.SrcLicenseDetails).Endpoint
 	var held, unusable []string
+	pending := false
 	var ev []Evidence
 	for _, l := range f.LicenseDetails {
 		for _, p := range l.ServicePlans {
@@ -80,6 +81,7 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 				held = append(held, l.SkuPartNumber+"/"+p.ServicePlanName)
 			} else {
 				unusable = append(unusable, fmt.Sprintf("%s in %s is %s", p.ServicePlanName, l.SkuPartNumber, p.ProvisioningStatus))
+				pending = pending || strings.HasPrefix(p.ProvisioningStatus, "Pending")
 			}
 		}
 	}
@@ -118,11 +120,14 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 		r.Summary = fmt.Sprintf("The user holds no %s plan.", want.label)
 		r.Remediation = "Assign the user a licence that includes " + want.label + " (for example Microsoft 365 E3/E5, Business Premium or EMS) in the Microsoft 365 admin center or Entra admin center > Users > Licenses. The user needs a usage location first."
 	}
-	if free := firstWithFreeUnits(assignable); free != nil {
+	switch free := firstWithFreeUnits(assignable); {
+	case pending:
+		// The plan is assigned and on its way; another licence would not provision it any sooner.
+	case free != nil:
 		r.Fixes = []Fix{licenseAssignFix(f, *free)}
-	} else if len(tenantSkus) == 0 {
+	case len(tenantSkus) == 0:
 		r.Remediation += " The tenant has no subscription carrying " + want.label + ": buy one first."
-	} else {
+	default:
 		r.Remediation += " Every subscription carrying it is fully assigned: free a unit or buy more."
 	}
 	return []Result{r}

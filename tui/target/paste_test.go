@@ -52,6 +52,11 @@ func TestPasteOfSomethingElseIsRefused(t *testing.T) {
 	if v := screentest.Plain(m.View()); !strings.Contains(v, "dsregcmd /status") {
 		t.Fatalf("no explanation of what to paste:\n%s", v)
 	}
+	// Terminals turn a paste's line ends into CR.
+	cr := strings.ReplaceAll(fixture(t, "joined.txt"), "\n", "\r")
+	if m, _, _ := newScreen(false).Update(tea.PasteMsg{Content: cr}); m.Device() == nil {
+		t.Fatal("a paste with CR line ends was not attached")
+	}
 	// A single line is a UPN being pasted, not a device view.
 	m, _, _ = newScreen(false).Update(tea.PasteMsg{Content: "alice@contoso.com"})
 	if m.input.Value() != "alice@contoso.com" || m.Device() != nil {

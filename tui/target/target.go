@@ -154,7 +154,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 			return m, nil, nil
 		}
 		// Several lines pasted at once are the device's dsregcmd output, not a UPN.
-		if strings.Contains(strings.TrimSpace(msg.Content), "\n") {
+		// Terminals send pasted line ends as CR, some as LF.
+		if strings.ContainsAny(strings.TrimSpace(msg.Content), "\r\n") {
 			return m.attach(msg.Content), nil, nil
 		}
 	}
