@@ -59,7 +59,8 @@ type Outcome struct {
 	Err error
 }
 
-// Event reports progress: a request about to be sent (Sent false) or answered (Sent true).
+// Event reports progress: a request about to be sent (Sent false) or done with (Sent true; when its
+// change was in place already, Outcome is AlreadyApplied and nothing was sent).
 type Event struct {
 	Step, Of int
 	Request  checks.Request
@@ -206,13 +207,13 @@ func (s *Session) step(ctx context.Context, i, of int, st step, entry func(Entry
 		return r, fmt.Errorf("%w: the request was not sent", err)
 	}
 	after := Entry{Kind: KindAfter, Step: i + 1}
+	progress(Event{Step: i + 1, Of: of, Request: req})
 	if st.holds(before) {
 		r.Outcome = AlreadyApplied
 		after.Outcome = AlreadyApplied
 		progress(Event{Step: i + 1, Of: of, Request: req, Sent: true, Outcome: AlreadyApplied})
 		return r, entry(after)
 	}
-	progress(Event{Step: i + 1, Of: of, Request: req})
 	resp, sendErr := s.Writer.Send(ctx, req)
 	var failure error
 	switch {

@@ -41,6 +41,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		code, err = runCheck(ctx, args, s)
 	case "dns":
 		code, err = runDNS(ctx, args, s)
+	case "fix":
+		code, err = runFix(ctx, args, s)
+	case "undo":
+		code, err = runUndo(ctx, args, s)
 	case "checks":
 		code, err = runCatalog(args, s)
 	case "version":
