@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	abstractions "github.com/microsoft/kiota-abstractions-go"
@@ -100,7 +101,16 @@ func (c *Client) Root() string { return c.root }
 func (c *Client) token(ctx context.Context) (string, error) {
 	tok, err := c.sign.cred.GetToken(ctx, tokenOptions(c.sign.scopes))
 	if err != nil {
-		return "", fmt.Errorf("get a Graph token: %w: sign in again", err)
+		// The identity library's errors span lines (the failed request, a troubleshooting link):
+		// a report line and a TUI row take one.
+		advice := "sign in again"
+		switch {
+		case c.auth.appOnly():
+			advice = "check the application's secret or certificate, --tenant-id, --client-id and the network"
+		case c.auth == AuthToken:
+			advice = "get a new token for MDMDOCTOR_ACCESS_TOKEN"
+		}
+		return "", fmt.Errorf("get a Graph token: %s: %s", strings.Join(strings.Fields(err.Error()), " "), advice)
 	}
 	return tok.Token, nil
 }

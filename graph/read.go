@@ -96,6 +96,16 @@ func (c *Client) Read(ctx context.Context, t facts.Target, out chan<- facts.Delt
 			}
 		}
 	}
+	if op.err != nil {
+		// Without a token every read fails the same way, each only after the identity library's
+		// own retries: say so at once.
+		for _, j := range p.jobs {
+			if !j.sent && !send(facts.Delta{Source: j.source, Endpoint: j.endpoint, Err: op.err}) {
+				return
+			}
+		}
+		return
+	}
 
 	var wg sync.WaitGroup
 	for _, version := range []string{"v1.0", "beta"} {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
@@ -152,8 +154,13 @@ func normalizeUPN(s string) (string, error) {
 		return "", usagef("%q is not a user principal name: write it as name@domain, e.g. alice@contoso.com", s)
 	}
 	local := s[:at]
-	if strings.ContainsAny(local, " \t\r\n\"<>,;") {
-		return "", usagef("%q is not a user principal name: the part before @ holds a space or one of \"<>,;", s)
+	if strings.Contains(local, "@") {
+		return "", usagef("%q is not a user principal name: it holds more than one @; write it as name@domain, e.g. alice@contoso.com", s)
+	}
+	// Control characters would reach Graph and the terminal as they are; invalid UTF-8 names no user.
+	if !utf8.ValidString(local) || strings.IndexFunc(local, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 ||
+		strings.ContainsAny(local, "\"<>,;") {
+		return "", usagef("%q is not a user principal name: the part before @ holds a space, a control character or one of \"<>,;", s)
 	}
 	d, err := dnsprobe.NormalizeDomain(s[at+1:])
 	if err != nil {

@@ -115,7 +115,7 @@ func (e *env) signIn(ctx context.Context, prompt func(graph.DeviceCodePrompt)) e
 	}
 	client, err := graph.New(ctx, graph.Config{
 		Cloud: graph.Cloud(e.cfg.Cloud), GraphURL: e.cfg.GraphURL, Auth: auth, TenantID: e.cfg.TenantID, ClientID: e.cfg.ClientID,
-		AccessToken: token, Logger: e.log,
+		AccessToken: token, Logger: e.log, Timeout: e.cfg.Timeout,
 		DeviceCode: func(_ context.Context, p graph.DeviceCodePrompt) error {
 			prompt(p)
 			return nil
@@ -167,7 +167,8 @@ func (e *env) openDemo(ctx context.Context) error {
 			return err
 		}
 		e.closers = append(e.closers, gs.Close)
-		client, err := graph.New(ctx, graph.Config{Cloud: graph.Cloud(e.cfg.Cloud), GraphURL: gs.URL(), Auth: graph.AuthToken, AccessToken: gs.Token(), Logger: e.log})
+		client, err := graph.New(ctx, graph.Config{Cloud: graph.Cloud(e.cfg.Cloud), GraphURL: gs.URL(), Auth: graph.AuthToken, AccessToken: gs.Token(), Logger: e.log,
+			Timeout: e.cfg.Timeout})
 		if err != nil {
 			return fmt.Errorf("could not reach the demo Graph: %w", err)
 		}
