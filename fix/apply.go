@@ -18,7 +18,8 @@ type Session struct {
 	Reader  Reader
 	Checker Checker
 	Journal *Journal
-	// Operator and Tenant are journaled with every entry.
+	// Operator and Tenant are journaled with every entry. An empty Operator is read from the token's
+	// claims in the pre-flight's facts.
 	Operator string
 	Tenant   string
 	// Now dates the journal entries; time.Now when nil.
@@ -81,8 +82,9 @@ func (s *Session) Apply(ctx context.Context, p *Plan, progress func(Event)) (*Ou
 		return nil, errors.New("this fix is steps to follow, not Graph requests: nothing to apply")
 	}
 	out := &Outcome{}
+	operator := s.Operator
 	if p.Undoes == "" {
-		fresh, err := s.preflight(ctx, p)
+		fresh, op, err := s.preflight(ctx, p)
 		var changed *StateChangedError
 		if errors.As(err, &changed) {
 			// Changed, maybe by this very fix run before: then every step holds already.
@@ -100,13 +102,16 @@ func (s *Session) Apply(ctx context.Context, p *Plan, progress func(Event)) (*Ou
 			return nil, err
 		}
 		p = fresh
+		if operator == "" {
+			operator = op
+		}
 	}
 	id := newRunID(s.now())
 	out.JournalID = id
 	seq := 0
 	entry := func(e Entry) error {
 		seq++
-		e.ID, e.Seq, e.Time, e.Fix, e.Operator, e.Tenant, e.User, e.Undoes = id, seq, s.now(), p.Fix, s.Operator, s.Tenant, p.User, p.Undoes
+		e.ID, e.Seq, e.Time, e.Fix, e.Operator, e.Tenant, e.User, e.Undoes = id, seq, s.now(), p.Fix, operator, s.Tenant, p.User, p.Undoes
 		return s.Journal.Append(e)
 	}
 	if err := entry(Entry{Kind: KindBegin, Plan: p}); err != nil {
@@ -141,32 +146,36 @@ func (s *Session) Apply(ctx context.Context, p *Plan, progress func(Event)) (*Ou
 }
 
 // preflight runs the checks again and plans the fix anew with the same choices: the plan must come
-// out the same, or the state it was made from has changed.
-func (s *Session) preflight(ctx context.Context, p *Plan) (*Plan, error) {
+// out the same, or the state it was made from has changed. It also returns the signed-in operator.
+func (s *Session) preflight(ctx context.Context, p *Plan) (*Plan, string, error) {
 	if s.Checker == nil {
-		return p, nil
+		return p, "", nil
 	}
 	f, results := s.Checker.Check(ctx, Offering(p.Fix))
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("the pre-flight check was interrupted (%w): nothing was written", err)
+		return nil, "", fmt.Errorf("the pre-flight check was interrupted (%w): nothing was written", err)
+	}
+	operator := ""
+	if f != nil && f.Operator != nil {
+		operator = f.Operator.UserPrincipalName
 	}
 	affected := only(results, p.Checks)
 	d, err := NewDraft(f, results, p.Fix)
 	if err != nil {
 		var no *NotOfferedError
 		if errors.As(err, &no) {
-			return nil, &StateChangedError{Reason: no.Error(), results: affected}
+			return nil, operator, &StateChangedError{Reason: no.Error(), results: affected}
 		}
-		return nil, err
+		return nil, operator, err
 	}
 	fresh, err := d.Plan(p.choices)
 	if err != nil {
-		return nil, &StateChangedError{Reason: err.Error(), results: affected}
+		return nil, operator, &StateChangedError{Reason: err.Error(), results: affected}
 	}
 	if !sameRequests(fresh.Requests, p.Requests) {
-		return nil, &StateChangedError{Reason: "the fix would now send different requests", results: affected}
+		return nil, operator, &StateChangedError{Reason: "the fix would now send different requests", results: affected}
 	}
-	return fresh, nil
+	return fresh, operator, nil
 }
 
 // allHold reports whether the state already shows what every step would make of it.

@@ -85,7 +85,8 @@ func (d *Draft) needs() []Need {
 	}
 	var out []Need
 	for _, k := range kinds {
-		if n := d.need(k); n.Required || len(n.Options) > 1 {
+		// A country is asked only when the user has none: the list is there to pick from, not a choice.
+		if n := d.need(k); n.Required || (len(n.Options) > 1 && k != ChooseCountry) {
 			out = append(out, n)
 		}
 	}
@@ -124,7 +125,7 @@ func (d *Draft) need(k ChoiceKind) Need {
 			moveFirst(&n, sku.SkuPartNumber)
 		}
 	case k == ChooseCountry:
-		n.Prompt = "the user has no usage location, which a licence needs: a two-letter country code (ISO 3166)"
+		n.Prompt = "a usage location for the user, who has none while a licence needs one (a two-letter ISO 3166 country code)"
 		n.Required = d.f.User != nil && d.f.User.UsageLocation == ""
 		n.Options = countries()
 	case k == ChooseDevice:

@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/tui/fixflow"
 	"github.com/mdmdoctor/mdmdoctor/tui/fixplan"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/live"
@@ -68,6 +69,9 @@ type Model struct {
 	steps   steps.Model
 	fix     fixplan.Model
 	report  report.Model
+	// flow is the guided fix screen, shown in place of fix when the backend can apply fixes.
+	flow    fixflow.Model
+	fixable bool
 
 	// nextID numbers sign-in attempts and runs so that messages of abandoned ones are ignored.
 	nextID        int
@@ -112,6 +116,9 @@ func New(ctx context.Context, o Options) Model {
 		fix:     fixplan.New(st, &km),
 		report:  report.New(st, &km),
 		reruns:  map[int]rerun{},
+	}
+	if fb, ok := o.Backend.(FixBackend); ok {
+		m.flow, m.fixable = fixflow.New(st, &km, fixer{fb}), true
 	}
 	return m
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/dsregcmd"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/tui/fixflow"
 	"github.com/mdmdoctor/mdmdoctor/tui/live"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
 	"github.com/mdmdoctor/mdmdoctor/tui/recent"
@@ -117,9 +118,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.screen = stepsScreen
 		return m, nil
 	case results.FixMsg:
-		m.fix = m.fix.Set(msg.Result)
 		m.fixBack, m.screen = m.screen, fixScreen
+		if m.fixable {
+			var cmd tea.Cmd
+			m.flow, cmd = m.flow.Start(m.ctx, m.current, msg.Result)
+			return m, cmd
+		}
+		m.fix = m.fix.Set(msg.Result)
 		return m, nil
+	case fixflow.DoneMsg:
+		return m.fixed(msg), nil
 	case results.RerunMsg:
 		return m.startRerun(msg.ID)
 	case results.ReportMsg:
@@ -169,6 +177,11 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	m.status = ""
 	typing := m.typing()
 	switch {
+	case (key.Matches(msg, m.keys.ForceQuit) || key.Matches(msg, m.keys.Quit) && !typing) && m.applyingFix():
+		// A write is in flight: finish it (answered and journaled), then quit.
+		m.flow = m.flow.QuitWhenDone()
+		m.status = "Quitting once the fix in flight is answered and journaled…"
+		return m, nil
 	case key.Matches(msg, m.keys.ForceQuit), key.Matches(msg, m.keys.Quit) && !typing:
 		return m.quit()
 	case m.showHelp:
@@ -190,9 +203,14 @@ func (m Model) typing() bool {
 		return m.target.Typing()
 	case reportScreen:
 		return m.report.Typing()
+	case fixScreen:
+		return m.fixable && m.flow.Typing()
 	}
 	return false
 }
+
+// applyingFix reports whether a fix is being applied: quitting then waits for it.
+func (m Model) applyingFix() bool { return m.screen == fixScreen && m.fixable && m.flow.Applying() }
 
 // quit cancels every piece of work in flight before the program ends: a run's readers stop, a
 // sign-in stops waiting. Nothing is ever written to the tenant from here, so nothing is left half done.
@@ -230,6 +248,10 @@ func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case stepsScreen:
 		m.steps, cmd, req = m.steps.Update(msg)
 	case fixScreen:
+		if m.fixable {
+			m.flow, cmd, req = m.flow.Update(msg)
+			break
+		}
 		m.fix, cmd, req = m.fix.Update(msg)
 	case reportScreen:
 		m.report, cmd, req = m.report.Update(msg)
@@ -244,12 +266,15 @@ func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 // tick feeds spinner ticks to every screen with a spinner; each ignores ticks of others' spinners and
 // stops ticking when it has nothing to spin for.
 func (m Model) tick(msg spinner.TickMsg) (tea.Model, tea.Cmd) {
-	var c1, c2, c3, c4 tea.Cmd
+	var c1, c2, c3, c4, c5 tea.Cmd
 	m.signin, c1, _ = m.signin.Update(msg)
 	m.target, c2, _ = m.target.Update(msg)
 	m.live, c3, _ = m.live.Update(msg)
 	m.results, c4, _ = m.results.Update(msg)
-	return m, tea.Batch(c1, c2, c3, c4)
+	if m.fixable {
+		m.flow, c5, _ = m.flow.Update(msg)
+	}
+	return m, tea.Batch(c1, c2, c3, c4, c5)
 }
 
 func (m Model) back() Model {

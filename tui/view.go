@@ -28,6 +28,7 @@ func (m *Model) resize() {
 	m.results.SetSize(w, h)
 	m.steps.SetSize(w, h)
 	m.fix.SetSize(w, h)
+	m.flow.SetSize(w, h)
 	m.report.SetSize(w, h)
 }
 
@@ -99,6 +100,9 @@ func (m Model) screenView() string {
 	case stepsScreen:
 		return m.steps.View()
 	case fixScreen:
+		if m.fixable {
+			return m.flow.View()
+		}
 		return m.fix.View()
 	case reportScreen:
 		return m.report.View()
@@ -122,6 +126,9 @@ func (m Model) screenHelp() keys.Help {
 		h = m.steps.Help()
 	case fixScreen:
 		h = m.fix.Help()
+		if m.fixable {
+			h = m.flow.Help()
+		}
 	case reportScreen:
 		h = m.report.Help()
 	}

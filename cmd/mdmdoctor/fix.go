@@ -18,6 +18,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/fix"
 	"github.com/mdmdoctor/mdmdoctor/graph"
+	"github.com/mdmdoctor/mdmdoctor/tui"
 )
 
 const fixHelp = `Usage:
@@ -223,24 +224,17 @@ func applyPlan(ctx context.Context, c Config, e *env, t facts.Target, p *fix.Pla
 			return 0, err
 		}
 	}
-	client, err := writeClient(ctx, e, t, p.Permissions, s)
+	session, err := newSession(ctx, e, t, p.Permissions, func(dc graph.DeviceCodePrompt) {
+		fmt.Fprintf(s.errOut, "The fix needs %s: sign in again to consent.\n%s\n", strings.Join(p.Permissions, ", "), dc.Message)
+	})
 	if err != nil {
 		return 0, err
 	}
-	tenant, err := client.TenantID(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("could not tell which tenant this is, so nothing was sent: %w", err)
+	session.Operator = operator
+	if len(wantTenant) > 0 && wantTenant[0] != "" && !strings.EqualFold(wantTenant[0], session.Tenant) {
+		return 0, usagef("journal entry %s was made in tenant %s, but you are signed in to %s: sign in to that tenant (--tenant-id) to undo it", p.Undoes, wantTenant[0], session.Tenant)
 	}
-	if len(wantTenant) > 0 && wantTenant[0] != "" && !strings.EqualFold(wantTenant[0], tenant) {
-		return 0, usagef("journal entry %s was made in tenant %s, but you are signed in to %s: sign in to that tenant (--tenant-id) to undo it", p.Undoes, wantTenant[0], tenant)
-	}
-	path, err := fix.DefaultJournalPath()
-	if err != nil {
-		return 0, err
-	}
-	gio := graphIO{client}
-	session := &fix.Session{Writer: gio, Reader: gio, Checker: envChecker{env: e, target: t, timeout: c.Timeout},
-		Journal: fix.OpenJournal(path), Operator: operator, Tenant: tenant}
+	path := session.Journal.Path()
 	fmt.Fprintln(s.out)
 	out, err := session.Apply(ctx, p, func(ev fix.Event) {
 		if ev.Sent {
@@ -392,11 +386,31 @@ func (g graphIO) Get(ctx context.Context, u string) (fix.Response, error) {
 	return fix.Response(resp), err
 }
 
+// newSession signs in for the plan's write permissions and sets up a fix session over that client,
+// with the tenant it is signed in to and the journal in the state directory.
+func newSession(ctx context.Context, e *env, t facts.Target, perms []string, prompt func(graph.DeviceCodePrompt)) (*fix.Session, error) {
+	client, err := writeClient(ctx, e, t, perms, prompt)
+	if err != nil {
+		return nil, err
+	}
+	tenant, err := client.TenantID(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("could not tell which tenant this is, so nothing was sent: %w", err)
+	}
+	path, err := fix.DefaultJournalPath()
+	if err != nil {
+		return nil, err
+	}
+	gio := graphIO{client}
+	return &fix.Session{Writer: gio, Reader: gio, Checker: envChecker{env: e, target: t, timeout: e.cfg.Timeout},
+		Journal: fix.OpenJournal(path), Tenant: tenant}, nil
+}
+
 // writeClient returns a Graph client that may send the plan's writes. Delegated sign-in asks again
 // with the fix's scopes added (incremental consent: Entra asks the operator to consent once, on the
 // device code page or in the browser, and the remembered account makes it silent afterwards). A
 // token from MDMDOCTOR_ACCESS_TOKEN, the demo, the Azure CLI and app-only sign-in are used as they are.
-func writeClient(ctx context.Context, e *env, t facts.Target, perms []string, s streams) (*graph.Client, error) {
+func writeClient(ctx context.Context, e *env, t facts.Target, perms []string, prompt func(graph.DeviceCodePrompt)) (*graph.Client, error) {
 	read := e.graphFor(t)
 	if read == nil {
 		return nil, errors.New("no Graph client: sign in first")
@@ -415,7 +429,7 @@ func writeClient(ctx context.Context, e *env, t facts.Target, perms []string, s 
 		Cloud: graph.Cloud(e.cfg.Cloud), GraphURL: e.cfg.GraphURL, Auth: auth, TenantID: e.cfg.TenantID, ClientID: e.cfg.ClientID,
 		Logger: e.log, Scopes: append(graph.ReadScopes(), perms...),
 		DeviceCode: func(_ context.Context, p graph.DeviceCodePrompt) error {
-			fmt.Fprintf(s.errOut, "The fix needs %s: sign in again to consent.\n%s\n", strings.Join(perms, ", "), p.Message)
+			prompt(p)
 			return nil
 		},
 	})
@@ -424,3 +438,28 @@ func writeClient(ctx context.Context, e *env, t facts.Target, perms []string, s 
 	}
 	return client, nil
 }
+
+// The TUI's backend applies fixes too (tui.FixBackend), with the same machinery as the fix command.
+
+// DraftFix checks the target again and finds the fix among the fresh results.
+func (b *tuiBackend) DraftFix(ctx context.Context, t facts.Target, fixID string) (*fix.Draft, error) {
+	f, results := envChecker{env: b.env, target: t, timeout: b.env.cfg.Timeout}.Check(ctx, nil)
+	return fix.NewDraft(f, results, fixID)
+}
+
+// ApplyFix signs in for the plan's permissions and applies it, journaled, as the fix command does.
+func (b *tuiBackend) ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(tui.DeviceCode), progress func(fix.Event)) (*fix.Outcome, error) {
+	if b.env.cfg.ReadOnly {
+		return nil, errors.New("--read-only: nothing is sent")
+	}
+	session, err := newSession(ctx, b.env, t, p.Permissions, func(dc graph.DeviceCodePrompt) {
+		prompt(tui.DeviceCode{Message: dc.Message, UserCode: dc.Code, VerificationURL: dc.URL})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return session.Apply(ctx, p, progress)
+}
+
+// ReadOnly reports --read-only: the fix screen then shows plans as dry runs.
+func (b *tuiBackend) ReadOnly() bool { return b.env.cfg.ReadOnly }

@@ -11,9 +11,14 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe/dnstest"
 	"github.com/mdmdoctor/mdmdoctor/fix"
 	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
+	"github.com/mdmdoctor/mdmdoctor/tui"
 )
 
 // runWith runs the binary with a given state directory (where the journal lives) and extra
@@ -413,5 +418,131 @@ func TestFixConnectionCutMidPlan(t *testing.T) {
 	runs := journal(t, state)
 	if len(runs) != 1 || outcomes(runs[0]) != "applied unknown / partial" {
 		t.Fatalf("journal: %s", outcomes(runs[0]))
+	}
+}
+
+// tuiOnTenant runs the real TUI program over a real env on a fake tenant (fake Graph and DNS on
+// loopback, signed in with the tenant's token), at 80x24.
+func tuiOnTenant(t *testing.T, srv *graphtest.Server, flags []string, readOnly bool) (*teatest.TestModel, func(...string)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Setenv("MDMDOCTOR_ACCESS_TOKEN", srv.Token())
+	c := Config{Command: "tui", Cloud: "public", GraphURL: srv.URL(), Resolvers: []string{flags[3]}, DNSTimeout: 300 * time.Millisecond,
+		Timeout: 30 * time.Second, ReadOnly: readOnly}
+	e, err := openEnv(ctx, c, streams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Close)
+	o := tui.Options{Backend: &tuiBackend{env: e}, Version: "test", Timeout: 30 * time.Second,
+		Environ: []string{"TERM=xterm-256color", "NO_COLOR=1"}, Target: "bob@contoso.com"}
+	tm := teatest.NewTestModel(t, tui.New(ctx, o), teatest.WithInitialTermSize(80, 24),
+		teatest.WithProgramOptions(tea.WithEnvironment(o.Environ)))
+	// wait reads the program's output until every one of want has been drawn; what it read is gone
+	// for the next wait, so texts drawn together are waited for together.
+	wait := func(want ...string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+			out := ansi.Strip(string(b))
+			for _, w := range want {
+				if !strings.Contains(out, w) {
+					return false
+				}
+			}
+			return true
+		}, teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}
+	return tm, wait
+}
+
+func press(tm *teatest.TestModel, keys ...string) {
+	for _, k := range keys {
+		switch k {
+		case "enter":
+			tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+		case "esc":
+			tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+		default:
+			tm.Send(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
+		}
+	}
+}
+
+// TestTUIGuidedFix: from bob's failing licence check, the fix screen plans the licence, shows the
+// exact request, takes the typed yes, applies it with the journal and shows the re-checked status;
+// back on the results the check has turned.
+func TestTUIGuidedFix(t *testing.T) {
+	srv, flags, _ := fakeTenant(t, "contoso", nil)
+	tm, wait := tuiOnTenant(t, srv, flags, false)
+	wait("Finished")
+	press(tm, "enter")
+	wait("› ✗ FAIL  license.entra-premium")
+	srv.ResetRequests()
+	press(tm, "f")
+	wait("Nothing has been sent. Press enter to apply", "/assignLicense", `"removeLicenses": []`)
+	press(tm, "enter")
+	wait("Type yes and press enter to send this request")
+	press(tm, "n", "o", "enter")
+	wait("Type the word yes to send")
+	tm.Type("yes")
+	press(tm, "enter")
+	wait("✓ Applied.", "Journal entry", "license.entra-premium: Holds")
+	press(tm, "esc")
+	wait("Re-checked after the fix: license.entra-premium ✓ pass", "✓ PASS  license.intune")
+	press(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	matchWrites(t, sentWrites(srv), []string{`POST /v1.0/users/d91731c4-e2fb-4ee9-a119-b64659a0b445/assignLicense {"addLicenses":[{"disabledPlans":[],"skuId":"06ebc4ee-1bb5-47dd-8120-11324bc54e06"}],"removeLicenses":[]}`})
+	runs := journal(t, os.Getenv("XDG_STATE_HOME"))
+	if len(runs) != 1 || runs[0].Begin.Operator != "admin@contoso.com" || outcomes(runs[0]) != "applied / applied" {
+		t.Errorf("journal %+v", runs)
+	}
+}
+
+// TestTUIQuitWhileApplying: q while the write is in flight does not abandon it: the program quits
+// once Graph has answered and the answer is journaled.
+func TestTUIQuitWhileApplying(t *testing.T) {
+	srv, flags, _ := fakeTenant(t, "contoso", nil)
+	srv.Inject(graphtest.Fault{Method: "POST", Path: "/v1.0/users/*/assignLicense", Delay: 1500 * time.Millisecond})
+	tm, wait := tuiOnTenant(t, srv, flags, false)
+	wait("Finished")
+	press(tm, "enter")
+	wait("› ✗ FAIL  license.entra-premium")
+	press(tm, "f")
+	wait("Nothing has been sent")
+	press(tm, "enter")
+	wait("Type yes")
+	tm.Type("yes")
+	press(tm, "enter")
+	wait("Applying")
+	press(tm, "q")
+	wait("Quitting once")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(15*time.Second))
+	runs := journal(t, os.Getenv("XDG_STATE_HOME"))
+	if len(runs) != 1 || outcomes(runs[0]) != "applied / applied" {
+		t.Fatalf("the write in flight was not seen through: %+v", runs)
+	}
+	if w := sentWrites(srv); len(w) != 1 {
+		t.Errorf("writes %v", w)
+	}
+}
+
+// TestTUIReadOnlyFixIsADryRun: with --read-only the plan shows and nothing can be sent.
+func TestTUIReadOnlyFixIsADryRun(t *testing.T) {
+	srv, flags, _ := fakeTenant(t, "contoso", nil)
+	tm, wait := tuiOnTenant(t, srv, flags, true)
+	wait("Finished")
+	press(tm, "enter")
+	wait("› ✗ FAIL  license.entra-premium")
+	press(tm, "f")
+	wait("Dry run (--read-only)")
+	srv.ResetRequests()
+	press(tm, "enter", "y", "e", "s", "enter", "esc")
+	wait("› ✗ FAIL  license.entra-premium")
+	press(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	if w := sentWrites(srv); len(w) != 0 {
+		t.Errorf("a read-only session sent %v", w)
 	}
 }

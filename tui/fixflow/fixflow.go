@@ -1,0 +1,289 @@
+// Package fixflow is the guided fix screen: from a result with fixes, the operator picks a fix, the
+// backend checks the user again and plans it, the operator makes the choices it needs (a group, a
+// licence, a country, a device) from lists, reads the exact requests, confirms by typing yes, and
+// watches it apply with a spinner; the screen ends with the journal ID and the re-checked status.
+// With --read-only every fix is a dry run: the plan shows, nothing can be sent.
+//
+// Quitting while a fix is applied never abandons a write: the screen finishes (the request in flight
+// is answered and journaled) and then quits.
+package fixflow
+
+import (
+	"context"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/fix"
+	"github.com/mdmdoctor/mdmdoctor/tui/keys"
+	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/theme"
+)
+
+// Code is a device code to enter so that the operator consents to the fix's write permissions.
+type Code struct {
+	Message         string
+	UserCode        string
+	VerificationURL string
+}
+
+// Fixer drafts and applies fixes; the root hands in the backend's.
+type Fixer interface {
+	DraftFix(ctx context.Context, t facts.Target, fixID string) (*fix.Draft, error)
+	ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(Code), progress func(fix.Event)) (*fix.Outcome, error)
+	ReadOnly() bool
+}
+
+// DoneMsg asks the root to leave the screen, putting the re-checked results in place of the old ones.
+type DoneMsg struct {
+	Rechecked []checks.Result
+}
+
+// state is where the operator is in the flow.
+type state int
+
+const (
+	choosing   state = iota // which of the result's fixes
+	drafting                // checking again to plan it
+	picking                 // a choice the fix needs
+	previewing              // the exact requests
+	confirming              // typing yes
+	applying                // sending, with a spinner
+	done                    // the outcome and the re-check
+	stopped                 // the fix could not be planned or applied: why
+)
+
+// Model is the guided fix screen.
+type Model struct {
+	styles *theme.Styles
+	keys   *keys.KeyMap
+	width  int
+	height int
+
+	ctx    context.Context
+	fixer  Fixer
+	target facts.Target
+	result checks.Result
+
+	state   state
+	flow    int // numbers flows so that answers to an abandoned one are ignored
+	cursor  int
+	scroll  int
+	draft   *fix.Draft
+	choices fix.Choices
+	need    int
+	plan    *fix.Plan
+	typed   string
+	hint    string
+	lines   []string // progress while applying
+	code    *Code
+	outcome *fix.Outcome
+	err     error
+	// quitting is set when the operator quit while a write was in flight.
+	quitting bool
+	spinner  spinner.Model
+}
+
+// New returns the screen; fixer may not be nil.
+func New(st *theme.Styles, km *keys.KeyMap, fixer Fixer) Model {
+	return Model{styles: st, keys: km, fixer: fixer, spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+}
+
+// Start opens the screen on a result of a run on t. ctx bounds the drafting; an apply outlives it,
+// so that no write is cut off. With one fix it is planned right away.
+func (m Model) Start(ctx context.Context, t facts.Target, r checks.Result) (Model, tea.Cmd) {
+	m.ctx, m.target, m.result = ctx, t, r
+	m.flow++
+	m.state, m.cursor, m.scroll, m.draft, m.plan, m.outcome, m.err, m.quitting = choosing, 0, 0, nil, nil, nil, nil, false
+	if len(r.Fixes) == 1 {
+		m, cmd, _ := m.startDraft(0)
+		return m, cmd
+	}
+	return m, nil
+}
+
+// SetSize sets the area the screen draws in.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+// Applying reports whether a write may be in flight: the root must not quit or leave now.
+func (m Model) Applying() bool { return m.state == applying }
+
+// QuitWhenDone asks the screen to quit the program once the fix in flight is applied and journaled.
+func (m Model) QuitWhenDone() Model {
+	m.quitting = true
+	return m
+}
+
+// Typing reports whether the operator is typing the confirmation: letters are text then.
+func (m Model) Typing() bool { return m.state == confirming }
+
+// Update handles the keys and the flow's background work. Its third value is a request of the root.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if m.state != drafting && m.state != applying {
+			return m, nil, nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd, nil
+	case draftedMsg:
+		if msg.flow != m.flow || m.state != drafting {
+			return m, nil, nil
+		}
+		return m.drafted(msg)
+	case progressMsg:
+		if msg.flow != m.flow {
+			return m, nil, nil
+		}
+		m = m.progress(msg)
+		return m, next(msg.flow, msg.events), nil
+	case appliedMsg:
+		if msg.flow != m.flow {
+			return m, nil, nil
+		}
+		m.state, m.outcome, m.err, m.code, m.scroll = done, msg.outcome, msg.err, nil, 0
+		if msg.err != nil {
+			m.state = stopped
+		}
+		if m.quitting {
+			return m, tea.Quit, nil
+		}
+		return m, nil, nil
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	}
+	return m, nil, nil
+}
+
+func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
+	km := m.keys
+	switch m.state {
+	case choosing:
+		switch {
+		case key.Matches(k, km.Up):
+			m.cursor = max(m.cursor-1, 0)
+		case key.Matches(k, km.Down):
+			m.cursor = min(m.cursor+1, len(m.result.Fixes)-1)
+		case key.Matches(k, km.Select):
+			return m.startDraft(m.cursor)
+		case key.Matches(k, km.Back):
+			return m, nil, nav.Back{}
+		}
+	case drafting:
+		if key.Matches(k, km.Back) {
+			m.flow++
+			return m, nil, nav.Back{}
+		}
+	case picking:
+		opts := m.draft.Needs[m.need].Options
+		switch {
+		case key.Matches(k, km.Up):
+			m.cursor = max(m.cursor-1, 0)
+		case key.Matches(k, km.Down):
+			m.cursor = min(m.cursor+1, len(opts)-1)
+		case key.Matches(k, km.PageDown):
+			m.cursor = min(m.cursor+max(m.listRows()-1, 1), len(opts)-1)
+		case key.Matches(k, km.PageUp):
+			m.cursor = max(m.cursor-max(m.listRows()-1, 1), 0)
+		case key.Matches(k, km.Select) && len(opts) > 0:
+			m.choices = m.draft.Needs[m.need].Set(m.choices, opts[m.cursor].Value)
+			return m.nextNeed(m.need + 1)
+		case key.Matches(k, km.Back):
+			return m, nil, nav.Back{}
+		}
+	case previewing:
+		switch {
+		case m.scrollKey(k):
+		case key.Matches(k, km.Copy):
+			var b strings.Builder
+			_ = fix.Preview(&b, m.plan)
+			return m, nil, nav.Copy{Text: b.String(), What: "the fix plan"}
+		case key.Matches(k, km.Select) && !m.fixer.ReadOnly() && !m.plan.Guided():
+			m.state, m.typed, m.hint = confirming, "", ""
+		case key.Matches(k, km.Back):
+			return m, nil, nav.Back{}
+		}
+	case confirming:
+		switch {
+		case key.Matches(k, km.Back):
+			m.state, m.typed, m.hint = previewing, "", ""
+		case k.Code == tea.KeyBackspace:
+			if m.typed != "" {
+				m.typed = m.typed[:len(m.typed)-1]
+			}
+		case k.Code == tea.KeyEnter:
+			if strings.TrimSpace(m.typed) != "yes" {
+				m.hint = "Type the word yes to send, or press esc to go back."
+				m.typed = ""
+				return m, nil, nil
+			}
+			return m.startApply()
+		case k.Text != "" && len(m.typed) < 16:
+			m.typed += k.Text
+		}
+	case done, stopped:
+		switch {
+		case m.scrollKey(k):
+		case key.Matches(k, km.Back), key.Matches(k, km.Select):
+			if m.outcome != nil {
+				return m, nil, DoneMsg{Rechecked: m.outcome.Rechecked}
+			}
+			return m, nil, nav.Back{}
+		}
+	}
+	return m, nil, nil
+}
+
+// scrollKey scrolls a long plan or outcome; it reports whether the key was a scroll key.
+func (m *Model) scrollKey(k tea.KeyPressMsg) bool {
+	last := max(len(m.bodyLines())-m.bodyRows(), 0)
+	switch {
+	case key.Matches(k, m.keys.Down):
+		m.scroll = min(m.scroll+1, last)
+	case key.Matches(k, m.keys.Up):
+		m.scroll = max(m.scroll-1, 0)
+	case key.Matches(k, m.keys.PageDown):
+		m.scroll = min(m.scroll+max(m.bodyRows()-1, 1), last)
+	case key.Matches(k, m.keys.PageUp):
+		m.scroll = max(m.scroll-max(m.bodyRows()-1, 1), 0)
+	default:
+		return false
+	}
+	return true
+}
+
+// Help is the screen's key help.
+func (m Model) Help() keys.Help {
+	km := m.keys
+	back := keys.Rename(km.Back, "back")
+	switch m.state {
+	case choosing:
+		sel := keys.Rename(km.Select, "plan this fix")
+		return keys.Help{Short: []key.Binding{km.Up, km.Down, sel, back}, Full: [][]key.Binding{{km.Up, km.Down, sel, back}}}
+	case drafting:
+		return keys.Help{Short: []key.Binding{back}, Full: [][]key.Binding{{back}}}
+	case picking:
+		sel := keys.Rename(km.Select, "choose")
+		return keys.Help{Short: []key.Binding{km.Up, km.Down, sel, back}, Full: [][]key.Binding{{km.Up, km.Down, km.PageUp, km.PageDown}, {sel, back}}}
+	case previewing:
+		short := []key.Binding{km.Down, km.Up}
+		if !m.fixer.ReadOnly() && m.plan != nil && !m.plan.Guided() {
+			short = append(short, keys.Rename(km.Select, "apply…"))
+		}
+		cp := keys.Rename(km.Copy, "copy plan")
+		short = append(short, cp, back)
+		return keys.Help{Short: short, Full: [][]key.Binding{{km.Up, km.Down, km.PageUp, km.PageDown}, short[2:]}}
+	case confirming:
+		send := key.NewBinding(key.WithKeys("enter"), key.WithHelp("yes+enter", "send"))
+		cancel := keys.Rename(km.Back, "don't send")
+		return keys.Help{Short: []key.Binding{send, cancel}, Full: [][]key.Binding{{send, cancel}}}
+	case applying:
+		return keys.Help{}
+	}
+	closeKey := keys.Rename(km.Back, "back to results")
+	return keys.Help{Short: []key.Binding{km.Down, km.Up, closeKey}, Full: [][]key.Binding{{km.Up, km.Down, closeKey}}}
+}

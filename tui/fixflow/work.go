@@ -1,0 +1,127 @@
+package fixflow
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/fix"
+)
+
+// draftedMsg carries the fix as the backend planned it from a fresh check.
+type draftedMsg struct {
+	flow  int
+	draft *fix.Draft
+	err   error
+}
+
+// progressMsg carries one step of an apply in flight: a request sent or answered, or a device code
+// to consent with. events yields the next one.
+type progressMsg struct {
+	flow   int
+	event  *fix.Event
+	code   *Code
+	events <-chan tea.Msg
+}
+
+// appliedMsg ends an apply.
+type appliedMsg struct {
+	flow    int
+	outcome *fix.Outcome
+	err     error
+}
+
+// startDraft plans the result's i-th fix: the backend checks the target again first.
+func (m Model) startDraft(i int) (Model, tea.Cmd, tea.Msg) {
+	m.state, m.cursor = drafting, 0
+	fixer, ctx, t, id, flow := m.fixer, m.ctx, m.target, m.result.Fixes[i].ID, m.flow
+	draft := func() tea.Msg {
+		d, err := fixer.DraftFix(ctx, t, id)
+		return draftedMsg{flow: flow, draft: d, err: err}
+	}
+	return m, tea.Batch(m.spinner.Tick, draft), nil
+}
+
+func (m Model) drafted(msg draftedMsg) (Model, tea.Cmd, tea.Msg) {
+	if msg.err != nil {
+		m.state, m.err = stopped, msg.err
+		return m, nil, nil
+	}
+	m.draft, m.choices = msg.draft, fix.Choices{}
+	return m.nextNeed(0)
+}
+
+// nextNeed asks for the i-th choice, or plans the fix once every choice is made.
+func (m Model) nextNeed(i int) (Model, tea.Cmd, tea.Msg) {
+	if i < len(m.draft.Needs) {
+		m.state, m.need, m.cursor = picking, i, 0
+		return m, nil, nil
+	}
+	p, err := m.draft.Plan(m.choices)
+	if err != nil {
+		m.state, m.err = stopped, err
+		return m, nil, nil
+	}
+	m.state, m.plan, m.scroll = previewing, p, 0
+	return m, nil, nil
+}
+
+// startApply sends the plan. The apply runs on its own context, not the session's: quitting the
+// program must not cut a write off between its journal entries.
+func (m Model) startApply() (Model, tea.Cmd, tea.Msg) {
+	m.state, m.lines, m.code, m.hint = applying, nil, nil, ""
+	fixer, ctx, t, p, flow := m.fixer, context.WithoutCancel(m.ctx), m.target, m.plan, m.flow
+	apply := func() tea.Msg {
+		events := make(chan tea.Msg, 16)
+		go func() {
+			defer close(events)
+			out, err := fixer.ApplyFix(ctx, t, p,
+				func(c Code) { events <- progressMsg{flow: flow, code: &c, events: events} },
+				func(ev fix.Event) { events <- progressMsg{flow: flow, event: &ev, events: events} })
+			events <- appliedMsg{flow: flow, outcome: out, err: err}
+		}()
+		return <-events
+	}
+	return m, tea.Batch(m.spinner.Tick, apply), nil
+}
+
+// next waits for the apply's next message.
+func next(flow int, events <-chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		msg, ok := <-events
+		if !ok {
+			return appliedMsg{flow: flow, err: fmt.Errorf("the fix ended without saying how: check the journal")}
+		}
+		return msg
+	}
+}
+
+// progress records a step of the apply as a line of the screen.
+func (m Model) progress(msg progressMsg) Model {
+	if msg.code != nil {
+		m.code = msg.code
+		return m
+	}
+	ev := msg.event
+	line := fmt.Sprintf("[%d/%d] %s %s", ev.Step, ev.Of, ev.Request.Method, shortURL(ev.Request.URL))
+	if !ev.Sent {
+		m.lines = append(m.lines, line+" …")
+		return m
+	}
+	m.code = nil
+	if n := len(m.lines); n > 0 {
+		m.lines = m.lines[:n-1]
+	}
+	m.lines = append(m.lines, line+"  "+ev.Outcome)
+	return m
+}
+
+// shortURL drops the Graph root from a request URL: the screen is narrow.
+func shortURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || p.Host == "" {
+		return u
+	}
+	return p.RequestURI()
+}
