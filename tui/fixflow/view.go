@@ -135,14 +135,14 @@ func (m Model) bodyLines() []string {
 			add(layout.Hang(text, m.width, indent, indent+"    ")...)
 		}
 	case applying:
-		add(m.lines...)
+		m.addProgress(add)
 		if c := m.code; c != nil {
 			add("", s.Strong.Render("The fix needs write permissions: consent to them."))
 			add(layout.Wrap("Open "+c.VerificationURL+" and enter the code "+c.UserCode, m.width, "")...)
 			add(layout.Wrap(c.Message, m.width, "")...)
 		}
 	case done:
-		add(m.lines...)
+		m.addProgress(add)
 		if m.outcome.Err != nil {
 			add("")
 			for _, l := range layout.Wrap(oneLine(m.outcome.Err), m.width, "") {
@@ -162,9 +162,16 @@ func (m Model) bodyLines() []string {
 			add(layout.Hang(r.Status.Symbol()+" "+strings.ToUpper(r.Status.String())+"  "+r.ID+": "+r.Summary, m.width, "", "    ")...)
 		}
 	case stopped:
-		add(m.lines...)
+		m.addProgress(add)
 	}
 	return out
+}
+
+// addProgress adds the apply's progress lines, wrapped to the screen.
+func (m Model) addProgress(add func(...string)) {
+	for _, l := range m.lines {
+		add(layout.Hang(l, m.width, "", "      ")...)
+	}
 }
 
 // bodyRows is how many body lines fit under the head.

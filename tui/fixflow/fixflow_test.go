@@ -1,0 +1,300 @@
+package fixflow
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/fix"
+	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
+	"github.com/mdmdoctor/mdmdoctor/tui/keys"
+	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+)
+
+const (
+	bob   = "d91731c4-e2fb-4ee9-a119-b64659a0b445"
+	kiosk = "322c06b4-50f6-48be-bbea-1c9c6ab2e285"
+	iu    = "e0a64e87-b7a6-4106-bc6b-b28d7584456e"
+	w, h  = 80, 20
+)
+
+// bobFacts are the facts of a user outside the MDM scope who is in the group Kiosk, and the
+// catalog's scope.mdm result judged on them (with its three fixes).
+func bobFacts(t *testing.T) (*facts.Facts, []checks.Result) {
+	t.Helper()
+	target := facts.Target{Kind: facts.TargetUser, User: "bob@contoso.com"}
+	f := facts.New("public", target, time.Now())
+	f.Apply(facts.Delta{Source: facts.SrcMDMPolicy, Apply: func(f *facts.Facts) {
+		f.MDMPolicy = &facts.MobilityPolicy{ID: "0000000a-0000-0000-c000-000000000000", AppliesTo: "selected", Present: true,
+			IncludedGroups: []facts.Group{{ID: iu, DisplayName: "Intune Users", Kind: "group"}}}
+	}})
+	f.Apply(facts.Delta{Source: facts.SrcMemberOf, Apply: func(f *facts.Facts) {
+		f.MemberOf = []facts.Group{{ID: kiosk, DisplayName: "Kiosk", Kind: "group"}}
+	}})
+	f.Apply(facts.Delta{Source: facts.SrcUser, Apply: func(f *facts.Facts) {
+		f.User = &facts.User{ID: bob, UserPrincipalName: "bob@contoso.com", UsageLocation: "US"}
+	}})
+	for _, c := range checks.Catalog() {
+		if c.ID == "scope.mdm" {
+			rs := checks.Evaluate(c, f)
+			if len(rs) != 1 || len(rs[0].Fixes) != 3 {
+				t.Fatalf("scope.mdm on bob's facts: %+v", rs)
+			}
+			return f, rs
+		}
+	}
+	t.Fatal("no scope.mdm in the catalog")
+	return nil, nil
+}
+
+// fakeFixer drafts with the real fix package on fixed facts and records what it is asked to apply;
+// apply blocks until release is closed, when set.
+type fakeFixer struct {
+	f        *facts.Facts
+	results  []checks.Result
+	readOnly bool
+	draftErr error
+	release  chan struct{}
+	applied  []*fix.Plan
+}
+
+func (x *fakeFixer) DraftFix(_ context.Context, _ facts.Target, id string) (*fix.Draft, error) {
+	if x.draftErr != nil {
+		return nil, x.draftErr
+	}
+	return fix.NewDraft(x.f, x.results, id)
+}
+
+func (x *fakeFixer) ApplyFix(_ context.Context, _ facts.Target, p *fix.Plan, prompt func(Code), progress func(fix.Event)) (*fix.Outcome, error) {
+	x.applied = append(x.applied, p)
+	prompt(Code{UserCode: "ABCD1234", VerificationURL: "https://microsoft.com/devicelogin", Message: "To sign in, use a web browser."})
+	progress(fix.Event{Step: 1, Of: 1, Request: p.Requests[0]})
+	if x.release != nil {
+		<-x.release
+	}
+	progress(fix.Event{Step: 1, Of: 1, Request: p.Requests[0], Sent: true, Outcome: fix.Applied})
+	return &fix.Outcome{JournalID: "20261125-180000-abcdef", Result: fix.Applied,
+		Rechecked: []checks.Result{{ID: "scope.mdm", Status: checks.Pass, Summary: "The MDM user scope includes the user."}}}, nil
+}
+
+func (x *fakeFixer) ReadOnly() bool { return x.readOnly }
+
+func start(t *testing.T, x *fakeFixer) Model {
+	t.Helper()
+	st, km := screentest.Deps()
+	m := New(st, km, x)
+	m.SetSize(w, h)
+	var cmd tea.Cmd
+	m, cmd = m.Start(context.Background(), facts.Target{Kind: facts.TargetUser, User: "bob@contoso.com"}, x.results[0])
+	m, _ = drain(t, m, cmd)
+	return m
+}
+
+// drain runs commands and feeds their messages back until none is left but spinner ticks; it
+// returns the last request the screen made of the root.
+func drain(t *testing.T, m Model, cmd tea.Cmd) (Model, tea.Msg) {
+	t.Helper()
+	var req tea.Msg
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case spinner.TickMsg, nil:
+		case tea.QuitMsg:
+			return m, msg
+		default:
+			var next tea.Cmd
+			var r tea.Msg
+			m, next, r = m.Update(msg)
+			if r != nil {
+				req = r
+			}
+			queue = append(queue, next)
+		}
+	}
+	return m, req
+}
+
+func press(m Model, t *testing.T, ks ...string) (Model, tea.Msg) {
+	t.Helper()
+	var req tea.Msg
+	for _, k := range ks {
+		var msg tea.KeyPressMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+		case "esc":
+			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+		case "down":
+			msg = tea.KeyPressMsg{Code: tea.KeyDown}
+		case "backspace":
+			msg = tea.KeyPressMsg{Code: tea.KeyBackspace}
+		default:
+			msg = tea.KeyPressMsg{Code: rune(k[0]), Text: k}
+		}
+		var cmd tea.Cmd
+		var r tea.Msg
+		m, cmd, r = m.Update(msg)
+		var r2 tea.Msg
+		m, r2 = drain(t, m, cmd)
+		req = r
+		if r2 != nil {
+			req = r2
+		}
+	}
+	return m, req
+}
+
+func view(t *testing.T, m Model, want ...string) string {
+	t.Helper()
+	v := m.View()
+	screentest.RequireFits(t, v, w, h)
+	plain := screentest.Plain(v)
+	for _, s := range want {
+		if !strings.Contains(plain, s) {
+			t.Errorf("the screen lacks %q:\n%s", s, plain)
+		}
+	}
+	return plain
+}
+
+// TestGuidedFixFromChoiceToOutcome walks the whole flow: pick the fix, pick the group from a list,
+// read the request, refuse a wrong confirmation, type yes, see the consent code and the progress,
+// then the journal ID and the re-check, and hand the fresh result back to the root.
+func TestGuidedFixFromChoiceToOutcome(t *testing.T) {
+	f, results := bobFacts(t)
+	x := &fakeFixer{f: f, results: results}
+	m := start(t, x)
+	view(t, m, "Choose a fix", "› scope.mdm.add-user-to-group", "scope.mdm.add-group", "scope.mdm.all")
+	m, _ = press(m, t, "down", "enter")
+	view(t, m, "Choose a group that holds the user", "› "+kiosk+"  Kiosk")
+	m, _ = press(m, t, "enter")
+	view(t, m, "Nothing has been sent", "1. POST", "/includedGroups/$ref", "groups('"+kiosk+"')", "Policy.ReadWrite.MobilityManagement")
+	m, _ = press(m, t, "enter")
+	if !m.Typing() {
+		t.Fatal("enter on the plan does not ask for confirmation")
+	}
+	view(t, m, "Type yes and press enter to send this request")
+	m, _ = press(m, t, "n", "o", "enter")
+	view(t, m, "Type the word yes")
+	if len(x.applied) != 0 {
+		t.Fatal("a wrong word sent the fix")
+	}
+	x.release = make(chan struct{})
+	m, _ = press(m, t, "y", "e", "s", "x", "backspace")
+	var cmd tea.Cmd
+	m, cmd, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if !m.Applying() {
+		t.Fatal("not applying after yes")
+	}
+	// The first messages arrive while the fake holds the write in flight.
+	msg := firstNonTick(cmd)
+	m, cmd, _ = m.Update(msg)
+	view(t, m, "Applying", "ABCD1234", "https://microsoft.com/devicelogin")
+	m, cmd, _ = m.Update(firstNonTick(cmd))
+	view(t, m, "[1/1] POST", "includedGroups/$ref …")
+	close(x.release)
+	m, _ = drain(t, m, cmd)
+	view(t, m, "✓ Applied.", "[1/1] POST", "applied", "20261125-180000-abcdef", "mdmdoctor undo 20261125-180000-abcdef", "✓ PASS scope.mdm: The MDM user scope includes the user.")
+	if len(x.applied) != 1 || !strings.Contains(string(x.applied[0].Requests[0].Body), kiosk) {
+		t.Errorf("applied %+v", x.applied)
+	}
+	_, req := press(m, t, "esc")
+	done, ok := req.(DoneMsg)
+	if !ok || len(done.Rechecked) != 1 || done.Rechecked[0].Status != checks.Pass {
+		t.Errorf("leaving asks %#v", req)
+	}
+}
+
+func firstNonTick(cmd tea.Cmd) tea.Msg {
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case spinner.TickMsg:
+		default:
+			return msg
+		}
+	}
+	return nil
+}
+
+func TestReadOnlyIsADryRun(t *testing.T) {
+	f, results := bobFacts(t)
+	x := &fakeFixer{f: f, results: results, readOnly: true}
+	m := start(t, x)
+	m, _ = press(m, t, "enter")
+	view(t, m, "Dry run (--read-only)", "1. POST", iu+"/members/$ref")
+	m, _ = press(m, t, "enter", "y", "e", "s", "enter")
+	if m.Typing() || m.Applying() || len(x.applied) != 0 {
+		t.Fatal("a read-only session went on to confirm or apply")
+	}
+	if h := m.Help(); strings.Contains(helpText(h), "apply") {
+		t.Errorf("read-only help offers apply: %s", helpText(h))
+	}
+	_, req := press(m, t, "esc")
+	if _, ok := req.(nav.Back); !ok {
+		t.Errorf("esc asks %#v", req)
+	}
+}
+
+func helpText(h keys.Help) string {
+	var parts []string
+	for _, b := range h.ShortHelp() {
+		parts = append(parts, b.Help().Desc)
+	}
+	return strings.Join(parts, " ")
+}
+
+// TestQuitWaitsForTheWriteInFlight: asked to quit while applying, the screen quits only once the
+// apply has ended.
+func TestQuitWaitsForTheWriteInFlight(t *testing.T) {
+	f, results := bobFacts(t)
+	x := &fakeFixer{f: f, results: results, release: make(chan struct{})}
+	m := start(t, x)
+	m, _ = press(m, t, "enter", "enter", "y", "e", "s")
+	var cmd tea.Cmd
+	m, cmd, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	m = m.QuitWhenDone()
+	m, cmd, _ = m.Update(firstNonTick(cmd)) // the consent code
+	m, cmd, _ = m.Update(firstNonTick(cmd)) // the request sent
+	view(t, m, "Quitting once the request in flight is answered and journaled")
+	close(x.release)
+	m, req := drain(t, m, cmd)
+	if _, ok := req.(tea.QuitMsg); !ok {
+		t.Fatalf("after the apply the screen asks %#v, want to quit", req)
+	}
+	if m.Applying() {
+		t.Error("still applying")
+	}
+}
+
+func TestDraftFailureIsShown(t *testing.T) {
+	f, results := bobFacts(t)
+	x := &fakeFixer{f: f, results: results, draftErr: errors.New("the tenant changed since the check: re-check")}
+	m := start(t, x)
+	m, _ = press(m, t, "enter")
+	view(t, m, "Not applied: the tenant changed since the check")
+	_, req := press(m, t, "esc")
+	if _, ok := req.(nav.Back); !ok {
+		t.Errorf("esc asks %#v", req)
+	}
+}
