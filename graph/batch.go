@@ -256,7 +256,8 @@ func relativeTo(next, version string) (string, error) {
 	if i < 0 {
 		return "", fmt.Errorf("@odata.nextLink %q is not under /%s", next, version)
 	}
-	rel := p[i+len(marker)-1:]
+	// One leading slash: a batch item's "//host/..." would read as another host.
+	rel := "/" + strings.TrimLeft(p[i+len(marker):], "/")
 	if u.RawQuery != "" {
 		rel += "?" + u.RawQuery
 	}

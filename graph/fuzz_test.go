@@ -89,8 +89,8 @@ func FuzzGraphJSON(f *testing.F) {
 
 // FuzzBatchResponse reads whatever the fuzzer makes as a $batch answer for three reads, as
 // runFetches does. It must not panic; each read must end with its data, with a failure, or with a
-// next request scheduled; and a next request must be a path under the version, so that whatever a
-// next link names, the token only ever goes to the configured Graph root.
+// next request scheduled; and a next request must be a path under the version (never a URL or a
+// scheme-relative //host), whatever host a next link names.
 func FuzzBatchResponse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		results, err := decodeBatch(body)
@@ -116,7 +116,7 @@ func FuzzBatchResponse(f *testing.F) {
 					t.Errorf("%s: retry %d scheduled for %v, before it was asked for", f.id, f.tries, f.wait)
 				}
 			default:
-				if !strings.HasPrefix(f.next, "/") || strings.Contains(f.next, "://") || len(f.pages) == 0 {
+				if !strings.HasPrefix(f.next, "/") || strings.HasPrefix(f.next, "//") || len(f.pages) == 0 {
 					t.Errorf("%s: next request %q after %d pages, want a path under the version", f.id, f.next, len(f.pages))
 				}
 			}
@@ -127,10 +127,6 @@ func FuzzBatchResponse(f *testing.F) {
 // FuzzTokenClaims reads the operator from whatever token the fuzzer makes: an opaque token must
 // leave the operator unknown, never guessed.
 func FuzzTokenClaims(f *testing.F) {
-	f.Add("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzY3AiOiJVc2VyLlJlYWQuQWxsIiwidGlkIjoiMTExIiwidXBuIjoiYUBiLmMifQ.", false)
-	f.Add("not-a-token", true)
-	f.Add("a.b.c", false)
-	f.Add("..", true)
 	f.Fuzz(func(t *testing.T, token string, appOnly bool) {
 		op := operator(token, appOnly)
 		if op == nil {
