@@ -265,7 +265,7 @@ func applyPlan(ctx context.Context, c Config, e *env, t facts.Target, p *fix.Pla
 			if p.Undoes == "" && p.Reversible {
 				report("Undo with: mdmdoctor undo %s\n", out.JournalID)
 			}
-			if e.cfg.Demo {
+			if e.cfg.Demo && p.Undoes == "" && p.Reversible {
 				report("(Demo: the demo tenant starts afresh with every run, so a later undo finds nothing to revert.)\n")
 			}
 		}
