@@ -238,7 +238,7 @@ func (s *Session) step(ctx context.Context, i, of int, st step, entry func(Entry
 		r.Outcome = AlreadyApplied
 	default:
 		r.Outcome, r.Error = Failed, graphSaid(resp)
-		failure = fmt.Errorf("Graph refused request %d of %d (%s %s): %s%s", i+1, of, req.Method, pathOf(req.URL), graphSaid(resp), advice(resp.Status))
+		failure = fmt.Errorf("request %d of %d (%s %s) was refused: %s%s", i+1, of, req.Method, pathOf(req.URL), graphSaid(resp), advice(resp.Status))
 	}
 	r.Status, r.RequestID = resp.Status, resp.RequestID
 	after.Status, after.RequestID, after.Outcome, after.Error = resp.Status, resp.RequestID, r.Outcome, r.Error

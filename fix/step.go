@@ -123,15 +123,6 @@ func (s step) refID() string {
 	return ""
 }
 
-// reversible reports whether Graph can take the step back.
-func (s step) reversible() bool {
-	switch s.kind {
-	case deleteDevice, deleteManagedDevice, deleteCA:
-		return false
-	}
-	return true
-}
-
 // alreadyDone reports whether a failed answer means the change was in place already: a reference
 // that already exists, or an object or reference that is already gone.
 func (s step) alreadyDone(r Response) bool {
