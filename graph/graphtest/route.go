@@ -48,6 +48,9 @@ func (c *call) route() response {
 		if len(segs) == 1 {
 			return c.list("device", c.t.Devices, c.expandOwners)
 		}
+		if len(segs) == 3 {
+			return c.deviceRelation(segs[1], segs[2])
+		}
 		return c.entitySet(segs[1:], "device", c.t.Devices)
 	case "deviceManagement":
 		return c.deviceManagement(segs[1:])
