@@ -204,6 +204,10 @@ func (s *Session) step(ctx context.Context, i, of int, st step, entry func(Entry
 		r.Outcome, r.Error = NotSent, why
 		return r, &StateChangedError{Reason: why}
 	}
+	if why := st.blocked(before); why != "" {
+		r.Outcome, r.Error = NotSent, why
+		return r, fmt.Errorf("request %d of %d (%s %s) was not sent: %s", i+1, of, st.req.Method, pathOf(st.req.URL), why)
+	}
 	if st.kind == putRegistration && !st.holds(before) && !sameObject(withField(before, "multiFactorAuthConfiguration", mfaField(st.req.Body)), st.req.Body) {
 		r.Outcome = NotSent
 		err := &StateChangedError{Reason: "the device registration policy differs from the one the plan sends back"}

@@ -328,3 +328,25 @@ func TestNotOfferedSaysTheStatus(t *testing.T) {
 		t.Errorf("henry, outside the MAM scope: %v", err)
 	}
 }
+
+// TestRemoveUserRefusesNestedMembership: a user in the MAM group only through a nested group cannot
+// be removed from it directly; the fix says so and sends nothing, rather than report it applied.
+func TestRemoveUserRefusesNestedMembership(t *testing.T) {
+	const nested = "5f0c1a2b-0000-4000-8000-00000000abcd"
+	e := newEnv(t, "fabrikam", []string{globalAdmin}, func(tn *graphtest.Tenant) {
+		tn.Groups = append(tn.Groups, graphtest.Object{"id": nested, "displayName": "WIP pilot", "groupTypes": []any{}, "members": []any{graceID}})
+		for _, g := range tn.Groups {
+			if g.ID() == wipUsers {
+				g["members"] = []any{nested}
+			}
+		}
+	})
+	out := e.apply("grace@fabrikam.com", e.plan("grace@fabrikam.com", "scope.mam-conflict.remove-user", fix.Choices{}))
+	if out.Result != fix.Failed || out.Err == nil || !strings.Contains(out.Err.Error(), "nested group") {
+		t.Fatalf("outcome %+v", out)
+	}
+	e.wantWrites()
+	if got := kinds(e.entries(out.JournalID)); got != "begin end:failed" {
+		t.Errorf("journal %s", got)
+	}
+}

@@ -19,11 +19,16 @@ const maxPages = 50
 func (s step) readState(ctx context.Context, r Reader) (json.RawMessage, error) {
 	switch s.kind {
 	case addMember, removeMember:
-		groups, err := list(ctx, r, s.urlOf("/v1.0/users/"+url.PathEscape(s.object)+"/memberOf?$select=id,displayName"))
+		user := s.urlOf("/v1.0/users/" + url.PathEscape(s.object))
+		direct, err := list(ctx, r, user+"/memberOf?$select=id,displayName")
 		if err != nil {
 			return nil, err
 		}
-		return json.Marshal(map[string]any{"id": s.object, "memberOf": groups})
+		nested, err := list(ctx, r, user+"/transitiveMemberOf?$select=id,displayName")
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(map[string]any{"id": s.object, "memberOf": direct, "transitiveMemberOf": nested})
 	case addIncluded, removeIncluded, patchScope:
 		pol, err := get(ctx, r, s.urlOf(s.policyPath()+"?$select=id,displayName,appliesTo,discoveryUrl,termsOfUseUrl,complianceUrl"))
 		if err != nil {
@@ -81,7 +86,7 @@ func (s step) holds(state json.RawMessage) bool {
 	case addMember:
 		return slices.Contains(ids(o["memberOf"]), strings.ToLower(s.group))
 	case removeMember:
-		return !slices.Contains(ids(o["memberOf"]), strings.ToLower(s.group))
+		return !slices.Contains(ids(o["transitiveMemberOf"]), strings.ToLower(s.group))
 	case addIncluded:
 		return slices.Contains(ids(o["includedGroups"]), strings.ToLower(s.group)) && strings.EqualFold(stringField(o, "appliesTo"), "selected")
 	case removeIncluded:
@@ -116,6 +121,18 @@ func (s step) holds(state json.RawMessage) bool {
 		return true
 	}
 	return false
+}
+
+// blocked says why the step cannot do what it is for, whatever Graph would answer; "" when it can.
+func (s step) blocked(state json.RawMessage) string {
+	var o map[string]json.RawMessage
+	_ = json.Unmarshal(state, &o)
+	g := strings.ToLower(s.group)
+	if s.kind == removeMember && !slices.Contains(ids(o["memberOf"]), g) && slices.Contains(ids(o["transitiveMemberOf"]), g) {
+		return "the user is in group " + s.group + " only through a nested group, so removing the direct membership is impossible: " +
+			"remove the user from that nested group, or take the group out of the scope instead"
+	}
+	return ""
 }
 
 // changedSince says, for an undo step, how the object changed since the fix left it; "" when it
