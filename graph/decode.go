@@ -551,32 +551,6 @@ type wireDeviceWithOwners struct {
 	} `json:"registeredOwners"`
 }
 
-func decodeAllDevices(j *job) facts.Delta {
-	ws, err := values[wireDeviceWithOwners](j.fetches[0])
-	if err != nil {
-		return bad(err)
-	}
-	out := make([]facts.EntraDevice, len(ws))
-	for i, w := range ws {
-		out[i] = toDevice(w.wireDevice)
-		for _, o := range w.RegisteredOwners {
-			if o.UserPrincipalName != "" {
-				out[i].OwnerUPNs = append(out[i].OwnerUPNs, o.UserPrincipalName)
-			}
-		}
-	}
-	return facts.Delta{Apply: func(f *facts.Facts) { f.AllDevices = out }}
-}
-
-func decodeAllManagedDevices(j *job) facts.Delta {
-	ws, err := values[wireManagedDevice](j.fetches[0])
-	if err != nil {
-		return bad(err)
-	}
-	ms := toManagedDevices(ws)
-	return facts.Delta{Apply: func(f *facts.Facts) { f.AllManagedDevices = ms }}
-}
-
 // scopeGroupIDs returns the included groups of a policy that scopes to selected groups; none for
 // a policy that applies to all, to none, or is absent (the checks judge those by AppliesTo).
 func scopeGroupIDs(policy, groups *fetch) []string {

@@ -104,10 +104,20 @@ func (c *Client) Read(ctx context.Context, t facts.Target, out chan<- facts.Delt
 				return
 			}
 		}
+		if t.Kind == facts.TargetTenant {
+			for _, src := range []facts.Source{facts.SrcAllDevices, facts.SrcAllManagedDevices} {
+				if !send(facts.Delta{Source: src, Err: op.err}) {
+					return
+				}
+			}
+		}
 		return
 	}
 
 	var wg sync.WaitGroup
+	if t.Kind == facts.TargetTenant {
+		wg.Go(func() { c.ReadDevices(ctx, out) })
+	}
 	for _, version := range []string{"v1.0", "beta"} {
 		var jobs []*job
 		var fetches []*fetch
@@ -285,14 +295,10 @@ func (p *plan) tenantJobs(forUser bool) {
 	}
 }
 
-// walkthroughJobs adds what a tenant walkthrough needs beyond the tenant-wide settings: every Entra
-// and Intune device, and the users the MDM and MAM scope groups reach (read once the policies say
-// which groups they include).
+// walkthroughJobs adds what a tenant walkthrough needs beyond the tenant-wide settings: the users the
+// MDM and MAM scope groups reach (read once the policies say which groups they include). Every Entra
+// and Intune device comes from the device sweep (ReadDevices), which streams outside the batches.
 func (p *plan) walkthroughJobs() {
-	p.add(facts.SrcAllDevices, "v1.0", decodeAllDevices,
-		p.fetch("v1.0", "/devices", "$select="+selDevice+"&$expand=registeredOwners($select=id,userPrincipalName)", false))
-	p.add(facts.SrcAllManagedDevices, "v1.0", decodeAllManagedDevices,
-		p.fetch("v1.0", "/deviceManagement/managedDevices", "$select="+selManagedDevice, false))
 	mdm, mam := p.policies[facts.SrcMDMPolicy], p.policies[facts.SrcMAMPolicy]
 	j := &job{source: facts.SrcScopeMembers, version: "beta", after: []*fetch{mdm[0], mdm[1], mam[0], mam[1]},
 		endpoint: "GET /beta/groups/{included group}/transitiveMembers/microsoft.graph.user"}
