@@ -42,8 +42,10 @@ type Request struct {
 	Body   json.RawMessage `json:"body,omitempty"`
 }
 
-// normalize fills nil slices so the JSON report always has arrays, never null.
+// normalize fills nil slices so the JSON report always has arrays, never null, and makes every text
+// safe to print.
 func (r *Result) normalize() {
+	r.makePrintable()
 	if r.Evidence == nil {
 		r.Evidence = []Evidence{}
 	}

@@ -354,3 +354,41 @@ func TestNoFlagTakesASecret(t *testing.T) {
 		t.Errorf("clientsecret without a secret: exit %d, %q; want exit 2 naming AZURE_CLIENT_SECRET", r.code, r.stderr)
 	}
 }
+
+// TestHostileTenantTextNeverDrivesTheTerminal: device names come from the devices themselves (a
+// user registering a personal device chooses its name), and other tenant strings from whoever may
+// edit them. Written raw to a terminal, control characters in them could retitle the window, write
+// the clipboard or redraw the screen. The text and Markdown reports must carry none; JSON escapes
+// them.
+func TestHostileTenantTextNeverDrivesTheTerminal(t *testing.T) {
+	fk := startFakes(t)
+	const evil = "\x1b]0;owned\x07\x1b[2J\x1b]52;c;ZWNobyBvd25lZA==\x07\r"
+	fk.graph.Update(func(tn *graphtest.Tenant) {
+		for _, set := range [][]graphtest.Object{tn.Devices, tn.ManagedDevices} {
+			for _, o := range set {
+				for _, k := range []string{"displayName", "deviceName"} {
+					if v, ok := o[k].(string); ok && strings.HasPrefix(v, "CAROL") {
+						o[k] = v + evil
+					}
+				}
+			}
+		}
+		for _, e := range tn.TroubleshootingEvents {
+			e["failureReason"] = "denied" + evil
+		}
+	})
+	env := []string{"MDMDOCTOR_ACCESS_TOKEN=" + fk.graph.Token()}
+	for _, format := range []string{"text", "markdown", "json"} {
+		o := runEnv(t, env, "", false, "check", "--user", "carol@contoso.com", "--graph-url", fk.graph.URL(),
+			"--resolver", fk.dns.Addr(), "--format", format)
+		if !strings.Contains(o.stdout, "CAROL-LT") {
+			t.Fatalf("%s: the report does not show carol's device: %s", format, o.stdout)
+		}
+		for _, r := range o.stdout + o.stderr {
+			if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+				t.Errorf("%s: the output holds the control character %U", format, r)
+				break
+			}
+		}
+	}
+}
