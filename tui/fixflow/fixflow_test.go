@@ -298,3 +298,46 @@ func TestDraftFailureIsShown(t *testing.T) {
 		t.Errorf("esc asks %#v", req)
 	}
 }
+
+// TestDeviceFromTheResult: two devices each have a stale record; opened from one device's result, the
+// screen plans that device's deletion without asking which device is meant.
+func TestDeviceFromTheResult(t *testing.T) {
+	now := time.Now()
+	target := facts.Target{Kind: facts.TargetUser, User: "carol@contoso.com"}
+	f := facts.New("public", target, now)
+	pair := func(name, live, stale, did string) []facts.EntraDevice {
+		return []facts.EntraDevice{
+			{ID: live, DeviceID: did, DisplayName: name, TrustType: "AzureAd", IsManaged: true, AccountEnabled: true, OperatingSystem: "Windows",
+				ApproximateLastSignInDateTime: now.Add(-24 * time.Hour), RegistrationDateTime: now.Add(-400 * 24 * time.Hour)},
+			{ID: stale, DeviceID: stale + "-d", DisplayName: name, TrustType: "Workplace", AccountEnabled: true, OperatingSystem: "Windows",
+				ApproximateLastSignInDateTime: now.Add(-150 * 24 * time.Hour), RegistrationDateTime: now.Add(-500 * 24 * time.Hour)},
+		}
+	}
+	f.Apply(facts.Delta{Source: facts.SrcUserDevices, Apply: func(f *facts.Facts) {
+		f.UserDevices = append(pair("CAROL-LT", "a1", "a2", "d1"), pair("CAROL-PC", "b1", "b2", "d2")...)
+	}})
+	f.Apply(facts.Delta{Source: facts.SrcManagedDevices, Apply: func(f *facts.Facts) {}})
+	var results []checks.Result
+	for _, c := range checks.Catalog() {
+		if c.ID == "devices.duplicates" {
+			results = checks.Evaluate(c, f)
+		}
+	}
+	var pc checks.Result
+	for _, r := range results {
+		if r.Subject == "CAROL-PC" {
+			pc = r
+		}
+	}
+	if len(results) != 2 || len(pc.Fixes) != 1 {
+		t.Fatalf("devices.duplicates on two devices: %+v", results)
+	}
+	x := &fakeFixer{f: f, results: results}
+	st, km := screentest.Deps()
+	m := New(st, km, x)
+	m.SetSize(w, h)
+	var cmd tea.Cmd
+	m, cmd = m.Start(context.Background(), target, pc)
+	m, _ = drain(t, m, cmd)
+	view(t, m, "Nothing has been sent", "reversible: NO", "DELETE https://graph.microsoft.com/v1.0/devices/b2")
+}

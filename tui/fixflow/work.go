@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/mdmdoctor/mdmdoctor/fix"
@@ -48,12 +49,31 @@ func (m Model) drafted(msg draftedMsg) (Model, tea.Cmd, tea.Msg) {
 		m.state, m.err = stopped, msg.err
 		return m, nil, nil
 	}
-	m.draft, m.choices = msg.draft, fix.Choices{}
+	m.draft = msg.draft
+	m.choices = fix.Choices{Device: m.ownRecord()}
 	return m.nextNeed(0)
+}
+
+// ownRecord is the record to delete when the result the operator came from (one device) offers
+// exactly one: the screen does not ask again which device is meant.
+func (m Model) ownRecord() string {
+	var urls []string
+	for _, fx := range m.result.Fixes {
+		if fx.ID == m.draft.Fix && len(fx.Requests) == 1 {
+			urls = append(urls, fx.Requests[0].URL)
+		}
+	}
+	if m.draft.Fix != "devices.duplicates.delete-stale" || len(urls) != 1 {
+		return ""
+	}
+	return urls[0][strings.LastIndex(urls[0], "/")+1:]
 }
 
 // nextNeed asks for the i-th choice, or plans the fix once every choice is made.
 func (m Model) nextNeed(i int) (Model, tea.Cmd, tea.Msg) {
+	for i < len(m.draft.Needs) && m.draft.Needs[i].Kind == fix.ChooseDevice && m.choices.Device != "" {
+		i++
+	}
 	if i < len(m.draft.Needs) {
 		m.state, m.need, m.cursor = picking, i, 0
 		return m, nil, nil
