@@ -65,7 +65,7 @@ func TestMFARegistration(t *testing.T) {
 func TestMFAConflictFixKeepsTheWholePolicy(t *testing.T) {
 	f := userFacts("grace@fabrikam.com")
 	f.RegistrationPolicy = &facts.DeviceRegistrationPolicy{MultiFactorAuthConfiguration: "required", UserDeviceQuota: 50,
-		Raw: []byte(`{"id":"deviceRegistrationPolicy","userDeviceQuota":50,"multiFactorAuthConfiguration":"required","azureADJoin":{"allowedToJoin":{"@odata.type":"#microsoft.graph.allDeviceRegistrationMembership"}}}`)}
+		Raw: []byte(`{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#policies/deviceRegistrationPolicy/$entity","id":"deviceRegistrationPolicy","userDeviceQuota":50,"multiFactorAuthConfiguration":"required","azureADJoin":{"allowedToJoin":{"@odata.type":"#microsoft.graph.allDeviceRegistrationMembership"}}}`)}
 	f.CAPolicies = []facts.CAPolicy{caPolicy("MFA-CA", "enabled", "g-mfa")}
 	f.MemberOf = []facts.Group{{ID: "g-mfa"}}
 	r := judgeOne(t, "mfa.registration", f)
@@ -78,6 +78,9 @@ func TestMFAConflictFixKeepsTheWholePolicy(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("PUT body lacks %s: %s", want, body)
 		}
+	}
+	if strings.Contains(body, "@odata.context") {
+		t.Errorf("the PUT body carries the read's annotations: %s", body)
 	}
 	f.RegistrationPolicy.Raw = nil
 	if r := judgeOne(t, "mfa.registration", f); len(r.Fixes) != 0 {

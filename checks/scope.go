@@ -93,7 +93,7 @@ func judgeMDMScope(f *facts.Facts) []Result {
 		Fix{ID: "scope.mdm.add-group", Title: "Add a group that holds the user to the MDM user scope (choose it with --group)",
 			Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
 			Requests: []Request{{Method: "POST", URL: policyURL + "/includedGroups/$ref",
-				Body: []byte(fmt.Sprintf(`{"@odata.id":%q}`, "https://graph.microsoft.com/odata/groups('{groupId}')"))}}},
+				Body: []byte(fmt.Sprintf(`{"@odata.id":%q}`, graphURL(f.Cloud, "/odata/groups('{groupId}')")))}}},
 		Fix{ID: "scope.mdm.all", Title: "Set the MDM user scope to All (every licensed user enrolls)",
 			Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
 			Requests: []Request{{Method: "PATCH", URL: policyURL, Body: []byte(`{"appliesTo":"all"}`)}}},

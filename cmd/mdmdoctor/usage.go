@@ -17,6 +17,8 @@ Usage:
   mdmdoctor check --user UPN [flags]     triage one user (add --dsregcmd FILE for the device's view)
   mdmdoctor check --tenant [flags]       walk the whole tenant through the enrollment set-up
   mdmdoctor dns DOMAIN... [flags]        DNS checks only, no sign-in
+  mdmdoctor fix FIX-ID --user UPN        apply one fix: plan, confirm (the word yes), journal, re-check
+  mdmdoctor undo [JOURNAL-ID]            revert a journaled fix where it can (the latest when no ID)
   mdmdoctor checks                       list the check catalog
   mdmdoctor version                      print the version
 
