@@ -51,6 +51,7 @@ func runCheck(ctx context.Context, args []string, s streams) (int, error) {
 	fs.StringVar(&c.User, "user", "", "the user to triage, by user principal name (alice@contoso.com)")
 	fs.BoolVar(&c.Tenant, "tenant", false, "walk the whole tenant through the enrollment set-up")
 	fs.StringVar(&c.Dsregcmd, "dsregcmd", "", "a file holding the device's 'dsregcmd /status' output, or - for standard input")
+	tenant := tenantFlags(fs)
 	pos, err := parse(fs, args)
 	if err == errHelp {
 		return 0, nil
@@ -67,8 +68,8 @@ func runCheck(ctx context.Context, args []string, s streams) (int, error) {
 	switch {
 	case c.User != "" && c.Tenant:
 		return 0, usagef("give either --user UPN or --tenant, not both")
-	case c.Tenant:
-		return 0, usagef("the tenant walkthrough (check --tenant) is not available in this version yet: use check --user UPN or dns DOMAIN")
+	case c.Tenant || tenant.export != "":
+		return runTenant(ctx, c, *tenant, s)
 	case c.User == "":
 		return 0, usagef("missing --user UPN: name the user whose device did not enroll, e.g. --user alice@contoso.com")
 	}
