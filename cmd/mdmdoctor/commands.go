@@ -78,9 +78,6 @@ func runCheck(ctx context.Context, args []string, s streams) (int, error) {
 		return 0, err
 	}
 	c.User = upn
-	if c.Dsregcmd != "" && c.Tenant {
-		return 0, usagef("--dsregcmd goes with --user, not --tenant")
-	}
 	e, err := openEnv(ctx, c, s)
 	if err != nil {
 		return 0, err
