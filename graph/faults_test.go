@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -233,21 +234,9 @@ func TestFaultsThatRecover(t *testing.T) {
 	srv.Inject(graphtest.Fault{Path: "/v1.0/users/*/licenseDetails", Status: 429, RetryAfter: time.Second, Times: 2})
 	srv.Inject(graphtest.Fault{Path: "/beta/$batch", Status: 504, RetryAfter: time.Second, Times: 1})
 	tr := runTriage(t, c, "alice@contoso.com", 30*time.Second)
-	if got := tr.statuses(); !mapsEqual(got, base) {
+	if got := tr.statuses(); !maps.Equal(got, base) {
 		t.Errorf("verdicts %v, want %v as without the faults", got, base)
 	}
-}
-
-func mapsEqual[K comparable, V comparable](a, b map[K]V) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // TestTokenExpiresMidRun: the token is accepted for the first round of batches, then refused, while
