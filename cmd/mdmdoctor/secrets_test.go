@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io/fs"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -206,7 +207,7 @@ func randomSecret(t *testing.T) string {
 // given, a client secret in the environment, a dsregcmd paste and --debug, in every output format,
 // for user triage, DNS and the demo, and looks for the token, the secret and the paste's DeviceId in
 // everything it wrote: stdout, stderr, the debug log and every file under its state and home
-// directories (which must be private).
+// directories (which must be private), a fix's journal included.
 func TestNoSecretInAnyOutput(t *testing.T) {
 	fk := startFakes(t)
 	token, secret := fk.graph.Token(), randomSecret(t)
@@ -260,6 +261,21 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 			}
 		}
 	}
+	// A fix writes to the tenant and journals the write under the state directory: the journal
+	// must be private and hold no secret either.
+	o := runEnv(t, env, "", true, append([]string{"fix", "scope.mdm.add-user-to-group", "--user", "bob@contoso.com",
+		"--group", "Intune Users", "--yes"}, real...)...)
+	if o.code != 0 {
+		t.Errorf("fix: exit %d: %s", o.code, o.stderr)
+	}
+	journaled := false
+	for p, b := range o.files {
+		journaled = journaled || (strings.HasSuffix(p, "journal.jsonl") && strings.Contains(b, "/members/$ref"))
+	}
+	if !journaled {
+		t.Errorf("fix: no journal of the write under the state directory: %v", slices.Collect(maps.Keys(o.files)))
+	}
+	wantNowhere(t, "fix", o, secrets)
 	if hosts := px.hosts(); len(hosts) > 0 {
 		t.Errorf("the runs tried to leave loopback through the proxy: %v", hosts)
 	}
@@ -330,7 +346,7 @@ var flagPattern = regexp.MustCompile(`^\s+-([a-z][a-z0-9-]*)`)
 // would sit in the shell history and the process list, so none may take one.
 func TestNoFlagTakesASecret(t *testing.T) {
 	seen := 0
-	for _, args := range [][]string{{"--help"}, {"check", "--help"}, {"dns", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"check", "--help"}, {"dns", "--help"}, {"fix", "--help"}, {"undo", "--help"}} {
 		r := runBin(t, "", args...)
 		sc := bufio.NewScanner(strings.NewReader(r.stdout))
 		for sc.Scan() {
