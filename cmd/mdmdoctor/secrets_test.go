@@ -205,9 +205,9 @@ func randomSecret(t *testing.T) string {
 
 // TestNoSecretInAnyOutput runs the binary against a tenant on loopback with a bearer token it was
 // given, a client secret in the environment, a dsregcmd paste and --debug, in every output format,
-// for user triage, DNS and the demo, and looks for the token, the secret and the paste's DeviceId in
-// everything it wrote: stdout, stderr, the debug log and every file under its state and home
-// directories (which must be private), a fix's journal included.
+// for user triage, DNS, the tenant walkthrough and the demo, and looks for the token, the secret
+// and the paste's DeviceId in everything it wrote: stdout, stderr, the debug log and every file
+// under its state and home directories (which must be private), a fix's journal included.
 func TestNoSecretInAnyOutput(t *testing.T) {
 	fk := startFakes(t)
 	token, secret := fk.graph.Token(), randomSecret(t)
@@ -238,6 +238,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		}{
 			{"check", "", append([]string{"check", "--user", "carol@contoso.com", "--dsregcmd", pasteFile}, real...)},
 			{"dns", "", append([]string{"dns", "contoso.com"}, real...)},
+			{"tenant", "", append([]string{"check", "--tenant"}, real...)},
 			{"demo", string(paste), []string{"check", "--demo", "--user", "carol@contoso.com", "--dsregcmd", "-"}},
 		} {
 			what := run.name + " " + format
@@ -256,7 +257,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 			report := o.stdout
 			o.stdout = ""
 			wantNowhere(t, what, o, map[string]string{"the paste's DeviceId": carolDeviceID})
-			if format == "json" && run.name != "dns" {
+			if format == "json" && (run.name == "check" || run.name == "demo") {
 				wantDeviceIDOnlyInResults(t, what, report)
 			}
 		}
