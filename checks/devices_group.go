@@ -75,7 +75,7 @@ func (l deviceLinks) device(k int, entra []facts.EntraDevice, managed []facts.Ma
 	return p
 }
 
-// nameKey is a Windows Entra record's name and OS, lower-cased, for linking records of one machine.
+// nameKey is a Windows Entra record's name and OS, upper-cased, for linking records of one machine.
 type nameKey struct{ name, os string }
 
 // linkRecords groups records into physical devices (see groupPhysicalDevices for the rules). It works
@@ -105,10 +105,18 @@ func linkRecords(entra []facts.EntraDevice, managed []facts.ManagedDevice) devic
 			m[key] = node
 		}
 	}
+	// Keys compare case-insensitively through upper case: Windows names and serial numbers are
+	// usually written in capitals already, so most keys are the strings as read, with no copy.
+	osKeys := map[string]string{}
 	for i, e := range entra {
 		node := int32(i)
 		if isWindows(e.OperatingSystem) && e.DisplayName != "" {
-			k := nameKey{strings.ToLower(e.DisplayName), strings.ToLower(e.OperatingSystem)}
+			osKey, ok := osKeys[e.OperatingSystem]
+			if !ok {
+				osKey = strings.ToUpper(e.OperatingSystem)
+				osKeys[e.OperatingSystem] = osKey
+			}
+			k := nameKey{strings.ToUpper(e.DisplayName), osKey}
 			if j, ok := names[k]; ok {
 				parent[find(node)] = find(j)
 			} else {
@@ -125,7 +133,7 @@ func linkRecords(entra []facts.EntraDevice, managed []facts.ManagedDevice) devic
 			link(ids, strings.ToLower(id), node)
 		}
 		if sn := usableSerial(m.SerialNumber); sn != "" {
-			link(serials, strings.ToLower(sn), node)
+			link(serials, strings.ToUpper(sn), node)
 		}
 	}
 
@@ -171,7 +179,9 @@ func uniqueEntra(in []facts.EntraDevice) []facts.EntraDevice {
 	return out
 }
 
-func isWindows(os string) bool { return strings.HasPrefix(strings.ToLower(os), "windows") }
+// isWindows reports an operating system named Windows..., in any case, without copying the name: the
+// tenant sweep asks it of every record.
+func isWindows(os string) bool { return len(os) >= 7 && strings.EqualFold(os[:7], "windows") }
 
 // usableDeviceID is an Intune record's Entra device id, or "" when Intune holds none (it writes zeros).
 func usableDeviceID(id string) string {
@@ -185,12 +195,16 @@ func usableDeviceID(id string) string {
 // with, which many unrelated machines share.
 func usableSerial(s string) string {
 	s = strings.TrimSpace(s)
-	switch strings.ToLower(s) {
-	case "0", "none", "n/a", "default string", "to be filled by o.e.m.", "system serial number", "123456789", "unknown":
-		return ""
+	for _, p := range placeholderSerials {
+		if strings.EqualFold(s, p) {
+			return ""
+		}
 	}
 	return s
 }
+
+// placeholderSerials are the serial numbers firmware ships with.
+var placeholderSerials = [...]string{"0", "none", "n/a", "default string", "to be filled by o.e.m.", "system serial number", "123456789", "unknown"}
 
 // isAutopilotObject reports whether an Entra record carries an Autopilot "[ZTDID]:" physical id.
 func isAutopilotObject(e facts.EntraDevice) bool {

@@ -9,20 +9,22 @@ var tenantOnly = []facts.TargetKind{facts.TargetTenant}
 // requirements, MDM user scope, MDM URLs, MAM (WIP) scope, MFA for device registration, DNS for every
 // verified domain, enrollment restrictions, and the sweep of every Windows device, slowest last. Checks
 // that judge a user in the catalog are replaced by their tenant-wide judgment under the same ID, so
-// that --only, the JSON report and the docs name one check either way.
+// that --only, the JSON report and the docs name one check either way. The two device judgments share
+// one grouping of the tenant's records, made once per Walkthrough.
 func Walkthrough() []Check {
+	links := &linkCache{}
 	return []Check{
 		permissionsCheck(),
 		tenantLicenseCheck(entraPremiumCheck(), entraPremiumPlans),
 		tenantLicenseCheck(intuneLicenseCheck(), intunePlans),
-		tenantScopeCheck(),
+		tenantScopeCheck(links),
 		urlsCheck(),
 		tenantMAMCheck(),
 		tenantMFACheck(),
 		dnsEnrollmentCheck(),
 		dnsRegistrationCheck(),
 		tenantRestrictionsCheck(),
-		tenantDevicesCheck(),
+		tenantDevicesCheck(links),
 	}
 }
 

@@ -52,19 +52,19 @@ func scopeMembers(f *facts.Facts) (mdm, mam []string) {
 	return f.ScopeMembers.MDM, f.ScopeMembers.MAM
 }
 
-func tenantScopeCheck() Check {
+func tenantScopeCheck(links *linkCache) Check {
 	return asTenantCheck(mdmScopeCheck(), "Whom does the MDM user scope of Microsoft Intune include, and did their joined devices enroll?",
 		[]facts.Source{facts.SrcMDMPolicy, facts.SrcScopeMembers, facts.SrcAllDevices, facts.SrcAllManagedDevices},
-		judgeTenantScope)
+		func(f *facts.Facts) []Result { return judgeTenantScope(f, links) })
 }
 
 // judgeTenantScope gives the scope's verdict for the tenant, then one result per Windows device that
 // joined Microsoft Entra under the scope but never enrolled.
-func judgeTenantScope(f *facts.Facts) []Result {
+func judgeTenantScope(f *facts.Facts, links *linkCache) []Result {
 	p := f.MDMPolicy
 	mdmUsers, _ := scopeMembers(f)
 	reach := reachOf(p, mdmUsers)
-	sweep := TenantSweep(f)
+	sweep := tenantSweep(f, links.of(f), sweepNeverEnrolled)
 	ev := []Evidence{policyEvidence(f, facts.SrcMDMPolicy, p, "MDM")}
 	membersSrc := requestOf(f, facts.SrcScopeMembers, "GET /beta/groups/{included group}/transitiveMembers/microsoft.graph.user")
 	if p != nil && p.Present && strings.EqualFold(p.AppliesTo, "selected") {

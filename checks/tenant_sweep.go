@@ -3,8 +3,10 @@ package checks
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
@@ -86,18 +88,65 @@ func (s Sweep) Count(k SweepKind) int {
 // whose Entra device is gone, and (once the MDM user scope is read) Microsoft Entra joined devices of
 // users in the scope that never enrolled. It is a pure function of the facts.
 func TenantSweep(f *facts.Facts) Sweep {
-	entra, managed := f.AllDevices, f.AllManagedDevices
-	links := linkRecords(entra, managed)
-	sw := sweeper{f: f,
+	return tenantSweep(f, linkRecords(f.AllDevices, f.AllManagedDevices), sweepAll)
+}
+
+// sweepParts says which findings a sweep looks for: each device judgment needs only its own.
+type sweepParts int
+
+const (
+	sweepDuplicates sweepParts = 1 << iota // duplicates and orphaned Intune records
+	sweepNeverEnrolled
+	sweepAll = sweepDuplicates | sweepNeverEnrolled
+)
+
+// sweepShare is the fewest devices worth a goroutine of their own when the sweep splits its work.
+const sweepShare = 25_000
+
+func tenantSweep(f *facts.Facts, links deviceLinks, parts sweepParts) Sweep {
+	base := sweeper{f: f, parts: parts,
 		entraSrc:  requestOf(f, facts.SrcAllDevices, "GET /v1.0/devices"),
 		intuneSrc: requestOf(f, facts.SrcAllManagedDevices, "GET /v1.0/deviceManagement/managedDevices"),
 	}
-	sw.out.ScopeJudged = f.Status(facts.SrcMDMPolicy).State == facts.Loaded && f.Status(facts.SrcScopeMembers).State == facts.Loaded
-	if sw.out.ScopeJudged {
+	base.out.ScopeJudged = parts&sweepNeverEnrolled != 0 &&
+		f.Status(facts.SrcMDMPolicy).State == facts.Loaded && f.Status(facts.SrcScopeMembers).State == facts.Loaded
+	if base.out.ScopeJudged {
 		mdm, _ := scopeMembers(f)
-		sw.reach = reachOf(f.MDMPolicy, mdm)
+		base.reach = reachOf(f.MDMPolicy, mdm)
 	}
-	for k := range links.count() {
+	// Devices are judged independently of each other: a large tenant's are shared among the cores.
+	n := links.count()
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/sweepShare))
+	shares := make([]sweeper, workers)
+	var wg sync.WaitGroup
+	for w := range shares {
+		shares[w] = base
+		wg.Go(func() { shares[w].devices(links, w*n/workers, (w+1)*n/workers) })
+	}
+	wg.Wait()
+	out := base.out
+	for _, sh := range shares {
+		out.EntraRecords += sh.out.EntraRecords
+		out.IntuneRecords += sh.out.IntuneRecords
+		out.Devices += sh.out.Devices
+		out.notEnrolledInScope += sh.out.notEnrolledInScope
+		out.notEnrolledOutside += sh.out.notEnrolledOutside
+		out.notEnrolledNoOwner += sh.out.notEnrolledNoOwner
+		out.Findings = append(out.Findings, sh.out.Findings...)
+	}
+	slices.SortStableFunc(out.Findings, func(a, b SweepFinding) int {
+		return cmp.Or(cmp.Compare(sweepKindOrder[a.Kind], sweepKindOrder[b.Kind]),
+			cmp.Compare(a.Status.Severity(), b.Status.Severity()),
+			cmp.Compare(strings.ToLower(a.Device), strings.ToLower(b.Device)))
+	})
+	return out
+}
+
+// devices judges the physical devices numbered lo to hi (exclusive).
+func (sw *sweeper) devices(links deviceLinks, lo, hi int) {
+	f, parts := sw.f, sw.parts
+	entra, managed := f.AllDevices, f.AllManagedDevices
+	for k := lo; k < hi; k++ {
 		nodes := links.records(k)
 		windows, entraN := false, 0
 		for _, n := range nodes {
@@ -117,26 +166,57 @@ func TenantSweep(f *facts.Facts) Sweep {
 		// Most devices are one Entra record, alone or with one Intune record pointing at it: those are
 		// judged in place, and only groups that can hold a finding are copied out for reviewDevice.
 		switch {
-		case len(nodes) == 1 && entraN == 1:
-			if rv, ok := sw.neverEnrolled(entra[nodes[0]]); ok {
-				sw.add(SweepNeverEnrolled, rv)
+		case entraN == len(nodes) && (len(nodes) == 1 || parts&sweepDuplicates == 0):
+			for _, n := range nodes {
+				if rv, ok := sw.neverEnrolled(entra[n]); ok {
+					sw.add(SweepNeverEnrolled, rv)
+				}
 			}
+			continue
+		case parts&sweepDuplicates == 0:
 			continue
 		case len(nodes) == 2 && entraN == 1 && soundPair(f, entra[nodes[0]], managed[int(nodes[1])-links.entraN]):
 			continue
 		}
 		sw.review(links.device(k, entra, managed))
 	}
-	slices.SortStableFunc(sw.out.Findings, func(a, b SweepFinding) int {
-		return cmp.Or(cmp.Compare(sweepKindOrder[a.Kind], sweepKindOrder[b.Kind]),
-			cmp.Compare(a.Status.Severity(), b.Status.Severity()),
-			cmp.Compare(strings.ToLower(a.Device), strings.ToLower(b.Device)))
-	})
-	return sw.out
+}
+
+// linkCache lets the walkthrough's two device judgments share one grouping of the tenant's records,
+// the larger part of the sweep's matching. It is keyed by the record lists themselves: facts are
+// never changed in place, so new lists (a re-read) are grouped afresh.
+type linkCache struct {
+	mu      sync.Mutex
+	entra   []facts.EntraDevice
+	managed []facts.ManagedDevice
+	links   deviceLinks
+	ok      bool
+}
+
+func (c *linkCache) of(f *facts.Facts) deviceLinks {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	same := func(n, m int, a, b any) bool { return n == m && (n == 0 || a == b) }
+	if c.ok && same(len(c.entra), len(f.AllDevices), firstOf(c.entra), firstOf(f.AllDevices)) &&
+		same(len(c.managed), len(f.AllManagedDevices), firstOf(c.managed), firstOf(f.AllManagedDevices)) {
+		return c.links
+	}
+	c.links = linkRecords(f.AllDevices, f.AllManagedDevices)
+	c.entra, c.managed, c.ok = f.AllDevices, f.AllManagedDevices, true
+	return c.links
+}
+
+// firstOf is the address of a list's first element, which tells two lists apart.
+func firstOf[T any](list []T) any {
+	if len(list) == 0 {
+		return nil
+	}
+	return &list[0]
 }
 
 type sweeper struct {
 	f                   *facts.Facts
+	parts               sweepParts
 	entraSrc, intuneSrc string
 	reach               scopeReach
 	out                 Sweep
@@ -305,15 +385,16 @@ func (s Sweep) joinedEvidence(f *facts.Facts) []Evidence {
 		n, s.notEnrolledInScope, s.notEnrolledOutside, s.notEnrolledNoOwner)}}
 }
 
-func tenantDevicesCheck() Check {
+func tenantDevicesCheck(links *linkCache) Check {
 	return asTenantCheck(devicesDuplicatesCheck(), "Is any Windows device of the tenant recorded twice, or left in Intune after its Entra device was deleted?",
-		[]facts.Source{facts.SrcAllDevices, facts.SrcAllManagedDevices}, judgeTenantDevices)
+		[]facts.Source{facts.SrcAllDevices, facts.SrcAllManagedDevices},
+		func(f *facts.Facts) []Result { return judgeTenantDevices(f, links) })
 }
 
 // judgeTenantDevices gives one result per physical Windows device recorded twice or orphaned in
 // Intune, grouped by kind and failures first, or one pass for the tenant.
-func judgeTenantDevices(f *facts.Facts) []Result {
-	s := TenantSweep(f)
+func judgeTenantDevices(f *facts.Facts, links *linkCache) []Result {
+	s := tenantSweep(f, links.of(f), sweepDuplicates)
 	var out []Result
 	for _, d := range s.Findings {
 		if d.Kind == SweepDuplicate || d.Kind == SweepOrphan {

@@ -237,3 +237,54 @@ func BenchmarkTenantSweep(b *testing.B) {
 	b.ReportMetric(float64(200_000*b.N)/b.Elapsed().Seconds(), "records/s")
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "MB-alloc/op")
 }
+
+// TestWalkthroughSharesOneGrouping: the two device judgments of one walkthrough group the records once,
+// and group them again when the facts hold new lists (a re-read).
+func TestWalkthroughSharesOneGrouping(t *testing.T) {
+	var scope, devices Check
+	for _, c := range Walkthrough() {
+		switch c.ID {
+		case "scope.mdm":
+			scope = c
+		case "devices.duplicates":
+			devices = c
+		}
+	}
+	f := sweepTenant()
+	if got := len(Evaluate(devices, f)); got != 5 {
+		t.Fatalf("devices.duplicates: %d results, want 5", got)
+	}
+	if rs := Evaluate(scope, f); len(rs) != 2 || rs[1].Subject != "EVE-LT" {
+		t.Fatalf("scope.mdm after devices.duplicates: %+v", rs)
+	}
+	// A re-read: FRANK-LT1 is now managed in Entra, and EVE-LT enrolled.
+	reread := slices.Clone(f.AllDevices)
+	reread[3].IsManaged, reread[4].IsManaged = true, true
+	f.AllDevices = reread
+	f.AllManagedDevices = append(slices.Clone(f.AllManagedDevices), devIntune("md-eve", reread[4], "SN-EVE", 0))
+	if got := len(Evaluate(devices, f)); got != 4 {
+		t.Errorf("devices.duplicates after the re-read: %d results, want 4", got)
+	}
+	if rs := Evaluate(scope, f); len(rs) != 1 {
+		t.Errorf("scope.mdm after the re-read: %d results, want the verdict alone", len(rs))
+	}
+}
+
+// BenchmarkWalkthroughDeviceChecks judges 100,000 + 100,000 records with the walkthrough's
+// devices.duplicates and scope.mdm checks, as a tenant run ends: one shared grouping, then each
+// check's own findings and results.
+func BenchmarkWalkthroughDeviceChecks(b *testing.B) {
+	f := scaleFacts(100_000)
+	for b.Loop() {
+		n := 0
+		for _, c := range Walkthrough() {
+			if c.ID == "scope.mdm" || c.ID == "devices.duplicates" {
+				n += len(Evaluate(c, f))
+			}
+		}
+		if n != 4000+2000+1 {
+			b.Fatalf("%d results", n)
+		}
+	}
+	b.ReportMetric(float64(200_000*b.N)/b.Elapsed().Seconds(), "records/s")
+}
