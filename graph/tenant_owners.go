@@ -5,93 +5,91 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"sync"
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
 // ownerRound is the most device owners asked for in one round of $batch requests (ten batches of
-// twenty, sent at once), so that a tenant full of unenrolled devices does not flood Graph.
-const ownerRound = 10 * batchLimit
+// twenty, sent at once), and ownerRounds how many rounds may be in flight: a tenant full of unenrolled
+// devices must not flood Graph, and the last page's owners must not wait behind earlier ones.
+const (
+	ownerRound  = 10 * batchLimit
+	ownerRounds = 4
+)
 
 // ownerLookups asks, in the background, for the registered owners of the devices it is given.
 type ownerLookups struct {
 	c     *Client
-	ids   chan []string
-	done  chan struct{}
+	ctx   context.Context
+	slots chan struct{}
+	wg    sync.WaitGroup
+	mu    sync.Mutex
 	found map[string][]string // device object id -> owners' user principal names
 	err   error
 }
 
 func (c *Client) startOwnerLookups(ctx context.Context) *ownerLookups {
-	o := &ownerLookups{c: c, ids: make(chan []string, 64), done: make(chan struct{}), found: map[string][]string{}}
-	go o.run(ctx)
-	return o
+	return &ownerLookups{c: c, ctx: ctx, slots: make(chan struct{}, ownerRounds), found: map[string][]string{}}
 }
 
-// ask queues the owners of these devices; it blocks only while a backlog of rounds is pending.
-func (o *ownerLookups) ask(ctx context.Context, ids []string) {
-	select {
-	case o.ids <- ids:
-	case <-ctx.Done():
+// ask starts looking up the owners of these devices; it blocks only while every round is in flight.
+func (o *ownerLookups) ask(ids []string) {
+	for len(ids) > 0 {
+		round := ids[:min(len(ids), ownerRound)]
+		ids = ids[len(round):]
+		select {
+		case o.slots <- struct{}{}:
+		case <-o.ctx.Done():
+			return
+		}
+		o.wg.Go(func() {
+			defer func() { <-o.slots }()
+			o.lookup(round)
+		})
 	}
 }
 
-// finish waits for every queued lookup and returns the owners found, or the first failure.
+// finish waits for every lookup and returns the owners found, or the first failure.
 func (o *ownerLookups) finish() (map[string][]string, error) {
-	close(o.ids)
-	<-o.done
+	o.wg.Wait()
+	if o.err == nil && o.ctx.Err() != nil {
+		o.err = o.ctx.Err()
+	}
 	return o.found, o.err
 }
 
-func (o *ownerLookups) run(ctx context.Context) {
-	defer close(o.done)
-	for ids := range o.ids {
-		round := ids
-	gather:
-		for len(round) < ownerRound {
-			select {
-			case more, ok := <-o.ids:
-				if !ok {
-					break gather
-				}
-				round = append(round, more...)
-			default:
-				break gather
-			}
-		}
-		for len(round) > 0 && o.err == nil && ctx.Err() == nil {
-			n := min(len(round), ownerRound)
-			o.lookup(ctx, round[:n])
-			round = round[n:]
-		}
-	}
-	if o.err == nil && ctx.Err() != nil {
-		o.err = ctx.Err()
+func (o *ownerLookups) fail(err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.err == nil {
+		o.err = err
 	}
 }
 
 // lookup reads the owners of ids through $batch, each item paged and retried as Read's are.
-func (o *ownerLookups) lookup(ctx context.Context, ids []string) {
+func (o *ownerLookups) lookup(ids []string) {
 	fetches := make([]*fetch, len(ids))
 	for i, id := range ids {
 		fetches[i] = newFetch(strconv.Itoa(i+1), "v1.0", "/devices/"+url.PathEscape(id)+"/registeredOwners", "$select=id,userPrincipalName", false)
 	}
-	o.c.runFetches(ctx, "v1.0", fetches, func(*fetch) []*fetch { return nil })
+	o.c.runFetches(o.ctx, "v1.0", fetches, func(*fetch) []*fetch { return nil })
+	found := make(map[string][]string, len(ids))
 	for i, f := range fetches {
 		switch {
 		case !f.done:
-			o.err = ctx.Err()
+			o.fail(o.ctx.Err())
 			return
 		case f.failed() && f.err != nil:
-			o.err = fmt.Errorf("read the owners of device %s: %w", ids[i], requestFailure(facts.SrcAllDevices, f.err, false, ""))
+			o.fail(fmt.Errorf("read the owners of device %s: %w", ids[i], requestFailure(facts.SrcAllDevices, f.err, false, "")))
 			return
 		case f.failed():
-			o.err = fmt.Errorf("read the owners of device %s: %w", ids[i], failure(facts.SrcAllDevices, f.status, f.errBody, false, ""))
+			o.fail(fmt.Errorf("read the owners of device %s: %w", ids[i], failure(facts.SrcAllDevices, f.status, f.errBody, false, "")))
 			return
 		}
 		us, err := values[wireUser](f)
 		if err != nil {
-			o.err = fmt.Errorf("read the owners of device %s: %w", ids[i], err)
+			o.fail(fmt.Errorf("read the owners of device %s: %w", ids[i], err))
 			return
 		}
 		var upns []string
@@ -100,6 +98,11 @@ func (o *ownerLookups) lookup(ctx context.Context, ids []string) {
 				upns = append(upns, u.UserPrincipalName)
 			}
 		}
-		o.found[ids[i]] = upns
+		found[ids[i]] = upns
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for id, upns := range found {
+		o.found[id] = upns
 	}
 }

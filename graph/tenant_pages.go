@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 
@@ -13,85 +14,119 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
-// rawPage is one page as Graph sent it, with the next link found in it.
+// rawPage is one page as Graph sent it, with the next link found in it, or why it could not be read.
 type rawPage struct {
 	buf  *bytes.Buffer
 	next string
+	err  error
 }
 
-// pageBuffers is how many page buffers a collection's stream recycles: one being fetched, one being
-// decoded, one waiting in between.
+// pageBuffers is how many page buffers a collection's stream recycles: pages being fetched, waiting,
+// and being decoded. It also bounds the requests of one collection in flight.
 const pageBuffers = 3
 
-// stream reads a collection of the v1.0 API to its last page. Pages are fetched one after another (each
-// next link comes from the page before) on one goroutine and decoded on the calling one, so that
-// decoding a page overlaps fetching the next: the wall time is the fetch time of the pages. The raw
-// pages go into a few recycled buffers, so the collection's size costs only its decoded records.
-// record decodes one object of a page's value array; pageDone runs after each page. Progress goes to
-// the context's WithSweepProgress hook.
+// earlyLook is how much of a page is read before looking for its next link: Graph writes
+// @odata.nextLink ahead of the value array, so the next request can go out while the rest arrives.
+const earlyLook = 4 << 10
+
+// pageFetcher fetches the pages of one collection, each page on its own goroutine, in order.
+type pageFetcher struct {
+	c     *Client
+	ctx   context.Context
+	src   facts.Source
+	slots chan chan rawPage // one per page, in page order; closed after the last
+	free  chan *bytes.Buffer
+}
+
+// launch starts fetching the page at url, unless the stream is over. The page that launches no
+// successor (the last, or one that failed first) closes slots.
+func (pf *pageFetcher) launch(url string) bool {
+	slot := make(chan rawPage, 1)
+	select {
+	case pf.slots <- slot:
+	case <-pf.ctx.Done():
+		return false
+	}
+	go pf.fetch(url, slot)
+	return true
+}
+
+func (pf *pageFetcher) fetch(url string, slot chan<- rawPage) {
+	launched := false
+	defer func() {
+		if !launched {
+			close(pf.slots)
+		}
+	}()
+	var buf *bytes.Buffer
+	select {
+	case buf = <-pf.free:
+	case <-pf.ctx.Done():
+		slot <- rawPage{err: pf.ctx.Err()}
+		return
+	}
+	err := pf.c.getPage(pf.ctx, pf.src, url, buf, func(next string) { launched = pf.launch(next) })
+	var next string
+	if err == nil {
+		next, err = pf.c.nextLink(buf.Bytes())
+	}
+	if err == nil && next != "" && !launched {
+		launched = pf.launch(next)
+	}
+	slot <- rawPage{buf: buf, next: next, err: err}
+}
+
+// stream reads a collection of the v1.0 API to its last page and decodes it on the calling goroutine.
+// Each page is asked for as soon as the page before shows its next link, so that pages arrive back
+// to back and decoding a page overlaps fetching the next: the wall time is the fetch time of the
+// pages. The raw pages go into a few recycled buffers, so the collection's size costs only its
+// decoded records. record decodes one object of a page's value array; pageDone runs after each page.
+// Progress goes to the context's WithSweepProgress hook.
 func (c *Client) stream(ctx context.Context, src facts.Source, path, query string, record func(*scanner) bool, pageDone func()) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	progress := sweepProgress(ctx)
-	pages := make(chan rawPage, pageBuffers)
-	free := make(chan *bytes.Buffer, pageBuffers)
+	pf := &pageFetcher{c: c, ctx: ctx, src: src, slots: make(chan chan rawPage, pageBuffers), free: make(chan *bytes.Buffer, pageBuffers)}
 	for range pageBuffers {
-		free <- new(bytes.Buffer)
+		pf.free <- new(bytes.Buffer)
 	}
-	var fetchErr error
-	go func() {
-		defer close(pages)
-		next := c.root + "/v1.0" + path + "?" + query
-		for next != "" {
-			var buf *bytes.Buffer
-			select {
-			case buf = <-free:
-			case <-ctx.Done():
-				fetchErr = ctx.Err()
-				return
-			}
-			err := c.getPage(ctx, src, next, buf)
-			if err == nil {
-				next, err = c.nextLink(buf.Bytes())
-			}
-			if err != nil {
-				fetchErr = err
-				return
-			}
-			pages <- rawPage{buf: buf, next: next}
-		}
-	}()
+	if !pf.launch(c.root + "/v1.0" + path + "?" + query) {
+		return ctx.Err()
+	}
 	n, records := 0, 0
 	var err error
-	for p := range pages {
-		if err != nil {
-			continue
-		}
-		n++
-		s := scanner{b: p.buf.Bytes()}
-		var next string
-		next, err = s.page(func(s *scanner) bool {
-			records++
-			return record(s)
-		})
-		free <- p.buf
+	for slot := range pf.slots {
+		p := <-slot
 		switch {
 		case err != nil:
-			err = fmt.Errorf("read page %d of %s: Graph's answer is malformed (%v): run again; if it keeps happening, run with --debug and report it", n, path, err)
+		case p.err != nil:
+			err = p.err
 			cancel()
-			continue
-		case c.sweepURL(next) != p.next:
-			// The quick look and the page disagree on the next link: never follow the wrong one or stop
-			// short of the end.
-			err = fmt.Errorf("read page %d of %s: its next link could not be told apart: run with --debug and report this as a bug in mdmdoctor", n, path)
-			cancel()
-			continue
+		default:
+			n++
+			s := scanner{b: p.buf.Bytes()}
+			var next string
+			next, err = s.page(func(s *scanner) bool {
+				records++
+				return record(s)
+			})
+			switch {
+			case err != nil:
+				err = fmt.Errorf("read page %d of %s: Graph's answer is malformed (%v): run again; if it keeps happening, run with --debug and report it", n, path, err)
+				cancel()
+			case c.sweepURL(next) != p.next:
+				// The quick look and the page disagree on the next link: never follow the wrong one or
+				// stop short of the end.
+				err = fmt.Errorf("read page %d of %s: its next link could not be told apart: run with --debug and report this as a bug in mdmdoctor", n, path)
+				cancel()
+			default:
+				pageDone()
+				progress(SweepProgress{Source: src, Pages: n, Records: records})
+			}
 		}
-		pageDone()
-		progress(SweepProgress{Source: src, Pages: n, Records: records})
-	}
-	if err == nil {
-		err = fetchErr
+		if p.buf != nil {
+			pf.free <- p.buf
+		}
 	}
 	if err != nil {
 		return err
@@ -102,8 +137,9 @@ func (c *Client) stream(ctx context.Context, src facts.Source, path, query strin
 
 // getPage sends one GET through the SDK's adapter, with its authentication, retries (429 and 503
 // honour Retry-After) and debug log, and reads the raw body into buf: the sweep decodes pages itself
-// rather than through the SDK's models, and a response handler lets it reuse its buffers.
-func (c *Client) getPage(ctx context.Context, src facts.Source, raw string, buf *bytes.Buffer) error {
+// rather than through the SDK's models, and a response handler lets it reuse its buffers. early gets
+// the page's next link as soon as its first bytes show it.
+func (c *Client) getPage(ctx context.Context, src facts.Source, raw string, buf *bytes.Buffer, early func(next string)) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return fmt.Errorf("read %s: bad page URL %q: %w", src, raw, err)
@@ -123,7 +159,16 @@ func (c *Client) getPage(ctx context.Context, src facts.Source, raw string, buf 
 		defer r.Body.Close()
 		status = r.StatusCode
 		buf.Reset()
-		_, readErr = buf.ReadFrom(r.Body)
+		if status < 300 {
+			if _, readErr = buf.ReadFrom(io.LimitReader(r.Body, earlyLook)); readErr == nil {
+				if next, err := c.nextLink(buf.Bytes()); err == nil && next != "" {
+					early(next)
+				}
+			}
+		}
+		if readErr == nil {
+			_, readErr = buf.ReadFrom(r.Body)
+		}
 		return nil, nil
 	})
 	ri.AddRequestOptions([]abstractions.RequestOption{handler})

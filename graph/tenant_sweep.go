@@ -83,7 +83,7 @@ func (c *Client) readEntraDevices(ctx context.Context) facts.Delta {
 		return true
 	}, func() {
 		if len(ask) > 0 {
-			owners.ask(ctx, ask)
+			owners.ask(ask)
 			ask = nil
 		}
 	})
