@@ -27,15 +27,20 @@ func decodeDevicePage(b []byte) ([]facts.EntraDevice, string, error) {
 // struct of the sweep's fields (exact key names, as Graph writes them; the last of duplicate keys
 // winning), and keeps what the sweep keeps: the reference the scanner is held to.
 func referenceDevices(b []byte) ([]facts.EntraDevice, string, bool) {
-	var page struct {
-		Next  string                        `json:"@odata.nextLink"`
-		Value *[]map[string]json.RawMessage `json:"value"`
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(b, &top); err != nil || top == nil {
+		return nil, "", false
 	}
-	if err := json.Unmarshal(b, &page); err != nil || page.Value == nil {
+	var next string
+	var value *[]map[string]json.RawMessage
+	if raw, ok := top["@odata.nextLink"]; ok && json.Unmarshal(raw, &next) != nil {
+		return nil, "", false
+	}
+	if raw, ok := top["value"]; !ok || json.Unmarshal(raw, &value) != nil || value == nil {
 		return nil, "", false
 	}
 	var out []facts.EntraDevice
-	for _, m := range *page.Value {
+	for _, m := range *value {
 		if m == nil {
 			return nil, "", false
 		}
@@ -59,7 +64,7 @@ func referenceDevices(b []byte) ([]facts.EntraDevice, string, bool) {
 		}
 		out = append(out, e)
 	}
-	return out, page.Next, true
+	return out, next, true
 }
 
 const samplePage = `{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#devices","@odata.nextLink":"https://graph.microsoft.com/v1.0/devices?$top=999&$skiptoken=X",
