@@ -6,7 +6,9 @@ BIN         := bin/mdmdoctor
 VERSION     ?= 0.1.0
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
-FUZZTIME    ?= 5s
+# A count, not a duration: Go 1.26's fuzz coordinator can fail a run with "context deadline exceeded" when
+# a duration ends while a worker is busy (golang/go#75804); a count has no deadline to race.
+FUZZTIME    ?= 500x
 
 .PHONY: build demo test fuzz lint bench clean
 
