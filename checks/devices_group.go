@@ -78,90 +78,131 @@ func (l deviceLinks) device(k int, entra []facts.EntraDevice, managed []facts.Ma
 // nameKey is a Windows Entra record's name and OS, upper-cased, for linking records of one machine.
 type nameKey struct{ name, os string }
 
-// linkRecords groups records into physical devices (see groupPhysicalDevices for the rules). It works
-// on record numbers so that a whole tenant's records can be grouped without copying them: the maps
-// hold one entry per distinct key, the rest is a few int32 per record.
+// linkRecords groups records into physical devices (see groupPhysicalDevices for the rules).
 func linkRecords(entra []facts.EntraDevice, managed []facts.ManagedDevice) deviceLinks {
-	n := len(entra) + len(managed)
-	parent := make([]int32, n)
-	for i := range parent {
-		parent[i] = int32(i)
+	l := newDeviceLinker(len(entra), len(managed))
+	for _, e := range entra {
+		l.addEntra(e)
 	}
-	find := func(i int32) int32 {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
+	for _, m := range managed {
+		l.addManaged(m)
 	}
-	// Records that share a key are one device: link each to the first record seen with that key.
-	ids := make(map[string]int32, n)
-	serials := make(map[string]int32, len(managed))
-	names := make(map[nameKey]int32, len(entra))
-	link := func(m map[string]int32, key string, node int32) {
-		if j, ok := m[key]; ok {
-			parent[find(node)] = find(j)
-		} else {
-			m[key] = node
-		}
-	}
-	// Keys compare case-insensitively through upper case: Windows names and serial numbers are
-	// usually written in capitals already, so most keys are the strings as read, with no copy.
-	osKeys := map[string]string{}
-	for i, e := range entra {
-		node := int32(i)
-		if isWindows(e.OperatingSystem) && e.DisplayName != "" {
-			osKey, ok := osKeys[e.OperatingSystem]
-			if !ok {
-				osKey = strings.ToUpper(e.OperatingSystem)
-				osKeys[e.OperatingSystem] = osKey
-			}
-			k := nameKey{strings.ToUpper(e.DisplayName), osKey}
-			if j, ok := names[k]; ok {
-				parent[find(node)] = find(j)
-			} else {
-				names[k] = node
-			}
-		}
-		if e.DeviceID != "" {
-			link(ids, strings.ToLower(e.DeviceID), node)
-		}
-	}
-	for mi, m := range managed {
-		node := int32(len(entra) + mi)
-		if id := usableDeviceID(m.AzureADDeviceID); id != "" {
-			link(ids, strings.ToLower(id), node)
-		}
-		if sn := usableSerial(m.SerialNumber); sn != "" {
-			link(serials, strings.ToUpper(sn), node)
-		}
-	}
+	return l.links()
+}
 
-	// Number the devices in the order of their first record, then lay their records out device by
-	// device (a counting sort, which keeps input order within a device).
+// deviceLinker groups records into physical devices as they come, Entra and Intune records in any
+// order, so that a tenant's records can be grouped while they stream in; linkRecords runs it over
+// lists. It works on record numbers: its maps hold one entry per distinct key, the rest is a few int32
+// per record. Entra record i is node 2i of the union-find, Intune record j node 2j+1, so that both
+// lists can grow; the grouping does not depend on the order records come in.
+type deviceLinker struct {
+	parent           []int32
+	entraN, managedN int
+	ids              map[string]int32 // Entra device ids, whether an Entra or an Intune record holds them
+	serials          map[string]int32
+	names            map[nameKey]int32
+	osKeys           map[string]string
+}
+
+func newDeviceLinker(entraHint, managedHint int) *deviceLinker {
+	return &deviceLinker{
+		parent:  make([]int32, 0, 2*max(entraHint, managedHint)),
+		ids:     make(map[string]int32, entraHint+managedHint),
+		serials: make(map[string]int32, managedHint),
+		names:   make(map[nameKey]int32, entraHint),
+		osKeys:  map[string]string{},
+	}
+}
+
+func (l *deviceLinker) find(i int32) int32 {
+	for l.parent[i] != i {
+		l.parent[i] = l.parent[l.parent[i]]
+		i = l.parent[i]
+	}
+	return i
+}
+
+// node makes room for a node and returns it, a device of its own so far.
+func (l *deviceLinker) node(n int32) int32 {
+	for int32(len(l.parent)) <= n {
+		l.parent = append(l.parent, int32(len(l.parent)))
+	}
+	return n
+}
+
+// link joins node to the first node seen with the same key: records that share a key are one device.
+func link[K comparable](l *deviceLinker, m map[K]int32, key K, node int32) {
+	if j, ok := m[key]; ok {
+		l.parent[l.find(node)] = l.find(j)
+	} else {
+		m[key] = node
+	}
+}
+
+// addEntra adds the next Entra record. Keys compare case-insensitively through upper case: Windows
+// names are usually written in capitals already, so most keys are the strings as read, with no copy.
+func (l *deviceLinker) addEntra(e facts.EntraDevice) {
+	node := l.node(int32(2 * l.entraN))
+	l.entraN++
+	if isWindows(e.OperatingSystem) && e.DisplayName != "" {
+		osKey, ok := l.osKeys[e.OperatingSystem]
+		if !ok {
+			osKey = strings.ToUpper(e.OperatingSystem)
+			l.osKeys[e.OperatingSystem] = osKey
+		}
+		link(l, l.names, nameKey{strings.ToUpper(e.DisplayName), osKey}, node)
+	}
+	if e.DeviceID != "" {
+		link(l, l.ids, strings.ToLower(e.DeviceID), node)
+	}
+}
+
+// addManaged adds the next Intune record.
+func (l *deviceLinker) addManaged(m facts.ManagedDevice) {
+	node := l.node(int32(2*l.managedN + 1))
+	l.managedN++
+	if id := usableDeviceID(m.AzureADDeviceID); id != "" {
+		link(l, l.ids, strings.ToLower(id), node)
+	}
+	if sn := usableSerial(m.SerialNumber); sn != "" {
+		link(l, l.serials, strings.ToUpper(sn), node)
+	}
+}
+
+// links numbers the devices in the order of their first record (Entra records first, then Intune
+// ones, each in the order added) and lays their records out device by device, a counting sort that
+// keeps that order within a device.
+func (l *deviceLinker) links() deviceLinks {
+	n := l.entraN + l.managedN
+	node := func(c int) int32 {
+		if c < l.entraN {
+			return int32(2 * c)
+		}
+		return int32(2*(c-l.entraN) + 1)
+	}
 	device := make([]int32, n)
-	slot := make([]int32, n) // per root: its device number + 1
+	slot := make([]int32, len(l.parent)) // per root: its device number + 1
 	var sizes []int32
-	for i := range n {
-		r := find(int32(i))
+	for c := range n {
+		r := l.find(node(c))
 		if slot[r] == 0 {
 			sizes = append(sizes, 0)
 			slot[r] = int32(len(sizes))
 		}
-		device[i] = slot[r] - 1
-		sizes[device[i]]++
+		device[c] = slot[r] - 1
+		sizes[device[c]]++
 	}
 	start := make([]int32, len(sizes)+1)
-	for k, s := range sizes {
-		start[k+1] = start[k] + s
+	for k, sz := range sizes {
+		start[k+1] = start[k] + sz
 	}
 	next := slices.Clone(start[:len(sizes)])
 	nodes := make([]int32, n)
-	for i, k := range device {
-		nodes[next[k]] = int32(i)
+	for c, k := range device {
+		nodes[next[k]] = int32(c)
 		next[k]++
 	}
-	return deviceLinks{entraN: len(entra), nodes: nodes, start: start}
+	return deviceLinks{entraN: l.entraN, nodes: nodes, start: start}
 }
 
 // uniqueEntra drops repeats: registeredDevices and ownedDevices usually list the same device twice.

@@ -3,6 +3,7 @@ package checks
 import (
 	"cmp"
 	"fmt"
+	"hash/maphash"
 	"runtime"
 	"slices"
 	"strings"
@@ -183,15 +184,60 @@ func (sw *sweeper) devices(links deviceLinks, lo, hi int) {
 }
 
 // linkCache lets the walkthrough's two device judgments share one grouping of the tenant's records,
-// the larger part of the sweep's matching. It is keyed by the record lists themselves: facts are
-// never changed in place, so new lists (a re-read) are grouped afresh.
+// the larger part of the sweep's matching, built from the records fed while they streamed in when
+// those are the facts judged. It is keyed by the record lists themselves: facts are never changed in
+// place, so new lists (a re-read) are grouped afresh.
 type linkCache struct {
-	mu      sync.Mutex
-	entra   []facts.EntraDevice
-	managed []facts.ManagedDevice
-	links   deviceLinks
-	ok      bool
+	mu sync.Mutex
+	// fed groups the records a reader fed; their ids are summed up in order, to check them against
+	// the facts judged.
+	fed                  *deviceLinker
+	fedEntra, fedManaged idSum
+	entra                []facts.EntraDevice
+	managed              []facts.ManagedDevice
+	links                deviceLinks
+	ok                   bool
 }
+
+// idSum sums up a list of ids in order: their count and a hash.
+type idSum struct {
+	n int
+	h maphash.Hash
+}
+
+func (s *idSum) add(id string) {
+	s.n++
+	s.h.WriteString(id)
+	s.h.WriteByte(0)
+}
+
+func (c *linkCache) feedEntra(e facts.EntraDevice) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.fedLinker().addEntra(e)
+	c.fedEntra.add(e.ID)
+}
+
+func (c *linkCache) feedManaged(m facts.ManagedDevice) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.fedLinker().addManaged(m)
+	c.fedManaged.add(m.ID)
+}
+
+func (c *linkCache) fedLinker() *deviceLinker {
+	if c.fed == nil {
+		c.fed = newDeviceLinker(fedHint, fedHint)
+		seed := maphash.MakeSeed()
+		c.fedEntra.h.SetSeed(seed)
+		c.fedManaged.h.SetSeed(seed)
+	}
+	return c.fed
+}
+
+// fedHint sizes a fed grouping's first allocations (a few MB): a tenant that streams its devices in is
+// usually large, and growing the maps from small would rehash them again and again.
+const fedHint = 64 << 10
 
 func (c *linkCache) of(f *facts.Facts) deviceLinks {
 	c.mu.Lock()
@@ -201,9 +247,28 @@ func (c *linkCache) of(f *facts.Facts) deviceLinks {
 		same(len(c.managed), len(f.AllManagedDevices), firstOf(c.managed), firstOf(f.AllManagedDevices)) {
 		return c.links
 	}
-	c.links = linkRecords(f.AllDevices, f.AllManagedDevices)
+	if c.fed != nil && fedAre(&c.fedEntra, f.AllDevices, func(e facts.EntraDevice) string { return e.ID }) &&
+		fedAre(&c.fedManaged, f.AllManagedDevices, func(m facts.ManagedDevice) string { return m.ID }) {
+		c.links = c.fed.links()
+	} else {
+		c.links = linkRecords(f.AllDevices, f.AllManagedDevices)
+	}
+	c.fed = nil
 	c.entra, c.managed, c.ok = f.AllDevices, f.AllManagedDevices, true
 	return c.links
+}
+
+// fedAre reports whether the fed ids are those of the list, in order.
+func fedAre[T any](fed *idSum, list []T, id func(T) string) bool {
+	if fed.n != len(list) {
+		return false
+	}
+	var sum idSum
+	sum.h.SetSeed(fed.h.Seed())
+	for _, v := range list {
+		sum.add(id(v))
+	}
+	return sum.h.Sum64() == fed.h.Sum64()
 }
 
 // firstOf is the address of a list's first element, which tells two lists apart.

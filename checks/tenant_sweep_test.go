@@ -288,3 +288,54 @@ func BenchmarkWalkthroughDeviceChecks(b *testing.B) {
 	}
 	b.ReportMetric(float64(200_000*b.N)/b.Elapsed().Seconds(), "records/s")
 }
+
+// TestTenantRunFedGrouping: records fed while they stream in, Entra and Intune interleaved, group the
+// tenant as the lists do; a feed that does not match the facts judged is set aside.
+func TestTenantRunFedGrouping(t *testing.T) {
+	f := sweepTenant()
+	judge := func(r *TenantRun) []string {
+		var out []string
+		for _, c := range r.Checks() {
+			if c.ID == "devices.duplicates" || c.ID == "scope.mdm" {
+				for _, res := range Evaluate(c, f) {
+					out = append(out, fmt.Sprintf("%s %s %s", res.ID, res.Subject, res.Status))
+				}
+			}
+		}
+		return out
+	}
+	want := judge(NewTenantRun())
+	fed := NewTenantRun()
+	for i := range max(len(f.AllDevices), len(f.AllManagedDevices)) {
+		if i < len(f.AllManagedDevices) {
+			fed.AddManagedDevice(f.AllManagedDevices[i])
+		}
+		if i < len(f.AllDevices) {
+			fed.AddEntraDevice(f.AllDevices[i])
+		}
+	}
+	if got := judge(fed); !slices.Equal(got, want) {
+		t.Errorf("fed grouping judged\n %v\nlists judged\n %v", got, want)
+	}
+	// The fed grouping is the one judged: a fed record named like another device joins it.
+	renamed := NewTenantRun()
+	for _, e := range f.AllDevices {
+		if e.DisplayName == "ALICE-LT" {
+			e.DisplayName = "CAROL-LT"
+		}
+		renamed.AddEntraDevice(e)
+	}
+	for _, m := range f.AllManagedDevices {
+		renamed.AddManagedDevice(m)
+	}
+	if got := judge(renamed); slices.Equal(got, want) {
+		t.Errorf("the fed grouping was not used: %v", got)
+	}
+	short := NewTenantRun()
+	for _, e := range f.AllDevices[1:] {
+		short.AddEntraDevice(e)
+	}
+	if got := judge(short); !slices.Equal(got, want) {
+		t.Errorf("a feed that is not the facts was used:\n %v", got)
+	}
+}
