@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
@@ -17,6 +18,10 @@ const (
 	ownerRound  = 10 * batchLimit
 	ownerRounds = 4
 )
+
+// ownerBound bounds one round of owner lookups, retries after throttling included, when the caller
+// set no deadline.
+const ownerBound = 2 * time.Minute
 
 // ownerLookups asks, in the background, for the registered owners of the devices it is given.
 type ownerLookups struct {
@@ -73,12 +78,14 @@ func (o *ownerLookups) lookup(ids []string) {
 	for i, id := range ids {
 		fetches[i] = newFetch(strconv.Itoa(i+1), "v1.0", "/devices/"+url.PathEscape(id)+"/registeredOwners", "$select=id,userPrincipalName", false)
 	}
-	o.c.runFetches(o.ctx, "v1.0", fetches, func(*fetch) []*fetch { return nil })
+	ctx, cancel := requestContext(o.ctx, ownerBound)
+	defer cancel()
+	o.c.runFetches(ctx, "v1.0", fetches, func(*fetch) []*fetch { return nil })
 	found := make(map[string][]string, len(ids))
 	for i, f := range fetches {
 		switch {
 		case !f.done:
-			o.fail(o.ctx.Err())
+			o.fail(fmt.Errorf("read the owners of %d devices: %w", len(ids), context.Cause(ctx)))
 			return
 		case f.failed() && f.err != nil:
 			o.fail(fmt.Errorf("read the owners of device %s: %w", ids[i], requestFailure(facts.SrcAllDevices, f.err, false, "")))

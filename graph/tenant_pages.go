@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 
 	abstractions "github.com/microsoft/kiota-abstractions-go"
 
@@ -144,6 +145,8 @@ func (c *Client) getPage(ctx context.Context, src facts.Source, raw string, buf 
 	if err != nil {
 		return fmt.Errorf("read %s: bad page URL %q: %w", src, raw, err)
 	}
+	ctx, cancel := requestContext(ctx, DefaultTimeout)
+	defer cancel()
 	ri := abstractions.NewRequestInformation()
 	ri.Method = abstractions.GET
 	ri.SetUri(*u)
@@ -228,4 +231,14 @@ func (c *Client) sweepURL(next string) string {
 		return next
 	}
 	return c.root + "/v1.0" + rel
+}
+
+// requestContext bounds a request whose context has no deadline. The SDK's adapter would otherwise
+// give it one of its own and drop the cancel func, which keeps the context, and everything its values
+// reach, alive until that timer fires.
+func requestContext(ctx context.Context, bound time.Duration) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, bound)
 }

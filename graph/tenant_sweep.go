@@ -34,6 +34,27 @@ func sweepProgress(ctx context.Context) func(SweepProgress) {
 	return func(SweepProgress) {}
 }
 
+// SweepRecords receives the device sweep's records as each page is decoded, in the order they will
+// have in the facts, so that a caller can match them while the rest of the pages arrive. Entra and
+// Intune records come from two goroutines at once; a nil func is not called.
+type SweepRecords struct {
+	Entra   func(facts.EntraDevice)
+	Managed func(facts.ManagedDevice)
+}
+
+type recordsKey struct{}
+
+// WithSweepRecords returns a context that makes Read and ReadDevices hand each decoded device record
+// to r as well, in the manner of WithSweepProgress.
+func WithSweepRecords(ctx context.Context, r SweepRecords) context.Context {
+	return context.WithValue(ctx, recordsKey{}, r)
+}
+
+func sweepRecords(ctx context.Context) SweepRecords {
+	r, _ := ctx.Value(recordsKey{}).(SweepRecords)
+	return r
+}
+
 // ReadDevices reads every Entra device and every Intune managed device of the tenant, the two
 // collections concurrently, and sends facts.SrcAllDevices and facts.SrcAllManagedDevices on out as
 // each is complete. Read runs it for a tenant target; it is exported for callers that want the sweep
@@ -67,6 +88,7 @@ func (c *Client) readEntraDevices(ctx context.Context) facts.Delta {
 	const src = facts.SrcAllDevices
 	dec := deviceDecoder{shared: interner{}}
 	owners := c.startOwnerLookups(ctx)
+	hook := sweepRecords(ctx).Entra
 	var read chunks[facts.EntraDevice]
 	var wanted []int // indexes of the devices whose owners are asked for
 	var ask []string // their ids, for the page being decoded
@@ -78,6 +100,9 @@ func (c *Client) readEntraDevices(ctx context.Context) facts.Delta {
 		if ownerWanted(e) {
 			wanted = append(wanted, read.n)
 			ask = append(ask, e.ID)
+		}
+		if hook != nil {
+			hook(e)
 		}
 		read.add(e)
 		return true
@@ -108,10 +133,14 @@ func (c *Client) readEntraDevices(ctx context.Context) facts.Delta {
 func (c *Client) readManagedDevices(ctx context.Context) facts.Delta {
 	const src = facts.SrcAllManagedDevices
 	dec := managedDecoder{shared: interner{}}
+	hook := sweepRecords(ctx).Managed
 	var read chunks[facts.ManagedDevice]
 	err := c.stream(ctx, src, "/deviceManagement/managedDevices", "$select="+sweepSelManaged+"&$top=999", func(s *scanner) bool {
 		m, ok := dec.record(s)
 		if ok {
+			if hook != nil {
+				hook(m)
+			}
 			read.add(m)
 		}
 		return ok

@@ -187,3 +187,52 @@ func TestSweepStopsWhenCancelled(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepHandsOutRecordsInOrder: WithSweepRecords sees every record as it is decoded, in the order
+// the facts hold them, and a walkthrough fed that way judges as one that groups the lists itself.
+func TestSweepHandsOutRecordsInOrder(t *testing.T) {
+	srv, c := demo(t, "contoso")
+	srv.SetPageSize(3)
+	var mu sync.Mutex
+	var entra, managed []string
+	run := checks.NewTenantRun()
+	ctx := graph.WithSweepRecords(context.Background(), graph.SweepRecords{
+		Entra: func(e facts.EntraDevice) {
+			mu.Lock()
+			entra = append(entra, e.ID)
+			mu.Unlock()
+			run.AddEntraDevice(e)
+		},
+		Managed: func(m facts.ManagedDevice) {
+			mu.Lock()
+			managed = append(managed, m.ID)
+			mu.Unlock()
+			run.AddManagedDevice(m)
+		},
+	})
+	f := sweep(ctx, c)
+	var wantEntra, wantManaged []string
+	for _, d := range f.AllDevices {
+		wantEntra = append(wantEntra, d.ID)
+	}
+	for _, m := range f.AllManagedDevices {
+		wantManaged = append(wantManaged, m.ID)
+	}
+	if !slices.Equal(entra, wantEntra) || !slices.Equal(managed, wantManaged) || len(entra) != 12 {
+		t.Errorf("handed out %v / %v, facts hold %v / %v", entra, managed, wantEntra, wantManaged)
+	}
+	subjects := func(cs []checks.Check) []string {
+		var out []string
+		for _, c := range cs {
+			if c.ID == "devices.duplicates" {
+				for _, r := range checks.Evaluate(c, f) {
+					out = append(out, r.Subject+" "+r.Status.String())
+				}
+			}
+		}
+		return out
+	}
+	if got, want := subjects(run.Checks()), subjects(checks.Walkthrough()); !slices.Equal(got, want) || len(got) != 3 {
+		t.Errorf("fed walkthrough %v, unfed %v", got, want)
+	}
+}
