@@ -87,8 +87,12 @@ func runTenant(ctx context.Context, c Config, o tenantOptions, s streams) (int, 
 	if progress != nil {
 		runCtx = graph.WithSweepProgress(runCtx, progress.update)
 	}
+	// The device records are grouped while they stream in, so that the sweep's matching is mostly
+	// done when the last page arrives.
+	run := checks.NewTenantRun()
+	runCtx = graph.WithSweepRecords(runCtx, graph.SweepRecords{Entra: run.AddEntraDevice, Managed: run.AddManagedDevice})
 	f := facts.New(c.Cloud, t, e.Now())
-	results := checks.Run(runCtx, f, facts.Gather(runCtx, t, dns, client), checks.Options{Only: c.Only}, nil)
+	results := checks.Run(runCtx, f, facts.Gather(runCtx, t, dns, client), checks.Options{Checks: run.Checks(), Only: c.Only}, nil)
 	progress.clear()
 	rep := checks.NewReport(version, c.Cloud, f.Target, results, e.Now())
 	if err := checks.Write(s.out, rep, c.Format); err != nil {
