@@ -98,16 +98,20 @@ func linkRecords(entra []facts.EntraDevice, managed []facts.ManagedDevice) devic
 type deviceLinker struct {
 	parent           []int32
 	entraN, managedN int
-	ids              map[string]int32 // Entra device ids, whether an Entra or an Intune record holds them
-	serials          map[string]int32
-	names            map[nameKey]int32
-	osKeys           map[string]string
+	// Entra device ids, whether an Entra or an Intune record holds them: as 16 bytes when written as
+	// GUIDs (as Graph writes them), a map the garbage collector need not scan, else as text.
+	guids   map[[16]byte]int32
+	ids     map[string]int32
+	serials map[string]int32
+	names   map[nameKey]int32
+	osKeys  map[string]string
 }
 
 func newDeviceLinker(entraHint, managedHint int) *deviceLinker {
 	return &deviceLinker{
 		parent:  make([]int32, 0, 2*max(entraHint, managedHint)),
-		ids:     make(map[string]int32, entraHint+managedHint),
+		guids:   make(map[[16]byte]int32, entraHint+managedHint),
+		ids:     map[string]int32{},
 		serials: make(map[string]int32, managedHint),
 		names:   make(map[nameKey]int32, entraHint),
 		osKeys:  map[string]string{},
@@ -139,6 +143,50 @@ func link[K comparable](l *deviceLinker, m map[K]int32, key K, node int32) {
 	}
 }
 
+// linkID links a node by an Entra device id, compared case-insensitively.
+func (l *deviceLinker) linkID(id string, node int32) {
+	if g, ok := parseGUID(id); ok {
+		link(l, l.guids, g, node)
+		return
+	}
+	link(l, l.ids, strings.ToLower(id), node)
+}
+
+// parseGUID reads a GUID written 8-4-4-4-12 in hexadecimal digits of either case: two ids are the same
+// GUID exactly when they are the same text but for case.
+func parseGUID(s string) (g [16]byte, ok bool) {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return g, false
+	}
+	n := 0
+	for i := 0; i < 36; i += 2 {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			i--
+			continue
+		}
+		hi, ok1 := hexValue(s[i])
+		lo, ok2 := hexValue(s[i+1])
+		if !ok1 || !ok2 {
+			return g, false
+		}
+		g[n] = hi<<4 | lo
+		n++
+	}
+	return g, true
+}
+
+func hexValue(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
 // addEntra adds the next Entra record. Keys compare case-insensitively through upper case: Windows
 // names are usually written in capitals already, so most keys are the strings as read, with no copy.
 func (l *deviceLinker) addEntra(e facts.EntraDevice) {
@@ -153,7 +201,7 @@ func (l *deviceLinker) addEntra(e facts.EntraDevice) {
 		link(l, l.names, nameKey{strings.ToUpper(e.DisplayName), osKey}, node)
 	}
 	if e.DeviceID != "" {
-		link(l, l.ids, strings.ToLower(e.DeviceID), node)
+		l.linkID(e.DeviceID, node)
 	}
 }
 
@@ -162,7 +210,7 @@ func (l *deviceLinker) addManaged(m facts.ManagedDevice) {
 	node := l.node(int32(2*l.managedN + 1))
 	l.managedN++
 	if id := usableDeviceID(m.AzureADDeviceID); id != "" {
-		link(l, l.ids, strings.ToLower(id), node)
+		l.linkID(id, node)
 	}
 	if sn := usableSerial(m.SerialNumber); sn != "" {
 		link(l, l.serials, strings.ToUpper(sn), node)
