@@ -31,26 +31,26 @@ func isAutopilotID(b []byte) bool {
 // deviceDecoder turns Entra device objects into facts, sharing repeated values.
 type deviceDecoder struct{ shared interner }
 
-// record decodes one device object. Of physicalIds only the Autopilot marker is kept: the other ids
-// are hardware hashes no check reads, and they would double the sweep's memory.
-func (d *deviceDecoder) record(s *scanner) (facts.EntraDevice, bool) {
-	var e facts.EntraDevice
+// record decodes one device object into e; its ids and name are filled in when strs is flushed. Of
+// physicalIds only the Autopilot marker is kept: the other ids are hardware hashes no check reads, and
+// they would double the sweep's memory.
+func (d *deviceDecoder) record(s *scanner, e *facts.EntraDevice, strs *pageStrings) bool {
 	if !s.enter('{') {
-		return e, false
+		return false
 	}
 	first := true
 	for s.next('}', &first) {
 		k, ok := s.key()
 		if !ok {
-			return e, false
+			return false
 		}
 		switch string(k) {
 		case "id":
-			e.ID, ok = s.str()
+			ok = strs.read(s, &e.ID)
 		case "deviceId":
-			e.DeviceID, ok = s.str()
+			ok = strs.read(s, &e.DeviceID)
 		case "displayName":
-			e.DisplayName, ok = s.str()
+			ok = strs.read(s, &e.DisplayName)
 		case "operatingSystem":
 			e.OperatingSystem, ok = s.interned(d.shared)
 		case "operatingSystemVersion":
@@ -79,40 +79,40 @@ func (d *deviceDecoder) record(s *scanner) (facts.EntraDevice, bool) {
 			ok = s.skip()
 		}
 		if !ok {
-			return e, false
+			return false
 		}
 	}
-	return e, s.err == nil
+	return s.err == nil
 }
 
 // managedDecoder turns Intune managed device objects into facts, sharing repeated values.
 type managedDecoder struct{ shared interner }
 
-// record decodes one managed device object.
-func (d *managedDecoder) record(s *scanner) (facts.ManagedDevice, bool) {
-	var m facts.ManagedDevice
+// record decodes one managed device object into m; its ids and names are filled in when strs is
+// flushed.
+func (d *managedDecoder) record(s *scanner, m *facts.ManagedDevice, strs *pageStrings) bool {
 	if !s.enter('{') {
-		return m, false
+		return false
 	}
 	first := true
 	for s.next('}', &first) {
 		k, ok := s.key()
 		if !ok {
-			return m, false
+			return false
 		}
 		switch string(k) {
 		case "id":
-			m.ID, ok = s.str()
+			ok = strs.read(s, &m.ID)
 		case "azureADDeviceId":
-			m.AzureADDeviceID, ok = s.str()
+			ok = strs.read(s, &m.AzureADDeviceID)
 		case "deviceName":
-			m.DeviceName, ok = s.str()
+			ok = strs.read(s, &m.DeviceName)
 		case "serialNumber":
-			m.SerialNumber, ok = s.str()
+			ok = strs.read(s, &m.SerialNumber)
 		case "userPrincipalName":
-			m.UserPrincipalName, ok = s.str()
+			ok = strs.read(s, &m.UserPrincipalName)
 		case "userId":
-			m.UserID, ok = s.str()
+			ok = strs.read(s, &m.UserID)
 		case "operatingSystem":
 			m.OperatingSystem, ok = s.interned(d.shared)
 		case "managementAgent":
@@ -133,10 +133,10 @@ func (d *managedDecoder) record(s *scanner) (facts.ManagedDevice, bool) {
 			ok = s.skip()
 		}
 		if !ok {
-			return m, false
+			return false
 		}
 	}
-	return m, s.err == nil
+	return s.err == nil
 }
 
 // autopilotIDs reads a physicalIds array (null as none), keeping the Autopilot markers.

@@ -58,7 +58,7 @@ func BenchmarkSweepProcessing(b *testing.B) {
 		metrics.Read(sample)
 		peak = max(peak, sample[0].Value.Uint64())
 	}
-	read := func(path, sel string, record func(*scanner) bool) {
+	read := func(path, sel string, record func(*scanner) bool, pageDone func()) {
 		next := srv.URL() + "/v1.0" + path + "?$select=" + sel + "&$top=999"
 		for next != "" {
 			page := get(next)
@@ -67,6 +67,7 @@ func BenchmarkSweepProcessing(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			pageDone()
 			heap()
 			next = link
 		}
@@ -81,17 +82,30 @@ func BenchmarkSweepProcessing(b *testing.B) {
 		run := checks.NewTenantRun()
 		var entra chunks[facts.EntraDevice]
 		var managed chunks[facts.ManagedDevice]
+		var strs pageStrings
+		var pageE []*facts.EntraDevice
+		var pageM []*facts.ManagedDevice
 		read("/devices", sweepSelDevice, func(s *scanner) bool {
-			e, ok := dd.record(s)
-			run.AddEntraDevice(e)
-			entra.add(e)
-			return ok
+			e := entra.next()
+			pageE = append(pageE, e)
+			return dd.record(s, e, &strs)
+		}, func() {
+			strs.flush()
+			for _, e := range pageE {
+				run.AddEntraDevice(*e)
+			}
+			pageE = pageE[:0]
 		})
 		read("/deviceManagement/managedDevices", sweepSelManaged, func(s *scanner) bool {
-			m, ok := md.record(s)
-			run.AddManagedDevice(m)
-			managed.add(m)
-			return ok
+			m := managed.next()
+			pageM = append(pageM, m)
+			return md.record(s, m, &strs)
+		}, func() {
+			strs.flush()
+			for _, m := range pageM {
+				run.AddManagedDevice(*m)
+			}
+			pageM = pageM[:0]
 		})
 		f := facts.New("public", facts.Target{Kind: facts.TargetTenant}, time.Now())
 		f.AllDevices, f.AllManagedDevices = entra.all(), managed.all()

@@ -170,6 +170,42 @@ func (s *scanner) str() (string, bool) {
 	return string(b), ok
 }
 
+// pageStrings gathers the strings a page's records keep into one allocation, made when the page is
+// done: the ids and names of 100,000 records would otherwise be half a million small strings for the
+// allocator and the garbage collector. The records must stay where they are until flush.
+type pageStrings struct {
+	buf   []byte
+	refs  []*string
+	spans []int32 // end offsets in buf, one per ref
+}
+
+// read reads a string value (null as "") into *dst, which is filled in by flush.
+func (p *pageStrings) read(s *scanner, dst *string) bool {
+	if s.null() {
+		*dst = ""
+		return true
+	}
+	b, ok := s.rawString()
+	if !ok {
+		return false
+	}
+	p.buf = append(p.buf, b...)
+	p.refs = append(p.refs, dst)
+	p.spans = append(p.spans, int32(len(p.buf)))
+	return true
+}
+
+// flush fills in every string read since the last flush.
+func (p *pageStrings) flush() {
+	all := string(p.buf)
+	start := int32(0)
+	for i, dst := range p.refs {
+		*dst = all[start:p.spans[i]]
+		start = p.spans[i]
+	}
+	p.buf, p.refs, p.spans = p.buf[:0], p.refs[:0], p.spans[:0]
+}
+
 // interner keeps one copy of the values that repeat across records (operating systems, join types,
 // states), so that 100,000 records do not hold 100,000 copies of "Windows".
 type interner map[string]string

@@ -13,14 +13,15 @@ import (
 // decodeDevicePage reads a page of Entra devices with the sweep's decoder.
 func decodeDevicePage(b []byte) ([]facts.EntraDevice, string, error) {
 	dec := deviceDecoder{shared: interner{}}
-	var out []facts.EntraDevice
+	var read chunks[facts.EntraDevice]
+	var strs pageStrings
 	s := scanner{b: b}
-	next, err := s.page(func(s *scanner) bool {
-		e, ok := dec.record(s)
-		out = append(out, e)
-		return ok
-	})
-	return out, next, err
+	next, err := s.page(func(s *scanner) bool { return dec.record(s, read.next(), &strs) })
+	strs.flush()
+	if read.n == 0 {
+		return nil, next, err
+	}
+	return read.all(), next, err
 }
 
 // referenceDevices decodes the same page with encoding/json, field by field as it would decode a

@@ -90,26 +90,29 @@ func (c *Client) readEntraDevices(ctx context.Context) facts.Delta {
 	owners := c.startOwnerLookups(ctx)
 	hook := sweepRecords(ctx).Entra
 	var read chunks[facts.EntraDevice]
-	var wanted []int // indexes of the devices whose owners are asked for
-	var ask []string // their ids, for the page being decoded
+	var strs pageStrings
+	var page []*facts.EntraDevice // the records of the page being decoded
+	var wanted []int              // indexes of the devices whose owners are asked for
 	err := c.stream(ctx, src, "/devices", "$select="+sweepSelDevice+"&$top=999", func(s *scanner) bool {
-		e, ok := dec.record(s)
-		if !ok {
-			return false
-		}
-		if ownerWanted(e) {
-			wanted = append(wanted, read.n)
-			ask = append(ask, e.ID)
-		}
-		if hook != nil {
-			hook(e)
-		}
-		read.add(e)
-		return true
+		e := read.next()
+		page = append(page, e)
+		return dec.record(s, e, &strs)
 	}, func() {
+		strs.flush()
+		var ask []string
+		first := read.n - len(page)
+		for i, e := range page {
+			if ownerWanted(*e) {
+				wanted = append(wanted, first+i)
+				ask = append(ask, e.ID)
+			}
+			if hook != nil {
+				hook(*e)
+			}
+		}
+		page = page[:0]
 		if len(ask) > 0 {
 			owners.ask(ask)
-			ask = nil
 		}
 	})
 	found, ownerErr := owners.finish()
@@ -135,16 +138,21 @@ func (c *Client) readManagedDevices(ctx context.Context) facts.Delta {
 	dec := managedDecoder{shared: interner{}}
 	hook := sweepRecords(ctx).Managed
 	var read chunks[facts.ManagedDevice]
+	var strs pageStrings
+	var page []*facts.ManagedDevice
 	err := c.stream(ctx, src, "/deviceManagement/managedDevices", "$select="+sweepSelManaged+"&$top=999", func(s *scanner) bool {
-		m, ok := dec.record(s)
-		if ok {
-			if hook != nil {
-				hook(m)
+		m := read.next()
+		page = append(page, m)
+		return dec.record(s, m, &strs)
+	}, func() {
+		strs.flush()
+		if hook != nil {
+			for _, m := range page {
+				hook(*m)
 			}
-			read.add(m)
 		}
-		return ok
-	}, func() {})
+		page = page[:0]
+	})
 	endpoint := "GET /v1.0/deviceManagement/managedDevices"
 	if err != nil {
 		return facts.Delta{Source: src, Endpoint: endpoint, Err: err}
@@ -155,7 +163,8 @@ func (c *Client) readManagedDevices(ctx context.Context) facts.Delta {
 
 // chunks collects decoded records in fixed blocks and joins them once at the end: appending 100,000
 // records of a few hundred bytes to one slice would copy them again at every doubling, and hold the
-// old and new arrays at once.
+// old and new arrays at once. A record stays where next put it until all, so that a page's strings can
+// be filled in when the page is done.
 type chunks[T any] struct {
 	full [][]T
 	cur  []T
@@ -164,15 +173,17 @@ type chunks[T any] struct {
 
 const chunkSize = 1024
 
-func (c *chunks[T]) add(v T) {
+// next returns a place for the next record.
+func (c *chunks[T]) next() *T {
 	if len(c.cur) == cap(c.cur) {
 		if c.cur != nil {
 			c.full = append(c.full, c.cur)
 		}
 		c.cur = make([]T, 0, chunkSize)
 	}
-	c.cur = append(c.cur, v)
+	c.cur = c.cur[:len(c.cur)+1]
 	c.n++
+	return &c.cur[len(c.cur)-1]
 }
 
 // all returns every record in order, in one slice of the exact size.
