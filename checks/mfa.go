@@ -105,10 +105,7 @@ func judgeMFARegistration(f *facts.Facts) []Result {
 		Summary:     "Nothing requires MFA to register or join devices for this user.",
 		Explanation: "MFA is not required for enrollment by default, but the automatic enrollment procedure recommends requiring it for device registration so that a stolen password cannot register a device.",
 		Remediation: "Create a Conditional Access policy for the user action \"Register or join devices\" granting access with MFA (Entra admin center > Protection > Conditional Access), and leave the device setting at No.",
-		Fixes: []Fix{{ID: "mfa.registration.create-ca-report-only", Title: "Create a report-only Conditional Access policy requiring MFA to register or join devices",
-			Reversible: true, Permissions: []string{"Policy.ReadWrite.ConditionalAccess", "Policy.Read.All"},
-			Requests: []Request{{Method: "POST", URL: graphURL(f.Cloud, "/v1.0/identity/conditionalAccess/policies"),
-				Body: []byte(`{"displayName":"Require MFA to register or join devices (mdmdoctor)","state":"enabledForReportingButNotEnforced","conditions":{"applications":{"includeUserActions":["urn:user:registerdevice"]},"users":{"includeUsers":["All"]},"clientAppTypes":["all"]},"grantControls":{"operator":"OR","builtInControls":["mfa"]}}`)}}}},
+		Fixes:       []Fix{createCAReportOnlyFix(f.Cloud)},
 	}}
 }
 
@@ -123,4 +120,13 @@ func mfaPolicyFix(f *facts.Facts, p *facts.DeviceRegistrationPolicy) (Fix, bool)
 	return Fix{ID: "mfa.registration.policy-not-required", Title: "Set \"Require MFA to register or join devices\" to No, keeping every other setting",
 		Reversible: true, Permissions: []string{"Policy.ReadWrite.DeviceConfiguration"},
 		Requests: []Request{{Method: "PUT", URL: graphURL(f.Cloud, "/v1.0/policies/deviceRegistrationPolicy"), Body: body}}}, true
+}
+
+// createCAReportOnlyFix plans a Conditional Access policy for the user action "register or join devices"
+// granting access with MFA, in report-only state for the operator to review and switch on.
+func createCAReportOnlyFix(cloud string) Fix {
+	return Fix{ID: "mfa.registration.create-ca-report-only", Title: "Create a report-only Conditional Access policy requiring MFA to register or join devices",
+		Reversible: true, Permissions: []string{"Policy.ReadWrite.ConditionalAccess", "Policy.Read.All"},
+		Requests: []Request{{Method: "POST", URL: graphURL(cloud, "/v1.0/identity/conditionalAccess/policies"),
+			Body: []byte(`{"displayName":"Require MFA to register or join devices (mdmdoctor)","state":"enabledForReportingButNotEnforced","conditions":{"applications":{"includeUserActions":["urn:user:registerdevice"]},"users":{"includeUsers":["All"]},"clientAppTypes":["all"]},"grantControls":{"operator":"OR","builtInControls":["mfa"]}}`)}}}
 }
