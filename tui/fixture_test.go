@@ -172,11 +172,14 @@ type testBackend struct {
 	// cancelled is closed when a reader saw its context end while a source was held back.
 	cancelled chan struct{}
 	once      sync.Once
-	reads     int
+	// holding is closed when a reader first waits at a gate: the run has really started reading.
+	holding     chan struct{}
+	holdingOnce sync.Once
+	reads       int
 }
 
 func newTestBackend() *testBackend {
-	return &testBackend{gates: map[facts.Source]chan struct{}{}, cancelled: make(chan struct{})}
+	return &testBackend{gates: map[facts.Source]chan struct{}{}, cancelled: make(chan struct{}), holding: make(chan struct{})}
 }
 
 // hold keeps sources back until release.
@@ -211,6 +214,7 @@ func (b *testBackend) Readers(t facts.Target) []facts.Reader {
 		gate := b.gates[src]
 		out = append(out, facts.ReaderFunc(func(ctx context.Context, _ facts.Target, ch chan<- facts.Delta) {
 			if gate != nil {
+				b.holdingOnce.Do(func() { close(b.holding) })
 				select {
 				case <-gate:
 				case <-ctx.Done():

@@ -106,6 +106,13 @@ func TestQuitDuringRun(t *testing.T) {
 	o.Target = "bob@contoso.com"
 	s := startSession(t, o, 80, 24)
 	s.waitFor("waiting for dns")
+	// The screen lists what it waits for before the run's command has started the readers; quit only
+	// once a reader is really blocked, or there would be nothing to cancel.
+	select {
+	case <-b.holding:
+	case <-time.After(waitTime):
+		t.Fatal("the held reader never started")
+	}
 	s.quit()
 	select {
 	case <-b.cancelled:
