@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"syscall"
 
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
@@ -28,13 +29,18 @@ type Error struct {
 
 func (e *Error) Error() string {
 	s := e.Advice
-	if e.Code != "" || e.Message != "" {
-		s += fmt.Sprintf(" (Graph said %d %s: %s)", e.Status, e.Code, e.Message)
+	// Graph's own words are outside input: folded to one line so an error stays one line.
+	code, msg := oneLine(e.Code), oneLine(e.Message)
+	if code != "" || msg != "" {
+		s += fmt.Sprintf(" (Graph said %d %s: %s)", e.Status, code, msg)
 	} else if e.Status != 0 {
 		s += fmt.Sprintf(" (HTTP %d)", e.Status)
 	}
 	return s
 }
+
+// oneLine joins the words of s with single spaces.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // Expired reports whether err means the operator must sign in again.
 func Expired(err error) bool {
