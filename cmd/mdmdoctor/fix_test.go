@@ -25,6 +25,7 @@ import (
 // environment, as an operator would run fix and undo one after the other.
 func runWith(t *testing.T, state string, env []string, stdin string, args ...string) runResult {
 	t.Helper()
+	// A bound well above any demo run, so that a hang fails this test instead of the whole suite.
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -10,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // bin is the mdmdoctor binary built once for these tests: the CLI is tested as a user runs it.
@@ -51,22 +48,7 @@ type runResult struct {
 
 func runBin(t *testing.T, stdin string, args ...string) runResult {
 	t.Helper()
-	// A bound well above any demo run, so that a hang fails this test instead of the whole suite.
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	cmd.Stdin = strings.NewReader(stdin)
-	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir(), "NO_COLOR=1")
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return runResult{out.String(), errb.String(), code}
+	return runWith(t, t.TempDir(), nil, stdin, args...)
 }
 
 // decodeReport decodes a JSON report and indexes results by id (the first result of each id).
