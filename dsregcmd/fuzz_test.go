@@ -26,14 +26,16 @@ func render(d *facts.Dsregcmd) string {
 	return b.String()
 }
 
-// FuzzParse checks that Parse never panics, that whatever it accepts is well formed (trimmed keys
-// and values without control characters, lines inside the input and in order), and that rendering
+// FuzzParse checks that Parse never panics, that whatever it accepts is well formed (trimmed keys,
+// values and raw lines without control characters, lines inside the input and in order), and that rendering
 // what it read and parsing that again gives the same sections and fields.
 func FuzzParse(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join(fixtures, "*.txt"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no seed fixtures in %s: %v", fixtures, err)
+	published, err2 := filepath.Glob(filepath.Join(realworld, "*.txt"))
+	if err != nil || err2 != nil || len(files) == 0 || len(published) == 0 {
+		f.Fatalf("no seed fixtures in %s and %s: %v %v", fixtures, realworld, err, err2)
 	}
+	files = append(files, published...)
 	for _, name := range files {
 		b, err := os.ReadFile(name)
 		if err != nil {
@@ -59,10 +61,12 @@ func FuzzParse(f *testing.F) {
 				}
 				checkText(t, "key", fl.Key)
 				checkText(t, "value", fl.Value)
-				if fl.Line <= last || fl.Line > lines {
-					t.Fatalf("line %d after %d in %d lines", fl.Line, last, lines)
+				checkText(t, "raw line", fl.Raw)
+				// Fields of a flattened line share its number; a wrapped field ends on a later line.
+				if fl.Line < last || fl.Line > lines || fl.Last != 0 && (fl.Last <= fl.Line || fl.Last > lines) {
+					t.Fatalf("lines %d-%d after %d in %d lines", fl.Line, fl.Last, last, lines)
 				}
-				last = fl.Line
+				last = max(fl.Line, fl.Last)
 			}
 		}
 		again, err := Parse(strings.NewReader(render(d)))
