@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
@@ -32,9 +33,12 @@ const (
 type dsregView struct{ d *facts.Dsregcmd }
 
 // dsregState is the device's join state as the paste states it. A zero DsregField (Line 0) is a line
-// the paste does not have.
+// the paste does not have. known is false for a fragment that does not say whether the device is
+// joined (facts.DsregJoinUnknown): its joined false then means "not known", never "not joined".
 type dsregState struct {
 	aadj, domainJoined, enterpriseJoined, wpj facts.DsregField
+	join                                      facts.DsregJoin
+	known                                     bool
 	joined, domain, enterprise, registered    bool
 	accounts                                  []dsregAccount
 }
@@ -88,8 +92,68 @@ func (v dsregView) state() dsregState {
 		accounts:         v.accounts(),
 	}
 	s.joined, s.domain, s.enterprise, s.registered = dsregYes(s.aadj), dsregYes(s.domainJoined), dsregYes(s.enterpriseJoined), dsregYes(s.wpj)
+	s.join = v.d.Join()
+	s.known = s.join != facts.DsregJoinUnknown
+	if s.join == facts.DsregJoinDomain && !dsregPresent(s.domainJoined) {
+		// Pre-join diagnostics without the Device State lines: Windows prints them only for a
+		// domain-joined device whose hybrid join has not completed.
+		s.domain = true
+	}
 	return s
 }
+
+// Sessions a paste can be taken in, as its Executing Account Name and User Context lines show.
+const (
+	dsregSessionUser     = ""         // the user's own, or not known to be another's
+	dsregSessionSystem   = "system"   // SYSTEM or the computer account: an elevated prompt
+	dsregSessionElevated = "elevated" // an elevated prompt
+	dsregSessionLocal    = "local"    // a local account of the computer
+	dsregSessionOther    = "other"    // another user's session
+)
+
+// dsregSession is the session the output was taken in. The User State, SSO State and work accounts are
+// per user: in another session they are that session's, not the user's.
+// https://learn.microsoft.com/en-us/entra/identity/devices/troubleshoot-device-dsregcmd#user-state
+type dsregSession struct {
+	kind             string
+	account, context facts.DsregField
+	who              string // the account, in words
+}
+
+// session reads the Executing Account Name ("DOMAIN\name, upn") and User Context lines, wherever the
+// output put them (Windows prints the account under Diagnostic Data or a proxy section). user is the
+// run's target user, to tell another user's session from the user's own.
+func (v dsregView) session(user string) dsregSession {
+	s := dsregSession{account: v.field("Diagnostic Data", "Executing Account Name"), context: v.field("Diagnostic Data", "User Context")}
+	sam, upn, _ := strings.Cut(s.account.Value, ",")
+	sam, upn = strings.TrimSpace(sam), strings.TrimSpace(upn)
+	domain, name, _ := strings.Cut(sam, `\`)
+	host, _, _ := strings.Cut(v.field("Device State", "Device Name").Value, ".")
+	context := strings.ToUpper(strings.TrimSpace(s.context.Value))
+	switch {
+	case strings.HasSuffix(name, "$") || strings.EqualFold(sam, `NT AUTHORITY\SYSTEM`):
+		s.kind, s.who = dsregSessionSystem, "the computer account "+sam
+	case context == "SYSTEM":
+		s.kind, s.who = dsregSessionSystem, "SYSTEM (User Context SYSTEM: an elevated prompt)"
+	case context == "ELEVATED USER":
+		s.kind, s.who = dsregSessionElevated, "an elevated prompt (User Context ELEVATED User)"
+	case strings.Contains(upn, "@") && user != "" && !strings.EqualFold(upn, user):
+		s.kind, s.who = dsregSessionOther, "another user's session ("+upn+")"
+	case name != "" && !strings.Contains(upn, "@") && host != "" && strings.EqualFold(domain, host):
+		s.kind, s.who = dsregSessionLocal, "the local account "+sam
+	}
+	return s
+}
+
+// perUser reports whether the per-user lines (User State, SSO State, work accounts) are the user's,
+// as far as the paste tells.
+func (s dsregSession) perUser() bool { return s.kind == dsregSessionUser }
+
+// evidence quotes the lines that show the session.
+func (s dsregSession) evidence() []Evidence { return dsregQuotes(s.account, s.context) }
+
+// dsregRerunUser is the remediation for a paste taken in the wrong session.
+const dsregRerunUser = "Ask the user to sign in to Windows with their work account and run `dsregcmd /status` in a normal (not elevated) command prompt, then paste that output."
 
 func (v dsregView) accounts() []dsregAccount {
 	if v.d == nil {
@@ -132,9 +196,39 @@ func (v dsregView) subject() string {
 	return "the pasted device"
 }
 
-// quote is the evidence of one line of the paste, as the operator can find it in what was pasted.
+// dsregQuote is the evidence of one line of the paste, as the operator can find it in what was pasted
+// (the lines of a value the console wrapped).
 func dsregQuote(f facts.DsregField) Evidence {
-	return Evidence{Source: dsregSource, Detail: strings.TrimSpace(fmt.Sprintf("line %d: %s : %s", f.Line, f.Key, f.Value))}
+	text := f.Raw
+	if text == "" {
+		text = f.Key + " : " + f.Value
+	}
+	where := fmt.Sprintf("line %d", f.Line)
+	if f.Last > f.Line {
+		where = fmt.Sprintf("lines %d-%d", f.Line, f.Last)
+	}
+	return Evidence{Source: dsregSource, Detail: strings.TrimSpace(where + ": " + text)}
+}
+
+// dsregTenantAuthority finds the tenant id in the path of an AzureAdPrtAuthority URL
+// (https://login.microsoftonline.com/<tenant id>).
+var dsregTenantAuthority = regexp.MustCompile(`(?i)^https://[^/\s]+/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/?$`)
+
+// tenantID is the tenant the device is joined to: the TenantId line of Tenant Details, or, in a paste
+// without that section (an SSO State fragment, or an output cut short), the tenant of the PRT's
+// authority, which is the join's tenant. The field's Key and Value are TenantId and the id; its Line
+// and Raw are those of the line it was read from, for evidence.
+func (v dsregView) tenantID() facts.DsregField {
+	if id := v.field("Tenant Details", "TenantId"); id.Value != "" {
+		return id
+	}
+	auth := v.field("SSO State", "AzureAdPrtAuthority")
+	m := dsregTenantAuthority.FindStringSubmatch(strings.TrimSpace(auth.Value))
+	if m == nil {
+		return v.field("Tenant Details", "TenantId")
+	}
+	auth.Key, auth.Value = "TenantId", m[1]
+	return auth
 }
 
 // quotes quotes the lines the paste has, skipping absent ones.

@@ -10,15 +10,20 @@ func judgeAuthStatus(f *facts.Facts) []Result {
 	v := dsregView{f.Dsregcmd}
 	s := v.state()
 	subject := v.subject()
-	if !s.joined {
+	if s.known && !s.joined {
 		return []Result{{Status: Skip, Subject: subject, Evidence: dsregQuotes(s.aadj),
 			Summary: "Skipped: DeviceAuthStatus is reported for joined and hybrid joined devices only."}}
 	}
 	st := v.field("Device Details", "DeviceAuthStatus")
-	if !dsregPresent(st) {
+	switch {
+	case !dsregPresent(st) && !s.known:
+		return dsregIncomplete(subject, "AzureAdJoined or DeviceAuthStatus")
+	case !dsregPresent(st):
 		return []Result{{Status: Skip, Subject: subject,
 			Summary: "Skipped: the output has no DeviceAuthStatus line; Windows prints it from Windows 10 21H1 on."}}
 	}
+	// Without the join lines, a DeviceAuthStatus line is still the device's: Windows prints Device
+	// Details only for joined and hybrid joined devices.
 	ev := dsregQuotes(st, v.field("Device Details", "DeviceId"))
 	value := strings.ToUpper(strings.TrimSpace(st.Value))
 	switch {

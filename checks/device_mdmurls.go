@@ -27,8 +27,12 @@ func judgeDeviceMDMURLs(f *facts.Facts) []Result {
 	}
 	discovery := policyURL(func(p *facts.MobilityPolicy) string { return p.DiscoveryURL })
 	switch {
-	case s.joined:
-		if tid := v.field("Tenant Details", "TenantId"); want != "" && tid.Value != "" && !strings.EqualFold(tid.Value, want) {
+	case !s.known && !dsregPresent(v.field("Tenant Details", "MdmUrl")):
+		return dsregIncomplete(subject, "AzureAdJoined or MdmUrl")
+	case s.joined || !s.known:
+		// Without the join lines, an MdmUrl line is still the join's: Windows prints Tenant Details only
+		// for joined and hybrid joined devices.
+		if tid := v.tenantID(); want != "" && tid.Value != "" && !strings.EqualFold(tid.Value, want) {
 			return []Result{{Status: Skip, Subject: subject, Evidence: dsregQuotes(tid),
 				Summary: "Skipped: the device is joined to another tenant (see device.tenant); its MDM URLs are that tenant's."}}
 		}

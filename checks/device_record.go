@@ -48,9 +48,12 @@ func judgeDeviceRecord(f *facts.Facts) []Result {
 		if want := f.Target.TenantID; want != "" && a.tenantID.Value != "" && !strings.EqualFold(a.tenantID.Value, want) {
 			continue // another tenant's registration has no record here
 		}
-		joinTenant := v.field("Tenant Details", "TenantId").Value
+		joinTenant := v.tenantID().Value
 		dup := s.joined && (joinTenant == "" || a.tenantID.Value == "" || strings.EqualFold(joinTenant, a.tenantID.Value))
 		ids = append(ids, dsregIdentity{id: a.deviceID, trust: dsregTrustRegistered, state: "registered", duplicate: dup})
+	}
+	if len(ids) == 0 && !s.known {
+		return dsregIncomplete(subject, "AzureAdJoined")
 	}
 	if len(ids) == 0 {
 		return []Result{{Status: Skip, Subject: subject, Evidence: dsregQuotes(s.aadj, s.wpj),

@@ -13,8 +13,8 @@ func judgeDeviceTenant(f *facts.Facts) []Result {
 	s := v.state()
 	subject := v.subject()
 	want := f.Target.TenantID
-	if s.joined {
-		id, name := v.field("Tenant Details", "TenantId"), v.field("Tenant Details", "TenantName")
+	if s.joined || !s.known && v.tenantID().Value != "" {
+		id, name := v.tenantID(), v.field("Tenant Details", "TenantName")
 		if id.Value == "" {
 			return dsregIncomplete(subject, "TenantId")
 		}
@@ -41,6 +41,9 @@ func judgeDeviceTenant(f *facts.Facts) []Result {
 		ev = append(ev, dsregQuotes(a.tenantID, a.tenantName)...)
 	}
 	if len(ids) == 0 {
+		if !s.known {
+			return dsregIncomplete(subject, "AzureAdJoined or TenantId")
+		}
 		if s.registered {
 			return dsregIncomplete(subject, "WorkplaceTenantId")
 		}
