@@ -165,16 +165,16 @@ func (v dsregView) accounts() []dsregAccount {
 		for _, f := range s.Fields {
 			switch strings.ToLower(f.Key) {
 			case "workplacedeviceid":
-				a.deviceID = f
+				a.deviceID = dsregID(f)
 			case "workplacetenantid":
-				a.tenantID = f
+				a.tenantID = dsregID(f)
 			case "workplacetenantname":
 				a.tenantName = f
 			case "workplacemdmurl":
 				a.mdmURL = f
 			}
 		}
-		if a.deviceID.Value != "" || dsregIsWorkAccount(s) {
+		if dsregPresent(a.deviceID) || dsregIsWorkAccount(s) {
 			out = append(out, a)
 		}
 	}
@@ -210,6 +210,19 @@ func dsregQuote(f facts.DsregField) Evidence {
 	return Evidence{Source: dsregSource, Detail: strings.TrimSpace(where + ": " + text)}
 }
 
+// dsregGUID matches a whole tenant or device id.
+var dsregGUID = regexp.MustCompile(`^(?i)\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$`)
+
+// dsregID is an id line whose value is usable as an id: one that is not a GUID (elided by whoever
+// published the paste, "72f9...db47") is no id, so its Value is emptied; its line stays for evidence.
+// Compared with the tenant's ids, an elided id would read as another tenant's or a missing record.
+func dsregID(f facts.DsregField) facts.DsregField {
+	if v := strings.TrimSpace(f.Value); v != "" && !dsregGUID.MatchString(v) {
+		f.Value = ""
+	}
+	return f
+}
+
 // dsregTenantAuthority finds the tenant id in the path of an AzureAdPrtAuthority URL
 // (https://login.microsoftonline.com/<tenant id>).
 var dsregTenantAuthority = regexp.MustCompile(`(?i)^https://[^/\s]+/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/?$`)
@@ -219,13 +232,13 @@ var dsregTenantAuthority = regexp.MustCompile(`(?i)^https://[^/\s]+/([0-9a-f]{8}
 // authority, which is the join's tenant. The field's Key and Value are TenantId and the id; its Line
 // and Raw are those of the line it was read from, for evidence.
 func (v dsregView) tenantID() facts.DsregField {
-	if id := v.field("Tenant Details", "TenantId"); id.Value != "" {
+	if id := dsregID(v.field("Tenant Details", "TenantId")); id.Value != "" {
 		return id
 	}
 	auth := v.field("SSO State", "AzureAdPrtAuthority")
 	m := dsregTenantAuthority.FindStringSubmatch(strings.TrimSpace(auth.Value))
 	if m == nil {
-		return v.field("Tenant Details", "TenantId")
+		return dsregID(v.field("Tenant Details", "TenantId"))
 	}
 	auth.Key, auth.Value = "TenantId", m[1]
 	return auth
@@ -245,8 +258,8 @@ func dsregQuotes(fs ...facts.DsregField) []Evidence {
 // incomplete is the result for a paste that lacks a line the check needs.
 func dsregIncomplete(subject, what string) []Result {
 	return []Result{{Status: Warn, Subject: subject,
-		Summary:     "The dsregcmd /status output has no " + what + " line, so this cannot be judged.",
-		Explanation: "The paste is cut short, or was taken in a context where Windows does not print that line.",
+		Summary:     "The dsregcmd /status output has no usable " + what + " line, so this cannot be judged.",
+		Explanation: "The paste is cut short, its identifiers were elided (\"72f9...db47\"), or it was taken in a context where Windows does not print that line.",
 		Remediation: dsregRerun,
 	}}
 }

@@ -144,6 +144,13 @@ func dsregRealworldRows() []dsregRealworld {
 			want:    [6]Status{P, P, W, F, P, P},
 			has: map[string][]string{"device.mdm-urls": {"MdmUrl is empty", "line 28: MdmUrl :"}, "device.record": {"not managed"},
 				"device.prt": {`line 67: Executing Account Name : DOMAIN1\user1, ` + rwLabUser}}},
+		// The author elided the tenant and device ids ("72f9...db47"): an elided id is no id, so the tenant
+		// cannot be confirmed and no record looked up, whatever tenant the run is about. The author also
+		// altered the MDM host (mothership.com), so the URL is not the tenant's.
+		{file: "domain-registered-1709.txt", join: facts.DsregJoinDomain, prt: "NO",
+			want: [6]Status{W, W, S, F, S, S},
+			has: map[string][]string{"device.join-state": {"registered (WorkplaceJoined YES) instead", "line 35: DomainJoined : YES", "line 43: WorkplaceJoined : YES"},
+				"device.tenant": {"usable WorkplaceTenantId", "elided"}, "device.mdm-urls": {"line 49: WorkplaceMdmUrl : https://enrollment.manage-beta.mothership.com"}}},
 		{file: "rcmlab-adconfig-fail.txt", join: facts.DsregJoinDomain, errors: []string{"0x80070002", "0x801c001d"},
 			want: [6]Status{W, S, S, S, S, S},
 			has: map[string][]string{"device.join-state": {"AD Configuration Test FAIL [0x80070002]", "line 42: AD Configuration Test : FAIL [0x80070002]",
@@ -263,7 +270,7 @@ func TestDsregIssue13Item9(t *testing.T) {
 		// A missing AzureAdJoined line was read as NO: the PRT failure was skipped as "not joined".
 		{"no AzureAdJoined line, PRT", "learn-sso-prt-failed.txt", "device.prt", nil, Fail, []string{"AzureAdPrt : NO"}},
 		{"no AzureAdJoined line, DeviceAuthStatus", "learn-device-details.txt", "device.auth-status", nil, Pass, []string{"SUCCESS"}},
-		{"no AzureAdJoined line, WorkplaceJoined NO", "learn-user-state.txt", "device.join-state", nil, Warn, []string{"no AzureAdJoined line"}},
+		{"no AzureAdJoined line, WorkplaceJoined NO", "learn-user-state.txt", "device.join-state", nil, Warn, []string{"no usable AzureAdJoined line"}},
 		// The failing AD Configuration Test and AD Connectivity Test lines were not quoted.
 		{"AD configuration test", "rcmlab-adconfig-fail.txt", "device.join-state", nil, Warn,
 			[]string{"AD Configuration Test : FAIL [0x80070002]", "AD Connectivity Test : PASS"}},
@@ -288,6 +295,9 @@ func TestDsregIssue13Item9(t *testing.T) {
 		{"tenant from AzureAdPrtAuthority", "hybrid-sso-prt-yes.txt", "device.tenant", nil, Pass, []string{"AzureAdPrtAuthority"}},
 		{"tenant from AzureAdPrtAuthority, another tenant", "hybrid-sso-prt-yes.txt", "device.tenant",
 			func(f *facts.Facts) { f.Target.TenantID = dsregContoso }, Fail, []string{rwLearnTenant, dsregContoso}},
+		// An id elided by its publisher ("72f9...db47") read as another tenant's.
+		{"elided tenant id", "domain-registered-1709.txt", "device.tenant",
+			func(f *facts.Facts) { f.Target.TenantID = "72f988bf-86f1-41af-91ab-2d7cd011db47" }, Warn, []string{"no usable WorkplaceTenantId line"}},
 		// A console-wrapped line became a key of its own, and its value was cut.
 		{"console-wrapped line", "learn-sso-prt-failed-wrapped.txt", "device.prt", nil, Fail,
 			[]string{"due to invalid username or password."}},

@@ -31,7 +31,7 @@ func judgeDeviceRecord(f *facts.Facts) []Result {
 	subject := v.subject()
 	var ids []dsregIdentity
 	if s.joined {
-		id := v.field("Device Details", "DeviceId")
+		id := dsregID(v.field("Device Details", "DeviceId"))
 		if id.Value == "" {
 			return dsregIncomplete(subject, "DeviceId")
 		}
