@@ -224,3 +224,26 @@ func BenchmarkParseFlattened(b *testing.B) {
 		}
 	}
 }
+
+// A web page that lost an output's line breaks shows it as one line ("+---+ | SSO State | +---+
+// AzureAdPrt : YES AzureAdPrtUpdateTime : ..."; Microsoft Learn's he-il copy of the PRT article does):
+// flattening a published sample keeps its sections and fields.
+func TestParseRealworldFlattened(t *testing.T) {
+	for _, name := range []string{"prt-sso-indented.txt", "learn-sso-prt-failed.txt", "learn-device-state.txt",
+		"learn-tenant-details.txt", "hybrid-drs-discovery-unelevated.txt", "learn-diag-sync-join.txt"} {
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(realworld, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := parseRealworld(t, name)
+			flat, err := Parse(strings.NewReader(strings.Join(strings.Fields(string(b)), " ")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameContent(want, flat) {
+				t.Errorf("flattened:\n%+v\nwant:\n%+v", flat.Sections, want.Sections)
+			}
+		})
+	}
+}
