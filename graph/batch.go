@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
-
-	abstractions "github.com/microsoft/kiota-abstractions-go"
 )
 
 // batchLimit is the most requests Graph accepts in one $batch.
@@ -60,10 +57,11 @@ type batchResult struct {
 	Body    json.RawMessage   `json:"body"`
 }
 
-// sendBatch posts one JSON batch to {root}/{version}/$batch through the SDK's adapter, so that it
-// gets the same authentication, retry, compression and telemetry as every other request. It does
-// not use msgraph-sdk-go-core's BatchRequest: that one reads item bodies into map[string]any (losing
-// non-integer numbers and the raw policy JSON a fix needs) and posts only to the adapter's base URL.
+// sendBatch posts one JSON batch to {root}/{version}/$batch through call, so that it gets the
+// same authentication, retries and debug log as every other request, and reads the answer within
+// maxBatchBody. It does not use msgraph-sdk-go-core's BatchRequest: that one reads item bodies into
+// map[string]any (losing non-integer numbers and the raw policy JSON a fix needs) and posts only to
+// the adapter's base URL.
 func (c *Client) sendBatch(ctx context.Context, version string, items []batchItem) (map[string]batchResult, error) {
 	payload, err := json.Marshal(map[string]any{"requests": items})
 	if err != nil {
@@ -73,16 +71,10 @@ func (c *Client) sendBatch(ctx context.Context, version string, items []batchIte
 	if err != nil {
 		return nil, err
 	}
-	ri := abstractions.NewRequestInformation()
-	ri.Method = abstractions.POST
-	ri.SetUri(*u)
-	ri.Headers.Add("Accept", "application/json")
-	ri.SetStreamContentAndContentType(payload, "application/json")
-	raw, err := c.adapter.SendPrimitive(ctx, ri, "[]byte", errorMappings())
+	body, err := c.call(ctx, http.MethodPost, u, payload, maxBatchBody)
 	if err != nil {
 		return nil, err
 	}
-	body, _ := raw.([]byte)
 	return decodeBatch(body)
 }
 
@@ -185,24 +177,26 @@ func (c *Client) absorb(f *fetch, r chunkResult) {
 	switch {
 	case res.Status >= 200 && res.Status < 300:
 		var page struct {
-			Next  string `json:"@odata.nextLink"`
-			Error *struct {
-				Code    string `json:"code"`
-				Message string `json:"message"`
-			} `json:"error"`
+			Next  string    `json:"@odata.nextLink"`
+			Error *struct{} `json:"error"`
 		}
 		_ = json.Unmarshal(res.Body, &page)
 		if page.Error != nil {
 			// A success that carries Graph's error body holds no data: taking it as an empty answer
 			// would judge a tenant by facts nobody read.
-			f.err, f.done = &Error{Status: res.Status, Code: page.Error.Code, Message: page.Error.Message, Advice: fmt.Sprintf(
+			f.err, f.done = (&Error{Status: res.Status, Advice: fmt.Sprintf(
 				"Graph answered %s with success but an error in place of the data: run again; if it keeps happening, "+
-					"run with --debug and report it", f.path)}, true
+					"run with --debug and report it", f.path)}).decode(res.Body), true
 			return
 		}
 		f.pages = append(f.pages, res.Body)
 		if page.Next == "" {
 			f.done = true
+			return
+		}
+		if len(f.pages) == maxFetchPages {
+			f.err, f.done = &Error{Status: res.Status, Advice: fmt.Sprintf("Graph kept sending next pages of %s beyond %d pages: "+
+				"mdmdoctor stops there; run with --debug and report it", f.path, maxFetchPages)}, true
 			return
 		}
 		next, err := relativeTo(page.Next, f.version)
@@ -213,7 +207,7 @@ func (c *Client) absorb(f *fetch, r chunkResult) {
 		f.next, f.tries, f.wait = next, 0, time.Time{}
 	case retryable(res.Status) && f.tries < maxRetries:
 		f.tries++
-		f.wait = time.Now().Add(retryDelay(res.Headers, f.tries))
+		f.wait = time.Now().Add(retryDelay(header(res.Headers, "Retry-After"), f.tries))
 	case res.Status < 400:
 		// No status, or a redirect or interim answer where data belongs: nothing to read.
 		f.err, f.done = &Error{Status: res.Status, Advice: fmt.Sprintf("Graph answered %s with HTTP status %d, which holds no data: "+
@@ -223,24 +217,14 @@ func (c *Client) absorb(f *fetch, r chunkResult) {
 	}
 }
 
-func retryable(status int) bool {
-	return status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
-}
-
-// maxRetryAfter bounds the wait a Retry-After can ask for, so that a huge value cannot overflow
-// into a negative (immediate) retry; the run's own bound ends any longer wait.
-const maxRetryAfter = 24 * 3600
-
-// retryDelay honours an item's Retry-After (seconds), or backs off exponentially from one second.
-func retryDelay(headers map[string]string, try int) time.Duration {
+// header is a batch item's header by name, in any case.
+func header(headers map[string]string, name string) string {
 	for k, v := range headers {
-		if strings.EqualFold(k, "Retry-After") {
-			if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
-				return time.Duration(min(s, maxRetryAfter)) * time.Second
-			}
+		if strings.EqualFold(k, name) {
+			return v
 		}
 	}
-	return time.Second << (try - 1)
+	return ""
 }
 
 // relativeTo turns an absolute @odata.nextLink into a batch URL relative to the version. Graph

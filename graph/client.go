@@ -10,24 +10,18 @@ import (
 	"strings"
 	"time"
 
-	abstractions "github.com/microsoft/kiota-abstractions-go"
 	khttp "github.com/microsoft/kiota-http-go"
-	msgraphsdk "github.com/microsoftgraph/msgraph-sdk-go"
 	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 	azauth "github.com/microsoftgraph/msgraph-sdk-go-core/authentication"
-	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 )
-
-// maxRetries bounds how often a throttled or unavailable request (or batch item) is sent again.
-const maxRetries = 3
 
 // Client reads Microsoft Graph for mdmdoctor. It is safe for concurrent use.
 type Client struct {
-	root    string // the Graph root requests go to, without a version
+	root    string        // the Graph root requests go to, without a version
+	timeout time.Duration // bounds each try of a request
 	auth    Auth
 	sign    *signIn
-	adapter *msgraphsdk.GraphRequestAdapter
-	sdk     *msgraphsdk.GraphServiceClient
+	adapter *msgraphcore.GraphRequestAdapterBase
 	log     *slog.Logger
 }
 
@@ -69,25 +63,25 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
-	opts := msgraphsdk.GetDefaultClientOptions()
-	// Request compression is off: kiota's retry handler resends a gzip body it has already consumed
-	// (graphtest answers such a retried $batch "gzip: invalid header"), and batch bodies are small.
-	middleware, err := khttp.GetDefaultMiddlewaresWithOptions(&khttp.RetryHandlerOptions{
-		MaxRetries:  maxRetries,
-		ShouldRetry: func(time.Duration, int, *http.Request, *http.Response) bool { return true },
-	}, khttp.NewCompressionOptionsReference(false))
-	if err != nil {
-		return nil, fmt.Errorf("set up the Graph HTTP pipeline: %w", err)
-	}
-	middleware = append(middleware, msgraphcore.NewGraphTelemetryHandler(&opts), logHandler{log})
-	httpClient := khttp.GetDefaultClient(middleware...)
+	// The SDK's default pipeline minus two handlers: retries are exchange's and runFetches' (one policy
+	// for whole requests and batch items, each try built afresh), and request bodies go uncompressed
+	// (a $batch or a write is a few kilobytes). Telemetry is the core library's: without a service
+	// library version it names graph-go-core alone, which is what sends the requests.
+	opts := msgraphcore.GraphClientOptions{}
+	httpClient := khttp.GetDefaultClient(
+		msgraphcore.NewGraphTelemetryHandler(&opts),
+		khttp.NewRedirectHandler(),
+		khttp.NewParametersNameDecodingHandler(),
+		khttp.NewUserAgentHandler(),
+		logHandler{log},
+	)
 	httpClient.Timeout = timeout
-	adapter, err := msgraphsdk.NewGraphRequestAdapterWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(provider, nil, nil, httpClient)
+	adapter, err := msgraphcore.NewGraphRequestAdapterBaseWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(provider, opts, nil, nil, httpClient)
 	if err != nil {
 		return nil, fmt.Errorf("set up the Graph client: %w", err)
 	}
 	adapter.SetBaseUrl(root + "/v1.0")
-	c := &Client{root: root, auth: cfg.Auth, sign: sign, adapter: adapter, sdk: msgraphsdk.NewGraphServiceClient(adapter), log: log}
+	c := &Client{root: root, timeout: timeout, auth: cfg.Auth, sign: sign, adapter: adapter, log: log}
 	if err := sign.signInNow(ctx); err != nil {
 		return nil, err
 	}
@@ -113,11 +107,6 @@ func (c *Client) token(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("get a Graph token: %s: %s", strings.Join(strings.Fields(err.Error()), " "), advice)
 	}
 	return tok.Token, nil
-}
-
-// errorMappings decodes Graph's error bodies for requests sent through the adapter.
-func errorMappings() abstractions.ErrorMappings {
-	return abstractions.ErrorMappings{"XXX": odataerrors.CreateODataErrorFromDiscriminatorValue}
 }
 
 // logHandler writes one debug line per HTTP attempt, after retries and redirects decided to send

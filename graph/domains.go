@@ -3,33 +3,25 @@ package graph
 import (
 	"context"
 
-	"github.com/microsoftgraph/msgraph-sdk-go/domains"
-
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
 // Domains lists the tenant's domains (the CLI picks the verified ones for a tenant walkthrough),
-// following every page.
+// following every page. It reads as the triage does: a batched fetch whose next links are rebased on
+// the client's root, so the token never follows a link to another host or port.
 func (c *Client) Domains(ctx context.Context) ([]facts.Domain, error) {
-	resp, err := c.sdk.Domains().Get(ctx, &domains.DomainsRequestBuilderGetRequestConfiguration{
-		QueryParameters: &domains.DomainsRequestBuilderGetQueryParameters{
-			Select: []string{"id", "isVerified", "isDefault", "isInitial", "authenticationType"},
-		},
-	})
-	var out []facts.Domain
-	for {
-		if err != nil {
-			return nil, requestFailure(facts.SrcDomains, err, false, "")
-		}
-		for _, d := range resp.GetValue() {
-			out = append(out, facts.Domain{Name: deref(d.GetId()), IsVerified: deref(d.GetIsVerified()),
-				IsDefault: deref(d.GetIsDefault()), IsInitial: deref(d.GetIsInitial()),
-				AuthenticationType: deref(d.GetAuthenticationType())})
-		}
-		next := resp.GetOdataNextLink()
-		if next == nil || *next == "" {
-			return out, nil
-		}
-		resp, err = c.sdk.Domains().WithUrl(*next).Get(ctx, nil)
+	f := newFetch("domains", "v1.0", "/domains", "$select="+selDomain, false)
+	c.runFetches(ctx, "v1.0", []*fetch{f}, func(*fetch) []*fetch { return nil })
+	if !f.done {
+		// runFetches returns with a fetch undone only when ctx ended.
+		return nil, requestFailure(facts.SrcDomains, ctx.Err(), false, "")
 	}
+	if f.failed() {
+		return nil, (&plan{c: c}).failure(facts.SrcDomains, f)
+	}
+	ws, err := values[wireDomain](f)
+	if err != nil {
+		return nil, err
+	}
+	return toDomains(ws), nil
 }

@@ -4,9 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
-
-	abstractions "github.com/microsoft/kiota-abstractions-go"
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
@@ -25,15 +24,10 @@ func (c *Client) TenantID(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	ri := abstractions.NewRequestInformation()
-	ri.Method = abstractions.GET
-	ri.SetUri(*u)
-	ri.Headers.Add("Accept", "application/json")
-	raw, err := c.adapter.SendPrimitive(ctx, ri, "[]byte", errorMappings())
+	body, err := c.call(ctx, http.MethodGet, u, nil, maxPageBody)
 	if err != nil {
 		return "", requestFailure(facts.SrcOperator, err, false, "")
 	}
-	body, _ := raw.([]byte)
 	var org struct {
 		Value []struct {
 			ID string `json:"id"`

@@ -162,22 +162,3 @@ func checkSweep(b *testing.B, srv *graphtest.Scale, f *facts.Facts, dups, scope 
 			len(f.AllManagedDevices), len(dups), len(scope), planted, f.Status(facts.SrcAllDevices).Reason, f.Status(facts.SrcAllManagedDevices).Reason)
 	}
 }
-
-// BenchmarkSweepSDKModels is the yardstick for the sweep's own decoder: the same 100,000 Entra devices
-// read through the SDK's request builders and models, page after page, without matching.
-func BenchmarkSweepSDKModels(b *testing.B) {
-	_, c := scale(b, graphtest.ScaleOptions{Devices: sweepDevices})
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	var peak float64
-	for b.Loop() {
-		runtime.GC()
-		h := watchHeap()
-		n, err := graph.ReadDevicesWithSDK(context.Background(), c)
-		peak = max(peak, h.stopMB())
-		if err != nil || n != sweepDevices {
-			b.Fatalf("%d devices, %v", n, err)
-		}
-	}
-	b.ReportMetric(float64(sweepDevices*b.N)/b.Elapsed().Seconds(), "records/s")
-	b.ReportMetric(peak, "peak-heap-MB")
-}

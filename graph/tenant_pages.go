@@ -8,9 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"time"
-
-	abstractions "github.com/microsoft/kiota-abstractions-go"
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
@@ -120,6 +117,9 @@ func (c *Client) stream(ctx context.Context, src facts.Source, path, query strin
 				// stop short of the end.
 				err = fmt.Errorf("read page %d of %s: its next link could not be told apart: run with --debug and report this as a bug in mdmdoctor", n, path)
 				cancel()
+			case n == maxSweepPages && next != "":
+				err = fmt.Errorf("read %s: Graph kept sending next pages beyond %d pages: mdmdoctor stops there; run with --debug and report it", path, maxSweepPages)
+				cancel()
 			default:
 				pageDone()
 				progress(SweepProgress{Source: src, Pages: n, Records: records})
@@ -136,59 +136,47 @@ func (c *Client) stream(ctx context.Context, src facts.Source, path, query strin
 	return nil
 }
 
-// getPage sends one GET through the SDK's adapter, with its authentication, retries (429 and 503
-// honour Retry-After) and debug log, and reads the raw body into buf: the sweep decodes pages itself
-// rather than through the SDK's models, and a response handler lets it reuse its buffers. early gets
-// the page's next link as soon as its first bytes show it.
+// getPage sends one GET through exchange, with its authentication, retries (429 and 503 honour
+// Retry-After) and debug log, and reads the raw body, at most maxPageBody, into buf: the sweep decodes
+// pages itself, and reads them into its recycled buffers. early gets the page's next link as soon as
+// its first bytes show it.
 func (c *Client) getPage(ctx context.Context, src facts.Source, raw string, buf *bytes.Buffer, early func(next string)) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return fmt.Errorf("read %s: bad page URL %q: %w", src, raw, err)
 	}
-	ctx, cancel := requestContext(ctx, DefaultTimeout)
-	defer cancel()
-	ri := abstractions.NewRequestInformation()
-	ri.Method = abstractions.GET
-	ri.SetUri(*u)
-	ri.Headers.Add("Accept", "application/json")
-	status := 0
-	var readErr error
-	handler := abstractions.NewRequestHandlerOption()
-	handler.SetResponseHandler(func(resp any, _ abstractions.ErrorMappings) (any, error) {
-		r, ok := resp.(*http.Response)
-		if !ok || r == nil {
-			return nil, errors.New("no HTTP response")
-		}
-		defer r.Body.Close()
-		status = r.StatusCode
+	var header http.Header
+	status, err := c.exchange(ctx, http.MethodGet, u, nil, func(r *http.Response) error {
+		header = r.Header
 		buf.Reset()
-		if status < 300 {
-			if _, readErr = buf.ReadFrom(io.LimitReader(r.Body, earlyLook)); readErr == nil {
-				if next, err := c.nextLink(buf.Bytes()); err == nil && next != "" {
-					early(next)
-				}
+		body := io.LimitReader(r.Body, maxPageBody+1)
+		if r.StatusCode < 300 {
+			if _, err := buf.ReadFrom(io.LimitReader(body, earlyLook)); err != nil {
+				return err
+			}
+			if next, err := c.nextLink(buf.Bytes()); err == nil && next != "" {
+				early(next)
 			}
 		}
-		if readErr == nil {
-			_, readErr = buf.ReadFrom(r.Body)
+		if _, err := buf.ReadFrom(body); err != nil {
+			return err
 		}
-		return nil, nil
+		if buf.Len() > maxPageBody {
+			return fmt.Errorf("%w (%d MiB)", errTooLarge, maxPageBody>>20)
+		}
+		return nil
 	})
-	ri.AddRequestOptions([]abstractions.RequestOption{handler})
-	if _, err := c.adapter.SendPrimitive(ctx, ri, "[]byte", errorMappings()); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return requestFailure(src, err, false, "")
-	}
 	switch {
-	case readErr != nil:
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return fmt.Errorf("read %s: the answer was cut short (%v): check the network and run again", src, readErr)
+	case err != nil && ctx.Err() != nil:
+		return ctx.Err()
+	case errors.Is(err, errTooLarge):
+		return requestFailure(src, err, false, "")
+	case err != nil && status != 0:
+		return fmt.Errorf("read %s: the answer was cut short (%v): check the network and run again", src, err)
+	case err != nil:
+		return requestFailure(src, err, false, "")
 	case status >= 300:
-		return failure(src, status, buf.Bytes(), false, "")
+		return failure(src, status, buf.Bytes(), false, "").withHeaders(header)
 	case buf.Len() == 0:
 		return &Error{Status: status, Advice: fmt.Sprintf("Graph sent an empty page of %s: run again; if it keeps happening, run with --debug and report it", src)}
 	}
@@ -231,14 +219,4 @@ func (c *Client) sweepURL(next string) string {
 		return next
 	}
 	return c.root + "/v1.0" + rel
-}
-
-// requestContext bounds a request whose context has no deadline. The SDK's adapter would otherwise
-// give it one of its own and drop the cancel func, which keeps the context, and everything its values
-// reach, alive until that timer fires.
-func requestContext(ctx context.Context, bound time.Duration) (context.Context, context.CancelFunc) {
-	if _, ok := ctx.Deadline(); ok {
-		return ctx, func() {}
-	}
-	return context.WithTimeout(ctx, bound)
 }

@@ -3,13 +3,10 @@ package graph
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
-
-	abstractions "github.com/microsoft/kiota-abstractions-go"
 )
 
 // Response is Graph's answer to one request sent with Send, whatever its status.
@@ -33,53 +30,26 @@ const maxResponse = 4 << 20
 // Every answer Graph gives comes back as a Response, error statuses included; the error is set
 // only when no answer came (then the request may or may not have been applied).
 func (c *Client) Send(ctx context.Context, method, rawURL string, body []byte) (Response, error) {
+	if _, ok := kiotaMethods[method]; !ok {
+		return Response{}, fmt.Errorf("mdmdoctor does not send %s requests to Graph", method)
+	}
 	u, err := c.rebase(rawURL)
 	if err != nil {
 		return Response{}, err
 	}
-	ri := abstractions.NewRequestInformation()
-	switch method {
-	case http.MethodGet:
-		ri.Method = abstractions.GET
-	case http.MethodPost:
-		ri.Method = abstractions.POST
-	case http.MethodPatch:
-		ri.Method = abstractions.PATCH
-	case http.MethodPut:
-		ri.Method = abstractions.PUT
-	case http.MethodDelete:
-		ri.Method = abstractions.DELETE
-	default:
-		return Response{}, fmt.Errorf("mdmdoctor does not send %s requests to Graph", method)
-	}
-	ri.SetUri(*u)
-	ri.Headers.Add("Accept", "application/json")
-	if body != nil {
-		ri.SetStreamContentAndContentType(body, "application/json")
-	}
 	var out Response
-	var readErr error
-	opt := abstractions.NewRequestHandlerOption()
-	opt.SetResponseHandler(func(resp any, _ abstractions.ErrorMappings) (any, error) {
-		r, ok := resp.(*http.Response)
-		if !ok || r == nil {
-			return nil, fmt.Errorf("no HTTP response")
-		}
-		defer r.Body.Close()
-		out.Status = r.StatusCode
+	status, err := c.exchange(ctx, method, u, body, func(r *http.Response) error {
 		out.RequestID = r.Header.Get("request-id")
-		out.Body, readErr = io.ReadAll(io.LimitReader(r.Body, maxResponse))
-		return nil, nil
+		var err error
+		out.Body, err = readAll(r.Body, maxResponse)
+		return err
 	})
-	ri.AddRequestOptions([]abstractions.RequestOption{opt})
-	if err := c.adapter.SendNoContent(ctx, ri, errorMappings()); err != nil {
+	out.Status = status
+	if err != nil && status == 0 {
 		return Response{}, fmt.Errorf("no answer from Microsoft Graph to %s %s: %w: the request may or may not have been applied; check the network and re-check", method, u.Path, err)
 	}
-	if out.Status == 0 {
-		return Response{}, fmt.Errorf("no answer from Microsoft Graph to %s %s: the request may or may not have been applied; re-check", method, u.Path)
-	}
-	if readErr != nil {
-		return out, fmt.Errorf("the answer of Microsoft Graph to %s %s (status %d) was cut off: %w; re-check", method, u.Path, out.Status, readErr)
+	if err != nil {
+		return out, fmt.Errorf("the answer of Microsoft Graph to %s %s (status %d) was cut off: %w; re-check", method, u.Path, out.Status, err)
 	}
 	return out, nil
 }
