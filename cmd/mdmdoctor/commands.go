@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
@@ -144,27 +142,13 @@ func report(ctx context.Context, c Config, e *env, t facts.Target, s streams) (i
 	return rep.ExitCode(), nil
 }
 
-// normalizeUPN checks that a UPN has a local part and a valid domain, and normalises the domain.
+// normalizeUPN checks a UPN the operator typed (dnsprobe.NormalizeUPN); a refusal is a usage error.
 func normalizeUPN(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	at := strings.LastIndex(s, "@")
-	if at <= 0 || at == len(s)-1 {
-		return "", usagef("%q is not a user principal name: write it as name@domain, e.g. alice@contoso.com", s)
-	}
-	local := s[:at]
-	if strings.Contains(local, "@") {
-		return "", usagef("%q is not a user principal name: it holds more than one @; write it as name@domain, e.g. alice@contoso.com", s)
-	}
-	// Control characters would reach Graph and the terminal as they are; invalid UTF-8 names no user.
-	if !utf8.ValidString(local) || strings.IndexFunc(local, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 ||
-		strings.ContainsAny(local, "\"<>,;") {
-		return "", usagef("%q is not a user principal name: the part before @ holds a space, a control character or one of \"<>,;", s)
-	}
-	d, err := dnsprobe.NormalizeDomain(s[at+1:])
+	upn, err := dnsprobe.NormalizeUPN(s)
 	if err != nil {
 		return "", usageError{err.Error()}
 	}
-	return local + "@" + d, nil
+	return upn, nil
 }
 
 func upnDomainOf(upn string) string { return upn[strings.LastIndex(upn, "@")+1:] }
