@@ -12,6 +12,9 @@ func WriteMarkdown(w io.Writer, r Report) error {
 	fmt.Fprintf(&b, "# mdmdoctor report: %s\n\n", mdEscape(targetLine(r)))
 	fmt.Fprintf(&b, "Generated %s by mdmdoctor %s, %s cloud.\n\n", r.GeneratedAt.Format("2006-01-02 15:04 MST"), r.Tool.Version, r.Cloud)
 	fmt.Fprintf(&b, "**Summary:** %s\n\n", summaryLine(r.Summary))
+	if r.Symptom != nil {
+		writeSymptomMarkdown(&b, *r.Symptom)
+	}
 	b.WriteString("| Status | Check | Subject | Summary |\n|---|---|---|---|\n")
 	ordered := BySeverity(r.Results)
 	for _, res := range ordered {

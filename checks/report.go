@@ -18,6 +18,8 @@ type Report struct {
 	Target      facts.Target `json:"target"`
 	Results     []Result     `json:"results"`
 	Summary     Summary      `json:"summary"`
+	// Symptom is set by check --error: the error's documented causes ranked for this user.
+	Symptom *Symptom `json:"symptom,omitempty"`
 }
 
 // Tool names the program that wrote the report.

@@ -16,6 +16,10 @@ func WriteText(w io.Writer, r Report, width int) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "mdmdoctor %s: %s (%s cloud)\n\n", r.Tool.Version, targetLine(r), r.Cloud)
+	if r.Symptom != nil {
+		writeSymptomText(&b, *r.Symptom, width)
+		b.WriteString("\n")
+	}
 	for _, res := range BySeverity(r.Results) {
 		fmt.Fprintf(&b, "%s %-5s %s  %s\n", res.Status.Symbol(), strings.ToUpper(res.Status.String()), res.ID, res.Subject)
 		para(&b, "", res.Summary, width)

@@ -39,10 +39,14 @@ func Write(w io.Writer, r Report, f Format) error {
 
 // WriteJSON writes the report as the mdmdoctor.report/v1 JSON document.
 func WriteJSON(w io.Writer, r Report) error {
+	return writeJSON(w, r)
+}
+
+func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	return enc.Encode(v)
 }
 
 // BySeverity returns the results ordered failures first, then errors, warnings, passes and skips,

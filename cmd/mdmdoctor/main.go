@@ -45,6 +45,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		code, err = runFix(ctx, args, s)
 	case "undo":
 		code, err = runUndo(ctx, args, s)
+	case "explain":
+		code, err = runExplain(args, s)
 	case "checks":
 		code, err = runCatalog(args, s)
 	case "version":

@@ -19,6 +19,7 @@ Usage:
   mdmdoctor dns DOMAIN... [flags]        DNS checks only, no sign-in
   mdmdoctor fix FIX-ID --user UPN        apply one fix: plan, confirm (the word yes), journal, re-check
   mdmdoctor undo [JOURNAL-ID]            revert a journaled fix where it can (the latest when no ID)
+  mdmdoctor explain CODE|TEXT            an enrollment error code, event or message: meaning, causes (offline)
   mdmdoctor checks                       list the check catalog
   mdmdoctor version                      print the version
 
