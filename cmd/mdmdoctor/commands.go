@@ -14,7 +14,7 @@ import (
 )
 
 const checkHelp = `Usage:
-  mdmdoctor check --user UPN [--dsregcmd FILE|-] [flags]
+  mdmdoctor check --user UPN [--dsregcmd FILE|-] [--error CODE|TEXT] [flags]
   mdmdoctor check --tenant [flags]
 
 Runs the diagnostic checks non-interactively and prints a report. Exit 0 when nothing failed, 1 when a check
@@ -49,6 +49,7 @@ func runCheck(ctx context.Context, args []string, s streams) (int, error) {
 	fs.StringVar(&c.User, "user", "", "the user to triage, by user principal name (alice@contoso.com)")
 	fs.BoolVar(&c.Tenant, "tenant", false, "walk the whole tenant through the enrollment set-up")
 	fs.StringVar(&c.Dsregcmd, "dsregcmd", "", "a file holding the device's 'dsregcmd /status' output, or - for standard input")
+	fs.StringVar(&c.Error, "error", "", "the error code, event or message the user met: its documented causes are ranked for the user")
 	tenant := tenantFlags(fs)
 	pos, err := parse(fs, args)
 	if err == errHelp {
@@ -61,6 +62,9 @@ func runCheck(ctx context.Context, args []string, s streams) (int, error) {
 		return 0, usagef("unexpected argument %q: check takes --user UPN or --tenant", pos[0])
 	}
 	if err := finish(&c, *format, *only); err != nil {
+		return 0, err
+	}
+	if err := checkErrorFlag(c); err != nil {
 		return 0, err
 	}
 	switch {
@@ -136,6 +140,7 @@ func report(ctx context.Context, c Config, e *env, t facts.Target, s streams) (i
 	deltas := facts.Gather(ctx, t, e.Readers(t)...)
 	results := checks.Run(ctx, f, deltas, checks.Options{Only: c.Only}, nil)
 	rep := checks.NewReport(version, c.Cloud, f.Target, results, e.Now())
+	rep.Symptom = rankError(c.Error, rep.Results)
 	if err := checks.Write(s.out, rep, c.Format); err != nil {
 		return 0, fmt.Errorf("could not write the report: %w", err)
 	}

@@ -91,3 +91,28 @@ func clip(s string, n int) string {
 	}
 	return s
 }
+
+// checkErrorFlag refuses, before any sign-in, an --error the catalog cannot place or a run it does
+// not fit.
+func checkErrorFlag(c Config) error {
+	if c.Error == "" {
+		return nil
+	}
+	if c.User == "" {
+		return usagef("--error ranks an error's causes for one user: use it with --user UPN")
+	}
+	_, err := findSymptom(c.Error)
+	return err
+}
+
+// rankError ranks the causes of the error given with --error against the run's results; nil without one.
+func rankError(text string, results []checks.Result) *checks.Symptom {
+	if text == "" {
+		return nil
+	}
+	s, ok := checks.RankSymptom(errcodes.Default().Find(text), results)
+	if !ok {
+		return nil
+	}
+	return &s
+}

@@ -73,3 +73,45 @@ func TestExplainBinary(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// check --error ranks the code's causes for the user: Erin's UPN suffix is .local, the documented
+// first cause of 0x8018002b, so it is confirmed; her MDM scope is fine, so that cause is ruled out.
+func TestCheckErrorRanksCauses(t *testing.T) {
+	r := runInProcess("", "check", "--demo", "--user", "erin@contoso.local", "--error", "Auto MDM Enroll: Failed (Unknown Win32 Error code: 0x80180002b)", "--format", "json")
+	doc, _ := decodeReport(t, r.stdout)
+	s, ok := doc["symptom"].(map[string]any)
+	if !ok {
+		t.Fatalf("no symptom in the report: %s", r.stderr)
+	}
+	verdicts := map[string]string{}
+	for _, c := range s["causes"].([]any) {
+		m := c.(map[string]any)
+		if m["check"] != "" {
+			verdicts[m["check"].(string)] = m["verdict"].(string)
+		}
+	}
+	if s["code"] != "0x8018002b" || verdicts["tenant.upn-domain"] != "confirmed" || verdicts["scope.mdm"] != "ruled-out" || verdicts["device.prt"] != "unknown" {
+		t.Fatalf("symptom %v", s)
+	}
+	text := runInProcess("", "check", "--demo", "--user", "erin@contoso.local", "--error", "0x8018002b")
+	if i := strings.Index(text.stdout, "CONFIRMED  tenant.upn-domain"); i < 0 || i > strings.Index(text.stdout, "FAIL  tenant.upn-domain") {
+		t.Fatalf("the text report must show the ranked causes first:\n%s", text.stdout)
+	}
+	md := runInProcess("", "check", "--demo", "--user", "erin@contoso.local", "--error", "0x8018002b", "--format", "markdown")
+	if i := strings.Index(md.stdout, "## Error 0x8018002b"); i < 0 || i > strings.Index(md.stdout, "| Status | Check |") {
+		t.Fatalf("the Markdown report must show the symptom first:\n%s", md.stdout)
+	}
+}
+
+// A bad --error stops before any sign-in, in one line with exit 2.
+func TestCheckErrorBadInput(t *testing.T) {
+	for _, args := range [][]string{
+		{"check", "--demo", "--user", "erin@contoso.local", "--error", "0x80181234"},
+		{"check", "--demo", "--tenant", "--error", "0x8018002b"},
+	} {
+		r := runInProcess("", args...)
+		if r.code != 2 || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, r.code, r.stdout, r.stderr)
+		}
+	}
+}

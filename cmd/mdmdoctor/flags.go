@@ -33,6 +33,8 @@ type Config struct {
 	Yes        bool
 	Debug      string
 	Dsregcmd   string
+	// Error is the code, event or message the user met (check --error): its causes are ranked.
+	Error string
 }
 
 // listFlag is a repeatable string flag.

@@ -35,6 +35,8 @@ func TestReportsValidateAgainstSchema(t *testing.T) {
 		"frank@contoso.com", "grace@fabrikam.com", "henry@fabrikam.com", "ivan@fabrikam.com", "judy@tailspin.com"} {
 		runs = append(runs, []string{"check", "--demo", "--user", u})
 	}
+	runs = append(runs, []string{"check", "--demo", "--user", "erin@contoso.local", "--error", "0x8018002b"},
+		[]string{"check", "--demo", "--user", "alice@contoso.com", "--error", "This account is not allowed on this phone"})
 	for _, args := range runs {
 		r := runBin(t, "", append(args, "--format", "json")...)
 		var v any
