@@ -241,19 +241,37 @@ func (rv *deviceReview) staleEntra(f *facts.Facts, e, keep facts.EntraDevice, li
 		t, ok := rv.target(m)
 		return ok && t.ID == e.ID && liveIntune(m)
 	})
+	// Microsoft's stale-device guidance decides which records mdmdoctor may disable or delete:
+	// https://learn.microsoft.com/en-us/entra/identity/devices/manage-stale-devices
 	switch {
 	case strings.EqualFold(e.TrustType, "ServerAd"):
 		setNote(rv.notes, entraKey(e), "stale, synchronised from on-premises Active Directory")
-		fd.remediation = "This record is synchronised from on-premises Active Directory, so deleting it in Entra does not last: delete the computer account in Active Directory or move it out of the Microsoft Entra Connect sync scope, and it disappears at the next sync."
-	case managedThrough:
-		setNote(rv.notes, entraKey(e), "silent in Entra, but Intune still manages the device through it: not offered for deletion")
-		fd.remediation = fmt.Sprintf("Do not delete it yet: an Intune record that still checks in points at it. In the Intune admin center open %q, choose Sync, and run the check again in a day.", name)
+		fd.remediation = "This record is synchronised from on-premises Active Directory, so it is disabled or deleted there, not in Entra (a cloud-only delete comes back as Pending): disable or delete the computer account in Active Directory, or move it out of the Microsoft Entra Connect sync scope, and it follows at the next sync."
+	case isAutopilotObject(e):
+		setNote(rv.notes, entraKey(e), "stale, but registered with Windows Autopilot ([ZTDID] in physicalIds): not offered for disabling or deletion")
+		fd.remediation = fmt.Sprintf("This record belongs to a Windows Autopilot device: deleting it breaks self-deploying and pre-provisioned deployments of the device. "+
+			"If the device is gone for good, remove it from Autopilot first (Intune admin center > Devices > Windows > Enrollment > Devices), which removes this record; otherwise leave it. The record's device id is %s.", e.DeviceID)
+	case e.ApproximateLastSignInDateTime.IsZero():
+		setNote(rv.notes, entraKey(e), "no activity timestamp: not offered for disabling or deletion")
+		fd.remediation = fmt.Sprintf("Its activity timestamp is blank, and some devices in use have none, so mdmdoctor cannot tell that %q's %s record is unused. Check with the user before you disable it in the Entra admin center (Devices > All devices, device id %s).",
+			name, trustWords(e.TrustType), e.DeviceID)
+	case managedThrough || e.IsManaged:
+		setNote(rv.notes, entraKey(e), "silent in Entra, but managed by Intune: not offered for disabling or deletion")
+		fd.remediation = fmt.Sprintf("Do not disable or delete it in Entra yet: Intune manages the device through it. If the device is retired, retire or wipe it in Intune first (Intune admin center > Devices > All devices > %q > Retire); "+
+			"if it is still in use, choose Sync there and run the check again in a day.", name)
 	default:
 		setNote(rv.notes, entraKey(e), "stale: silent for more than 30 days while another record of the device is newer")
-		fd.remediation = fmt.Sprintf("In the Entra admin center go to Devices > All devices, search for %q and open the record whose Join type is %q and whose Device ID is %s. "+
-			"Check that its Activity date is %s, then Delete it (a deleted device cannot be restored; Disable it first and wait a few days if you want a way back). "+
-			"mdmdoctor can delete it for you: mdmdoctor fix devices.duplicates.delete-stale.",
-			name, trustWords(e.TrustType), e.DeviceID, dateAndAge(entraActivity(e), f.Now))
+		if e.AccountEnabled {
+			fd.remediation = fmt.Sprintf("In the Entra admin center go to Devices > All devices, search for %q and open the record whose Join type is %q and whose Device ID is %s. "+
+				"Check that its Activity date is %s, then Disable it: that can be undone. Delete it only once it has stayed disabled for a while without anyone missing it (a deleted device cannot be restored, and its BitLocker recovery keys and LAPS password go with it). "+
+				"mdmdoctor can do both for you: mdmdoctor fix devices.duplicates.disable-stale now, devices.duplicates.delete-stale later.",
+				name, trustWords(e.TrustType), e.DeviceID, dateAndAge(entraActivity(e), f.Now))
+			rv.fixes = append(rv.fixes, disableEntraFix(f, e))
+		} else {
+			fd.remediation = fmt.Sprintf("The record (Join type %q, Device ID %s) is disabled already; Entra does not record since when. Once it has stayed disabled for your organisation's grace period without anyone missing it, delete it "+
+				"(a deleted device cannot be restored, and its BitLocker recovery keys and LAPS password go with it): mdmdoctor fix devices.duplicates.delete-stale.",
+				trustWords(e.TrustType), e.DeviceID)
+		}
 		rv.fixes = append(rv.fixes, deleteEntraFix(f, e))
 	}
 	rv.findings = append(rv.findings, fd)

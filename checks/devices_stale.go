@@ -12,6 +12,10 @@ import (
 const (
 	permDeleteEntraDevice  = "Directory.AccessAsUser.All"
 	permDeleteIntuneDevice = "DeviceManagementManagedDevices.ReadWrite.All"
+	// The reads before an Entra record is deleted: whether BitLocker recovery keys and a LAPS
+	// password are escrowed to it (their metadata only, never a key or a password).
+	permReadRecoveryKeys = "BitlockerKey.ReadBasic.All"
+	permReadLAPS         = "DeviceLocalCredential.ReadBasic.All"
 )
 
 // staleness says, for records that stand for one device, which one to keep and which are stale.
@@ -57,14 +61,38 @@ func intuneActivity(m facts.ManagedDevice) time.Time {
 }
 
 // deleteEntraFix plans the deletion of a stale Entra device record. It cannot be undone in v1.0: Entra's
-// deleted items do not cover devices.
+// deleted items do not cover devices. Deleting it also deletes its BitLocker recovery keys and LAPS
+// password: the fix package reads whether there are any before it asks for confirmation.
 func deleteEntraFix(f *facts.Facts, e facts.EntraDevice) Fix {
+	title := "Delete the stale Entra record \"" + e.DisplayName + "\" (" + trustWords(e.TrustType) + ", object id " + e.ID + ")"
+	if e.AccountEnabled {
+		title += "; it is not disabled yet: devices.duplicates.disable-stale is the reversible first step"
+	}
 	return Fix{
 		ID:          "devices.duplicates.delete-stale",
-		Title:       "Delete the stale Entra record \"" + e.DisplayName + "\" (" + trustWords(e.TrustType) + ", object id " + e.ID + ")",
+		Title:       title,
 		Reversible:  false,
-		Permissions: []string{permDeleteEntraDevice},
+		Permissions: []string{permDeleteEntraDevice, permReadRecoveryKeys, permReadLAPS},
 		Requests:    []Request{{Method: "DELETE", URL: graphURL(f.Cloud, "/v1.0/devices/"+url.PathEscape(e.ID))}},
+	}
+}
+
+// disableEntraFix plans disabling a stale Entra device record (accountEnabled false): the reversible
+// first step Microsoft's stale-device guidance recommends before a delete. A disabled device cannot
+// authenticate to Entra ID; on a Microsoft Entra joined device, users can no longer sign in.
+func disableEntraFix(f *facts.Facts, e facts.EntraDevice) Fix {
+	title := "Disable the stale Entra record \"" + e.DisplayName + "\" (" + trustWords(e.TrustType) + ", object id " + e.ID + ")"
+	if strings.EqualFold(e.TrustType, "AzureAd") {
+		title += ": users can no longer sign in on that device"
+	} else {
+		title += ": the device can no longer authenticate to Entra ID with it"
+	}
+	return Fix{
+		ID:          "devices.duplicates.disable-stale",
+		Title:       title,
+		Reversible:  true,
+		Permissions: []string{permDeleteEntraDevice},
+		Requests:    []Request{{Method: "PATCH", URL: graphURL(f.Cloud, "/v1.0/devices/"+url.PathEscape(e.ID)), Body: []byte(`{"accountEnabled":false}`)}},
 	}
 }
 

@@ -269,6 +269,12 @@ func judgeDNSProbe(cloud string, p facts.DNSProbe) Result {
 	for _, v := range p.Vantages {
 		r.Evidence = append(r.Evidence, Evidence{Source: dnsVantageSource(v), Detail: dnsVantageDetail(v)})
 	}
+	if nonRoutableSuffix(p.Domain) {
+		r.Status = Fail
+		r.Summary = fmt.Sprintf("%s is not a routable domain, so no record can be published for it in public DNS", p.Domain)
+		r.Remediation = noDNSForNonRoutable
+		return r
+	}
 
 	type group struct {
 		v       dnsView

@@ -6,12 +6,12 @@ import (
 	"unicode/utf8"
 )
 
-// printable writes out, as visible escapes (\x1b, \u202e), the characters of s that would drive a
+// Printable writes out, as visible escapes (\x1b, \u202e), the characters of s that would drive a
 // terminal or disguise text: C0 and C1 controls but newline and tab, DEL, and the bidirectional
 // overrides and isolates. Tenant data reaches results as it was read (a personal device names
 // itself), and results reach terminals, Markdown viewers and the TUI; an escape there could retitle
 // the window, write the clipboard or redraw the screen. Invalid UTF-8 becomes U+FFFD.
-func printable(s string) string {
+func Printable(s string) string {
 	if !strings.ContainsFunc(s, unsafeRune) && utf8.ValidString(s) {
 		return s
 	}
@@ -41,19 +41,19 @@ func unsafeRune(r rune) bool {
 	return false
 }
 
-// makePrintable applies printable to every text of a result.
+// makePrintable applies Printable to every text of a result.
 func (r *Result) makePrintable() {
 	for _, p := range []*string{&r.Subject, &r.Title, &r.Summary, &r.Explanation, &r.Remediation, &r.Docs, &r.Error} {
-		*p = printable(*p)
+		*p = Printable(*p)
 	}
 	for i := range r.Evidence {
-		r.Evidence[i].Source, r.Evidence[i].Detail = printable(r.Evidence[i].Source), printable(r.Evidence[i].Detail)
+		r.Evidence[i].Source, r.Evidence[i].Detail = Printable(r.Evidence[i].Source), Printable(r.Evidence[i].Detail)
 	}
 	for i := range r.Fixes {
 		fx := &r.Fixes[i]
-		fx.Title, fx.Guidance = printable(fx.Title), printable(fx.Guidance)
+		fx.Title, fx.Guidance = Printable(fx.Title), Printable(fx.Guidance)
 		for j := range fx.Requests {
-			fx.Requests[j].URL = printable(fx.Requests[j].URL)
+			fx.Requests[j].URL = Printable(fx.Requests[j].URL)
 		}
 	}
 }

@@ -12,8 +12,8 @@ func TestPrintable(t *testing.T) {
 		"bad\xffutf8":                    "bad\uFFFDutf8",
 		"Bücher ✓":                       "Bücher ✓",
 	} {
-		if got := printable(in); got != want {
-			t.Errorf("printable(%q) = %q, want %q", in, got, want)
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
@@ -76,10 +77,13 @@ func WriteSweepCSV(w io.Writer, s Sweep) error {
 	return nil
 }
 
-// cellSafe keeps a spreadsheet from reading a cell as a formula: device and user names come from the
-// tenant's users, and a name such as "=HYPERLINK(...)" would run when the export is opened.
+// cellSafe makes a cell printable and keeps a spreadsheet from reading it as a formula: device and
+// user names come from the tenant's users, and a name such as "=HYPERLINK(...)" would run when the
+// export is opened, also behind leading blanks or line breaks, which spreadsheets skip.
 func cellSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+	s = Printable(s)
+	t := strings.TrimLeft(s, " \t\r\n")
+	if s != "" && (s != t || strings.ContainsAny(t[:min(1, len(t))], "=+-@")) {
 		return "'" + s
 	}
 	return s

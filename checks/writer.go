@@ -61,7 +61,10 @@ func summaryLine(s Summary) string {
 	return fmt.Sprintf("%d fail, %d error, %d warn, %d pass, %d skip", s.Fail, s.Error, s.Warn, s.Pass, s.Skip)
 }
 
-func targetLine(r Report) string {
+func targetLine(r Report) string { return Printable(targetWords(r)) }
+
+// targetWords names the report's target as read: a UPN or tenant id from the command line or Graph.
+func targetWords(r Report) string {
 	switch r.Target.Kind {
 	case "user":
 		return "user " + r.Target.User

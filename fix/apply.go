@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
@@ -37,6 +38,14 @@ func (e *StateChangedError) Error() string {
 	return "the tenant changed since the check (" + e.Reason + "): nothing was written; re-check and plan the fix again"
 }
 
+// NameError says the plan asks for a device's name to be typed and it was not, or not rightly:
+// nothing was written.
+type NameError struct{ Want string }
+
+func (e *NameError) Error() string {
+	return fmt.Sprintf("not confirmed: type the device's name %q to delete it; nothing was sent", e.Want)
+}
+
 // StepResult is what became of one planned request.
 type StepResult struct {
 	Request   checks.Request
@@ -44,6 +53,8 @@ type StepResult struct {
 	Status    int
 	RequestID string
 	Error     string
+	// before is the state journaled before the write.
+	before json.RawMessage
 }
 
 // Outcome is what applying a plan did.
@@ -81,6 +92,9 @@ func (s *Session) Apply(ctx context.Context, p *Plan, progress func(Event)) (*Ou
 	if p.Guided() {
 		return nil, errors.New("this fix is steps to follow, not Graph requests: nothing to apply")
 	}
+	if !p.confirmed() {
+		return nil, &NameError{Want: p.Confirm}
+	}
 	out := &Outcome{}
 	operator := s.Operator
 	if p.Undoes == "" {
@@ -101,6 +115,8 @@ func (s *Session) Apply(ctx context.Context, p *Plan, progress func(Event)) (*Ou
 		if err != nil {
 			return nil, err
 		}
+		// The re-planned fix sends the same requests; what the operator saw and typed stays.
+		fresh.Notes, fresh.Confirm, fresh.typed = p.Notes, p.Confirm, p.typed
 		p = fresh
 		if operator == "" {
 			operator = op
@@ -124,6 +140,7 @@ func (s *Session) Apply(ctx context.Context, p *Plan, progress func(Event)) (*Ou
 			out.Steps = append(out.Steps, StepResult{Request: st.req, Outcome: NotSent})
 			continue
 		}
+		st.named = p.Confirm != "" && p.confirmed()
 		r, err := s.step(ctx, i, len(p.steps), st, entry, progress)
 		out.Steps = append(out.Steps, r)
 		if err != nil {
@@ -140,7 +157,7 @@ func (s *Session) Apply(ctx context.Context, p *Plan, progress func(Event)) (*Ou
 	}
 	if s.Checker != nil && ctx.Err() == nil {
 		_, results := s.Checker.Check(ctx, p.Checks)
-		out.Rechecked = only(results, p.Checks)
+		out.Rechecked = reconcile(only(results, p.Checks), p.Fix, changedDevices(out.Steps))
 	}
 	return out, nil
 }
@@ -204,6 +221,11 @@ func (s *Session) step(ctx context.Context, i, of int, st step, entry func(Entry
 		r.Outcome, r.Error = NotSent, why
 		return r, &StateChangedError{Reason: why}
 	}
+	if ds, ok := secretsAt(before); st.kind == deleteDevice && ok && !ds.gone() && len(ds.hazards()) > 0 && !st.named {
+		why := "deleting it would delete what Entra holds for the device (" + strings.Join(ds.hazards(), " ") + "); plan the fix again with 'mdmdoctor fix devices.duplicates.delete-stale' on a terminal, which asks for the device's name"
+		r.Outcome, r.Error = NotSent, why
+		return r, fmt.Errorf("request %d of %d (%s %s) was not sent: %s", i+1, of, st.req.Method, pathOf(st.req.URL), why)
+	}
 	if why := st.blocked(before); why != "" {
 		r.Outcome, r.Error = NotSent, why
 		return r, fmt.Errorf("request %d of %d (%s %s) was not sent: %s", i+1, of, st.req.Method, pathOf(st.req.URL), why)
@@ -215,6 +237,7 @@ func (s *Session) step(ctx context.Context, i, of int, st step, entry func(Entry
 		return r, err
 	}
 	req := st.req
+	r.before = before
 	if err := entry(Entry{Kind: KindBefore, Step: i + 1, Request: &req, Before: before}); err != nil {
 		r.Outcome, r.Error = NotSent, err.Error()
 		return r, fmt.Errorf("%w: the request was not sent", err)

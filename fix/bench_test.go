@@ -60,7 +60,7 @@ func BenchmarkFindLatestInALongJournal(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		run, err := fix.FindRun(entries, "")
+		run, err := fix.FindRun(entries, "", "")
 		if err != nil || run.ID != "run-1999" {
 			b.Fatalf("%v %v", run, err)
 		}

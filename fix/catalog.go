@@ -22,6 +22,8 @@ func catalog() []fixInfo {
 	mam := []string{"scope.mam-conflict"}
 	licences := []string{"license.intune", "license.entra-premium"}
 	devices := []string{"devices.duplicates"}
+	// device.* judge a pasted dsregcmd against the records: they change when a record goes.
+	deviceAffects := []string{"devices.duplicates", "devices.limits", "device.record", "device.auth-status"}
 	mfa := []string{"mfa.registration"}
 	dns := []string{"dns.enrollment-cname", "dns.registration-cname"}
 	return []fixInfo{
@@ -33,7 +35,8 @@ func catalog() []fixInfo {
 		{"scope.mam-conflict.remove-group", mam, mam},
 		{"scope.mam-conflict.mam-none", mam, mam},
 		{"license.assign", licences, licences},
-		{"devices.duplicates.delete-stale", devices, []string{"devices.duplicates", "devices.limits"}},
+		{"devices.duplicates.disable-stale", devices, deviceAffects},
+		{"devices.duplicates.delete-stale", devices, deviceAffects},
 		{"mfa.registration.policy-not-required", mfa, mfa},
 		{"mfa.registration.create-ca-report-only", mfa, mfa},
 		{"dns.create-record", dns, dns},

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
@@ -71,6 +72,15 @@ func (e *ChoiceError) Error() string {
 	return fmt.Sprintf("%s needs --%s: %s; one of %s", e.Fix, e.Need.Kind, e.Need.Prompt, optionList(e.Need.Options))
 }
 
+// printableOptions makes the options' labels and values printable: group names, SKU part numbers
+// and device titles come from Graph.
+func printableOptions(opts []Option) []Option {
+	for i := range opts {
+		opts[i].Value, opts[i].Label = checks.Printable(opts[i].Value), checks.Printable(opts[i].Label)
+	}
+	return opts
+}
+
 // needs lists the choices the draft's fix asks for: required ones always, optional ones only when
 // there is more than one answer.
 func (d *Draft) needs() []Need {
@@ -80,7 +90,7 @@ func (d *Draft) needs() []Need {
 		kinds = []ChoiceKind{ChooseGroup}
 	case "license.assign":
 		kinds = []ChoiceKind{ChooseSKU, ChooseCountry}
-	case "devices.duplicates.delete-stale":
+	case "devices.duplicates.delete-stale", "devices.duplicates.disable-stale":
 		kinds = []ChoiceKind{ChooseDevice}
 	}
 	var out []Need
@@ -130,11 +140,15 @@ func (d *Draft) need(k ChoiceKind) Need {
 		n.Options = countries()
 	case k == ChooseDevice:
 		n.Prompt = "the stale record to delete"
+		if d.Fix == "devices.duplicates.disable-stale" {
+			n.Prompt = "the stale record to disable"
+		}
 		n.Required = true
 		for _, c := range d.cands {
 			n.Options = append(n.Options, Option{Value: lastSegment(c.fix), Label: c.fix.Title})
 		}
 	}
+	n.Options = printableOptions(n.Options)
 	return n
 }
 

@@ -148,9 +148,12 @@ func TestDeleteStaleDeviceCannotBeUndone(t *testing.T) {
 	if out.Result != fix.Applied || status(out.Rechecked, "devices.duplicates") != checks.Pass {
 		t.Fatalf("outcome %+v", out)
 	}
-	var before map[string]any
-	if err := json.Unmarshal(e.entries(out.JournalID)[1].Before, &before); err != nil || before["id"] != id || before["deviceId"] == nil || before["physicalIds"] == nil {
-		t.Errorf("the journal lacks the device's full JSON: %v", before)
+	var before struct {
+		Device map[string]any    `json:"device"`
+		Keys   []json.RawMessage `json:"bitlockerRecoveryKeys"`
+	}
+	if err := json.Unmarshal(e.entries(out.JournalID)[1].Before, &before); err != nil || before.Device["id"] != id || before.Device["deviceId"] == nil || before.Keys == nil {
+		t.Errorf("the journal lacks the device's JSON and its recovery keys' metadata: %+v", before)
 	}
 	_, err := e.undo("")
 	var cannot *fix.CannotUndoError

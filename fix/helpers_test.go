@@ -119,7 +119,7 @@ func (e *env) undo(id string) (*fix.Plan, error) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	run, err := fix.FindRun(entries, id)
+	run, err := fix.FindRun(entries, id, e.journal.Path())
 	if err != nil {
 		return nil, err
 	}

@@ -1,13 +1,13 @@
 package fix
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -72,6 +72,8 @@ type Entry struct {
 	Result json.RawMessage `json:"result,omitempty"`
 	// NotSent lists, on the end entry, the steps never sent.
 	NotSent []int `json:"notSent,omitempty"`
+	// Line is where the entry was read in the journal (from 1), for messages; it is not written.
+	Line int `json:"-"`
 }
 
 // Journal is the append-only record of every write mdmdoctor sends: JSON lines in a 0600 file inside
@@ -79,6 +81,8 @@ type Entry struct {
 type Journal struct {
 	path string
 	mu   sync.Mutex
+	// wrap, when set (by tests), stands between the journal and its file: a disk that fills up.
+	wrap func(io.Writer) io.Writer
 }
 
 // DefaultJournalPath is $XDG_STATE_HOME/mdmdoctor/journal.jsonl, or ~/.local/state/mdmdoctor/journal.jsonl.
@@ -100,7 +104,8 @@ func OpenJournal(path string) *Journal { return &Journal{path: path} }
 // Path is where the journal lives.
 func (j *Journal) Path() string { return j.path }
 
-// Append writes one entry and syncs it to disk.
+// Append writes one entry and syncs it to disk. A last line left torn by a crash or a full disk is
+// ended first, so that it costs only itself: the new entry starts a line of its own.
 func (j *Journal) Append(e Entry) error {
 	line, err := json.Marshal(e)
 	if err != nil {
@@ -113,17 +118,24 @@ func (j *Journal) Append(e Entry) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create the journal's directory %s: %w", dir, err)
 	}
-	_, statErr := os.Stat(j.path)
-	f, err := os.OpenFile(j.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	_, statErr := os.Lstat(j.path)
+	f, err := OpenPrivate(j.path)
 	if err != nil {
 		return fmt.Errorf("open the journal %s: %w", j.path, err)
 	}
-	// A journal created by hand or copied with wider permissions still holds tenant data.
-	if err := f.Chmod(0o600); err != nil {
+	torn, err := endsTorn(f)
+	if err != nil {
 		f.Close()
-		return fmt.Errorf("restrict the journal %s to its owner: %w", j.path, err)
+		return fmt.Errorf("read the journal %s: %w", j.path, err)
 	}
-	if _, err := f.Write(line); err != nil {
+	if torn {
+		line = append([]byte{'\n'}, line...)
+	}
+	var w io.Writer = f
+	if j.wrap != nil {
+		w = j.wrap(f)
+	}
+	if _, err := w.Write(line); err != nil {
 		f.Close()
 		return fmt.Errorf("write the journal %s: %w", j.path, err)
 	}
@@ -144,28 +156,52 @@ func (j *Journal) Append(e Entry) error {
 	return nil
 }
 
-// Entries reads every entry, oldest first. A line that cannot be read (a write cut short by a
-// crash) is skipped: the entries around it still tell what happened.
+// endsTorn reports whether the file's last byte is not a newline: the last write was cut short.
+func endsTorn(f *os.File) (bool, error) {
+	fi, err := f.Stat()
+	if err != nil || fi.Size() == 0 {
+		return false, err
+	}
+	b := make([]byte, 1)
+	if _, err := f.ReadAt(b, fi.Size()-1); err != nil {
+		return false, err
+	}
+	return b[0] != '\n', nil
+}
+
+// Entries reads every entry, oldest first, each with its line number. A line that cannot be read (a
+// write cut short by a crash, or a line of any length that is not an entry) is skipped: the entries
+// around it still tell what happened.
 func (j *Journal) Entries() ([]Entry, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	data, err := os.ReadFile(j.path)
+	f, err := openRead(j.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read the journal %s: %w", j.path, err)
 	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("read the journal %s: %w", j.path, err)
+	}
 	var out []Entry
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	for sc.Scan() {
+	for n := 1; len(data) > 0; n++ {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
 		var e Entry
-		if json.Unmarshal(sc.Bytes(), &e) == nil && e.ID != "" {
+		if json.Unmarshal(line, &e) == nil && e.ID != "" {
+			e.Line = n
 			out = append(out, e)
 		}
 	}
-	return out, sc.Err()
+	return out, nil
 }
 
 // newRunID names a run: its UTC start time and a random suffix, short enough to type.

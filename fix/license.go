@@ -105,7 +105,7 @@ func (d *Draft) assignLicense(p *Plan, ch Choices) error {
 	}
 	if ch.SKU != "" {
 		i := slices.IndexFunc(options, func(s facts.SubscribedSku) bool {
-			return strings.EqualFold(s.SkuID, ch.SKU) || strings.EqualFold(s.SkuPartNumber, ch.SKU)
+			return strings.EqualFold(s.SkuID, ch.SKU) || strings.EqualFold(s.SkuPartNumber, ch.SKU) || strings.EqualFold(checks.Printable(s.SkuPartNumber), ch.SKU)
 		})
 		if i < 0 {
 			return fmt.Errorf("%q is not a licence that carries the missing plan, has free units and is not assigned to the user already: choose one of %s",

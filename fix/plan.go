@@ -31,10 +31,25 @@ type Plan struct {
 	// Undoes is the journal ID of the fix this plan reverts; Cannot says what of it cannot be.
 	Undoes string   `json:"undoes,omitempty"`
 	Cannot []string `json:"cannot,omitempty"`
+	// Confirm, when set, is the name the operator must type, not just yes, before the plan is
+	// applied: a device record whose deletion would delete BitLocker recovery keys or a LAPS
+	// password (or when that could not be read). Nothing, --yes included, stands in for typing it.
+	Confirm string `json:"confirm,omitempty"`
 
 	steps   []step
 	choices Choices
+	typed   string
 }
+
+// Type records the name the operator typed to confirm the plan; it reports whether it is Confirm
+// (case aside, as Windows device names are).
+func (p *Plan) Type(name string) bool {
+	p.typed = strings.TrimSpace(name)
+	return p.Confirm == "" || strings.EqualFold(p.typed, p.Confirm)
+}
+
+// confirmed reports whether the plan needs no typed name, or got the right one.
+func (p *Plan) confirmed() bool { return p.Confirm == "" || strings.EqualFold(p.typed, p.Confirm) }
 
 // Draft is a fix offered on the current results, before the operator's choices: Needs lists what
 // must or may be chosen, Plan makes it concrete.
@@ -125,7 +140,23 @@ func NewDraft(f *facts.Facts, results []checks.Result, fixID string) (*Draft, er
 		return nil, &NotOfferedError{Fix: fixID, Results: related}
 	}
 	d.Needs = d.needs()
+	for _, n := range d.Needs {
+		if n.Required && len(n.Options) == 0 {
+			return nil, &CannotCompleteError{Fix: fixID, Need: n}
+		}
+	}
 	return d, nil
+}
+
+// CannotCompleteError says a fix is offered but cannot be completed: a choice it needs has no
+// answer to choose from (scope.mdm.add-group for a user in no group).
+type CannotCompleteError struct {
+	Fix  string
+	Need Need
+}
+
+func (e *CannotCompleteError) Error() string {
+	return fmt.Sprintf("%s cannot be completed: it needs %s, and there is none to choose", e.Fix, e.Need.Prompt)
 }
 
 // Plan makes the fix concrete with the operator's choices.
@@ -146,8 +177,8 @@ func (d *Draft) Plan(ch Choices) (*Plan, error) {
 		err = d.leaveMAM(p, ch)
 	case "license.assign":
 		err = d.assignLicense(p, ch)
-	case "devices.duplicates.delete-stale":
-		err = d.deleteStale(p, ch)
+	case "devices.duplicates.delete-stale", "devices.duplicates.disable-stale":
+		err = d.pickRecord(p, ch)
 	case "dns.create-record":
 		d.dnsRecord(p)
 	case "mfa.registration.policy-not-required":
@@ -158,6 +189,18 @@ func (d *Draft) Plan(ch Choices) (*Plan, error) {
 	}
 	if err := p.parse(); err != nil {
 		return nil, err
+	}
+	// Titles and notes name groups, SKUs and devices as Graph returned them: data, made printable.
+	p.Title, p.Subject = checks.Printable(p.Title), checks.Printable(p.Subject)
+	for i := range p.Notes {
+		p.Notes[i] = checks.Printable(p.Notes[i])
+	}
+	for i := range p.Guidance {
+		p.Guidance[i] = checks.Printable(p.Guidance[i])
+	}
+	if role := checks.FixRoleGap(d.f.Operator, d.Fix); role != "" {
+		p.Notes = append(p.Notes, "operator.permissions: the signed-in operator holds no role that may apply this fix (it needs "+role+
+			"), so Graph will refuse it; ask an administrator holding the role, or activate it (Privileged Identity Management) and sign in again")
 	}
 	return p, nil
 }
@@ -286,16 +329,17 @@ func (d *Draft) leaveMAM(p *Plan, ch Choices) error {
 	return nil
 }
 
-func (d *Draft) deleteStale(p *Plan, ch Choices) error {
+// pickRecord plans the stale device record the operator chose among those offered.
+func (d *Draft) pickRecord(p *Plan, ch Choices) error {
 	var picked []candidate
 	for _, c := range d.cands {
-		if ch.Device == "" || strings.EqualFold(lastSegment(c.fix), ch.Device) || strings.EqualFold(c.result.Subject, ch.Device) {
+		if ch.Device == "" || strings.EqualFold(lastSegment(c.fix), ch.Device) || strings.EqualFold(c.result.Subject, ch.Device) || strings.EqualFold(checks.Printable(c.result.Subject), ch.Device) {
 			picked = append(picked, c)
 		}
 	}
 	switch {
 	case len(picked) == 0:
-		return fmt.Errorf("%q names none of the stale records offered for deletion: %s", ch.Device, optionList(d.need(ChooseDevice).Options))
+		return fmt.Errorf("%q names none of the stale records %s offers: %s", ch.Device, d.Fix, optionList(d.need(ChooseDevice).Options))
 	case len(picked) > 1:
 		return &ChoiceError{Fix: d.Fix, Need: d.need(ChooseDevice)}
 	}
@@ -358,7 +402,7 @@ func pick(groups []facts.Group, want, what string, ok func(facts.Group) bool) (f
 			continue
 		}
 		options = append(options, Option{Value: g.ID, Label: g.DisplayName})
-		if strings.EqualFold(g.ID, want) || strings.EqualFold(g.DisplayName, want) {
+		if strings.EqualFold(g.ID, want) || strings.EqualFold(g.DisplayName, want) || strings.EqualFold(checks.Printable(g.DisplayName), want) {
 			found = append(found, g)
 		}
 	}
@@ -375,7 +419,7 @@ func pick(groups []facts.Group, want, what string, ok func(facts.Group) bool) (f
 
 func optionList(opts []Option) string {
 	var parts []string
-	for _, o := range opts {
+	for _, o := range printableOptions(slices.Clone(opts)) {
 		if o.Label != "" && o.Label != o.Value {
 			parts = append(parts, fmt.Sprintf("%s (%s)", o.Value, o.Label))
 			continue

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
 )
 
 // Preview writes the plan as the operator confirms it: what it does, whether it can be undone, the
@@ -25,6 +27,9 @@ func Preview(w io.Writer, p *Plan) error {
 	}
 	for _, n := range p.Notes {
 		fmt.Fprintf(&b, "  note: %s\n", n)
+	}
+	if p.Confirm != "" {
+		fmt.Fprintf(&b, "  to confirm: type the device's name, %s (yes alone, or --yes, is not enough)\n", p.Confirm)
 	}
 	for _, c := range p.Cannot {
 		fmt.Fprintf(&b, "  cannot undo: %s\n", c)
@@ -50,8 +55,8 @@ func Preview(w io.Writer, p *Plan) error {
 	}
 	fmt.Fprintf(&b, "  %d request%s:\n", len(p.Requests), plural(len(p.Requests)))
 	for i, r := range p.Requests {
-		fmt.Fprintf(&b, "  %d. %s %s\n", i+1, r.Method, r.URL)
-		if body := Indent(r.Body); body != "" {
+		fmt.Fprintf(&b, "  %d. %s %s\n", i+1, r.Method, checks.Printable(r.URL))
+		if body := checks.Printable(Indent(r.Body)); body != "" {
 			for _, l := range strings.Split(body, "\n") {
 				fmt.Fprintf(&b, "       %s\n", l)
 			}

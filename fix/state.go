@@ -71,7 +71,13 @@ func (s step) readState(ctx context.Context, r Reader) (json.RawMessage, error) 
 		}
 		return u, err
 	case deleteDevice:
-		return orNull(get(ctx, r, s.urlOf("/v1.0/devices/"+url.PathEscape(s.id))))
+		return deviceState(ctx, r, s)
+	case patchDevice:
+		d, err := get(ctx, r, s.urlOf("/v1.0/devices/"+url.PathEscape(s.id)))
+		if err == nil && d == nil {
+			err = fmt.Errorf("Entra device %s was not found: re-check", s.id)
+		}
+		return d, err
 	case deleteManagedDevice:
 		return orNull(get(ctx, r, s.urlOf("/v1.0/deviceManagement/managedDevices/"+url.PathEscape(s.id))))
 	}
@@ -91,7 +97,7 @@ func (s step) holds(state json.RawMessage) bool {
 		return slices.Contains(ids(o["includedGroups"]), strings.ToLower(s.group)) && strings.EqualFold(stringField(o, "appliesTo"), "selected")
 	case removeIncluded:
 		return !slices.Contains(ids(o["includedGroups"]), strings.ToLower(s.group))
-	case patchScope, patchUser:
+	case patchScope, patchUser, patchDevice:
 		for k, v := range s.body {
 			if !sameValue(o[k], v) {
 				return false
@@ -104,7 +110,10 @@ func (s step) holds(state json.RawMessage) bool {
 		var same []json.RawMessage
 		_ = json.Unmarshal(o["sameName"], &same)
 		return len(same) > 0
-	case deleteCA, deleteDevice, deleteManagedDevice:
+	case deleteDevice:
+		ds, ok := secretsAt(state)
+		return o == nil || (ok && ds.gone())
+	case deleteCA, deleteManagedDevice:
 		return o == nil
 	case assignLicense:
 		held := skuIDs(o["assignedLicenses"])
@@ -275,21 +284,22 @@ func sameValue(a, b json.RawMessage) bool {
 	return reflect.DeepEqual(x, y)
 }
 
-// sameObject compares two JSON objects property by property, ignoring the response annotations
-// (@odata.context and the like) a read adds.
+// sameObject compares two JSON objects property by property. Top-level annotations (@odata.context,
+// @odata.type, prop@odata.type) are set aside on both sides alike: Graph may add them to a read while
+// the plan's body, built from an earlier read, has none, and neither is a property of the object.
 func sameObject(a, b json.RawMessage) bool {
 	x, y := properties(a), properties(b)
 	return x != nil && y != nil && reflect.DeepEqual(x, y)
 }
 
-// properties decodes a JSON object without its top-level annotations but @odata.type.
+// properties decodes a JSON object without its top-level annotations.
 func properties(raw json.RawMessage) map[string]any {
 	var o map[string]any
 	if json.Unmarshal(raw, &o) != nil || o == nil {
 		return nil
 	}
 	for k := range o {
-		if strings.HasPrefix(k, "@odata.") && k != "@odata.type" {
+		if strings.Contains(k, "@") {
 			delete(o, k)
 		}
 	}

@@ -27,6 +27,7 @@ const (
 	assignLicense                       // POST /v1.0/users/{user}/assignLicense
 	patchUser                           // PATCH /v1.0/users/{user}
 	deleteDevice                        // DELETE /v1.0/devices/{id}
+	patchDevice                         // PATCH /v1.0/devices/{id} (accountEnabled)
 	deleteManagedDevice                 // DELETE /v1.0/deviceManagement/managedDevices/{id}
 )
 
@@ -47,6 +48,8 @@ type step struct {
 	// that an undo never overwrites a change made since; expectWhole holds a whole object to match.
 	expect      map[string]json.RawMessage
 	expectWhole json.RawMessage
+	// named, on a device deletion, says the operator typed the device's name.
+	named bool
 }
 
 // refTarget reads the object id at the end of an @odata.id: .../directoryObjects/{id} or
@@ -104,6 +107,8 @@ func parseStep(r checks.Request) (step, error) {
 		s.kind, s.user = patchUser, segs[2]
 	case m == http.MethodDelete && n == 3 && at(0, "v1.0") && at(1, "devices"):
 		s.kind, s.id = deleteDevice, segs[2]
+	case m == http.MethodPatch && n == 3 && at(0, "v1.0") && at(1, "devices"):
+		s.kind, s.id = patchDevice, segs[2]
 	case m == http.MethodDelete && n == 4 && at(0, "v1.0") && at(1, "deviceManagement") && at(2, "managedDevices"):
 		s.kind, s.id = deleteManagedDevice, segs[3]
 	}
@@ -156,7 +161,7 @@ func (s step) what() string {
 		return "the Conditional Access policies"
 	case assignLicense, patchUser:
 		return "user " + s.user
-	case deleteDevice:
+	case deleteDevice, patchDevice:
 		return "Entra device " + s.id
 	case deleteManagedDevice:
 		return "Intune device " + s.id

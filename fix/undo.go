@@ -71,9 +71,10 @@ func (s RunStep) changed() bool {
 	return s.After == nil || s.After.Outcome == Applied || s.After.Outcome == Unknown
 }
 
-// FindRun returns the run named id, or, when id is empty, the latest fix that may have changed the
-// tenant and is not undone yet.
-func FindRun(entries []Entry, id string) (*Run, error) {
+// FindRun returns the run named id, or, when id is empty, the newest fix that can be undone: it may
+// have changed the tenant, it is not undone yet, and its undo can be planned. journalPath is named
+// in the reasons a run cannot be undone.
+func FindRun(entries []Entry, id, journalPath string) (*Run, error) {
 	runs := Runs(entries)
 	if id != "" {
 		for _, r := range runs {
@@ -81,13 +82,24 @@ func FindRun(entries []Entry, id string) (*Run, error) {
 				return r, nil
 			}
 		}
-		return nil, fmt.Errorf("the journal has no entry %q: run 'mdmdoctor undo' without an ID for the latest fix", id)
+		return nil, fmt.Errorf("the journal has no entry %q: run 'mdmdoctor undo --list' for the runs it holds", id)
 	}
+	var newest error
 	for i := len(runs) - 1; i >= 0; i-- {
 		r := runs[i]
-		if r.Begin.Undoes == "" && r.UndoneBy == "" && slices.ContainsFunc(r.Steps, RunStep.changed) {
+		if r.Begin.Undoes != "" || r.UndoneBy != "" || !slices.ContainsFunc(r.Steps, RunStep.changed) {
+			continue
+		}
+		_, err := PlanUndo(r, journalPath)
+		if err == nil {
 			return r, nil
 		}
+		if newest == nil {
+			newest = err
+		}
+	}
+	if newest != nil {
+		return nil, fmt.Errorf("no applied fix in the journal can still be undone; the newest: %w", newest)
 	}
 	return nil, fmt.Errorf("the journal holds no applied fix that is not undone yet")
 }
@@ -113,7 +125,14 @@ func PlanUndo(r *Run, journalPath string) (*Plan, error) {
 	if orig == nil {
 		return nil, &CannotUndoError{ID: r.ID, Reasons: []string{"its begin entry is missing from the journal"}}
 	}
-	p := &Plan{Fix: orig.Fix, Title: "Undo: " + orig.Title, User: orig.User, Subject: orig.Subject, Checks: orig.Checks,
+	if r.Begin.Tenant == "" {
+		return nil, &CannotUndoError{ID: r.ID, Reasons: []string{fmt.Sprintf("its begin entry (journal line %d) names no tenant, so mdmdoctor cannot tell where it was applied; revert it by hand", r.Begin.Line)}}
+	}
+	allowed, known := sends(orig.Fix)
+	if !known {
+		return nil, &CannotUndoError{ID: r.ID, Reasons: []string{fmt.Sprintf("journal line %d names the fix %q, which mdmdoctor does not have", r.Begin.Line, orig.Fix)}}
+	}
+	p := &Plan{Fix: orig.Fix, Title: "Revert: " + checks.Printable(orig.Title), User: checks.Printable(orig.User), Subject: checks.Printable(orig.Subject), Checks: orig.Checks,
 		Reversible: true, Permissions: orig.Permissions, Undoes: r.ID}
 	for i := len(r.Steps) - 1; i >= 0; i-- {
 		rs := r.Steps[i]
@@ -121,9 +140,12 @@ func PlanUndo(r *Run, journalPath string) (*Plan, error) {
 			continue
 		}
 		st, err := parseStep(*rs.Before.Request)
+		if err == nil {
+			err = allowed.check(st)
+		}
 		if err != nil {
-			p.Cannot = append(p.Cannot, err.Error())
-			continue
+			return nil, &CannotUndoError{ID: r.ID, Reasons: []string{fmt.Sprintf("journal line %d (step %d) holds %s %s, which %s does not send (%v): refused; the journal may have been edited",
+				rs.Before.Line, rs.Before.Step, rs.Before.Request.Method, pathOf(rs.Before.Request.URL), orig.Fix, err)}}
 		}
 		inv, why := inverse(st, rs.Before.Before, rs.After)
 		if why != "" {
@@ -132,6 +154,10 @@ func PlanUndo(r *Run, journalPath string) (*Plan, error) {
 			continue
 		}
 		for _, s := range inv {
+			if err := allowed.check(s); err != nil {
+				return nil, &CannotUndoError{ID: r.ID, Reasons: []string{fmt.Sprintf("the revert of journal line %d (step %d) would send %s %s, which %s never needs (%v): refused; the journal may have been edited",
+					rs.Before.Line, rs.Before.Step, s.req.Method, pathOf(s.req.URL), orig.Fix, err)}}
+			}
 			p.steps = append(p.steps, s)
 			p.Requests = append(p.Requests, s.req)
 		}
@@ -219,6 +245,14 @@ func inverse(s step, before json.RawMessage, after *Entry) ([]step, string) {
 			back[k] = v
 		}
 		n := mk("PATCH", "/v1.0/users/"+url.PathEscape(s.user), back)
+		n.expect = s.body
+		return []step{n}, ""
+	case patchDevice:
+		back := map[string]json.RawMessage{"accountEnabled": o["accountEnabled"]}
+		if len(o["accountEnabled"]) == 0 || string(o["accountEnabled"]) == "null" {
+			return nil, "the record's accountEnabled before the write was not journaled"
+		}
+		n := mk("PATCH", "/v1.0/devices/"+url.PathEscape(s.id), back)
 		n.expect = s.body
 		return []step{n}, ""
 	case deleteDevice, deleteManagedDevice:

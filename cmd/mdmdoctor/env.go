@@ -16,6 +16,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe/dnstest"
 	"github.com/mdmdoctor/mdmdoctor/dsregcmd"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/fix"
 	"github.com/mdmdoctor/mdmdoctor/graph"
 	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
 )
@@ -45,7 +46,7 @@ type demoTenant struct {
 func openEnv(ctx context.Context, c Config, s streams) (*env, error) {
 	e := &env{cfg: c, log: slog.New(slog.DiscardHandler)}
 	if c.Debug != "" {
-		f, err := os.OpenFile(c.Debug, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		f, err := fix.OpenPrivate(c.Debug)
 		if err != nil {
 			return nil, usagef("cannot write the debug log %s: %v", c.Debug, err)
 		}

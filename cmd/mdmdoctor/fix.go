@@ -23,14 +23,17 @@ import (
 
 const fixHelp = `Usage:
   mdmdoctor fix FIX-ID --user UPN [--dry-run] [--yes] [--group ID|NAME] [--sku ID|PART-NUMBER]
-                [--usage-location CC] [--device ID] [--wait] [flags]
+                [--usage-location CC] [--device ID|NAME] [--dsregcmd FILE|-] [--wait] [flags]
 
 Runs the checks for the user as 'check --user' does, finds the result offering FIX-ID, shows the exact
 Graph requests it would send, and asks for the word yes on the terminal before sending anything (--yes
-confirms without asking). Right before writing it re-reads what the plan depends on and stops if that
-changed since the check; every write is journaled before and after it is sent, then the affected checks
-run again. --dry-run and --read-only show the plan and send nothing. dns.create-record is guidance: it
-prints the record to publish, and with --wait probes DNS until it resolves or --timeout ends.
+confirms without asking). Deleting a device record whose BitLocker recovery keys or LAPS password would
+go with it (or when that cannot be read) asks for the device's name to be typed instead, and --yes never
+stands in for it. Right before writing it re-reads what the plan depends on and stops if that changed
+since the check; every write is journaled before and after it is sent, then the affected checks run
+again (with --dsregcmd, the device.* checks of that paste too). --dry-run and --read-only show the plan
+and send nothing. dns.create-record is guidance: it prints the record to publish, and with --wait probes
+DNS until it resolves or --timeout ends.
 
 Fixes: ` + "%s" + `
 
@@ -41,14 +44,19 @@ confirmed, or the tenant changed since the check.
 
 const undoHelp = `Usage:
   mdmdoctor undo [JOURNAL-ID] [--dry-run] [--yes] [flags]
+  mdmdoctor undo --list
 
-Reverts a journaled fix (the latest one not undone yet when JOURNAL-ID is omitted) with the inverse
+--list prints the journal's runs, newest first: id, time, operator, fix, user, outcome, and whether
+undo can revert it (or why not).
+
+Reverts a journaled fix (the newest one that can be undone when JOURNAL-ID is omitted) with the inverse
 requests computed from the state journaled before each write: a membership or an included group added is
 removed and the other way round, the user scopes, URLs and device registration policy go back to what they
 were, a created Conditional Access policy is deleted, an assigned licence is removed. It shows the plan,
 asks for the word yes, journals every write and re-checks, as fix does. A deleted device cannot be
 restored: undo says so and where its JSON is in the journal. An undo stops, with nothing written, when the
-object changed again since the fix.
+object changed again since the fix. The journal is data from disk: undo sends only requests the fix could
+have sent (method, path, body fields), and refuses an entry that names no tenant.
 `
 
 // fixFlags are the choices and switches of fix and undo.
@@ -68,7 +76,8 @@ func runFix(ctx context.Context, args []string, s streams) (int, error) {
 	fs.StringVar(&ff.choices.Group, "group", "", "the group to use, by id or display name (scope fixes)")
 	fs.StringVar(&ff.choices.SKU, "sku", "", "the licence to assign, by skuId or part number such as SPE_E5 (license.assign)")
 	fs.StringVar(&ff.choices.UsageLocation, "usage-location", "", "two-letter country code to set first when the user has no usage location (license.assign)")
-	fs.StringVar(&ff.choices.Device, "device", "", "the stale record to delete, by object id or device name (devices.duplicates.delete-stale)")
+	fs.StringVar(&ff.choices.Device, "device", "", "the stale record to disable or delete, by object id or device name (devices.duplicates.*)")
+	fs.StringVar(&c.Dsregcmd, "dsregcmd", "", "the device's 'dsregcmd /status' output (a file, or - for standard input): its device.* checks run again after the fix")
 	fs.BoolVar(&ff.wait, "wait", false, "dns.create-record: probe DNS again until the record resolves or --timeout ends")
 	pos, err := parse(fs, args)
 	if err == errHelp {
@@ -114,6 +123,11 @@ func runFix(ctx context.Context, args []string, s streams) (int, error) {
 	if err != nil {
 		return 0, usageError{err.Error()}
 	}
+	if client := e.graphFor(t); client != nil {
+		if err := fix.Inspect(ctx, graphIO{client}, p); err != nil {
+			return 0, fmt.Errorf("could not read what deleting the record would delete with it, so nothing was sent: %w", err)
+		}
+	}
 	if err := fix.Preview(s.out, p); err != nil {
 		return 0, err
 	}
@@ -130,6 +144,7 @@ func runUndo(ctx context.Context, args []string, s streams) (int, error) {
 	fs := newFlagSet("undo", undoHelp, s.out)
 	format, only := commonFlags(fs, &c)
 	writeFlags(fs, &c)
+	list := fs.Bool("list", false, "list the journal's runs, newest first, and whether each can be undone")
 	pos, err := parse(fs, args)
 	if err == errHelp {
 		return 0, nil
@@ -140,8 +155,8 @@ func runUndo(ctx context.Context, args []string, s streams) (int, error) {
 	if err := finishWrite(&c, *format, *only); err != nil {
 		return 0, err
 	}
-	if len(pos) > 1 {
-		return 0, usagef("undo takes at most one journal ID, e.g. mdmdoctor undo 20261125-180000-1a2b3c")
+	if len(pos) > 1 || (*list && len(pos) > 0) {
+		return 0, usagef("undo takes at most one journal ID, e.g. mdmdoctor undo 20261125-180000-1a2b3c, and --list takes none")
 	}
 	id := ""
 	if len(pos) == 1 {
@@ -151,11 +166,17 @@ func runUndo(ctx context.Context, args []string, s streams) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if w := fix.StateDirWarning(path); w != "" {
+		fmt.Fprintln(s.errOut, w)
+	}
 	entries, err := fix.OpenJournal(path).Entries()
 	if err != nil {
 		return 0, err
 	}
-	run, err := fix.FindRun(entries, id)
+	if *list {
+		return 0, fix.WriteRunList(s.out, entries, path)
+	}
+	run, err := fix.FindRun(entries, id, path)
 	if err != nil {
 		return 0, usageError{fmt.Sprintf("%s (journal %s)", err, path)}
 	}
@@ -219,8 +240,8 @@ func applyPlan(ctx context.Context, c Config, e *env, t facts.Target, p *fix.Pla
 		fmt.Fprintf(s.out, "\nDry run (%s): nothing was sent.\n", why)
 		return 0, nil
 	}
-	if !c.Yes {
-		if err := confirm(s, p); err != nil {
+	if !c.Yes || p.Confirm != "" {
+		if err := confirm(s, p, c.Yes); err != nil {
 			return 0, err
 		}
 	}
@@ -235,6 +256,9 @@ func applyPlan(ctx context.Context, c Config, e *env, t facts.Target, p *fix.Pla
 		return 0, usagef("journal entry %s was made in tenant %s, but you are signed in to %s: sign in to that tenant (--tenant-id) to undo it", p.Undoes, wantTenant[0], session.Tenant)
 	}
 	path := session.Journal.Path()
+	if w := fix.StateDirWarning(path); w != "" {
+		fmt.Fprintln(s.errOut, w)
+	}
 	fmt.Fprintln(s.out)
 	out, err := session.Apply(ctx, p, func(ev fix.Event) {
 		if ev.Sent {
@@ -263,7 +287,7 @@ func applyPlan(ctx context.Context, c Config, e *env, t facts.Target, p *fix.Pla
 		report("Journal: %s in %s\n", out.JournalID, path)
 		if out.Result == fix.Applied || out.Result == fix.Partial || out.Result == fix.Unknown {
 			if p.Undoes == "" && p.Reversible {
-				report("Undo with: mdmdoctor undo %s\n", out.JournalID)
+				report("Undo with: %s\n", undoCommand(e.cfg, out.JournalID, session.Tenant))
 			}
 			if e.cfg.Demo && p.Undoes == "" && p.Reversible {
 				report("(Demo: the demo tenant starts afresh with every run, so a later undo finds nothing to revert.)\n")
@@ -277,22 +301,57 @@ func applyPlan(ctx context.Context, c Config, e *env, t facts.Target, p *fix.Pla
 	return 1, nil
 }
 
-// confirm asks for the word yes on the terminal; without a terminal it refuses.
-func confirm(s streams, p *fix.Plan) error {
+// confirm asks for the word yes on the terminal, or for the device's name when the plan asks for it
+// (then --yes, given as yes, does not stand in for it); without a terminal it refuses.
+func confirm(s streams, p *fix.Plan, yes bool) error {
 	f, ok := s.in.(*os.File)
 	if !ok || !isTerminal(f) {
+		if p.Confirm != "" {
+			return usagef("refusing to delete %s without its name typed on a terminal (--yes is not enough for a record whose BitLocker keys or LAPS password go with it): run the fix again on a terminal", p.Confirm)
+		}
 		return usagef("refusing to write without confirmation: standard input is not a terminal; review the plan with --dry-run, then run again with --yes")
 	}
 	n := len(p.Requests)
-	fmt.Fprintf(s.errOut, "\nType yes to send %s to Microsoft Graph: ", map[bool]string{true: "this request", false: fmt.Sprintf("these %d requests", n)}[n == 1])
+	what := map[bool]string{true: "this request", false: fmt.Sprintf("these %d requests", n)}[n == 1]
+	if p.Confirm != "" {
+		fmt.Fprintf(s.errOut, "\nType the device's name (%s) to send %s to Microsoft Graph: ", p.Confirm, what)
+	} else {
+		fmt.Fprintf(s.errOut, "\nType yes to send %s to Microsoft Graph: ", what)
+	}
 	line, err := bufio.NewReader(f).ReadString('\n')
 	if err != nil && err != io.EOF {
 		return fmt.Errorf("read the confirmation: %w", err)
+	}
+	if p.Confirm != "" {
+		if !p.Type(line) {
+			return usagef("not confirmed: %q is not the device's name %s; nothing was sent", strings.TrimSpace(line), p.Confirm)
+		}
+		return nil
 	}
 	if strings.TrimSpace(line) != "yes" {
 		return usagef("not confirmed: nothing was sent")
 	}
 	return nil
+}
+
+// undoCommand is the command that undoes a run, with the flags that reach the same tenant.
+func undoCommand(c Config, id, tenant string) string {
+	parts := []string{"mdmdoctor", "undo", id}
+	if c.Demo {
+		parts = append(parts, "--demo")
+	}
+	if tenant != "" {
+		parts = append(parts, "--tenant-id", tenant)
+	} else if c.TenantID != "" {
+		parts = append(parts, "--tenant-id", c.TenantID)
+	}
+	if c.Cloud != "" && c.Cloud != "public" {
+		parts = append(parts, "--cloud", c.Cloud)
+	}
+	if c.GraphURL != "" {
+		parts = append(parts, "--graph-url", c.GraphURL)
+	}
+	return strings.Join(parts, " ")
 }
 
 // isTerminal reports whether f is a terminal, not a pipe, a file or /dev/null.

@@ -9,6 +9,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -58,7 +60,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = usagef("unknown command %q: run 'mdmdoctor --help' for the commands", cmd)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "mdmdoctor: %s\n", oneLine(err.Error()))
+		// Errors may quote Graph's or a paste's text (group names, SKUs, device names): data, made printable.
+		fmt.Fprintf(stderr, "mdmdoctor: %s\n", checks.Printable(oneLine(err.Error())))
 		return 2
 	}
 	return code

@@ -60,6 +60,10 @@ func (c *call) route() response {
 		}
 	case "policies":
 		return c.policies(segs[1:])
+	case "informationProtection":
+		return c.recoveryKeys(segs[1:])
+	case "directory":
+		return c.directory(segs[1:])
 	case "organization":
 		org := Object{"id": c.t.TenantID, "displayName": c.t.DisplayName}
 		return c.entitySet(segs[1:], "organization", []Object{org})

@@ -17,6 +17,8 @@ var v1Properties = map[string][]string{
 	"deviceEnrollmentConfiguration":     {"allowNonBlockingAppInstallation", "androidRestriction", "assignments", "createdDateTime", "description", "displayName", "enhancedBiometricsState", "id", "iosRestriction", "lastModifiedDateTime", "limit", "macOSRestriction", "pinExpirationInDays", "pinLowercaseCharactersUsage", "pinMaximumLength", "pinMinimumLength", "pinPreviousBlockCount", "pinSpecialCharactersUsage", "pinUppercaseCharactersUsage", "priority", "remotePassportEnabled", "securityDeviceRequired", "state", "unlockWithBiometricsEnabled", "version", "windowsMobileRestriction", "windowsRestriction"},
 	"enrollmentConfigurationAssignment": {"id", "target"},
 	"enrollmentTroubleshootingEvent":    {"correlationId", "deviceId", "enrollmentType", "eventDateTime", "failureCategory", "failureReason", "id", "managedDeviceIdentifier", "operatingSystem", "osVersion", "userId"},
+	"bitlockerRecoveryKey":              {"createdDateTime", "deviceId", "id", "key", "volumeType"},
+	"deviceLocalCredentialInfo":         {"credentials", "deviceName", "id", "lastBackupDateTime", "refreshDateTime"},
 	"deviceRegistrationPolicy":          {"azureADJoin", "azureADRegistration", "description", "displayName", "id", "localAdminPassword", "multiFactorAuthConfiguration", "userDeviceQuota"},
 }
 

@@ -70,6 +70,10 @@ type Tenant struct {
 	ConditionalAccessPolicies      []Object `json:"conditionalAccessPolicies"`
 	DeviceEnrollmentConfigurations []Object `json:"deviceEnrollmentConfigurations"`
 	TroubleshootingEvents          []Object `json:"troubleshootingEvents"`
+	// BitlockerRecoveryKeys and DeviceLocalCredentials (ids are device ids) are what deleting a
+	// device record would delete with it (devicesecrets.go).
+	BitlockerRecoveryKeys  []Object `json:"bitlockerRecoveryKeys"`
+	DeviceLocalCredentials []Object `json:"deviceLocalCredentials"`
 }
 
 // Load reads a scenario tenant from a JSON fixture in fsys, resolving relative dates against now.
@@ -165,6 +169,8 @@ func (t *Tenant) collections() []collection {
 		{"conditionalAccessPolicies", "conditionalAccessPolicy", &t.ConditionalAccessPolicies},
 		{"deviceEnrollmentConfigurations", "deviceEnrollmentConfiguration", &t.DeviceEnrollmentConfigurations},
 		{"troubleshootingEvents", "enrollmentTroubleshootingEvent", &t.TroubleshootingEvents},
+		{"bitlockerRecoveryKeys", "bitlockerRecoveryKey", &t.BitlockerRecoveryKeys},
+		{"deviceLocalCredentials", "deviceLocalCredentialInfo", &t.DeviceLocalCredentials},
 	}
 }
 

@@ -84,6 +84,8 @@ func (c *call) writeRoute() (writeRoute, bool) {
 		return writeRoute{roles: caWriters, serve: c.writeCAPolicy}, true
 	case n == 2 && at(0, "devices") && c.method == http.MethodDelete:
 		return writeRoute{roles: deviceWriters, serve: c.deleteDevice}, true
+	case n == 2 && at(0, "devices") && c.method == http.MethodPatch:
+		return writeRoute{roles: deviceWriters, serve: c.patchDevice}, true
 	case n == 3 && at(0, "deviceManagement") && at(1, "managedDevices") && c.method == http.MethodDelete:
 		return writeRoute{roles: intuneWriters, serve: c.deleteManagedDevice}, true
 	case n == 3 && at(0, "users") && at(2, "assignLicense") && c.method == http.MethodPost:

@@ -15,7 +15,9 @@ func (c *call) deleteDevice() response {
 	if i < 0 {
 		return errNotFound(id)
 	}
+	deviceID, _ := c.t.Devices[i]["deviceId"].(string)
 	c.t.Devices = slices.Delete(c.t.Devices, i, i+1)
+	c.dropDeviceSecrets(deviceID)
 	for _, g := range c.t.Groups {
 		ids := g.strings("members")
 		if j := slices.Index(ids, id); j >= 0 {
