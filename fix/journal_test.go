@@ -44,7 +44,7 @@ func TestTornLastLineCostsOnlyItself(t *testing.T) {
 	}
 	room := 40
 	fix.WrapJournalWrites(e.journal, func(w io.Writer) io.Writer { return fullDisk{w, &room} })
-	p := e.plan("bob@contoso.com", "scope.mdm.all", fix.Choices{})
+	p := e.plan("bob@contoso.com", "license.assign", fix.Choices{})
 	e.srv.ResetRequests()
 	if _, err := e.session("bob@contoso.com").Apply(context.Background(), p, nil); err == nil || !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "nothing was written to the tenant") {
 		t.Fatalf("apply on a full disk: %v", err)
