@@ -309,7 +309,8 @@ func TestDeviceFromTheResult(t *testing.T) {
 		return []facts.EntraDevice{
 			{ID: live, DeviceID: did, DisplayName: name, TrustType: "AzureAd", IsManaged: true, AccountEnabled: true, OperatingSystem: "Windows",
 				ApproximateLastSignInDateTime: now.Add(-24 * time.Hour), RegistrationDateTime: now.Add(-400 * 24 * time.Hour)},
-			{ID: stale, DeviceID: stale + "-d", DisplayName: name, TrustType: "Workplace", AccountEnabled: true, OperatingSystem: "Windows",
+			// Disabled already: the delete is the step offered (an enabled one is offered disable-stale first).
+			{ID: stale, DeviceID: stale + "-d", DisplayName: name, TrustType: "Workplace", AccountEnabled: false, OperatingSystem: "Windows",
 				ApproximateLastSignInDateTime: now.Add(-150 * 24 * time.Hour), RegistrationDateTime: now.Add(-500 * 24 * time.Hour)},
 		}
 	}
