@@ -138,7 +138,7 @@ func buildSymptom(f errcodes.Finding, judge func(errcodes.Entry, errcodes.Cause)
 		return Symptom{}, false
 	}
 	e := primary.Entry
-	s := Symptom{Input: printable(f.Input), Code: e.Code, Symbol: e.Symbol, Title: e.Title, Meaning: e.Meaning, Source: e.Source,
+	s := Symptom{Input: Printable(f.Input), Code: e.Code, Symbol: e.Symbol, Title: e.Title, Meaning: e.Meaning, Source: e.Source,
 		Also: []SymptomEntry{}, UnknownCodes: append([]string{}, f.Unknown...), Causes: []SymptomCause{}}
 	seen := map[string]bool{}
 	for i, m := range f.Matches {
@@ -152,7 +152,7 @@ func buildSymptom(f errcodes.Finding, judge func(errcodes.Entry, errcodes.Cause)
 			seen[c.Check+"\x00"+c.Cause] = true
 			sc := judge(m.Entry, c)
 			sc.Cause, sc.Check, sc.Source, sc.From = c.Cause, c.Check, c.Source, m.Entry.Key()
-			sc.Finding = printable(sc.Finding)
+			sc.Finding = Printable(sc.Finding)
 			s.Causes = append(s.Causes, sc)
 		}
 	}
