@@ -159,6 +159,11 @@ func hybridNotJoined(v dsregView, subject string, s dsregState, ev []Evidence) R
 			failed = f.Key + " " + f.Value
 		}
 	}
+	var codes []string
+	for _, k := range dsregPreJoinKeys {
+		codes = append(codes, v.field("Diagnostic Data", k).Value)
+	}
+	ev = append(ev, catalogEvidence(codes...)...)
 	summary := "The device is joined to an on-premises domain but not to Microsoft Entra ID (hybrid join not completed)."
 	if !dsregPresent(s.domainJoined) {
 		summary = "The output's pre-join diagnostics, which Windows prints only for a domain-joined device that is not hybrid joined, show that the hybrid join has not completed."

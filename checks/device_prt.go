@@ -55,6 +55,7 @@ func judgePRT(f *facts.Facts) []Result {
 	}
 	summary := "The user holds no primary refresh token on the device (AzureAdPrt " + strings.TrimSpace(prt.Value) + ")."
 	status, attempt := v.field("SSO State", "Attempt Status"), ""
+	ev = append(ev, catalogEvidence(status.Value)...)
 	if status.Value != "" {
 		attempt = "Attempt Status " + status.Value
 	}

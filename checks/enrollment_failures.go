@@ -69,7 +69,7 @@ func judgeFailures(f *facts.Facts) []Result {
 		advice = append(advice, c+": "+categoryAdvice(c))
 	}
 	advice = append(advice, "When the cause is fixed, have the user retry the enrollment and run the check again; give Microsoft support the correlation id if a failure remains unexplained.")
-	r := Result{Evidence: ev, Remediation: strings.Join(advice, " ")}
+	r := Result{Evidence: ev, Remediation: strings.Join(advice, " "), Table: failureTable(events)}
 	if recent > 0 {
 		r.Status = Fail
 		r.Summary = fmt.Sprintf("%d enrollment failure%s in the last 7 days; the newest, %s, was %s", recent, pluralSuffix(recent), howLongAgo(newest.EventDateTime, f.Now), failureCategory(newest))

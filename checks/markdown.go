@@ -42,6 +42,9 @@ func WriteMarkdown(w io.Writer, r Report) error {
 			}
 			b.WriteString("\n")
 		}
+		if res.Table != nil {
+			writeTableMarkdown(&b, *res.Table)
+		}
 		for _, fx := range res.Fixes {
 			fmt.Fprintf(&b, "**Fix `%s`:** %s\n\n", fx.ID, mdEscape(fx.Title))
 			if fx.Guidance != "" {

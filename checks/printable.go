@@ -49,6 +49,9 @@ func (r *Result) makePrintable() {
 	for i := range r.Evidence {
 		r.Evidence[i].Source, r.Evidence[i].Detail = Printable(r.Evidence[i].Source), Printable(r.Evidence[i].Detail)
 	}
+	if r.Table != nil {
+		r.Table.makePrintable()
+	}
 	for i := range r.Fixes {
 		fx := &r.Fixes[i]
 		fx.Title, fx.Guidance = Printable(fx.Title), Printable(fx.Guidance)

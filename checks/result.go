@@ -16,6 +16,8 @@ type Result struct {
 	Fixes       []Fix      `json:"fixes"`
 	Error       string     `json:"error"`
 	DurationMs  int64      `json:"durationMs"`
+	// Table is a detail best read as rows (enrollment.failures: one row per failure); nil for most results.
+	Table *Table `json:"table,omitempty"`
 }
 
 // Evidence is one observed fact a verdict stands on: where it was read and what it said.

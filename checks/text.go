@@ -31,6 +31,11 @@ func WriteText(w io.Writer, r Report, width int) error {
 		for _, e := range res.Evidence {
 			para(&b, "- ", e.Source+": "+e.Detail, width)
 		}
+		if res.Table != nil {
+			for i := range res.Table.Rows {
+				para(&b, "| ", res.Table.RowText(i), width)
+			}
+		}
 		for _, fx := range res.Fixes {
 			para(&b, "Fix: ", fmt.Sprintf("%s (mdmdoctor fix %s)", fx.Title, fx.ID), width)
 		}

@@ -34,6 +34,12 @@ func Detail(s *theme.Styles, r checks.Result, width int) []string {
 			bullet(e.Source + ": " + e.Detail)
 		}
 	}
+	if r.Table != nil {
+		section(strings.Join(r.Table.Columns, " · "))
+		for i := range r.Table.Rows {
+			bullet(r.Table.RowText(i))
+		}
+	}
 	if r.Explanation != "" {
 		section("Why it matters")
 		para(r.Explanation)

@@ -2,6 +2,7 @@ package results
 
 import (
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 	"testing"
 
@@ -186,5 +187,23 @@ func BenchmarkResultsView2000(b *testing.B) {
 	for b.Loop() {
 		m, _, _ = m.Update(down)
 		_ = m.View()
+	}
+}
+
+// A result's table (enrollment.failures) shows in its detail, one row per line within the width.
+func TestDetailShowsTheTable(t *testing.T) {
+	r := checks.Result{ID: "enrollment.failures", Subject: "bob@contoso.com", Title: "Failures", Status: checks.Fail, Summary: "1 failure",
+		Table: &checks.Table{Columns: []string{"Time", "Category", "Reason", "Correlation ID"},
+			Rows: [][]string{{"2026-11-30 09:14 UTC", "deviceNotSupported", "0x80180014 [0x80180014 MENROLL_E_DEVICENOTSUPPORTED: Your organization does not support this version of Windows]", "7c1d6f0e-4b8a-4d61-9a3e-2f5b8c9d0e1f"}}}}
+	st, _ := screentest.Deps()
+	lines := Detail(st, r, 60)
+	all := screentest.Plain(strings.Join(lines, "\n"))
+	if !strings.Contains(all, "Time · Category · Reason · Correlation ID") || !strings.Contains(all, "MENROLL_E_DEVICENOTSUPPORTED") {
+		t.Fatalf("detail:\n%s", all)
+	}
+	for _, l := range lines {
+		if w := ansi.StringWidth(l); w > 60 {
+			t.Fatalf("line wider than 60: %q", l)
+		}
 	}
 }
