@@ -2,7 +2,10 @@ package errcodes
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -153,4 +156,29 @@ func FuzzFind(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Every published event sample in testdata/realworld/events names a catalog event and its code.
+func TestFindReadsPublishedEventSamples(t *testing.T) {
+	paths, err := filepath.Glob("../testdata/realworld/events/*.txt")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no samples: %v", err)
+	}
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(strings.TrimSuffix(p, ".txt") + ".source"); err != nil {
+			t.Errorf("%s has no source sidecar", p)
+		}
+		f := Default().Find(string(raw))
+		var kinds []Kind
+		for _, m := range f.Matches {
+			kinds = append(kinds, m.Entry.Kind())
+		}
+		if !slices.Contains(kinds, KindEvent) || !slices.Contains(kinds, KindCode) || len(f.Unknown) != 0 {
+			t.Errorf("%s: found %v, unknown %v", p, keys(f), f.Unknown)
+		}
+	}
 }
