@@ -48,12 +48,14 @@ func (s screen) String() string { return screenNames[s] }
 type Model struct {
 	// ctx lives as long as the program: every piece of work derives its context from it, so that
 	// quitting cancels them all.
-	ctx     context.Context
-	opts    Options
-	cloud   string
-	styles  *theme.Styles
-	keys    *keys.KeyMap
-	help    help.Model
+	ctx    context.Context
+	opts   Options
+	cloud  string
+	styles *theme.Styles
+	keys   *keys.KeyMap
+	help   help.Model
+	// cache is shared by every copy of the model: it caches by key, so a copy never sees a stale frame.
+	cache   *frameCache
 	width   int
 	height  int
 	screen  screen
@@ -108,6 +110,7 @@ func New(ctx context.Context, o Options) Model {
 		styles:  st,
 		keys:    &km,
 		help:    h,
+		cache:   &frameCache{},
 		signin:  signin.New(st, &km),
 		target:  target.New(st, &km).SetDemo(o.DemoUsers).SetTenant(tenant),
 		live:    live.New(st, &km),

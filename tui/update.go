@@ -494,5 +494,6 @@ func (m Model) reportData() checks.Report {
 func (m Model) restyle(dark bool) Model {
 	*m.styles = *theme.New(dark)
 	m.help.Styles = help.DefaultStyles(dark)
+	*m.cache = frameCache{}
 	return m
 }

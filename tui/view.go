@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -56,14 +57,38 @@ func (m Model) frame() string {
 	} else {
 		body = m.screenView()
 	}
-	parts := []string{
-		m.header(),
-		m.styles.Subtle.Render(strings.Repeat("─", m.width)),
-		layout.Fit(body, m.width, bodyH),
-		layout.Truncate(m.styles.StatusLine.Render(m.status), m.width),
-		m.help.ShortHelpView(m.screenHelp().ShortHelp()),
+	status := ""
+	if m.status != "" {
+		status = layout.Truncate(m.styles.StatusLine.Render(m.status), m.width)
 	}
-	return layout.Fit(strings.Join(parts, "\n"), m.width, m.height)
+	// Each part is one line that fits but the body, fitted to its rows: the frame is the terminal's size.
+	parts := []string{
+		m.cache.header.Get(m.headerKey(), m.header),
+		m.cache.rule.Get(strconv.Itoa(m.width), func() string { return m.styles.Subtle.Render(strings.Repeat("─", m.width)) }),
+		layout.Fit(body, m.width, bodyH),
+		status,
+		layout.Truncate(m.shortHelp(), m.width),
+	}
+	return strings.Join(parts, "\n")
+}
+
+// frameCache keeps the frame's header, rule and key help between frames: they change with the screen
+// and the size, not with each key, and a terminal that types a paste out draws one frame per character.
+type frameCache struct{ header, rule, help layout.Memo }
+
+func (m Model) headerKey() string {
+	return strconv.Itoa(m.width) + " " + strconv.Itoa(int(m.screen)) + " " + strconv.FormatBool(m.showHelp)
+}
+
+// shortHelp is the footer: the screen's short key help, rendered once per change of its bindings.
+func (m Model) shortHelp() string {
+	bs := m.screenHelp().ShortHelp()
+	var k strings.Builder
+	k.WriteString(strconv.Itoa(m.width))
+	for _, b := range bs {
+		k.WriteString("\x00" + b.Help().Key + "\x01" + b.Help().Desc + "\x01" + strconv.FormatBool(b.Enabled()))
+	}
+	return m.cache.help.Get(k.String(), func() string { return m.help.ShortHelpView(bs) })
 }
 
 func (m Model) header() string {

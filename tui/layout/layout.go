@@ -19,10 +19,28 @@ func Truncate(line string, width int) string {
 	if width <= 0 {
 		return ""
 	}
+	// Fast paths, as every line of every frame passes here: no character takes more cells than bytes,
+	// and plain ASCII takes one cell a byte.
+	if len(line) <= width {
+		return line
+	}
+	if plainASCII(line) {
+		return line[:width-1] + Ellipsis
+	}
 	if ansi.StringWidth(line) <= width {
 		return line
 	}
 	return ansi.Truncate(line, width, Ellipsis)
+}
+
+// plainASCII reports whether s is printable ASCII only: no escape sequences, no wide characters.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // Fit makes s exactly height lines, each at most width cells: long lines are cut, missing lines blank.
@@ -166,3 +184,16 @@ func Scroll(lines []string, offset, height int, more lipgloss.Style) string {
 
 // MaxOffset is the largest useful scroll offset for n lines shown height at a time.
 func MaxOffset(n, height int) int { return max(n-height, 0) }
+
+// Memo keeps one rendered string and the key it was rendered for, so that a part of the frame that
+// changes with the size or the screen, not with each key, is rendered once per change. Screens hold it
+// by pointer, so every copy of a model shares it; the key decides, so no copy ever sees a stale one.
+type Memo struct{ key, val string }
+
+// Get returns what render returned for key, calling it only when key differs from the last one.
+func (c *Memo) Get(key string, render func() string) string {
+	if c.key != key || c.val == "" {
+		c.key, c.val = key, render()
+	}
+	return c.val
+}

@@ -6,28 +6,20 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mdmdoctor/mdmdoctor/dsregcmd"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
+	"github.com/mdmdoctor/mdmdoctor/tui/layout"
 )
 
 // The device's own view: the operator pastes the output of `dsregcmd /status` from the user's device,
-// either straight onto the screen (a bracketed paste of several lines) or into a paste area that also
-// takes pastes from terminals that type them out key by key. Nothing of it leaves the process.
+// either straight onto the screen (a bracketed paste of several lines) or into a paste area (pastebuf.go)
+// that also takes pastes from terminals that type them out key by key. Nothing of it leaves the process.
 
-// newPasteArea makes the paste area: no line numbers (it would waste width at 80 columns), no limit on
-// lines, and dsregcmd's own size bound on characters.
-func newPasteArea() textarea.Model {
-	ta := textarea.New()
-	ta.Placeholder = "Paste the whole output of dsregcmd /status here"
-	ta.ShowLineNumbers = false
-	ta.MaxHeight = 0
-	ta.CharLimit = dsregcmd.MaxSize
-	return ta
-}
+// PastedSoFar is what the paste area holds, line ends as LF, before ctrl+s reads it.
+func (m Model) PastedSoFar() string { return m.paste.Value() }
 
 // Device is the device view pasted so far, or nil.
 func (m Model) Device() *facts.Dsregcmd { return m.device }
@@ -48,31 +40,38 @@ func (m Model) openPaste() (Model, tea.Cmd) {
 	m.pasting, m.inList = true, false
 	m.input.Blur()
 	m.paste.Reset()
-	m.paste.SetWidth(max(m.width-2, 20))
-	m.paste.SetHeight(max(m.height-8, 3))
-	return m, m.paste.Focus()
+	m.pasteIntro = &layout.Memo{}
+	return m, nil
 }
 
-// updatePaste handles the paste area: ctrl+s reads what was pasted, esc leaves without it.
+// pasteIntroView is the title and instructions above the paste area.
+func (m Model) pasteIntroView() string {
+	s := m.styles
+	return s.Title.Render("The device's own view") + "\n" +
+		layout.Para(s.Subtle, "On the user's device, run dsregcmd /status in the user's session, copy the whole output and paste it below. It stays on this machine.", m.width, "") + "\n\n"
+}
+
+// updatePaste handles the paste area: ctrl+s reads what was pasted, esc leaves without it, and
+// everything else is the paste arriving, at once or key by key.
 func (m Model) updatePaste(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
-	if kp, ok := msg.(tea.KeyPressMsg); ok {
+	switch msg := msg.(type) {
+	case tea.PasteMsg:
+		m.paste.Paste(msg.Content)
+	case tea.KeyPressMsg:
 		switch {
-		case key.Matches(kp, m.keys.Done):
+		case key.Matches(msg, m.keys.Done):
 			m.pasting = false
-			m.paste.Blur()
 			m = m.attach(m.paste.Value())
 			m.paste.Reset()
 			return m, m.input.Focus(), nil
-		case key.Matches(kp, m.keys.Back):
+		case key.Matches(msg, m.keys.Back):
 			m.pasting = false
-			m.paste.Blur()
 			m.paste.Reset()
 			return m, m.input.Focus(), nil
 		}
+		m.paste.Key(msg)
 	}
-	var cmd tea.Cmd
-	m.paste, cmd = m.paste.Update(msg)
-	return m, cmd, nil
+	return m, nil, nil
 }
 
 // deviceLine sums up the attached device view in one line.

@@ -3,11 +3,11 @@
 package target
 
 import (
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
-	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/mdmdoctor/mdmdoctor/facts"
@@ -56,8 +56,10 @@ type Model struct {
 	spinner spinner.Model
 
 	// paste is the area for a dsregcmd /status paste, shown while pasting; device is the parsed view.
-	paste   textarea.Model
+	paste   pasteBuffer
 	pasting bool
+	// pasteIntro is the text above the paste area, drawn once per paste rather than once per key.
+	pasteIntro *layout.Memo
 	device  *facts.Dsregcmd
 }
 
@@ -65,10 +67,11 @@ type Model struct {
 func New(st *theme.Styles, km *keys.KeyMap) Model {
 	in := textinput.New()
 	in.Prompt = "User or device: "
-	in.Placeholder = "alice@contoso.com, or a device name or serial"
+	// Brackets mark the placeholder as one where dim or italic text is not shown (NO_COLOR).
+	in.Placeholder = "[e.g. alice@contoso.com, or a device name or serial]"
 	in.CharLimit = 128
 	in.Focus()
-	return Model{styles: st, keys: km, input: in, spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)), paste: newPasteArea()}
+	return Model{styles: st, keys: km, input: in, spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
 }
 
 // SetRecent sets the recently used targets, most recent first.
@@ -110,8 +113,6 @@ func (m Model) Typing() bool { return m.pasting || (!m.inList && m.busy == "") }
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.input.SetWidth(max(w-len(m.input.Prompt)-2, 10))
-	m.paste.SetWidth(max(w-2, 20))
-	m.paste.SetHeight(max(h-8, 3))
 }
 
 func (m Model) items() []item {
@@ -252,9 +253,8 @@ func (m Model) View() string {
 	s := m.styles
 	var b strings.Builder
 	if m.pasting {
-		b.WriteString(s.Title.Render("The device's own view") + "\n")
-		b.WriteString(layout.Para(s.Subtle, "On the user's device, run dsregcmd /status in the user's session, copy the whole output and paste it below. It stays on this machine.", m.width, "") + "\n\n")
-		b.WriteString(m.paste.View() + "\n")
+		b.WriteString(m.pasteIntro.Get(strconv.Itoa(m.width), m.pasteIntroView))
+		b.WriteString(m.paste.View(s, m.width, m.height-strings.Count(b.String(), "\n")))
 		return b.String()
 	}
 	b.WriteString(s.Title.Render("Who has the problem?") + "\n")
