@@ -179,14 +179,18 @@ type ManagedDevice struct {
 
 // MobilityPolicy is the MDM or MAM (WIP) user scope policy of the Intune application.
 type MobilityPolicy struct {
-	ID             string
-	DisplayName    string
-	AppliesTo      string // none, all, selected
-	DiscoveryURL   string
-	TermsOfUseURL  string
-	ComplianceURL  string
-	IsValid        bool
-	IncludedGroups []Group
+	ID            string
+	DisplayName   string
+	Description   string
+	AppliesTo     string // none, all, selected
+	DiscoveryURL  string
+	TermsOfUseURL string
+	ComplianceURL string
+	IsValid       bool
+	// IsMdmEnrollmentDuringRegistrationDisabled (beta, MDM policy only) is true when registering a
+	// device (adding a work account) does not offer MDM enrollment; nil when Graph did not send it.
+	IsMdmEnrollmentDuringRegistrationDisabled *bool
+	IncludedGroups                            []Group
 	// Present is false when the tenant has no Intune policy of this kind at all.
 	Present bool
 }

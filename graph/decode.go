@@ -101,15 +101,21 @@ type wireManagedDevice struct {
 	LastSyncDateTime        time.Time `json:"lastSyncDateTime"`
 }
 
-// wireMobilityPolicy is the beta mobilityManagementPolicy.
+// wireMobilityPolicy is the beta mobilityManagementPolicy with every documented property, and
+// those of its derived mobileDeviceManagementPolicy (isMdmEnrollmentDuringRegistrationDisabled):
+// https://learn.microsoft.com/en-us/graph/api/resources/mobiledevicemanagementpolicy?view=graph-rest-beta
 type wireMobilityPolicy struct {
+	Type          string `json:"@odata.type"`
 	ID            string `json:"id"`
 	DisplayName   string `json:"displayName"`
+	Description   string `json:"description"`
 	AppliesTo     string `json:"appliesTo"`
 	DiscoveryURL  string `json:"discoveryUrl"`
 	TermsOfUseURL string `json:"termsOfUseUrl"`
 	ComplianceURL string `json:"complianceUrl"`
 	IsValid       bool   `json:"isValid"`
+	// Absent (nil) on the MAM policy and in answers from before the property existed.
+	IsMdmEnrollmentDuringRegistrationDisabled *bool `json:"isMdmEnrollmentDuringRegistrationDisabled"`
 }
 
 type wireMembership struct {
@@ -210,14 +216,36 @@ func values[T any](f *fetch) ([]T, error) {
 	return out, nil
 }
 
-// entity decodes a single-object answer.
+// entity decodes a single-object answer. Every entity Graph returns carries its id: an answer
+// without one (an empty body, {}, or a collection) is no answer to judge. The beta mobility policy
+// pages show the object wrapped as {"value": {...}}; that form is read too.
 func entity[T any](f *fetch) (T, error) {
 	var v T
 	if len(f.pages) == 0 {
 		return v, fmt.Errorf("read %s: empty answer", f.path)
 	}
-	if err := json.Unmarshal(f.pages[0], &v); err != nil {
+	body := f.pages[0]
+	var top struct {
+		ID    json.RawMessage `json:"id"`
+		Value json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(body, &top); err != nil {
 		return v, fmt.Errorf("read %s: %s", f.path, jsonProblem(err))
+	}
+	if len(top.ID) == 0 && len(top.Value) > 0 && top.Value[0] == '{' {
+		body = top.Value
+		top.ID = nil
+		_ = json.Unmarshal(body, &top)
+	}
+	if err := json.Unmarshal(body, &v); err != nil {
+		return v, fmt.Errorf("read %s: %s", f.path, jsonProblem(err))
+	}
+	var id string
+	if json.Unmarshal(top.ID, &id) != nil || id == "" {
+		if len(top.Value) > 0 && top.Value[0] == '[' {
+			return v, fmt.Errorf("read %s: Graph answered with a collection (a value array) where one object belongs", f.path)
+		}
+		return v, fmt.Errorf("read %s: the answer holds no object with an id", f.path)
 	}
 	return v, nil
 }
@@ -245,11 +273,7 @@ func bad(err error) facts.Delta {
 
 // readUser decodes the triaged user, whose id the other sources are matched by.
 func readUser(f *fetch) (wireUser, error) {
-	u, err := entity[wireUser](f)
-	if err == nil && u.ID == "" {
-		err = fmt.Errorf("read %s: the user has no id", f.path)
-	}
-	return u, err
+	return entity[wireUser](f)
 }
 
 func decodeUser(j *job) facts.Delta {
@@ -425,13 +449,20 @@ func decodeMobility(src facts.Source, policy, groups *fetch, p *plan) facts.Delt
 	if err != nil {
 		return bad(err)
 	}
-	return set(&facts.MobilityPolicy{ID: w.ID, DisplayName: w.DisplayName, AppliesTo: w.AppliesTo,
-		DiscoveryURL: w.DiscoveryURL, TermsOfUseURL: w.TermsOfUseURL, ComplianceURL: w.ComplianceURL,
-		IsValid: w.IsValid, IncludedGroups: toGroups(gs), Present: true})
+	return set(&facts.MobilityPolicy{ID: w.ID, DisplayName: w.DisplayName, Description: w.Description,
+		AppliesTo: w.AppliesTo, DiscoveryURL: w.DiscoveryURL, TermsOfUseURL: w.TermsOfUseURL, ComplianceURL: w.ComplianceURL,
+		IsValid: w.IsValid, IsMdmEnrollmentDuringRegistrationDisabled: w.IsMdmEnrollmentDuringRegistrationDisabled,
+		IncludedGroups: toGroups(gs), Present: true})
 }
 
+// membership reads a deviceRegistrationMembership by its @odata.type: all, enumerated, or no
+// (nobody), which facts calls none.
+// https://learn.microsoft.com/en-us/graph/api/resources/deviceregistrationmembership
 func membership(m wireMembership) facts.Membership {
 	kind := strings.TrimSuffix(strings.TrimPrefix(m.Type, "#microsoft.graph."), "DeviceRegistrationMembership")
+	if kind == "no" {
+		kind = "none"
+	}
 	return facts.Membership{Kind: kind, Users: m.Users, Groups: m.Groups}
 }
 

@@ -24,7 +24,6 @@ const (
 	selMemberOf      = "id,displayName,groupTypes,roleTemplateId"
 	selDevice        = "id,deviceId,displayName,trustType,isManaged,isCompliant,accountEnabled,mdmAppId,operatingSystem,operatingSystemVersion,profileType,enrollmentType,approximateLastSignInDateTime,registrationDateTime,physicalIds"
 	selManagedDevice = "id,azureADDeviceId,deviceName,serialNumber,userPrincipalName,userId,operatingSystem,managementAgent,managedDeviceOwnerType,deviceEnrollmentType,deviceRegistrationState,complianceState,enrolledDateTime,lastSyncDateTime"
-	selMobility      = "id,displayName,appliesTo,discoveryUrl,termsOfUseUrl,complianceUrl,isValid"
 	selGroup         = "id,displayName,groupTypes"
 	selCA            = "id,displayName,state,conditions,grantControls"
 	topMax           = "&$top=999"
@@ -286,7 +285,9 @@ func (p *plan) tenantJobs(forUser bool) {
 		{facts.SrcMDMPolicy, "/policies/mobileDeviceManagementPolicies/" + IntuneAppID},
 		{facts.SrcMAMPolicy, "/policies/mobileAppManagementPolicies/" + IntuneAppID},
 	} {
-		policy := p.fetch("beta", m.path, "$select="+selMobility, false)
+		// No $select: the MDM policy's isMdmEnrollmentDuringRegistrationDisabled belongs to the derived
+		// mobileDeviceManagementPolicy, which the MAM collection does not have; the policy is small.
+		policy := p.fetch("beta", m.path, "", false)
 		groups := p.fetch("beta", m.path+"/includedGroups", "$select="+selGroup+topMax, false)
 		src := m.src
 		p.policies[src] = [2]*fetch{policy, groups}
