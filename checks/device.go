@@ -277,8 +277,9 @@ func deviceTenantCheck() Check {
 	return Check{
 		ID: "device.tenant", Title: "Device tenant", Step: StepDevice, Modes: userOnly, Docs: dsregDocs,
 		Question: "Does the device belong to this tenant?",
-		Needs:    []facts.Source{facts.SrcDsregcmd, facts.SrcDomains},
-		Judge:    judgeDeviceTenant,
+		// SrcOperator: its delta carries this tenant's id (the token's tid, or GET /organization).
+		Needs: []facts.Source{facts.SrcDsregcmd, facts.SrcOperator},
+		Judge: judgeDeviceTenant,
 	}
 }
 

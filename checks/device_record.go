@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
@@ -63,7 +64,7 @@ func judgeDeviceRecord(f *facts.Facts) []Result {
 	r := Result{Status: Pass, Subject: subject}
 	var summaries, explanations, remediations []string
 	for _, id := range ids {
-		vd := dsregJudgeIdentity(id, pool, where, f.Status(facts.SrcAllDevices).State == facts.Loaded)
+		vd := dsregJudgeIdentity(id, pool, where, dsregSearchedTenantWide(f, id.id.Value), dsregUserNames(f))
 		r.Evidence = append(r.Evidence, vd.evidence...)
 		summaries = append(summaries, vd.summary)
 		if vd.status.Severity() < r.Status.Severity() {
@@ -80,14 +81,18 @@ func judgeDeviceRecord(f *facts.Facts) []Result {
 	return []Result{r}
 }
 
-// dsregRecordPool is every Entra device read: the user's registered and owned devices, and every device of
-// the tenant when that was read too. where names the requests, for evidence.
+// dsregRecordPool is every Entra device read: the user's registered and owned devices, the records a
+// tenant-wide search found for the paste's DeviceIds, and every device of the tenant when that was read
+// too. where names the requests, for evidence.
 func dsregRecordPool(f *facts.Facts) ([]facts.EntraDevice, string) {
 	where := f.Status(facts.SrcUserDevices).Endpoint
 	if where == "" {
 		where = "the user's registered and owned devices"
 	}
 	pool := append([]facts.EntraDevice(nil), f.UserDevices...)
+	if f.DeviceLookup != nil {
+		pool = append(pool, f.DeviceLookup.Devices...)
+	}
 	if f.Status(facts.SrcAllDevices).State == facts.Loaded {
 		pool = append(pool, f.AllDevices...)
 		if ep := f.Status(facts.SrcAllDevices).Endpoint; ep != "" {
@@ -99,7 +104,37 @@ func dsregRecordPool(f *facts.Facts) ([]facts.EntraDevice, string) {
 	return pool, where
 }
 
-func dsregJudgeIdentity(id dsregIdentity, pool []facts.EntraDevice, where string, allDevices bool) dsregVerdict {
+// dsregSearchedTenantWide reports whether every Entra record of the tenant with this DeviceId was read:
+// by the tenant-wide search for the paste's ids, or by a sweep of every device.
+func dsregSearchedTenantWide(f *facts.Facts, id string) bool {
+	if f.Status(facts.SrcAllDevices).State == facts.Loaded {
+		return true
+	}
+	return f.DeviceLookup != nil && slices.ContainsFunc(f.DeviceLookup.DeviceIDs, func(s string) bool { return strings.EqualFold(s, id) })
+}
+
+// dsregUserNames are the names the triaged user goes by, to compare with a record's owners.
+func dsregUserNames(f *facts.Facts) []string {
+	names := []string{f.Target.User}
+	if f.User != nil {
+		names = append(names, f.User.UserPrincipalName)
+	}
+	return names
+}
+
+// dsregOwnedByOther returns the owners of a record when they are known and the user is none of them.
+func dsregOwnedByOther(e facts.EntraDevice, user []string) []string {
+	for _, o := range e.OwnerUPNs {
+		if slices.ContainsFunc(user, func(u string) bool { return u != "" && strings.EqualFold(u, o) }) {
+			return nil
+		}
+	}
+	return e.OwnerUPNs
+}
+
+// dsregJudgeIdentity judges one DeviceId of the paste against the records read. tenantWide says every
+// record of the tenant with that id was read, so that none found means none exists.
+func dsregJudgeIdentity(id dsregIdentity, pool []facts.EntraDevice, where string, tenantWide bool, user []string) dsregVerdict {
 	vd := dsregVerdict{evidence: dsregQuotes(id.id)}
 	var found []facts.EntraDevice
 	seen := map[string]bool{}
@@ -110,22 +145,32 @@ func dsregJudgeIdentity(id dsregIdentity, pool []facts.EntraDevice, where string
 		}
 	}
 	for _, e := range found {
-		vd.evidence = append(vd.evidence, Evidence{Source: where, Detail: fmt.Sprintf("%q deviceId %s trustType %s isManaged %t accountEnabled %t",
-			e.DisplayName, e.DeviceID, e.TrustType, e.IsManaged, e.AccountEnabled)})
+		owners := "owners not read"
+		if len(e.OwnerUPNs) > 0 {
+			owners = "registered owner " + strings.Join(e.OwnerUPNs, ", ")
+		}
+		vd.evidence = append(vd.evidence, Evidence{Source: where, Detail: fmt.Sprintf("%q deviceId %s trustType %s isManaged %t accountEnabled %t, %s",
+			e.DisplayName, e.DeviceID, e.TrustType, e.IsManaged, e.AccountEnabled, owners)})
 	}
 	if len(found) == 0 {
 		vd.evidence = append(vd.evidence, Evidence{Source: where, Detail: "no device with deviceId " + id.id.Value})
-		if id.trust == dsregTrustHybrid && !allDevices {
+		switch {
+		case tenantWide:
+			vd.status = Fail
+			vd.summary = fmt.Sprintf("No Entra device record in this tenant has the %s DeviceId %s (searched tenant-wide).", id.state, id.id.Value)
+			vd.explanation = "The device believes it is " + id.state + " with this id, but no device of this tenant has it: the record was deleted (DeviceAuthStatus then fails too), or the device is " + id.state + " with another tenant."
+			vd.remediation = dsregReregister(id)
+		case id.trust == dsregTrustHybrid:
 			vd.status = Warn
 			vd.summary = fmt.Sprintf("The hybrid joined DeviceId %s is not among the user's devices.", id.id.Value)
 			vd.explanation = "Hybrid joined devices usually have no registered owner, so the user's device list need not hold them: this does not show that the record is missing."
 			vd.remediation = "Search the DeviceId in the Entra admin center > Devices to confirm that a record with join type \"Microsoft Entra hybrid joined\" exists."
-			return vd
+		default:
+			vd.status = Warn
+			vd.summary = fmt.Sprintf("The %s DeviceId %s is not among the user's devices, and the tenant's other devices were not searched.", id.state, id.id.Value)
+			vd.explanation = "The record may be missing, or it may belong to the other account the device was " + id.state + " with: only the user's own devices were read."
+			vd.remediation = "Search the DeviceId in the Entra admin center > Devices. A record owned by another user means that account's triage decides the enrollment; no record means it was deleted: " + dsregReregister(id)
 		}
-		vd.status = Fail
-		vd.summary = fmt.Sprintf("No Entra device record has the %s DeviceId %s.", id.state, id.id.Value)
-		vd.explanation = "The device believes it is " + id.state + " with this id, but Entra ID has no such record among the devices read: it was deleted (DeviceAuthStatus then fails too), it belongs to another tenant, or another account joined it so it is not among this user's devices."
-		vd.remediation = dsregReregister(id)
 		return vd
 	}
 	var match *facts.EntraDevice
@@ -135,7 +180,16 @@ func dsregJudgeIdentity(id dsregIdentity, pool []facts.EntraDevice, where string
 			break
 		}
 	}
+	var others []string
+	if match != nil {
+		others = dsregOwnedByOther(*match, user)
+	}
 	switch {
+	case len(others) > 0:
+		vd.status = Warn
+		vd.summary = fmt.Sprintf("The %s record %q (DeviceId %s) belongs to %s, not to this user.", id.state, match.DisplayName, id.id.Value, strings.Join(others, ", "))
+		vd.explanation = fmt.Sprintf("The device was %s with another account: Entra ID lists %s as the record's registered owner, and automatic enrollment ran (or will run) as that user, so this user's scope, licences and limits do not decide this device's enrollment.", id.state, strings.Join(others, ", "))
+		vd.remediation = fmt.Sprintf("Triage %s (mdmdoctor check --user %s) if the device is theirs; if it should be this user's, have them disconnect it and connect or join it again with their own account.", others[0], others[0])
 	case match == nil:
 		vd.status = Fail
 		vd.summary = fmt.Sprintf("The Entra record of DeviceId %s has trust type %s, but the device is %s (%s).", id.id.Value, found[0].TrustType, id.state, id.trust)

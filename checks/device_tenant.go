@@ -3,7 +3,6 @@ package checks
 import (
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
@@ -19,7 +18,7 @@ func judgeDeviceTenant(f *facts.Facts) []Result {
 			return dsregIncomplete(subject, "TenantId")
 		}
 		if want == "" {
-			return []Result{dsregTenantByName(f, subject, []facts.DsregField{name}, dsregQuotes(id, name))}
+			return []Result{dsregTenantUnknown(subject, dsregQuotes(id, name))}
 		}
 		ev := append(dsregQuotes(id, name), Evidence{Source: "run target", Detail: "this tenant: " + want})
 		if strings.EqualFold(id.Value, want) {
@@ -31,13 +30,12 @@ func judgeDeviceTenant(f *facts.Facts) []Result {
 			Remediation: "If the device should belong to this tenant: back up the user's data, disconnect it (Settings > Accounts > Access work or school > Disconnect, or `dsregcmd /leave` in an elevated prompt), restart, and join again signing in with the user's account of this tenant.",
 		}}
 	}
-	var ids, names []facts.DsregField
+	var ids []facts.DsregField
 	var ev []Evidence
 	for _, a := range s.accounts {
 		if a.tenantID.Value != "" {
 			ids = append(ids, a.tenantID)
 		}
-		names = append(names, a.tenantName)
 		ev = append(ev, dsregQuotes(a.tenantID, a.tenantName)...)
 	}
 	if len(ids) == 0 {
@@ -51,7 +49,7 @@ func judgeDeviceTenant(f *facts.Facts) []Result {
 			Summary: "Skipped: the device is neither joined nor registered, so it belongs to no tenant yet (see device.join-state)."}}
 	}
 	if want == "" {
-		return []Result{dsregTenantByName(f, subject, names, ev)}
+		return []Result{dsregTenantUnknown(subject, ev)}
 	}
 	ev = append(ev, Evidence{Source: "run target", Detail: "this tenant: " + want})
 	var others []string
@@ -68,45 +66,13 @@ func judgeDeviceTenant(f *facts.Facts) []Result {
 	}}
 }
 
-// dsregTenantByName judges the tenant when the run does not know its tenant id: it compares the device's
-// TenantName with the first label of the tenant's domains (Contoso with contoso.onmicrosoft.com).
-// A name is weaker evidence than an id, so a mismatch warns rather than fails.
-func dsregTenantByName(f *facts.Facts, subject string, names []facts.DsregField, ev []Evidence) Result {
-	src := f.Status(facts.SrcDomains).Endpoint
-	if src == "" {
-		src = "GET /v1.0/domains"
-	}
-	var domains []string
-	for _, d := range f.Domains {
-		domains = append(domains, d.Name)
-	}
-	ev = append(ev, Evidence{Source: src, Detail: "tenant domains: " + strings.Join(domains, ", ")})
-	for _, n := range names {
-		key := dsregNameKey(n.Value)
-		if key == "" {
-			continue
-		}
-		for _, d := range domains {
-			label, _, _ := strings.Cut(d, ".")
-			if dsregNameKey(label) == key {
-				return Result{Status: Pass, Subject: subject, Evidence: ev,
-					Summary: fmt.Sprintf("The device's tenant name %q matches this tenant's domain %s (compared by name: the tenant id is unknown; give --tenant-id for a certain answer).", n.Value, d)}
-			}
-		}
-	}
+// dsregTenantUnknown is the verdict when this tenant's id could not be read (neither from the token
+// nor from GET /organization): the device's TenantId cannot be compared, and a tenant name proves
+// nothing (any tenant can be called Contoso), so the check never passes on it.
+func dsregTenantUnknown(subject string, ev []Evidence) Result {
 	return Result{Status: Warn, Subject: subject, Evidence: ev,
-		Summary:     "The device's tenant could not be confirmed: its tenant name matches none of this tenant's domains, and the tenant id is unknown.",
-		Explanation: "Without this tenant's id the device's TenantId cannot be compared, and tenant names need not resemble domain names.",
-		Remediation: "Run again with --tenant-id, or compare the quoted TenantId with the tenant id in the Entra admin center (Overview).",
+		Summary:     "The device's tenant could not be confirmed: this tenant's id is unknown, so the device's TenantId cannot be compared.",
+		Explanation: "mdmdoctor reads the tenant id from the sign-in token or, failing that, from GET /v1.0/organization; neither answered. A tenant name is no proof: names need not be unique, nor resemble the tenant's domains.",
+		Remediation: "Run again with --tenant-id, or compare the quoted TenantId with the Tenant ID in the Entra admin center (Overview).",
 	}
-}
-
-// dsregNameKey reduces a tenant or domain name to lower-case letters and digits.
-func dsregNameKey(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return unicode.ToLower(r)
-		}
-		return -1
-	}, s)
 }

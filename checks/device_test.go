@@ -136,9 +136,10 @@ func TestDsregTenant(t *testing.T) {
 		{name: "registered here", text: "registered.txt", want: Pass, has: []string{"WorkplaceTenantId : " + dsregContoso}},
 		{name: "registered elsewhere", text: "registered.txt", setup: func(f *facts.Facts) { f.Target.TenantID = dsregFabrikam },
 			want: Fail, has: []string{"registered with another tenant", dsregContoso, dsregFabrikam, "Access work or school > Connect"}},
-		{name: "tenant id unknown, name matches", text: "joined.txt", setup: unknown, want: Pass, has: []string{"contoso.com", "--tenant-id"}},
+		// Issue 13 item 7: a name match once passed; a name is no proof of the tenant.
+		{name: "tenant id unknown, name matches", text: "joined.txt", setup: unknown, want: Warn, has: []string{"TenantId : " + dsregContoso, "--tenant-id"}},
 		{name: "tenant id unknown, name differs", text: "other-tenant.txt", setup: unknown, want: Warn, has: []string{"Fabrikam", "--tenant-id"}},
-		{name: "registered, tenant id unknown", text: "legacy-registered.txt", setup: unknown, want: Pass, has: []string{"WorkplaceTenantName : Contoso"}},
+		{name: "registered, tenant id unknown", text: "legacy-registered.txt", setup: unknown, want: Warn, has: []string{"WorkplaceTenantName : Contoso"}},
 		{name: "neither", text: "AzureAdJoined : NO\nWorkplaceJoined : NO\n", want: Skip},
 		{name: "joined, TenantId cut off", text: "AzureAdJoined : YES\n", want: Warn, has: []string{"TenantId"}},
 	})
@@ -160,6 +161,18 @@ func TestDsregRecord(t *testing.T) {
 			f.Apply(facts.Delta{Source: facts.SrcAllDevices, Endpoint: "GET /v1.0/devices", Apply: func(f *facts.Facts) { f.AllDevices = ds }})
 		}
 	}
+	// lookup records a tenant-wide search for ids that found ds (graph's GET /devices?$filter=deviceId eq).
+	lookup := func(ids []string, ds ...facts.EntraDevice) func(*facts.Facts) {
+		return func(f *facts.Facts) { f.DeviceLookup = &facts.DeviceLookup{DeviceIDs: ids, Devices: ds} }
+	}
+	owned := func(d facts.EntraDevice, owners ...string) facts.EntraDevice { d.OwnerUPNs = owners; return d }
+	both := func(fs ...func(*facts.Facts)) func(*facts.Facts) {
+		return func(f *facts.Facts) {
+			for _, fn := range fs {
+				fn(f)
+			}
+		}
+	}
 	runDsregCases(t, "device.record", []dsregCase{
 		{name: "joined, managed", text: "joined.txt", setup: devices(dsregEntra(joinedID, "AzureAd", true)), want: Pass,
 			has: []string{"line 16: DeviceId : " + joinedID, "trustType AzureAd isManaged true"}},
@@ -167,8 +180,16 @@ func TestDsregRecord(t *testing.T) {
 		{name: "joined, not managed", text: "joined.txt", setup: devices(dsregEntra(joinedID, "AzureAd", false)), want: Warn, has: []string{"not managed"}},
 		{name: "joined, record is Workplace", text: "joined.txt", setup: devices(dsregEntra(joinedID, "Workplace", true)), want: Fail,
 			has: []string{"trust type Workplace", "AzureAd", "dsregcmd /leave"}},
-		{name: "joined, no record", text: "joined.txt", setup: devices(dsregEntra(regID, "Workplace", true)), want: Fail,
-			has: []string{"No Entra device record", "no device with deviceId " + joinedID}},
+		{name: "joined, no record tenant-wide", text: "joined.txt", setup: both(devices(dsregEntra(regID, "Workplace", true)), lookup([]string{joinedID})),
+			want: Fail, has: []string{"No Entra device record in this tenant", "searched tenant-wide", "no device with deviceId " + joinedID}},
+		// Issue 13 item 8: not among the user's devices is no proof that the record is missing.
+		{name: "joined, not among the user's, not searched", text: "joined.txt", setup: devices(dsregEntra(regID, "Workplace", true)), want: Warn,
+			has: []string{"not among the user's devices", "Entra admin center > Devices"}},
+		{name: "joined, record of another user", text: "joined.txt",
+			setup: lookup([]string{joinedID}, owned(dsregEntra(joinedID, "AzureAd", true), "bob@contoso.com")), want: Warn,
+			has: []string{"belongs to bob@contoso.com", "registered owner bob@contoso.com", "mdmdoctor check --user bob@contoso.com"}},
+		{name: "joined, found tenant-wide, the user's own", text: "joined.txt",
+			setup: lookup([]string{joinedID}, owned(dsregEntra(joinedID, "AzureAd", true), "Alice@contoso.com")), want: Pass},
 		{name: "hybrid, not among the user's devices", text: "hybrid.txt", want: Warn, has: []string{"no registered owner"}},
 		{name: "hybrid, found among all devices", text: "hybrid.txt", setup: allDevices(dsregEntra(hybridID, "ServerAd", true)), want: Pass,
 			has: []string{"GET /v1.0/devices"}},
@@ -180,7 +201,7 @@ func TestDsregRecord(t *testing.T) {
 			setup: devices(dsregEntra(carolAAD, "AzureAd", true), dsregEntra(carolWork, "Workplace", false)), want: Warn,
 			has: []string{"line 16: DeviceId : " + carolAAD, "line 79: WorkplaceDeviceId : " + carolWork, "is managed", "duplicate pair", "devices.duplicates.delete-stale"}},
 		{name: "carol, registered record deleted", text: "demo-carol-duplicate.txt",
-			setup: devices(dsregEntra(carolAAD, "AzureAd", true)), want: Fail, has: []string{"registered DeviceId " + carolWork}},
+			setup: both(devices(dsregEntra(carolAAD, "AzureAd", true)), lookup([]string{carolAAD, carolWork})), want: Fail, has: []string{"registered DeviceId " + carolWork}},
 		{name: "neither", text: "AzureAdJoined : NO\nWorkplaceJoined : NO\n", want: Skip},
 		{name: "joined, DeviceId cut off", text: "AzureAdJoined : YES\n", want: Warn},
 	})

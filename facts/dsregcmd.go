@@ -1,6 +1,9 @@
 package facts
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Dsregcmd is a parsed `dsregcmd /status` output, pasted by the operator. It can hold device and user
 // identifiers, so it is never logged or journaled.
@@ -112,4 +115,21 @@ func (d *Dsregcmd) Join() DsregJoin {
 		return DsregJoinRegistered
 	}
 	return DsregJoinNone
+}
+
+// DeviceIDs returns the device ids the output states (DeviceId, WorkplaceDeviceId), each once.
+func (d *Dsregcmd) DeviceIDs() []string {
+	if d == nil {
+		return nil
+	}
+	var out []string
+	for _, s := range d.Sections {
+		for _, f := range s.Fields {
+			if (strings.EqualFold(f.Key, "DeviceId") || strings.EqualFold(f.Key, "WorkplaceDeviceId")) && f.Value != "" &&
+				!slices.ContainsFunc(out, func(id string) bool { return strings.EqualFold(id, f.Value) }) {
+				out = append(out, f.Value)
+			}
+		}
+	}
+	return out
 }

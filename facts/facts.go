@@ -30,6 +30,7 @@ type Facts struct {
 	AllDevices         []EntraDevice
 	AllManagedDevices  []ManagedDevice
 	ScopeMembers       *ScopeMembers
+	DeviceLookup       *DeviceLookup
 	DNS                []DNSProbe
 	Dsregcmd           *Dsregcmd
 }
@@ -50,6 +51,9 @@ type Target struct {
 	User     string     `json:"user,omitempty"`
 	Domains  []string   `json:"domains,omitempty"`
 	TenantID string     `json:"tenantId,omitempty"`
+	// DeviceIDs are the device ids a pasted dsregcmd names, looked up tenant-wide. They stay out of
+	// the report's target: the paste is quoted in results only.
+	DeviceIDs []string `json:"-"`
 }
 
 // New returns empty facts for a target.
@@ -285,6 +289,14 @@ type Operator struct {
 	Known bool
 	// TenantID is the tenant the token was issued for (the tid claim), when known.
 	TenantID string
+}
+
+// DeviceLookup is what a tenant-wide search found for the DeviceIds of a pasted dsregcmd.
+type DeviceLookup struct {
+	// DeviceIDs are the ids searched (lower case); an id not among them was not looked up.
+	DeviceIDs []string
+	// Devices are the records found, with their registered owners in OwnerUPNs.
+	Devices []EntraDevice
 }
 
 // ScopeMembers lists, in tenant mode, the users reached by the MDM and MAM scope groups.

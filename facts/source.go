@@ -17,7 +17,7 @@ const (
 	SrcLicenseDetails     Source = "licenseDetails"           // GET /users/{id}/licenseDetails
 	SrcSubscribedSkus     Source = "subscribedSkus"           // GET /subscribedSkus
 	SrcMemberOf           Source = "memberOf"                 // GET /users/{id}/transitiveMemberOf
-	SrcUserDevices        Source = "userDevices"              // registeredDevices + ownedDevices
+	SrcUserDevices        Source = "userDevices"              // registeredDevices + ownedDevices (+ pasted DeviceIds tenant-wide)
 	SrcManagedDevices     Source = "managedDevices"           // GET /users/{id}/managedDevices
 	SrcMDMPolicy          Source = "mdmPolicy"                // beta mobileDeviceManagementPolicies
 	SrcMAMPolicy          Source = "mamPolicy"                // beta mobileAppManagementPolicies

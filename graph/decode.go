@@ -27,8 +27,9 @@ type wireUser struct {
 }
 
 type wireDomain struct {
-	ID                 string `json:"id"`
-	IsVerified         bool   `json:"isVerified"`
+	ID string `json:"id"`
+	// IsVerified is a pointer: an answer without it (the docs' shortened sample) must not read as unverified.
+	IsVerified         *bool  `json:"isVerified"`
 	IsDefault          bool   `json:"isDefault"`
 	IsInitial          bool   `json:"isInitial"`
 	AuthenticationType string `json:"authenticationType"`
@@ -124,17 +125,36 @@ type wireMembership struct {
 	Groups []string `json:"groups"`
 }
 
+// wireJoinPolicy is azureADJoin or azureADRegistration: v1.0 states who may join in a membership
+// (allowedToJoin, allowedToRegister); the beta page shows appliesTo with allowedUsers and allowedGroups.
+type wireJoinPolicy struct {
+	IsAdminConfigurable bool           `json:"isAdminConfigurable"`
+	AllowedToJoin       wireMembership `json:"allowedToJoin"`
+	AllowedToRegister   wireMembership `json:"allowedToRegister"`
+	AppliesTo           string         `json:"appliesTo"`
+	AllowedUsers        []string       `json:"allowedUsers"`
+	AllowedGroups       []string       `json:"allowedGroups"`
+}
+
+// membership reads who may join or register, in either shape. The beta appliesTo is the policyScope
+// none, all or selected, which the beta sample writes as its number ("1" for the default, All).
+func (w wireJoinPolicy) membership(m wireMembership) facts.Membership {
+	if m.Type == "" && w.AppliesTo != "" {
+		kind := map[string]string{"0": "none", "none": "none", "1": "all", "all": "all", "2": "enumerated", "selected": "enumerated"}[strings.ToLower(w.AppliesTo)]
+		if kind == "" {
+			kind = w.AppliesTo
+		}
+		return facts.Membership{Kind: kind, Users: w.AllowedUsers, Groups: w.AllowedGroups}
+	}
+	return membership(m)
+}
+
 type wireRegistrationPolicy struct {
 	ID                           string          `json:"id"`
 	MultiFactorAuthConfiguration json.RawMessage `json:"multiFactorAuthConfiguration"`
 	UserDeviceQuota              int             `json:"userDeviceQuota"`
-	AzureADJoin                  struct {
-		IsAdminConfigurable bool           `json:"isAdminConfigurable"`
-		AllowedToJoin       wireMembership `json:"allowedToJoin"`
-	} `json:"azureADJoin"`
-	AzureADRegistration struct {
-		AllowedToRegister wireMembership `json:"allowedToRegister"`
-	} `json:"azureADRegistration"`
+	AzureADJoin                  wireJoinPolicy  `json:"azureADJoin"`
+	AzureADRegistration          wireJoinPolicy  `json:"azureADRegistration"`
 }
 
 type wireCAPolicy struct {
@@ -289,13 +309,16 @@ func decodeUser(j *job) facts.Delta {
 	return facts.Delta{Apply: func(f *facts.Facts) { f.User = user }}
 }
 
-func toDomains(ws []wireDomain) []facts.Domain {
+func toDomains(f *fetch, ws []wireDomain) ([]facts.Domain, error) {
 	out := make([]facts.Domain, len(ws))
 	for i, d := range ws {
-		out[i] = facts.Domain{Name: d.ID, IsVerified: d.IsVerified, IsDefault: d.IsDefault, IsInitial: d.IsInitial,
+		if d.ID == "" || d.IsVerified == nil {
+			return nil, fmt.Errorf("read %s: a domain came back without its name or isVerified", f.path)
+		}
+		out[i] = facts.Domain{Name: d.ID, IsVerified: *d.IsVerified, IsDefault: d.IsDefault, IsInitial: d.IsInitial,
 			AuthenticationType: d.AuthenticationType}
 	}
-	return out
+	return out, nil
 }
 
 func decodeDomains(j *job) facts.Delta {
@@ -303,7 +326,10 @@ func decodeDomains(j *job) facts.Delta {
 	if err != nil {
 		return bad(err)
 	}
-	ds := toDomains(ws)
+	ds, err := toDomains(j.fetches[0], ws)
+	if err != nil {
+		return bad(err)
+	}
 	return facts.Delta{Apply: func(f *facts.Facts) { f.Domains = ds }}
 }
 
@@ -377,16 +403,20 @@ func toDevice(d wireDevice) facts.EntraDevice {
 }
 
 // decodeUserDevices merges registered and owned devices by object id: a device the user both
-// registered and owns is one device.
-func decodeUserDevices(j *job, upn string) facts.Delta {
+// registered and owns is one device. The fetches after those two are the tenant-wide searches for
+// the pasted DeviceIds (searched), decoded into DeviceLookup.
+func decodeUserDevices(j *job, upn string, searched []string) facts.Delta {
 	var out []facts.EntraDevice
 	seen := map[string]bool{}
-	for _, f := range j.fetches {
+	for _, f := range j.fetches[:2] {
 		ws, err := values[wireDevice](f)
 		if err != nil {
 			return bad(err)
 		}
 		for _, w := range ws {
+			if err := deviceComplete(f, w); err != nil {
+				return facts.Delta{Err: err}
+			}
 			if seen[w.ID] {
 				continue
 			}
@@ -396,7 +426,40 @@ func decodeUserDevices(j *job, upn string) facts.Delta {
 			out = append(out, d)
 		}
 	}
-	return facts.Delta{Apply: func(f *facts.Facts) { f.UserDevices = out }}
+	var lookup *facts.DeviceLookup
+	if len(searched) > 0 {
+		lookup = &facts.DeviceLookup{DeviceIDs: searched}
+		for _, f := range j.fetches[2:] {
+			ws, err := values[wireDeviceWithOwners](f)
+			if err != nil {
+				return bad(err)
+			}
+			for _, w := range ws {
+				if err := deviceComplete(f, w.wireDevice); err != nil {
+					return facts.Delta{Err: err}
+				}
+				d := toDevice(w.wireDevice)
+				for _, o := range w.RegisteredOwners {
+					if o.UserPrincipalName != "" {
+						d.OwnerUPNs = append(d.OwnerUPNs, o.UserPrincipalName)
+					}
+				}
+				lookup.Devices = append(lookup.Devices, d)
+			}
+		}
+	}
+	return facts.Delta{Apply: func(f *facts.Facts) { f.UserDevices, f.DeviceLookup = out, lookup }}
+}
+
+// deviceComplete refuses a device Graph sent without its object id or deviceId. Without
+// Device.Read.All, Graph answers a user's device lists with bare directory objects (an id alone):
+// judged, they would be devices of no known kind.
+func deviceComplete(f *fetch, w wireDevice) error {
+	if w.ID != "" && w.DeviceID != "" {
+		return nil
+	}
+	return &Error{Advice: fmt.Sprintf("read %s: Graph sent a device without its id or deviceId, which is what it sends when the operator "+
+		"lacks Device.Read.All: consent Device.Read.All for this app and sign in again", f.path)}
 }
 
 func toManagedDevices(ws []wireManagedDevice) []facts.ManagedDevice {
@@ -488,8 +551,8 @@ func decodeRegistrationPolicy(j *job) facts.Delta {
 		return bad(err)
 	}
 	pol := &facts.DeviceRegistrationPolicy{ID: w.ID, MultiFactorAuthConfiguration: mfaSetting(w.MultiFactorAuthConfiguration),
-		UserDeviceQuota: w.UserDeviceQuota, AzureADJoin: membership(w.AzureADJoin.AllowedToJoin),
-		AzureADRegistration:            membership(w.AzureADRegistration.AllowedToRegister),
+		UserDeviceQuota: w.UserDeviceQuota, AzureADJoin: w.AzureADJoin.membership(w.AzureADJoin.AllowedToJoin),
+		AzureADRegistration:            w.AzureADRegistration.membership(w.AzureADRegistration.AllowedToRegister),
 		AzureADJoinIsAdminConfigurable: w.AzureADJoin.IsAdminConfigurable, Raw: f.pages[0]}
 	return facts.Delta{Apply: func(f *facts.Facts) { f.RegistrationPolicy = pol }}
 }
@@ -573,6 +636,26 @@ func decodeTroubleshooting(j *job, user *fetch) facts.Delta {
 			FailureReason: w.FailureReason})
 	}
 	return facts.Delta{Apply: func(f *facts.Facts) { f.Troubleshooting = out }}
+}
+
+// isGUID reports whether s has the 8-4-4-4-12 hexadecimal form of a device or object id.
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 type wireDeviceWithOwners struct {

@@ -37,7 +37,7 @@ func FuzzGraphJSON(f *testing.F) {
 			p := &plan{policies: map[facts.Source][2]*fetch{}}
 			if kind == facts.TargetUser {
 				target.User, p.upn = "alice@contoso.com", "alice@contoso.com"
-				p.userJobs()
+				p.userJobs([]string{"11111111-2222-4333-8444-555555555555"})
 			}
 			p.tenantJobs(kind == facts.TargetUser)
 			if kind == facts.TargetTenant {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,6 +63,12 @@ func (c *Client) Read(ctx context.Context, t facts.Target, out chan<- facts.Delt
 		}
 	}
 	op := c.operator(ctx)
+	if op.err == nil && op.op.TenantID == "" {
+		// An opaque token does not say which tenant it is for: device.tenant compares ids, never names.
+		if tid, err := c.organizationID(ctx); err == nil {
+			op.op.TenantID = tid
+		}
+	}
 	if op.err != nil {
 		if !send(facts.Delta{Source: facts.SrcOperator, Err: op.err}) {
 			return
@@ -79,7 +86,7 @@ func (c *Client) Read(ctx context.Context, t facts.Target, out chan<- facts.Delt
 
 	p := &plan{c: c, upn: t.User, policies: map[facts.Source][2]*fetch{}}
 	if t.Kind == facts.TargetUser {
-		p.userJobs()
+		p.userJobs(t.DeviceIDs)
 	}
 	p.tenantJobs(t.Kind == facts.TargetUser)
 	if t.Kind == facts.TargetTenant {
@@ -242,7 +249,9 @@ func userPath(upn string) string {
 	return "/users/" + url.PathEscape(upn)
 }
 
-func (p *plan) userJobs() {
+// userJobs adds the user's sources. The user's devices carry the tenant-wide searches for the
+// pasted DeviceIds too, so that device.record judges them together.
+func (p *plan) userJobs(deviceIDs []string) {
 	u := userPath(p.upn)
 	p.user = p.fetch("v1.0", u, "$select="+selUser, true)
 	p.add(facts.SrcUser, "v1.0", decodeUser, p.user)
@@ -250,11 +259,32 @@ func (p *plan) userJobs() {
 		p.fetch("v1.0", u+"/licenseDetails", "$select="+selLicense, true))
 	p.add(facts.SrcMemberOf, "v1.0", decodeMemberOf,
 		p.fetch("v1.0", u+"/transitiveMemberOf", "$select="+selMemberOf+topMax, true))
-	p.add(facts.SrcUserDevices, "v1.0", func(j *job) facts.Delta { return decodeUserDevices(j, p.upn) },
-		p.fetch("v1.0", u+"/registeredDevices", "$select="+selDevice+topMax, true),
-		p.fetch("v1.0", u+"/ownedDevices", "$select="+selDevice+topMax, true))
+	lookups, searched := p.deviceLookups(deviceIDs)
+	p.add(facts.SrcUserDevices, "v1.0", func(j *job) facts.Delta { return decodeUserDevices(j, p.upn, searched) },
+		append([]*fetch{p.fetch("v1.0", u+"/registeredDevices", "$select="+selDevice+topMax, true),
+			p.fetch("v1.0", u+"/ownedDevices", "$select="+selDevice+topMax, true)}, lookups...)...)
 	p.add(facts.SrcManagedDevices, "v1.0", decodeManagedDevices,
 		p.fetch("v1.0", u+"/managedDevices", "$select="+selManagedDevice, true))
+}
+
+// maxDeviceLookups bounds the tenant-wide DeviceId searches a paste can ask for.
+const maxDeviceLookups = 8
+
+// deviceLookups are the tenant-wide searches for the DeviceIds a pasted dsregcmd names
+// (GET /devices?$filter=deviceId eq '...', with the registered owners), so that device.record can
+// tell a missing record from one another user owns. Ids that are not GUIDs are not sent.
+func (p *plan) deviceLookups(ids []string) (fetches []*fetch, searched []string) {
+	for _, id := range ids {
+		id = strings.ToLower(id)
+		if !isGUID(id) || slices.Contains(searched, id) || len(searched) == maxDeviceLookups {
+			continue
+		}
+		searched = append(searched, id)
+		fetches = append(fetches, p.fetch("v1.0", "/devices",
+			"$filter="+url.QueryEscape("deviceId eq '"+id+"'")+"&$select="+selDevice+
+				"&$expand="+url.QueryEscape("registeredOwners($select=id,userPrincipalName)"), false))
+	}
+	return fetches, searched
 }
 
 // tenantJobs adds the tenant-wide sources. For a user target, troubleshooting events are kept to

@@ -407,6 +407,10 @@ func (m Model) launch(ctx context.Context, id int, t facts.Target, cs []checks.C
 	// The device view pasted on the target screen is read like any source; without one, the device.*
 	// checks are skipped and say how to add it.
 	device := dsregcmd.Reader{Parsed: m.target.Device()}
+	if t.Kind == facts.TargetUser {
+		// The Graph reader looks the paste's DeviceIds up tenant-wide, for device.record.
+		t.DeviceIDs = m.target.Device().DeviceIDs()
+	}
 	return func() tea.Msg {
 		readers := b.Readers(t)
 		if t.Kind == facts.TargetUser {

@@ -85,7 +85,11 @@ func runCheck(ctx context.Context, args []string, s streams) (int, error) {
 		return 0, err
 	}
 	defer e.Close()
-	return report(ctx, c, e, facts.Target{Kind: facts.TargetUser, User: upn, Domains: []string{upnDomainOf(upn)}}, s)
+	t := facts.Target{Kind: facts.TargetUser, User: upn, Domains: []string{upnDomainOf(upn)}, DeviceIDs: e.dsregDeviceIDs()}
+	if err := e.checkUser(ctx, t); err != nil {
+		return 0, err
+	}
+	return report(ctx, c, e, t, s)
 }
 
 func runDNS(ctx context.Context, args []string, s streams) (int, error) {

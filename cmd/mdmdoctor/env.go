@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -217,6 +219,38 @@ func (e *env) graphFor(t facts.Target) *graph.Client {
 		return e.tenants[0].client
 	}
 	return nil
+}
+
+// checkUser makes sure the user of a triage exists before anything is read about them: an unknown
+// UPN is said once, "no user X in tenant Y", instead of in every check.
+func (e *env) checkUser(ctx context.Context, t facts.Target) error {
+	c := e.graphFor(t)
+	if c == nil {
+		return nil
+	}
+	if e.cfg.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.cfg.Timeout)
+		defer cancel()
+	}
+	var nu *graph.NoUserError
+	if err := c.CheckUser(ctx, t.User); errors.As(err, &nu) {
+		return usageError{nu.Error()}
+	}
+	return nil
+}
+
+// dsregDeviceIDs are the device ids of the --dsregcmd paste, which the Graph reader looks up
+// tenant-wide; none when there is no paste or it does not parse (its own source says why).
+func (e *env) dsregDeviceIDs() []string {
+	if len(e.dsreg.Text) == 0 {
+		return nil
+	}
+	d, err := dsregcmd.Parse(bytes.NewReader(e.dsreg.Text))
+	if err != nil {
+		return nil
+	}
+	return d.DeviceIDs()
 }
 
 // Now is the clock checks judge by.

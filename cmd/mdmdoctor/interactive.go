@@ -100,7 +100,11 @@ func (b *tuiBackend) ResolveTarget(ctx context.Context, input string) (facts.Tar
 	if err != nil {
 		return facts.Target{}, err
 	}
-	return facts.Target{Kind: facts.TargetUser, User: upn, Domains: []string{upnDomainOf(upn)}}, nil
+	t := facts.Target{Kind: facts.TargetUser, User: upn, Domains: []string{upnDomainOf(upn)}}
+	if err := b.env.checkUser(ctx, t); err != nil {
+		return facts.Target{}, err
+	}
+	return t, nil
 }
 
 // Cloud implements tui.Backend.

@@ -1,0 +1,556 @@
+package graph
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+)
+
+// The corpus: the example bodies of Microsoft's Graph documentation, verbatim, each with a sidecar
+// naming its source. Every one goes through the decoders that read its route, and then through the
+// checks that judge what it holds, with the verdicts asserted.
+const corpusDir = "../testdata/realworld/graph"
+
+// corpusSource is a sample's sidecar: "key: value" lines.
+type corpusSource map[string]string
+
+func readCorpusSource(t *testing.T, name string) corpusSource {
+	t.Helper()
+	f, err := os.Open(filepath.Join(corpusDir, name))
+	if err != nil {
+		t.Fatalf("%s has no sidecar: %v", name, err)
+	}
+	defer f.Close()
+	src := corpusSource{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ": ")
+		if !ok {
+			t.Fatalf("%s: line %q is not key: value", name, sc.Text())
+		}
+		src[k] = v
+	}
+	return src
+}
+
+// corpusBody reads a sample; for a single object that the docs wrap in "value" (Intune's pages),
+// unwrapped returns the object itself.
+func corpusBody(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(corpusDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func unwrapped(t *testing.T, body []byte) []byte {
+	t.Helper()
+	var w struct {
+		Value json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(body, &w); err != nil || len(w.Value) == 0 || w.Value[0] != '{' {
+		t.Fatalf("not a wrapped object: %s", body)
+	}
+	return w.Value
+}
+
+// asList puts single objects in a value array, as a collection answer carries them.
+func asList(objs ...[]byte) []byte {
+	return []byte(`{"value":[` + string(bytes.Join(objs, []byte(","))) + `]}`)
+}
+
+// answered is a fetch that Graph answered with body (status 200) or with an error status.
+func answered(path string, status int, body []byte) *fetch {
+	f := newFetch("1", "v1.0", path, "", strings.HasPrefix(path, "/users/"))
+	f.done = true
+	if status >= 400 {
+		f.status, f.errBody = status, body
+	} else {
+		f.pages = [][]byte{body}
+	}
+	return f
+}
+
+func jobOf(fs ...*fetch) *job { return &job{fetches: fs} }
+
+// corpusFacts are the facts of a user run whose sources are all read and empty, so that each sample
+// is judged on its own; apply puts the decoders' deltas in.
+func corpusFacts(userID string) *facts.Facts {
+	f := facts.New("public", facts.Target{Kind: facts.TargetUser, User: "adelev@contoso.com", TenantID: "84841066-274d-4ec0-a5c1-276be684bdd3"},
+		time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	for _, s := range []facts.Source{facts.SrcUser, facts.SrcDomains, facts.SrcLicenseDetails, facts.SrcSubscribedSkus, facts.SrcMemberOf,
+		facts.SrcUserDevices, facts.SrcManagedDevices, facts.SrcMDMPolicy, facts.SrcMAMPolicy, facts.SrcRegistrationPolicy,
+		facts.SrcConditionalAccess, facts.SrcEnrollmentConfigs, facts.SrcTroubleshooting, facts.SrcOperator} {
+		f.Apply(facts.Delta{Source: s, Apply: func(*facts.Facts) {}})
+	}
+	f.Apply(facts.Delta{Source: facts.SrcDNS, Skip: "not probed"})
+	f.Apply(facts.Delta{Source: facts.SrcDsregcmd, Skip: "no paste"})
+	f.User = &facts.User{ID: userID, UserPrincipalName: "adelev@contoso.com", AccountEnabled: true}
+	f.Operator = &facts.Operator{Known: true, Scopes: ReadScopes()}
+	return f
+}
+
+func apply(t *testing.T, f *facts.Facts, src facts.Source, d facts.Delta) {
+	t.Helper()
+	if d.Err != nil {
+		t.Fatalf("%s: %v", src, d.Err)
+	}
+	d.Source = src
+	f.Apply(d)
+}
+
+// verdict runs one check of the catalog over f and returns its only result.
+func verdict(t *testing.T, f *facts.Facts, id string) checks.Result {
+	t.Helper()
+	for _, c := range checks.Catalog() {
+		if c.ID == id {
+			rs := checks.Evaluate(c, f)
+			if len(rs) != 1 {
+				t.Fatalf("%s: %d results, want 1: %+v", id, len(rs), rs)
+			}
+			return rs[0]
+		}
+	}
+	t.Fatalf("no check %s", id)
+	return checks.Result{}
+}
+
+func wantVerdict(t *testing.T, f *facts.Facts, id string, want checks.Status, says ...string) {
+	t.Helper()
+	r := verdict(t, f, id)
+	if r.Status != want {
+		t.Fatalf("%s = %v, want %v: %s %s", id, r.Status, want, r.Summary, r.Error)
+	}
+	all := r.Summary + " " + r.Explanation + " " + r.Error
+	for _, e := range r.Evidence {
+		all += " " + e.Detail
+	}
+	for _, s := range says {
+		if !strings.Contains(all, s) {
+			t.Errorf("%s does not say %q: %s", id, s, all)
+		}
+	}
+}
+
+// corpusCases maps every sample of the corpus to what its route's decoders and the checks must make of it.
+var corpusCases = map[string]func(t *testing.T, body []byte){
+	// Issue 13 item 1: noDeviceRegistrationMembership decoded as "no", which no check knew.
+	"v1.0-deviceRegistrationPolicy-get.json": func(t *testing.T, body []byte) {
+		f := corpusFacts("87d349ed-44d7-43e1-9a83-5f2406dee5bd")
+		apply(t, f, facts.SrcRegistrationPolicy, decodeRegistrationPolicy(jobOf(answered("/policies/deviceRegistrationPolicy", 200, body))))
+		p := f.RegistrationPolicy
+		if p.AzureADRegistration.Kind != "none" || p.AzureADJoin.Kind != "all" || p.UserDeviceQuota != 2 || p.MultiFactorAuthConfiguration != "notRequired" {
+			t.Fatalf("policy = %+v", p)
+		}
+		wantVerdict(t, f, "devices.limits", checks.Warn, "No user may register devices", "azureADJoin): All")
+		wantVerdict(t, f, "mfa.registration", checks.Warn)
+	},
+	"v1.0-deviceRegistrationPolicy-update.json": func(t *testing.T, body []byte) {
+		for _, tc := range []struct {
+			user string
+			want checks.Status
+			says string
+		}{
+			{"3c8ef067-8b96-44de-b2ae-557dfa0f97a0", checks.Pass, ""},
+			{"87d349ed-44d7-43e1-9a83-5f2406dee5bd", checks.Warn, "may not register devices"},
+		} {
+			f := corpusFacts(tc.user)
+			apply(t, f, facts.SrcRegistrationPolicy, decodeRegistrationPolicy(jobOf(answered("/policies/deviceRegistrationPolicy", 200, body))))
+			if m := f.RegistrationPolicy.AzureADRegistration; m.Kind != "enumerated" || !slices.Equal(m.Users, []string{"3c8ef067-8b96-44de-b2ae-557dfa0f97a0"}) {
+				t.Fatalf("registration = %+v", m)
+			}
+			wantVerdict(t, f, "devices.limits", tc.want, tc.says)
+		}
+	},
+	// The beta page's other shape: appliesTo "1" with allowedUsers and allowedGroups.
+	"beta-deviceRegistrationPolicy-get.json": func(t *testing.T, body []byte) {
+		f := corpusFacts("87d349ed-44d7-43e1-9a83-5f2406dee5bd")
+		apply(t, f, facts.SrcRegistrationPolicy, decodeRegistrationPolicy(jobOf(answered("/policies/deviceRegistrationPolicy", 200, body))))
+		p := f.RegistrationPolicy
+		if p.AzureADJoin.Kind != "all" || p.AzureADRegistration.Kind != "all" || p.UserDeviceQuota != 50 || p.MultiFactorAuthConfiguration != "notRequired" {
+			t.Fatalf("policy = %+v", p)
+		}
+		wantVerdict(t, f, "devices.limits", checks.Pass)
+	},
+	"beta-mobileDeviceManagementPolicy-get.json": func(t *testing.T, body []byte) {
+		groups := corpusBody(t, "beta-mobileDeviceManagementPolicy-includedGroups-list.json")
+		for _, tc := range []struct {
+			member bool
+			want   checks.Status
+		}{{true, checks.Pass}, {false, checks.Fail}} {
+			f := corpusFacts("87d349ed-44d7-43e1-9a83-5f2406dee5bd")
+			apply(t, f, facts.SrcMDMPolicy, decodeMobility(facts.SrcMDMPolicy, answered("/policies/mobileDeviceManagementPolicies/x", 200, body),
+				answered("/policies/mobileDeviceManagementPolicies/x/includedGroups", 200, groups), nil))
+			p := f.MDMPolicy
+			if !p.Present || p.AppliesTo != "selected" || p.DisplayName != "Contoso mobilty app" || !strings.HasPrefix(p.Description, "Contoso mobilty app is") ||
+				p.DiscoveryURL != "https://enrollment.mdm.contoso.com/enrollmentserver/discovery.svc" || len(p.IncludedGroups) != 1 ||
+				p.IsMdmEnrollmentDuringRegistrationDisabled != nil {
+				t.Fatalf("policy = %+v", p)
+			}
+			if tc.member {
+				f.MemberOf = []facts.Group{{ID: "dc3d2ce5-7c5e-4dca-a0ef-2145bf6e53ef", DisplayName: "Test MDM Group", Kind: "group"}}
+			}
+			wantVerdict(t, f, "scope.mdm", tc.want, "Test MDM Group")
+			// Another MDM's URLs are not Intune's defaults.
+			wantVerdict(t, f, "scope.urls", checks.Fail, "enrollment.mdm.contoso.com")
+		}
+	},
+	"beta-mobileAppManagementPolicy-get.json": func(t *testing.T, body []byte) {
+		f := corpusFacts("87d349ed-44d7-43e1-9a83-5f2406dee5bd")
+		mdm := corpusBody(t, "beta-mobileDeviceManagementPolicy-get.json")
+		mdmGroups := corpusBody(t, "beta-mobileDeviceManagementPolicy-includedGroups-list.json")
+		mamGroups := asList([]byte(`{"id": "800c583d-cc3d-4361-8e4a-3fbf668f27f4", "displayName": "Test Group"}`))
+		apply(t, f, facts.SrcMDMPolicy, decodeMobility(facts.SrcMDMPolicy, answered("/policies/mobileDeviceManagementPolicies/x", 200, mdm),
+			answered("/policies/mobileDeviceManagementPolicies/x/includedGroups", 200, mdmGroups), nil))
+		apply(t, f, facts.SrcMAMPolicy, decodeMobility(facts.SrcMAMPolicy, answered("/policies/mobileAppManagementPolicies/x", 200, body),
+			answered("/policies/mobileAppManagementPolicies/x/includedGroups", 200, mamGroups), nil))
+		if p := f.MAMPolicy; !p.Present || p.AppliesTo != "selected" || p.ComplianceURL != "https://portal.mam.contoso.com/?portalAction=Compliance" {
+			t.Fatalf("MAM policy = %+v", p)
+		}
+		f.MemberOf = []facts.Group{{ID: "dc3d2ce5-7c5e-4dca-a0ef-2145bf6e53ef", DisplayName: "Test MDM Group", Kind: "group"},
+			{ID: "800c583d-cc3d-4361-8e4a-3fbf668f27f4", DisplayName: "Test Group", Kind: "group"}}
+		wantVerdict(t, f, "scope.mam-conflict", checks.Fail, "Test Group")
+	},
+	"beta-mobileDeviceManagementPolicy-includedGroups-list.json": func(t *testing.T, body []byte) {
+		gs, err := values[wireDirectoryObject](answered("/policies/mobileDeviceManagementPolicies/x/includedGroups", 200, body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := toGroups(gs); len(g) != 1 || g[0].Kind != "group" || g[0].ID != "dc3d2ce5-7c5e-4dca-a0ef-2145bf6e53ef" {
+			t.Fatalf("groups = %+v", g)
+		}
+	},
+	"v1.0-deviceEnrollmentConfigurations-list.json": func(t *testing.T, body []byte) {
+		f := enrollmentFacts(t, body)
+		if c := f.EnrollmentConfigs; len(c) != 1 || c[0].Type != "deviceEnrollmentConfiguration" || c[0].Priority != 8 || c[0].AllUsers {
+			t.Fatalf("configs = %+v", c)
+		}
+		wantVerdict(t, f, "enrollment.restrictions", checks.Pass)
+	},
+	// A Windows block assigned to nobody (the sample has no assignments) applies to nobody.
+	"v1.0-deviceEnrollmentPlatformRestrictionsConfiguration-get.json": func(t *testing.T, body []byte) {
+		f := enrollmentFacts(t, asList(unwrapped(t, body)))
+		c := f.EnrollmentConfigs[0]
+		if c.Type != "deviceEnrollmentPlatformRestrictionsConfiguration" || c.Windows == nil || !c.Windows.PlatformBlocked || !c.Windows.PersonalDeviceEnrollmentBlocked || c.AllUsers {
+			t.Fatalf("config = %+v", c)
+		}
+		wantVerdict(t, f, "enrollment.restrictions", checks.Pass)
+	},
+	"beta-deviceEnrollmentPlatformRestrictionConfiguration-get.json": func(t *testing.T, body []byte) {
+		f := enrollmentFacts(t, asList(unwrapped(t, body)))
+		if c := f.EnrollmentConfigs[0]; c.Type != "deviceEnrollmentPlatformRestrictionConfiguration" || c.Priority != 8 {
+			t.Fatalf("config = %+v", c)
+		}
+		// An iOS restriction never blocks Windows.
+		wantVerdict(t, f, "enrollment.restrictions", checks.Pass)
+	},
+	"v1.0-deviceEnrollmentLimitConfiguration-get.json": func(t *testing.T, body []byte) {
+		f := enrollmentFacts(t, asList(unwrapped(t, body)))
+		if c := f.EnrollmentConfigs[0]; c.Type != "deviceEnrollmentLimitConfiguration" || c.Limit != 5 {
+			t.Fatalf("config = %+v", c)
+		}
+		apply(t, f, facts.SrcRegistrationPolicy, decodeRegistrationPolicy(jobOf(answered("/policies/deviceRegistrationPolicy", 200,
+			corpusBody(t, "v1.0-deviceRegistrationPolicy-update.json")))))
+		wantVerdict(t, f, "devices.limits", checks.Warn, "no Intune device limit restriction applies to the user")
+	},
+	"v1.0-deviceEnrollmentWindowsHelloForBusinessConfiguration-get.json": func(t *testing.T, body []byte) {
+		f := enrollmentFacts(t, asList(unwrapped(t, body)))
+		if c := f.EnrollmentConfigs[0]; c.Type != "deviceEnrollmentWindowsHelloForBusinessConfiguration" || c.Windows != nil {
+			t.Fatalf("config = %+v", c)
+		}
+		wantVerdict(t, f, "enrollment.restrictions", checks.Pass)
+	},
+	"v1.0-windows10EnrollmentCompletionPageConfiguration-get.json": func(t *testing.T, body []byte) {
+		f := enrollmentFacts(t, asList(unwrapped(t, body)))
+		if c := f.EnrollmentConfigs[0]; c.Type != "windows10EnrollmentCompletionPageConfiguration" || c.Windows != nil {
+			t.Fatalf("config = %+v", c)
+		}
+		wantVerdict(t, f, "enrollment.restrictions", checks.Pass)
+	},
+	"v1.0-conditionalAccessPolicies-list.json": func(t *testing.T, body []byte) {
+		f := corpusFacts("87d349ed-44d7-43e1-9a83-5f2406dee5bd")
+		apply(t, f, facts.SrcConditionalAccess, decodeCA(jobOf(answered("/identity/conditionalAccess/policies", 200, body))))
+		if ps := f.CAPolicies; len(ps) != 2 || ps[0].State != "disabled" || !slices.Equal(ps[1].BuiltInControls, []string{"mfa"}) ||
+			!slices.Equal(ps[0].IncludeUsers, []string{"None"}) {
+			t.Fatalf("policies = %+v", ps)
+		}
+		apply(t, f, facts.SrcRegistrationPolicy, decodeRegistrationPolicy(jobOf(answered("/policies/deviceRegistrationPolicy", 200,
+			corpusBody(t, "v1.0-deviceRegistrationPolicy-get.json")))))
+		// Disabled policies without the register-or-join action, and the device setting not required.
+		wantVerdict(t, f, "mfa.registration", checks.Warn)
+	},
+	"v1.0-conditionalAccessPolicy-create-all-conditions.json": func(t *testing.T, body []byte) {
+		f := corpusFacts("a702a13d-a437-4a07-8a7e-8c052de62dfd")
+		apply(t, f, facts.SrcConditionalAccess, decodeCA(jobOf(answered("/identity/conditionalAccess/policies", 200, asList(body)))))
+		p := f.CAPolicies[0]
+		if p.ID != "6b5e999b-0ba8-4186-a106-e0296c1c4358" || p.GrantOperator != "OR" || len(p.BuiltInControls) != 5 ||
+			len(p.IncludeRoles) != 3 || !slices.Equal(p.ExcludeUsers, []string{"124c5b6a-ffa5-483a-9b88-04c3fce5574a", "GuestsOrExternalUsers"}) {
+			t.Fatalf("policy = %+v", p)
+		}
+		apply(t, f, facts.SrcRegistrationPolicy, decodeRegistrationPolicy(jobOf(answered("/policies/deviceRegistrationPolicy", 200,
+			corpusBody(t, "v1.0-deviceRegistrationPolicy-get.json")))))
+		wantVerdict(t, f, "mfa.registration", checks.Warn)
+	},
+	"v1.0-user-licenseDetails-list.json": func(t *testing.T, body []byte) {
+		f := corpusFacts("48d31887-5fad-4d73-a9f5-3c356e68a038")
+		apply(t, f, facts.SrcLicenseDetails, decodeLicenseDetails(jobOf(answered("/users/x/licenseDetails", 200, body))))
+		if ls := f.LicenseDetails; len(ls) != 2 || ls[0].SkuPartNumber != "ENTERPRISEPREMIUM" || ls[0].ServicePlans[0].ProvisioningStatus != "PendingProvisioning" {
+			t.Fatalf("licences = %+v", ls)
+		}
+		wantVerdict(t, f, "license.entra-premium", checks.Fail)
+		wantVerdict(t, f, "license.intune", checks.Fail)
+	},
+	"v1.0-subscribedSkus-list.json": func(t *testing.T, body []byte) {
+		f := corpusFacts("48d31887-5fad-4d73-a9f5-3c356e68a038")
+		apply(t, f, facts.SrcSubscribedSkus, decodeSkus(jobOf(answered("/subscribedSkus", 200, body))))
+		if s := f.SubscribedSkus; len(s) != 2 || s[0].FreeUnits() != 11 || s[1].CapabilityStatus != "Suspended" || s[1].FreeUnits() != -14 {
+			t.Fatalf("skus = %+v", s)
+		}
+		// The tenant's SKUs carry no Intune plan: the user holds none either.
+		wantVerdict(t, f, "license.intune", checks.Fail)
+	},
+	// Without Device.Read.All Graph lists a user's devices as bare ids: no device check may judge them.
+	"v1.0-user-registeredDevices-list.json": func(t *testing.T, body []byte) {
+		empty := []byte(`{"value":[]}`)
+		d := decodeUserDevices(jobOf(answered("/users/x/registeredDevices", 200, body), answered("/users/x/ownedDevices", 200, empty)), "adelev@contoso.com", nil)
+		if d.Err == nil || !strings.Contains(d.Err.Error(), "Device.Read.All") {
+			t.Fatalf("delta = %+v, want an error naming Device.Read.All", d)
+		}
+		f := corpusFacts("87d349ed-44d7-43e1-9a83-5f2406dee5bd")
+		d.Source = facts.SrcUserDevices
+		f.Apply(d)
+		wantVerdict(t, f, "devices.limits", checks.Error, "Device.Read.All")
+	},
+	// The tenant-wide DeviceId search answers in the /devices shape: a device without its object id is refused.
+	"v1.0-devices-list.json": func(t *testing.T, body []byte) {
+		empty := []byte(`{"value":[]}`)
+		d := decodeUserDevices(jobOf(answered("/users/x/registeredDevices", 200, empty), answered("/users/x/ownedDevices", 200, empty),
+			answered("/devices", 200, body)), "adelev@contoso.com", []string{"00000000-0000-0000-0000-000000000000"})
+		if d.Err == nil || !strings.Contains(d.Err.Error(), "without its id") {
+			t.Fatalf("delta = %+v, want an error", d)
+		}
+		with := strings.Replace(string(body), `"deviceVersion":1,`, `"deviceVersion":1, "id": "x-1",`, 1)
+		d = decodeUserDevices(jobOf(answered("/users/x/registeredDevices", 200, empty), answered("/users/x/ownedDevices", 200, empty),
+			answered("/devices", 200, []byte(with))), "adelev@contoso.com", []string{"00000000-0000-0000-0000-000000000000"})
+		f := facts.New("public", facts.Target{}, time.Now())
+		apply(t, f, facts.SrcUserDevices, d)
+		if l := f.DeviceLookup; l == nil || len(l.Devices) != 1 || l.Devices[0].DisplayName != "contoso_Android" || !l.Devices[0].AccountEnabled {
+			t.Fatalf("lookup = %+v", l)
+		}
+	},
+	"v1.0-troubleshootingEvents-list.json": func(t *testing.T, body []byte) {
+		f := corpusFacts("User Id value")
+		user := answered("/users/x", 200, []byte(`{"id":"User Id value"}`))
+		apply(t, f, facts.SrcTroubleshooting, decodeTroubleshooting(jobOf(answered("/deviceManagement/troubleshootingEvents", 200, body)), user))
+		e := f.Troubleshooting
+		if len(e) != 1 || e[0].FailureCategory != "authentication" || e[0].EventDateTime.UTC().Year() != 2017 {
+			t.Fatalf("events = %+v", e)
+		}
+		// A failure from 2016 is old: warned about with its age, not a standing failure.
+		wantVerdict(t, f, "enrollment.failures", checks.Warn, "Failure Reason value")
+		other := corpusFacts("someone else")
+		apply(t, other, facts.SrcTroubleshooting, decodeTroubleshooting(jobOf(answered("/deviceManagement/troubleshootingEvents", 200, body)),
+			answered("/users/x", 200, []byte(`{"id":"someone else"}`))))
+		wantVerdict(t, other, "enrollment.failures", checks.Pass)
+	},
+	// The sample leaves isVerified out: no verdict on a verification nobody read.
+	"v1.0-domains-list.json": func(t *testing.T, body []byte) {
+		d := decodeDomains(jobOf(answered("/domains", 200, body)))
+		if d.Err == nil || !strings.Contains(d.Err.Error(), "isVerified") {
+			t.Fatalf("delta = %+v, want an error naming isVerified", d)
+		}
+		f := corpusFacts("87d349ed-44d7-43e1-9a83-5f2406dee5bd")
+		d.Source = facts.SrcDomains
+		f.Apply(d)
+		wantVerdict(t, f, "tenant.upn-domain", checks.Error, "isVerified")
+		withVerified := strings.Replace(string(body), `"isRoot": true,`, `"isRoot": true, "isVerified": true,`, 1)
+		f = corpusFacts("87d349ed-44d7-43e1-9a83-5f2406dee5bd")
+		apply(t, f, facts.SrcDomains, decodeDomains(jobOf(answered("/domains", 200, []byte(withVerified)))))
+		wantVerdict(t, f, "tenant.upn-domain", checks.Pass, "contoso.com")
+	},
+	"v1.0-organization-get.json": func(t *testing.T, body []byte) {
+		o, err := decodeOrganization(answered("/organization", 200, asList(body)))
+		if err != nil || o.ID != "84841066-274d-4ec0-a5c1-276be684bdd3" || o.DisplayName != "Contoso" {
+			t.Fatalf("organization = %+v, %v", o, err)
+		}
+	},
+	"v1.0-user-transitiveMemberOf-list.json": func(t *testing.T, body []byte) {
+		f := corpusFacts("87d349ed-44d7-43e1-9a83-5f2406dee5bd")
+		apply(t, f, facts.SrcMemberOf, decodeMemberOf(jobOf(answered("/users/x/transitiveMemberOf", 200, body))))
+		if g := f.MemberOf; len(g) != 1 || g[0].DisplayName != "All_Contoso_Licensing" || g[0].Kind != "group" {
+			t.Fatalf("groups = %+v", g)
+		}
+		apply(t, f, facts.SrcMDMPolicy, decodeMobility(facts.SrcMDMPolicy, answered("/policies/mobileDeviceManagementPolicies/x", 200,
+			corpusBody(t, "beta-mobileDeviceManagementPolicy-get.json")),
+			answered("/policies/mobileDeviceManagementPolicies/x/includedGroups", 200, corpusBody(t, "beta-mobileDeviceManagementPolicy-includedGroups-list.json")), nil))
+		// A group without an id matches no scope group.
+		wantVerdict(t, f, "scope.mdm", checks.Fail)
+	},
+	"v1.0-managedDevices-list.json": func(t *testing.T, body []byte) {
+		f := corpusFacts("User Id value")
+		apply(t, f, facts.SrcManagedDevices, decodeManagedDevices(jobOf(answered("/users/x/managedDevices", 200, body))))
+		m := f.ManagedDevices
+		if len(m) != 1 || m[0].DeviceEnrollmentType != "userEnrollment" || m[0].AzureADDeviceID != "Azure ADDevice Id value" ||
+			m[0].ManagedDeviceOwnerType != "company" || m[0].LastSyncDateTime.Year() != 2017 {
+			t.Fatalf("managed devices = %+v", m)
+		}
+		// A limit of two assigned to all users: the 2017 device has been silent for years and does not count.
+		f.EnrollmentConfigs = []facts.EnrollmentConfig{{ID: "l", DisplayName: "Limit", Type: "deviceEnrollmentLimitConfiguration", Limit: 2, AllUsers: true}}
+		apply(t, f, facts.SrcRegistrationPolicy, decodeRegistrationPolicy(jobOf(answered("/policies/deviceRegistrationPolicy", 200,
+			corpusBody(t, "beta-deviceRegistrationPolicy-get.json")))))
+		wantVerdict(t, f, "devices.limits", checks.Pass, "0 of the user's 1 Intune records count toward the limit of 2")
+	},
+	"v1.0-user-get.json": func(t *testing.T, body []byte) {
+		f := corpusFacts("")
+		apply(t, f, facts.SrcUser, decodeUser(jobOf(answered("/users/AdeleV@contoso.com", 200, body))))
+		if f.User.ID != "87d349ed-44d7-43e1-9a83-5f2406dee5bd" || f.User.UserPrincipalName != "AdeleV@contoso.com" {
+			t.Fatalf("user = %+v", f.User)
+		}
+	},
+	// Issue 13 item 4: a single-object answer without an id became an empty user the checks judged.
+	"v1.0-user-get-select-without-id.json": func(t *testing.T, body []byte) {
+		d := decodeUser(jobOf(answered("/users/AdeleV@contoso.com", 200, body)))
+		if d.Err == nil || !strings.Contains(d.Err.Error(), "/users/AdeleV@contoso.com") || !strings.Contains(d.Err.Error(), "no object with an id") {
+			t.Fatalf("delta = %+v, want an error naming the request", d)
+		}
+	},
+	"v1.0-batch-response.json": func(t *testing.T, body []byte) {
+		res, err := decodeBatch(body)
+		if err != nil || len(res) != 5 {
+			t.Fatalf("batch = %v, %v", res, err)
+		}
+		c := &Client{}
+		fs := make([]*fetch, 5)
+		for i := range fs {
+			fs[i] = newFetch(string(rune('1'+i)), "beta", "/me/memberOf", "", false)
+			c.absorb(fs[i], chunkResult{results: res})
+		}
+		// Item 1 succeeded with a next page to follow, relative to the version.
+		if fs[0].done || len(fs[0].pages) != 1 || !strings.HasPrefix(fs[0].next, "/me/memberOf?$top=1&$skiptoken=") {
+			t.Fatalf("item 1 = %+v", fs[0])
+		}
+		for i, want := range []int{0, 403, 403, 405, 0} {
+			if fs[i].status != want {
+				t.Errorf("item %d status = %d, want %d", i+1, fs[i].status, want)
+			}
+		}
+		e := failure(facts.SrcMemberOf, fs[2].status, fs[2].errBody, false, "")
+		if e.Code != "Authorization_RequestDenied" || e.Message != "Insufficient privileges to complete the operation." || !strings.Contains(e.Advice, "GroupMember.Read.All") {
+			t.Fatalf("error = %+v", e)
+		}
+		// An error with an empty code keeps its message.
+		if e := failure(facts.SrcMemberOf, fs[1].status, fs[1].errBody, false, ""); e.Message != "You do not have the required permissions to access this item." {
+			t.Fatalf("error = %+v", e)
+		}
+		if gs, err := values[wireDirectoryObject](&fetch{pages: fs[4].pages}); err != nil || len(gs) != 1 {
+			t.Fatalf("item 5 = %v, %v", gs, err)
+		}
+	},
+	"error-invalidRange.json": func(t *testing.T, body []byte) {
+		e := failure(facts.SrcUser, http.StatusBadRequest, body, false, "")
+		if e.Code != "invalidRange" || e.Message != "Uploaded fragment overlaps with existing data." {
+			t.Fatalf("error = %+v", e)
+		}
+		var ge *Error
+		if !errors.As(error(e), &ge) || strings.ContainsAny(e.Error(), "\r\n") {
+			t.Fatalf("error = %q", e.Error())
+		}
+	},
+}
+
+// enrollmentFacts decodes an enrollment configuration collection into facts with the registration
+// policy's defaults.
+func enrollmentFacts(t *testing.T, list []byte) *facts.Facts {
+	t.Helper()
+	f := corpusFacts("87d349ed-44d7-43e1-9a83-5f2406dee5bd")
+	apply(t, f, facts.SrcEnrollmentConfigs, decodeEnrollmentConfigs(jobOf(answered("/deviceManagement/deviceEnrollmentConfigurations", 200, list))))
+	if len(f.EnrollmentConfigs) != 1 {
+		t.Fatalf("configs = %+v", f.EnrollmentConfigs)
+	}
+	return f
+}
+
+func TestCorpusSamples(t *testing.T) {
+	entries, err := os.ReadDir(corpusDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, e := range entries {
+		name := e.Name()
+		if filepath.Ext(name) != ".json" {
+			if filepath.Ext(name) != ".source" {
+				t.Errorf("%s: the corpus holds NAME.json samples and NAME.source sidecars only", name)
+			}
+			continue
+		}
+		seen++
+		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
+			src := readCorpusSource(t, strings.TrimSuffix(name, ".json")+".source")
+			for _, k := range []string{"repo", "path", "commit", "request", "status"} {
+				if src[k] == "" {
+					t.Errorf("sidecar has no %s", k)
+				}
+			}
+			if len(src["commit"]) != 40 {
+				t.Errorf("commit %q is not a full commit id", src["commit"])
+			}
+			body := corpusBody(t, name)
+			if !json.Valid(body) {
+				t.Fatalf("not valid JSON")
+			}
+			run := corpusCases[name]
+			if run == nil {
+				t.Fatalf("no test case judges this sample: add one to corpusCases")
+			}
+			run(t, body)
+		})
+	}
+	if seen != len(corpusCases) {
+		t.Errorf("%d samples, %d cases: every case needs its sample", seen, len(corpusCases))
+	}
+}
+
+// Issue 13 item 3: the beta MDM policy's documented properties were dropped without a word.
+func TestMobilityPolicyDecodesEveryDocumentedProperty(t *testing.T) {
+	body := []byte(`{"@odata.type": "#microsoft.graph.mobileDeviceManagementPolicy", "id": "0000000a-0000-0000-c000-000000000000",
+		"appliesTo": "all", "complianceUrl": "c", "description": "Microsoft Intune", "discoveryUrl": "d", "displayName": "Microsoft Intune",
+		"termsOfUseUrl": "u", "isValid": true, "isMdmEnrollmentDuringRegistrationDisabled": true}`)
+	f := facts.New("public", facts.Target{}, time.Now())
+	apply(t, f, facts.SrcMDMPolicy, decodeMobility(facts.SrcMDMPolicy, answered("/policies/mobileDeviceManagementPolicies/x", 200, body),
+		answered("/policies/mobileDeviceManagementPolicies/x/includedGroups", 200, []byte(`{"value":[]}`)), nil))
+	p := f.MDMPolicy
+	want := facts.MobilityPolicy{ID: "0000000a-0000-0000-c000-000000000000", DisplayName: "Microsoft Intune", Description: "Microsoft Intune",
+		AppliesTo: "all", DiscoveryURL: "d", TermsOfUseURL: "u", ComplianceURL: "c", IsValid: true, Present: true}
+	got := *p
+	if got.IsMdmEnrollmentDuringRegistrationDisabled == nil || !*got.IsMdmEnrollmentDuringRegistrationDisabled {
+		t.Fatalf("isMdmEnrollmentDuringRegistrationDisabled = %v, want true", got.IsMdmEnrollmentDuringRegistrationDisabled)
+	}
+	got.IsMdmEnrollmentDuringRegistrationDisabled, got.IncludedGroups = nil, nil
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("policy = %+v, want %+v", got, want)
+	}
+}
+
+// Issue 13 item 4: an empty object, or a collection where one object belongs, is an error naming the request.
+func TestSingleObjectWithoutIDIsAnError(t *testing.T) {
+	for _, body := range []string{`{}`, `{"@odata.context":"x"}`, `{"value":[{"id":"deviceRegistrationPolicy"}]}`, `{"value":{}}`} {
+		d := decodeRegistrationPolicy(jobOf(answered("/policies/deviceRegistrationPolicy", 200, []byte(body))))
+		if d.Err == nil || !strings.Contains(d.Err.Error(), "/policies/deviceRegistrationPolicy") {
+			t.Errorf("%s: delta %+v, want an error naming the request", body, d)
+		}
+	}
+}
