@@ -1,0 +1,32 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Issue 13 item 10: an unknown UPN ran every check (nine errors and a pass). It is now refused once,
+// before the run: exit 2 with one line in the CLI, the same message on the TUI's target screen.
+func TestUnknownUserIsRefusedOnce(t *testing.T) {
+	const want = "no user nobody@contoso.com in tenant Contoso (11111111-1111-4111-8111-111111111111)"
+	r := runBin(t, "", "check", "--demo", "--user", "nobody@contoso.com")
+	if r.code != 2 || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, want) {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+
+	ctx := context.Background()
+	e, err := openEnv(ctx, Config{Command: "tui", Demo: true, Cloud: "public", DNSTimeout: 2 * time.Second, Timeout: 30 * time.Second}, streams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	b := &tuiBackend{env: e}
+	if _, err := b.ResolveTarget(ctx, "nobody@contoso.com"); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("target screen: %v", err)
+	}
+	if tgt, err := b.ResolveTarget(ctx, "alice@contoso.com"); err != nil || tgt.User != "alice@contoso.com" {
+		t.Fatalf("alice: %+v, %v", tgt, err)
+	}
+}
