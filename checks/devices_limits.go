@@ -122,7 +122,13 @@ func judgeJoinPermission(f *facts.Facts, m facts.Membership, join bool) (deviceF
 			remediation: fmt.Sprintf("In the Entra admin center go to Devices > Device settings, open the Selected list under %q and add the user or a group that contains the user; then Save.", setting),
 		}, true, detail + "; the user is not among them"
 	}
-	return deviceFinding{}, false, fmt.Sprintf("not stated in the policy as read (%q): not judged", m.Kind)
+	// A kind mdmdoctor does not know (or none at all) says nothing about the user: no pass on it.
+	return deviceFinding{
+		status:      Warn,
+		summary:     fmt.Sprintf("Who may %s devices could not be read: %q states it as %q", verb, setting, m.Kind),
+		explanation: fmt.Sprintf("The device registration policy names who may %s devices by a membership of kind all, enumerated (Selected) or none; this one is neither, so whether the user may %s is not known.", verb, verb),
+		remediation: fmt.Sprintf("In the Entra admin center go to Devices > Device settings and read %q; run with --debug and report the policy as Graph sent it.", setting),
+	}, true, fmt.Sprintf("not stated in the policy as read (%q): not judged", m.Kind)
 }
 
 // membershipReaches says whether an enumerated membership names the user or one of the user's groups.

@@ -44,6 +44,13 @@ func TestDevicesLimits(t *testing.T) {
 			f.UserDevices = devEntraRecords(1, "AzureAd")
 			f.ManagedDevices = devUserEnrollments(1, "userEnrollment")
 		}, want: Pass, evidence: "userDeviceQuota): 50"},
+		// Issue 13: nobody may join (noDeviceRegistrationMembership, read as none) fails; a kind nobody knows is no pass.
+		{name: "nobody may join", setup: func(f *facts.Facts) {
+			f.RegistrationPolicy.AzureADJoin = facts.Membership{Kind: "none"}
+		}, want: Fail, summary: "No user may join devices"},
+		{name: "who may join not stated", setup: func(f *facts.Facts) {
+			f.RegistrationPolicy.AzureADJoin = facts.Membership{Kind: ""}
+		}, want: Warn, summary: "Who may join devices could not be read"},
 		{name: "quota 0 after a PUT that left it out", setup: func(f *facts.Facts) {
 			f.RegistrationPolicy.UserDeviceQuota = 0
 		}, want: Fail, summary: "userDeviceQuota) is 0"},

@@ -266,6 +266,29 @@ var corpusCases = map[string]func(t *testing.T, body []byte){
 			corpusBody(t, "v1.0-deviceRegistrationPolicy-update.json")))))
 		wantVerdict(t, f, "devices.limits", checks.Warn, "no Intune device limit restriction applies to the user")
 	},
+	"v1.0-enrollmentConfigurationAssignments-list.json": func(t *testing.T, body []byte) {
+		var page struct {
+			Value []json.RawMessage `json:"value"`
+		}
+		if err := json.Unmarshal(body, &page); err != nil {
+			t.Fatal(err)
+		}
+		limit := func(assignments string) []byte {
+			return asList([]byte(`{"@odata.type": "#microsoft.graph.deviceEnrollmentLimitConfiguration", "id": "l", "displayName": "Limit",
+				"priority": 1, "limit": 1, "assignments": ` + assignments + `}`))
+		}
+		// A Configuration Manager collection targets no user.
+		f := enrollmentFacts(t, limit(`[`+string(page.Value[0])+`]`))
+		if c := f.EnrollmentConfigs[0]; c.AllUsers || len(c.AssignedGroups) != 0 {
+			t.Fatalf("config = %+v", c)
+		}
+		// The same spelling, without #, for all licensed users: the limit applies to everyone.
+		all := strings.Replace(string(page.Value[0]), "microsoft.graph.configurationManagerCollectionAssignmentTarget", "microsoft.graph.allLicensedUsersAssignmentTarget", 1)
+		f = enrollmentFacts(t, limit(`[`+all+`]`))
+		if c := f.EnrollmentConfigs[0]; !c.AllUsers {
+			t.Fatalf("config = %+v, want all users", c)
+		}
+	},
 	"v1.0-deviceEnrollmentWindowsHelloForBusinessConfiguration-get.json": func(t *testing.T, body []byte) {
 		f := enrollmentFacts(t, asList(unwrapped(t, body)))
 		if c := f.EnrollmentConfigs[0]; c.Type != "deviceEnrollmentWindowsHelloForBusinessConfiguration" || c.Windows != nil {

@@ -217,6 +217,12 @@ type wireEvent struct {
 	FailureReason           string    `json:"failureReason"`
 }
 
+// odataKind is an @odata.type without its namespace. Graph's pages write nested types both as
+// "#microsoft.graph.groupAssignmentTarget" and as "microsoft.graph.groupAssignmentTarget".
+func odataKind(t string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(t, "#"), "microsoft.graph.")
+}
+
 // values decodes the value arrays of every page of a collection.
 func values[T any](f *fetch) ([]T, error) {
 	var out []T
@@ -372,7 +378,7 @@ func toGroups(ws []wireDirectoryObject) []facts.Group {
 	var out []facts.Group
 	for _, o := range ws {
 		g := facts.Group{ID: o.ID, DisplayName: o.DisplayName, Dynamic: slices.Contains(o.GroupTypes, "DynamicMembership")}
-		switch strings.TrimPrefix(o.Type, "#microsoft.graph.") {
+		switch odataKind(o.Type) {
 		case "group", "":
 			g.Kind = "group"
 		case "directoryRole":
@@ -522,7 +528,7 @@ func decodeMobility(src facts.Source, policy, groups *fetch, p *plan) facts.Delt
 // (nobody), which facts calls none.
 // https://learn.microsoft.com/en-us/graph/api/resources/deviceregistrationmembership
 func membership(m wireMembership) facts.Membership {
-	kind := strings.TrimSuffix(strings.TrimPrefix(m.Type, "#microsoft.graph."), "DeviceRegistrationMembership")
+	kind := strings.TrimSuffix(odataKind(m.Type), "DeviceRegistrationMembership")
 	if kind == "no" {
 		kind = "none"
 	}
@@ -589,7 +595,7 @@ func decodeEnrollmentConfigs(j *job) facts.Delta {
 	}
 	out := make([]facts.EnrollmentConfig, len(ws))
 	for i, w := range ws {
-		c := facts.EnrollmentConfig{ID: w.ID, DisplayName: w.DisplayName, Type: strings.TrimPrefix(w.Type, "#microsoft.graph."),
+		c := facts.EnrollmentConfig{ID: w.ID, DisplayName: w.DisplayName, Type: odataKind(w.Type),
 			Priority: w.Priority, Limit: w.Limit, AllUsers: w.Priority == 0}
 		if r := w.WindowsRestriction; r != nil {
 			c.Windows = &facts.PlatformRestriction{PlatformBlocked: r.PlatformBlocked,
@@ -597,7 +603,7 @@ func decodeEnrollmentConfigs(j *job) facts.Delta {
 				OSMinimumVersion:                r.OSMinimumVersion, OSMaximumVersion: r.OSMaximumVersion}
 		}
 		for _, a := range w.Assignments {
-			switch strings.TrimPrefix(a.Target.Type, "#microsoft.graph.") {
+			switch odataKind(a.Target.Type) {
 			case "groupAssignmentTarget":
 				c.AssignedGroups = append(c.AssignedGroups, a.Target.GroupID)
 			case "allLicensedUsersAssignmentTarget", "allDevicesAssignmentTarget":
