@@ -23,5 +23,5 @@ func (c *Client) Domains(ctx context.Context) ([]facts.Domain, error) {
 	if err != nil {
 		return nil, err
 	}
-	return toDomains(ws), nil
+	return toDomains(f, ws)
 }

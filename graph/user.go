@@ -73,6 +73,10 @@ func (c *Client) CheckUser(ctx context.Context, upn string) error {
 // organizationID reads the tenant id from GET /organization.
 func (c *Client) organizationID(ctx context.Context) (string, error) {
 	f := c.readOne(ctx, "v1.0", organizationFetch("1"))[0]
+	if !f.done {
+		// readOne returns with a fetch undone only when ctx ended.
+		return "", requestFailure(facts.SrcOperator, ctx.Err(), false, "")
+	}
 	if f.failed() {
 		if f.err != nil {
 			return "", requestFailure(facts.SrcOperator, f.err, false, "")
