@@ -132,7 +132,7 @@ func TestFakeAnswersInDocumentedShapes(t *testing.T) {
 			"v1.0-deviceEnrollmentLimitConfiguration-get.json", "v1.0-deviceEnrollmentWindowsHelloForBusinessConfiguration-get.json",
 			"v1.0-windows10EnrollmentCompletionPageConfiguration-get.json", "beta-deviceEnrollmentPlatformRestrictionConfiguration-get.json"}},
 		{"/v1.0/policies/deviceRegistrationPolicy", "deviceRegistrationPolicy",
-			[]string{"v1.0-deviceRegistrationPolicy-get.json", "v1.0-deviceRegistrationPolicy-update.json"}},
+			[]string{"deviceregistrationpolicy-get.v1.0.json", "v1.0-deviceRegistrationPolicy-update.json"}},
 		{"/beta" + policy, "mobilityManagementPolicy", []string{"beta-mobileDeviceManagementPolicy-get.json"}},
 		{"/beta" + policy + "/includedGroups", "group", []string{"beta-mobileDeviceManagementPolicy-includedGroups-list.json"}},
 	}
@@ -167,7 +167,7 @@ func TestFakeAnswersInDocumentedShapes(t *testing.T) {
 // The polymorphic parts: every membership kind and assignment target the fake serves is spelt as the docs spell it.
 func TestFakeUsesDocumentedODataTypes(t *testing.T) {
 	memberships := map[string]bool{}
-	for _, o := range corpusObjects(t, "v1.0-deviceRegistrationPolicy-get.json", "v1.0-deviceRegistrationPolicy-update.json") {
+	for _, o := range corpusObjects(t, "deviceregistrationpolicy-get.v1.0.json", "v1.0-deviceRegistrationPolicy-update.json") {
 		collectTypes(o, memberships)
 	}
 	for _, name := range []string{"contoso.json", "fabrikam.json"} {
