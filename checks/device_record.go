@@ -117,7 +117,8 @@ func dsregSearchedTenantWide(f *facts.Facts, id string) bool {
 func dsregUserNames(f *facts.Facts) []string {
 	names := []string{f.Target.User}
 	if f.User != nil {
-		names = append(names, f.User.UserPrincipalName)
+		// An owner Graph sent without its UPN is named by its object id.
+		names = append(names, f.User.UserPrincipalName, f.User.ID)
 	}
 	return names
 }

@@ -159,7 +159,8 @@ type EntraDevice struct {
 	RegistrationDateTime          time.Time
 	// PhysicalIDs carries the physicalIds values; "[ZTDID]:" marks an Autopilot device.
 	PhysicalIDs []string
-	// OwnerUPNs are the users that own or registered it, when known.
+	// OwnerUPNs are the users that own or registered it, when known: by UPN, or by object id when
+	// Graph sent the owner without its UPN.
 	OwnerUPNs []string
 }
 

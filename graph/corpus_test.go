@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/dsregcmd"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
@@ -386,6 +388,49 @@ var corpusCases = map[string]func(t *testing.T, body []byte){
 		apply(t, f, facts.SrcUserDevices, d)
 		if l := f.DeviceLookup; l == nil || len(l.Devices) != 1 || l.Devices[0].DisplayName != "contoso_Android" || !l.Devices[0].AccountEnabled {
 			t.Fatalf("lookup = %+v", l)
+		}
+	},
+	// The owners inside the tenant-wide DeviceId search: an owner without its UPN is named by its id,
+	// and device.record says the device is that owner's, not the triaged user's.
+	"v1.0-device-registeredOwners-list.json": func(t *testing.T, body []byte) {
+		var owners struct {
+			Value json.RawMessage `json:"value"`
+		}
+		if err := json.Unmarshal(body, &owners); err != nil {
+			t.Fatal(err)
+		}
+		const deviceID = "6a2f3c1e-4b5d-4e7f-9a1b-2c3d4e5f6a71"
+		device := asList([]byte(`{"id": "obj-1", "deviceId": "` + deviceID + `", "displayName": "PC-1", "trustType": "AzureAd",
+			"isManaged": true, "accountEnabled": true, "registeredOwners": ` + string(owners.Value) + `}`))
+		empty := []byte(`{"value":[]}`)
+		f := corpusFacts("87d349ed-44d7-43e1-9a83-5f2406dee5bd")
+		apply(t, f, facts.SrcUserDevices, decodeUserDevices(jobOf(answered("/users/x/registeredDevices", 200, empty),
+			answered("/users/x/ownedDevices", 200, empty), answered("/devices", 200, device)), "adelev@contoso.com", []string{deviceID}))
+		if d := f.DeviceLookup.Devices; len(d) != 1 || !slices.Equal(d[0].OwnerUPNs, []string{"96a5df40-617b-4450-8b7a-1dc18b872d8f"}) {
+			t.Fatalf("lookup = %+v", f.DeviceLookup)
+		}
+		paste, err := os.ReadFile("../testdata/dsregcmd/joined.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := dsregcmd.Parse(bytes.NewReader(paste))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Target.TenantID = "11111111-1111-4111-8111-111111111111"
+		f.Apply(facts.Delta{Source: facts.SrcDsregcmd, Apply: func(f *facts.Facts) { f.Dsregcmd = d }})
+		wantVerdict(t, f, "device.record", checks.Warn, "belongs to 96a5df40-617b-4450-8b7a-1dc18b872d8f")
+	},
+	"v1.0-group-transitiveMembers-user-list.json": func(t *testing.T, body []byte) {
+		policy := [2]*fetch{answered("/policies/mobileDeviceManagementPolicies/x", 200, corpusBody(t, "beta-mobileDeviceManagementPolicy-get.json")),
+			answered("/policies/mobileDeviceManagementPolicies/x/includedGroups", 200, corpusBody(t, "beta-mobileDeviceManagementPolicy-includedGroups-list.json"))}
+		none := [2]*fetch{answered("/policies/mobileAppManagementPolicies/x", http.StatusNotFound, nil), answered("/policies/mobileAppManagementPolicies/x/includedGroups", http.StatusNotFound, nil)}
+		d := decodeScopeMembers(&plan{}, policy, none, map[facts.Source][]*fetch{
+			facts.SrcMDMPolicy: {answered("/groups/dc3d2ce5-7c5e-4dca-a0ef-2145bf6e53ef/transitiveMembers/microsoft.graph.user", 200, body)}})
+		f := facts.New("public", facts.Target{Kind: facts.TargetTenant}, time.Now())
+		apply(t, f, facts.SrcScopeMembers, d)
+		if m := f.ScopeMembers; !slices.Equal(m.MDM, []string{"11111111-2222-3333-4444-555555555555"}) || len(m.MAM) != 0 {
+			t.Fatalf("scope members = %+v", m)
 		}
 	},
 	"v1.0-troubleshootingEvents-list.json": func(t *testing.T, body []byte) {

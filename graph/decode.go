@@ -446,8 +446,8 @@ func decodeUserDevices(j *job, upn string, searched []string) facts.Delta {
 				}
 				d := toDevice(w.wireDevice)
 				for _, o := range w.RegisteredOwners {
-					if o.UserPrincipalName != "" {
-						d.OwnerUPNs = append(d.OwnerUPNs, o.UserPrincipalName)
+					if n := ownerName(o); n != "" {
+						d.OwnerUPNs = append(d.OwnerUPNs, n)
 					}
 				}
 				lookup.Devices = append(lookup.Devices, d)
@@ -666,9 +666,16 @@ func isGUID(s string) bool {
 
 type wireDeviceWithOwners struct {
 	wireDevice
-	RegisteredOwners []struct {
-		UserPrincipalName string `json:"userPrincipalName"`
-	} `json:"registeredOwners"`
+	RegisteredOwners []wireUser `json:"registeredOwners"`
+}
+
+// ownerName names a device's registered owner by UPN or, when Graph sent the directory object without
+// it (the documented registeredOwners sample), by object id: an owner is never dropped unnamed.
+func ownerName(u wireUser) string {
+	if u.UserPrincipalName != "" {
+		return u.UserPrincipalName
+	}
+	return u.ID
 }
 
 // scopeGroupIDs returns the included groups of a policy that scopes to selected groups; none for
@@ -713,9 +720,11 @@ func decodeScopeMembers(p *plan, mdm, mam [2]*fetch, members map[facts.Source][]
 				return nil, err
 			}
 			for _, u := range us {
-				if !seen[strings.ToLower(u.UserPrincipalName)] {
-					seen[strings.ToLower(u.UserPrincipalName)] = true
-					out = append(out, u.UserPrincipalName)
+				// A member Graph sent without its UPN (the documented cast sample) is named by its id.
+				n := ownerName(u)
+				if n != "" && !seen[strings.ToLower(n)] {
+					seen[strings.ToLower(n)] = true
+					out = append(out, n)
 				}
 			}
 		}

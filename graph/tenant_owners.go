@@ -101,8 +101,8 @@ func (o *ownerLookups) lookup(ids []string) {
 		}
 		var upns []string
 		for _, u := range us {
-			if u.UserPrincipalName != "" {
-				upns = append(upns, u.UserPrincipalName)
+			if n := ownerName(u); n != "" {
+				upns = append(upns, n)
 			}
 		}
 		found[ids[i]] = upns
