@@ -73,14 +73,10 @@ func findSymptom(text string) (checks.Symptom, error) {
 	if s, ok := checks.ExplainSymptom(f); ok {
 		return s, nil
 	}
-	const paste = "paste the whole message or event (its Log Name, Event ID and Description)"
-	switch {
-	case len(f.Unknown) > 0:
-		return checks.Symptom{}, usagef("%s is not in mdmdoctor's catalog of enrollment errors: %s, or look the code up in Microsoft's Windows enrollment troubleshooting articles", strings.Join(f.Unknown, ", "), paste)
-	case len(f.Unplaced) > 0:
-		return checks.Symptom{}, usagef("event %d means something only in its log: %s", f.Unplaced[0], paste)
+	if len(f.Unknown)+len(f.Unplaced) == 0 {
+		return checks.Symptom{}, usagef("%q: %s", clip(text, 60), f.Problem())
 	}
-	return checks.Symptom{}, usagef("no enrollment error code, event or known message in %q: give the code as shown (0x80180014, 80180014, 2149056532 or -2145910764), or %s", clip(text, 60), paste)
+	return checks.Symptom{}, usageError{f.Problem()}
 }
 
 // clip shortens a pasted text for a one-line error.

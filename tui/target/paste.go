@@ -35,9 +35,22 @@ func (m Model) attach(text string) Model {
 	return m
 }
 
-// openPaste shows the paste area with focus.
-func (m Model) openPaste() (Model, tea.Cmd) {
-	m.pasting, m.inList = true, false
+// attachPaste takes several lines pasted onto the screen: the device's dsregcmd output, or else the
+// error the user saw when the catalog knows what the text names.
+func (m Model) attachPaste(text string) Model {
+	d := m.attach(text)
+	if d.err == "" {
+		return d
+	}
+	if e := m.attachError(text); e.err == "" {
+		return e
+	}
+	return d
+}
+
+// openPaste shows the paste area with focus, for the error the user saw or for the device view.
+func (m Model) openPaste(forError bool) (Model, tea.Cmd) {
+	m.pasting, m.inList, m.pastingError = true, false, forError
 	m.input.Blur()
 	m.paste.Reset()
 	m.pasteIntro = &layout.Memo{}
@@ -47,6 +60,10 @@ func (m Model) openPaste() (Model, tea.Cmd) {
 // pasteIntroView is the title and instructions above the paste area.
 func (m Model) pasteIntroView() string {
 	s := m.styles
+	if m.pastingError {
+		return s.Title.Render("The error the user saw") + "\n" +
+			layout.Para(s.Subtle, "Type or paste the error code, the message, or the whole event (Event Viewer: the event's details). The results open on its documented causes.", m.width, "") + "\n\n"
+	}
 	return s.Title.Render("The device's own view") + "\n" +
 		layout.Para(s.Subtle, "On the user's device, run dsregcmd /status in the user's session, copy the whole output and paste it below. It stays on this machine.", m.width, "") + "\n\n"
 }
@@ -61,7 +78,11 @@ func (m Model) updatePaste(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 		switch {
 		case key.Matches(msg, m.keys.Done):
 			m.pasting = false
-			m = m.attach(m.paste.Value())
+			if m.pastingError {
+				m = m.attachError(m.paste.Value())
+			} else {
+				m = m.attach(m.paste.Value())
+			}
 			m.paste.Reset()
 			return m, m.input.Focus(), nil
 		case key.Matches(msg, m.keys.Back):

@@ -90,7 +90,7 @@ func TestPasteArea(t *testing.T) {
 		t.Fatalf("ctrl+s did not read the paste:\n%s", screentest.Plain(m.View()))
 	}
 	// esc leaves the area without touching what was attached.
-	m, _ = m.openPaste()
+	m, _ = m.openPaste(false)
 	m = typeIn(m, "garbage")
 	m, _, _ = m.Update(keypress.Press("esc"))
 	if m.pasting || m.Device() == nil {

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/errcodes"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/layout"
@@ -28,6 +29,7 @@ type itemKind int
 const (
 	recentItem itemKind = iota
 	demoItem
+	errorItem
 	pasteItem
 	tenantItem
 )
@@ -61,6 +63,9 @@ type Model struct {
 	// pasteIntro is the text above the paste area, drawn once per paste rather than once per key.
 	pasteIntro *layout.Memo
 	device  *facts.Dsregcmd
+	// pastingError says the paste area takes the error the user saw rather than the device view.
+	pastingError bool
+	symptom      *errcodes.Finding
 }
 
 // New returns the screen with the input focused.
@@ -123,7 +128,7 @@ func (m Model) items() []item {
 	for _, d := range m.demo {
 		out = append(out, item{kind: demoItem, value: d})
 	}
-	return append(out, item{kind: pasteItem}, item{kind: tenantItem})
+	return append(out, item{kind: errorItem}, item{kind: pasteItem}, item{kind: tenantItem})
 }
 
 // Update handles typing, moving between the input and the list, and choosing.
@@ -157,7 +162,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 		// Several lines pasted at once are the device's dsregcmd output, not a UPN.
 		// Terminals send pasted line ends as CR, some as LF.
 		if strings.ContainsAny(strings.TrimSpace(msg.Content), "\r\n") {
-			return m.attach(msg.Content), nil, nil
+			return m.attachPaste(msg.Content), nil, nil
 		}
 	}
 	var cmd tea.Cmd
@@ -180,9 +185,9 @@ func (m Model) updateInput(msg tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 		}
 		m.err = ""
 		return m, nil, SubmitMsg{Input: v}
-	case key.Matches(msg, m.keys.Detach) && m.device != nil:
-		m.device = nil
-		return m, nil, nav.Status{Text: "The pasted device view was removed."}
+	case key.Matches(msg, m.keys.Detach) && (m.device != nil || m.symptom != nil):
+		m.device, m.symptom = nil, nil
+		return m, nil, nav.Status{Text: "The pasted device view and error were removed."}
 	case key.Matches(msg, m.keys.Focus), msg.String() == "down":
 		m.inList, m.err = true, ""
 		m.input.Blur()
@@ -211,8 +216,8 @@ func (m Model) updateList(msg tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 		m.cursor = len(items) - 1
 	case key.Matches(msg, m.keys.Select):
 		it := items[m.cursor]
-		if it.kind == pasteItem {
-			m, cmd := m.openPaste()
+		if it.kind == pasteItem || it.kind == errorItem {
+			m, cmd := m.openPaste(it.kind == errorItem)
 			return m, cmd, nil
 		}
 		if it.kind == tenantItem {
@@ -264,6 +269,9 @@ func (m Model) View() string {
 	if m.device != nil {
 		b.WriteString(s.Good.Render(layout.Truncate("✓ "+m.deviceLine(), m.width)) + "\n")
 	}
+	if m.symptom != nil {
+		b.WriteString(s.Good.Render(layout.Truncate("✓ "+m.errorLine(), m.width)) + "\n")
+	}
 	b.WriteString("\n")
 
 	items := m.items()
@@ -301,6 +309,8 @@ func sectionName(k itemKind) string {
 		return "Demo users"
 	case pasteItem:
 		return "Device"
+	case errorItem:
+		return "Error"
 	}
 	return "Tenant"
 }
@@ -311,6 +321,10 @@ func (m Model) itemLine(it item) string {
 		return "Replace the pasted dsregcmd /status output"
 	case it.kind == pasteItem:
 		return "Paste the device's dsregcmd /status output (optional)"
+	case it.kind == errorItem && m.symptom != nil:
+		return "Replace the error the user saw"
+	case it.kind == errorItem:
+		return "The error the user saw: a code, message or event (optional)"
 	case it.kind != tenantItem:
 		return it.value
 	}
