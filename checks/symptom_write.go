@@ -54,7 +54,7 @@ func writeSymptomText(b *strings.Builder, s Symptom, width int) {
 			where = "on the device"
 		}
 		if ranked {
-			fmt.Fprintf(b, "%s %-10s %s\n", c.Verdict.symbol(), strings.ToUpper(string(c.Verdict)), where)
+			fmt.Fprintf(b, "%s %-10s %s\n", c.Verdict.Symbol(), strings.ToUpper(string(c.Verdict)), where)
 		} else {
 			fmt.Fprintf(b, "- %s\n", where)
 		}
@@ -65,7 +65,8 @@ func writeSymptomText(b *strings.Builder, s Symptom, width int) {
 	}
 }
 
-func (v Verdict) symbol() string {
+// Symbol is the verdict as a mark that needs no colour to read.
+func (v Verdict) Symbol() string {
 	switch v {
 	case Confirmed:
 		return Fail.Symbol()
@@ -93,7 +94,7 @@ func writeSymptomMarkdown(b *strings.Builder, s Symptom) {
 	for _, c := range s.Causes {
 		verdict := "documented"
 		if c.Verdict != "" {
-			verdict = c.Verdict.symbol() + " " + string(c.Verdict)
+			verdict = c.Verdict.Symbol() + " " + string(c.Verdict)
 		}
 		check := "on the device"
 		if c.Check != "" {

@@ -101,11 +101,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case live.ResultsMsg:
-		m.results = m.results.Set(m.current, m.live.Results())
+		m.results = m.results.Set(m.current, m.live.Results()).SetError(m.target.Error())
 		m.screen = resultsScreen
 		return m, nil
 	case live.StepsMsg:
-		m.results = m.results.Set(m.current, m.live.Results())
+		m.results = m.results.Set(m.current, m.live.Results()).SetError(m.target.Error())
 		first, _ := m.results.Selected()
 		m.steps = m.steps.Set(m.checks, m.results.Results(), first)
 		m.screen = stepsScreen
@@ -490,7 +490,9 @@ func (m Model) openDocs(url string) (tea.Model, tea.Cmd) {
 
 // reportData assembles the report of what the results screen shows.
 func (m Model) reportData() checks.Report {
-	return checks.NewReport(m.opts.Version, m.cloud, m.current, slices.Clone(m.results.Results()), m.opts.Backend.Now())
+	rep := checks.NewReport(m.opts.Version, m.cloud, m.current, slices.Clone(m.results.Results()), m.opts.Backend.Now())
+	rep.Symptom = m.results.Symptom()
+	return rep
 }
 
 // restyle switches the styles to match the terminal's background, in place, so every screen holding

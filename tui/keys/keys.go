@@ -37,6 +37,7 @@ type KeyMap struct {
 	Zoom      key.Binding
 	Done      key.Binding
 	Detach    key.Binding
+	Causes    key.Binding
 }
 
 // Default returns the key map: vi-style letters alongside the arrows, nothing that needs a mouse.
@@ -75,6 +76,7 @@ func Default() KeyMap {
 		Zoom:      b("enter", "zoom detail", "enter"),
 		Done:      b("ctrl+s", "done", "ctrl+s"),
 		Detach:    b("ctrl+x", "remove device view", "ctrl+x"),
+		Causes:    b("e", "error's causes", "e"),
 	}
 }
 

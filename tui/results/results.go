@@ -14,6 +14,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/errcodes"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/layout"
@@ -68,6 +69,12 @@ type Model struct {
 	scroll    int
 	rerunning map[string]bool
 	spinner   spinner.Model
+
+	// finding is the error the user saw, symptom its causes ranked against results; causes says the
+	// screen shows them instead of the list.
+	finding *errcodes.Finding
+	symptom *checks.Symptom
+	causes  bool
 }
 
 // New returns an empty results screen.
@@ -93,6 +100,7 @@ func (m Model) Set(t facts.Target, results []checks.Result) Model {
 	}
 	m.cursor, m.offset, m.scroll = 0, 0, 0
 	m.rerunning = map[string]bool{}
+	m.rank()
 	m.refresh()
 	return m
 }
@@ -152,7 +160,7 @@ func (m *Model) SetSize(w, h int) {
 // panes returns the list's and the detail pane's sizes for the current layout.
 func (m Model) panes() (listW, listH, detW, detH int) {
 	switch {
-	case m.zoom:
+	case m.zoom, m.causes && m.symptom != nil:
 		return 0, 0, m.width, m.height
 	case m.width >= wideAt:
 		listW = m.width * 45 / 100
@@ -166,7 +174,9 @@ func (m Model) panes() (listW, listH, detW, detH int) {
 func (m *Model) refresh() {
 	_, _, detW, _ := m.panes()
 	m.detail = nil
-	if r, ok := m.Selected(); ok && detW > 0 {
+	if m.causes && m.symptom != nil {
+		m.detail = Causes(m.styles, *m.symptom, detW)
+	} else if r, ok := m.Selected(); ok && detW > 0 {
 		m.detail = Detail(m.styles, r, detW)
 	}
 	m.scroll = 0
@@ -221,10 +231,20 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 	}
 	page := max(detH-2, 1)
 	sel, ok := m.Selected()
+	inDetail := m.zoom || m.causes && m.symptom != nil
 	switch {
-	case m.zoom && key.Matches(msg, m.keys.Up):
+	case m.causes && (key.Matches(msg, m.keys.Back) || key.Matches(msg, m.keys.Causes) || key.Matches(msg, m.keys.Zoom)):
+		m.causes = false
+		m.refresh()
+	case key.Matches(msg, m.keys.Causes):
+		if m.symptom == nil {
+			return m, nil, nav.Status{Text: "No error was given: add the one the user saw on the target screen (t)."}
+		}
+		m.causes = true
+		m.refresh()
+	case inDetail && key.Matches(msg, m.keys.Up):
 		m.scrollBy(-1, detH)
-	case m.zoom && key.Matches(msg, m.keys.Down):
+	case inDetail && key.Matches(msg, m.keys.Down):
 		m.scrollBy(1, detH)
 	case key.Matches(msg, m.keys.PageUp):
 		m.scrollBy(-page, detH)
@@ -283,7 +303,7 @@ func (m Model) Help() keys.Help {
 		Full: [][]key.Binding{
 			{m.keys.Up, m.keys.Down, m.keys.Top, m.keys.Bottom, m.keys.PageUp, m.keys.PageDown},
 			{zoom, m.keys.Steps, m.keys.Fix, m.keys.Docs},
-			{m.keys.Rerun, m.keys.RerunAll, m.keys.Report, m.keys.NewTarget},
+			{m.keys.Rerun, m.keys.RerunAll, m.keys.Report, m.keys.NewTarget, m.keys.Causes},
 		},
 	}
 }

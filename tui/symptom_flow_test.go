@@ -1,0 +1,56 @@
+package tui
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/checks"
+)
+
+// TestErrorToCauses walks the call that starts with what the user read: the message pasted onto the
+// target screen, the user typed, the checks run, and the results open on the message's documented
+// causes ranked for the user (Bob's licence check fails: confirmed); esc shows the results, e the
+// causes again; the saved report carries the ranked symptom. At 80x24 throughout.
+func TestErrorToCauses(t *testing.T) {
+	s := startSession(t, triageOptions(newTestBackend()), 80, 24)
+	s.waitFor("Who has the problem?", "alice@contoso.com")
+
+	s.tm.Send(tea.PasteMsg{Content: "Something went wrong.\rThis account is not allowed on this phone. Make sure the information you provided is correct\r"})
+	s.requireFits(s.waitFor("✓ Error: This account is not allowed on this phone"))
+	s.typeText("bob@contoso.com")
+	s.press("enter")
+	s.waitFor("Finished:")
+	s.press("enter")
+	s.requireFits(s.waitFor("The error: This account is not allowed on this phone", "✗ CONFIRMED license.intune", "Found: No provisioned Intune plan"))
+
+	s.press("esc")
+	s.waitFor("✗ Failures (2)", "› ✗ FAIL  license.intune")
+	s.press("e")
+	s.waitFor("The error: This account is not allowed on this phone")
+	s.press("esc")
+	s.waitFor("✗ Failures (2)")
+
+	path := filepath.Join(t.TempDir(), "bob.json")
+	s.press("w", "down", "enter")
+	s.waitFor("File: mdmdoctor-bob@contoso.com")
+	s.press("ctrl+u")
+	s.typeText(path)
+	s.press("enter")
+	s.waitFor("✓ Saved to " + path[:min(len(path), 40)])
+	s.quit()
+
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep checks.Report
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Symptom == nil || len(rep.Symptom.Causes) == 0 || rep.Symptom.Causes[0].Check != "license.intune" || rep.Symptom.Causes[0].Verdict != checks.Confirmed {
+		t.Fatalf("report symptom %+v", rep.Symptom)
+	}
+}
