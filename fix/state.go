@@ -75,7 +75,7 @@ func (s step) readState(ctx context.Context, r Reader) (json.RawMessage, error) 
 	case patchDevice:
 		d, err := get(ctx, r, s.urlOf("/v1.0/devices/"+url.PathEscape(s.id)))
 		if err == nil && d == nil {
-			err = fmt.Errorf("Entra device %s was not found: re-check", s.id)
+			err = fmt.Errorf("the Entra device record %s was not found: re-check", s.id)
 		}
 		return d, err
 	case deleteManagedDevice:
