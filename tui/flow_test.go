@@ -256,3 +256,35 @@ func TestHelpToggles(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// TestMovingAndReading drives the results the way the help bar offers: n to the next failure, / to
+// filter and esc to clear, tab to scroll the detail line by line, c to copy, esc back one level at a
+// time down to the target screen.
+func TestMovingAndReading(t *testing.T) {
+	o := triageOptions(newTestBackend())
+	o.Target = "bob@contoso.com"
+	s := startSession(t, o, 80, 24)
+	s.waitFor("Finished:")
+	s.press("enter")
+	s.waitFor("› ✗ FAIL  license.intune", "── 1/8 · ↓ 4 more", "n next fail", "? help")
+	s.press("n")
+	s.waitFor("› ✗ FAIL  scope.mdm", "── 2/8")
+	s.press("n")
+	s.waitFor("› ? ERROR enrollment.failures")
+	s.press("/")
+	// q is a letter in the filter, not quit.
+	s.typeText("zq")
+	s.waitFor("/zq", "0 of 8", "No result matches")
+	s.press("esc")
+	s.waitFor("› ? ERROR enrollment.failures", "3/8")
+	s.press("g", "tab")
+	s.waitFor("detail has the arrows", "lines 1-11 of 19")
+	s.press("j", "j")
+	s.waitFor("lines 3-13 of 19", "› ✗ FAIL  license.intune")
+	s.press("c")
+	s.waitFor("Copied the result of license.intune")
+	s.press("esc", "esc")
+	s.waitFor("Checking bob@contoso.com", "Finished:")
+	s.press("esc")
+	s.waitFor("Who has the problem?")
+}

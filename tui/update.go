@@ -201,6 +201,8 @@ func (m Model) typing() bool {
 	switch m.screen {
 	case targetScreen:
 		return m.target.Typing()
+	case resultsScreen:
+		return m.results.Typing()
 	case reportScreen:
 		return m.report.Typing()
 	case fixScreen:
@@ -281,6 +283,8 @@ func (m Model) back() Model {
 	switch m.screen {
 	case stepsScreen, reportScreen:
 		m.screen = resultsScreen
+	case resultsScreen:
+		m.screen = liveScreen
 	case fixScreen:
 		m.screen = m.fixBack
 	case liveScreen:

@@ -2,10 +2,13 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/layout"
 )
@@ -53,7 +56,7 @@ func (m Model) frame() string {
 	bodyH := m.height - chrome
 	var body string
 	if m.showHelp {
-		body = m.styles.Title.Render("Keys") + "\n\n" + m.help.FullHelpView(m.screenHelp().FullHelp())
+		body = m.styles.Title.Render("Keys") + "\n\n" + m.fullHelp(m.screenHelp().FullHelp())
 	} else {
 		body = m.screenView()
 	}
@@ -67,7 +70,7 @@ func (m Model) frame() string {
 		m.cache.rule.Get(strconv.Itoa(m.width), func() string { return m.styles.Subtle.Render(strings.Repeat("─", m.width)) }),
 		layout.Fit(body, m.width, bodyH),
 		status,
-		layout.Truncate(m.shortHelp(), m.width),
+		m.shortHelp(),
 	}
 	return strings.Join(parts, "\n")
 }
@@ -80,7 +83,8 @@ func (m Model) headerKey() string {
 	return strconv.Itoa(m.width) + " " + strconv.Itoa(int(m.screen)) + " " + strconv.FormatBool(m.showHelp)
 }
 
-// shortHelp is the footer: the screen's short key help, rendered once per change of its bindings.
+// shortHelp is the footer: the screen's keys in their order of importance, as many as fit the width,
+// and always "? help", which lists every key. It is rendered once per change of its bindings.
 func (m Model) shortHelp() string {
 	bs := m.screenHelp().ShortHelp()
 	var k strings.Builder
@@ -88,7 +92,27 @@ func (m Model) shortHelp() string {
 	for _, b := range bs {
 		k.WriteString("\x00" + b.Help().Key + "\x01" + b.Help().Desc + "\x01" + strconv.FormatBool(b.Enabled()))
 	}
-	return m.cache.help.Get(k.String(), func() string { return m.help.ShortHelpView(bs) })
+	return m.cache.help.Get(k.String(), func() string { return m.fitHelp(bs) })
+}
+
+// fitHelp renders the leading bindings of bs that fit the width, followed by the help key when bs
+// holds it.
+func (m Model) fitHelp(bs []key.Binding) string {
+	wide := m.help
+	wide.SetWidth(0)
+	var tail []key.Binding
+	rest := slices.DeleteFunc(slices.Clone(bs), func(b key.Binding) bool {
+		if slices.Equal(b.Keys(), m.keys.Help.Keys()) {
+			tail = []key.Binding{b}
+			return true
+		}
+		return false
+	})
+	n := 0
+	for n < len(rest) && lipgloss.Width(wide.ShortHelpView(append(slices.Clone(rest[:n+1]), tail...))) <= m.width {
+		n++
+	}
+	return layout.Truncate(wide.ShortHelpView(append(slices.Clone(rest[:n]), tail...)), m.width)
 }
 
 func (m Model) header() string {
@@ -110,6 +134,23 @@ func (m Model) header() string {
 		return layout.Truncate(left, m.width)
 	}
 	return left + strings.Repeat(" ", gap) + right
+}
+
+// fullHelp lays the help's columns out side by side as far as the width allows, then in further rows,
+// so that every key is shown at 80 columns too (the help bubble drops the columns that do not fit).
+func (m Model) fullHelp(groups [][]key.Binding) string {
+	wide := m.help
+	wide.SetWidth(0)
+	var rows []string
+	for start := 0; start < len(groups); {
+		end := start + 1
+		for end < len(groups) && lipgloss.Width(wide.FullHelpView(groups[start:end+1])) <= m.width {
+			end++
+		}
+		rows = append(rows, wide.FullHelpView(groups[start:end]))
+		start = end
+	}
+	return strings.Join(rows, "\n\n")
 }
 
 func (m Model) screenView() string {

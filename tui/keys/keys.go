@@ -20,6 +20,9 @@ type KeyMap struct {
 	Bottom   key.Binding
 	Next     key.Binding
 	Prev     key.Binding
+	NextFail key.Binding
+	PrevFail key.Binding
+	Filter   key.Binding
 	Focus    key.Binding
 
 	Select    key.Binding
@@ -57,8 +60,11 @@ func Default() KeyMap {
 		PageDown: b("pgdn/space", "page down", "pgdown", "space"),
 		Top:      b("home/g", "first", "home", "g"),
 		Bottom:   b("end/G", "last", "end", "G"),
-		Next:     b("→/n", "next step", "right", "n", "l"),
-		Prev:     b("←/p", "previous step", "left", "p", "h"),
+		Next:     b("→/l", "next step", "right", "l"),
+		Prev:     b("←/h", "previous step", "left", "h", "p"),
+		NextFail: b("n", "next failure", "n"),
+		PrevFail: b("N", "previous failure", "N"),
+		Filter:   b("/", "filter", "/"),
 		Focus:    b("tab", "switch field", "tab", "shift+tab"),
 
 		Select:    b("enter", "select", "enter"),
@@ -93,9 +99,10 @@ func (h Help) ShortHelp() []key.Binding { return h.Short }
 func (h Help) FullHelp() [][]key.Binding { return h.Full }
 
 // WithGlobal appends the bindings every screen shares (help, quit) to a screen's help. Back is not
-// among them: each screen lists esc itself where it does something there.
+// among them: each screen lists esc itself where it does something there. The footer keeps "? help"
+// when the screen's keys take the whole width, and drops quit first.
 func (k KeyMap) WithGlobal(h Help) Help {
-	h.Short = append(h.Short, k.Help, k.Quit)
+	h.Short = append(h.Short, k.Quit, k.Help)
 	h.Full = append(h.Full, []key.Binding{k.Help, k.Quit})
 	return h
 }

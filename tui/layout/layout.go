@@ -197,3 +197,36 @@ func (c *Memo) Get(key string, render func() string) string {
 	}
 	return c.val
 }
+
+// Position sums up a window on a list of n rows for the line beside it: the cursor's place ("3/20",
+// left out when cursor is negative) and how many rows lie outside the rows [offset, offset+rows) in
+// view ("↑ 2 more", "↓ 15 more"), so that nothing is ever out of sight without a sign.
+func Position(cursor, offset, rows, n int) string {
+	var parts []string
+	if cursor >= 0 && n > 0 {
+		parts = append(parts, fmt.Sprintf("%d/%d", cursor+1, n))
+	}
+	if offset > 0 {
+		parts = append(parts, fmt.Sprintf("↑ %d more", offset))
+	}
+	if below := n - offset - rows; below > 0 {
+		parts = append(parts, fmt.Sprintf("↓ %d more", below))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// Link shows a URL in at most width cells without ever splitting or cutting it: whole when it fits,
+// and otherwise a label that says it is shortened ("learn.microsoft.com/…/windows-enroll"). Either way
+// it is a terminal hyperlink (OSC 8) to the whole URL, which terminals that know them open on a click.
+func Link(url string, width int) string {
+	text := url
+	if Width(text) > width {
+		host, path, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(url, "https://"), "http://"), "/")
+		last := path[strings.LastIndex(path, "/")+1:]
+		text = host + "/…/" + last
+		if Width(text) > width {
+			text = host + "/…"
+		}
+	}
+	return ansi.SetHyperlink(url) + text + ansi.ResetHyperlink()
+}

@@ -210,7 +210,15 @@ func Tally(s *theme.Styles, sum checks.Summary) string {
 	}, "  ")
 }
 
-func (m Model) listRows() int { return max(m.height-len(m.header()), 1) }
+// listRows is how many checks fit under the header; when not all do, the last line says where the
+// list is and which failures lie out of view.
+func (m Model) listRows() int {
+	rows := max(m.height-len(m.header()), 1)
+	if len(m.checks) > rows {
+		rows = max(rows-1, 1)
+	}
+	return rows
+}
 
 // View draws the screen.
 func (m Model) View() string {
@@ -225,7 +233,37 @@ func (m Model) View() string {
 	for i := off; i < len(m.checks) && i < off+rows; i++ {
 		lines = append(lines, layout.Truncate(m.row(i, idWidth), m.width))
 	}
+	if len(m.checks) > rows {
+		lines = append(lines, m.position(off, rows))
+	}
 	return strings.Join(lines, "\n")
+}
+
+// position is the line under a list taller than the screen: which checks are in view, how many lie
+// above and below, and the failures among them, so that a failure is never out of sight unsigned.
+func (m Model) position(off, rows int) string {
+	s := m.styles
+	failed := func(from, to int) int {
+		n := 0
+		for i := from; i < to; i++ {
+			for _, r := range m.settled[i] {
+				if r.Status == checks.Fail || r.Status == checks.Error {
+					n++
+					break
+				}
+			}
+		}
+		return n
+	}
+	pos := fmt.Sprintf("checks %d-%d of %d", off+1, min(off+rows, len(m.checks)), len(m.checks))
+	if more := layout.Position(-1, off, rows, len(m.checks)); more != "" {
+		pos += " · " + more
+	}
+	line := s.Subtle.Render(pos)
+	if n := failed(0, off) + failed(off+rows, len(m.checks)); n > 0 {
+		line += s.Status(checks.Fail, fmt.Sprintf("  %s %d not in view failed", checks.Fail.Symbol(), n))
+	}
+	return layout.Truncate(line+s.Subtle.Render("  (↓/j)"), m.width)
 }
 
 func (m Model) row(i, idWidth int) string {

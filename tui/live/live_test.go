@@ -1,6 +1,7 @@
 package live
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -101,5 +102,37 @@ func TestTenantCheckWithManyResultsShowsWorst(t *testing.T) {
 	// license.intune ended with no result at all: it no longer spins.
 	if !strings.Contains(v, "✓ PASS  license.intune  nothing to report") {
 		t.Fatalf("a check with no results still waits:\n%s", v)
+	}
+}
+
+// TestFailuresBelowTheFoldAreSigned: with more checks than rows, the last line says which checks are
+// in view and how many of those out of view failed; scrolling down shows them.
+func TestFailuresBelowTheFoldAreSigned(t *testing.T) {
+	var cs []checks.Check
+	var rs []checks.Result
+	for i := range 20 {
+		id := fmt.Sprintf("check.%02d", i)
+		cs = append(cs, checks.Check{ID: id})
+		st := checks.Pass
+		if i >= 17 {
+			st = checks.Fail
+		}
+		rs = append(rs, checks.Result{ID: id, Status: st, Summary: "judged"})
+	}
+	m := New(screentest.Deps())
+	m.SetSize(80, 20)
+	m, _ = m.Begin(target, cs)
+	m = m.Finish(rs, false)
+	v := screentest.Plain(m.View())
+	screentest.RequireFits(t, m.View(), 80, 20)
+	if !strings.Contains(v, "checks 1-15 of 20 · ↓ 5 more") || !strings.Contains(v, "✗ 3 not in view failed") {
+		t.Fatalf("no sign of the failures below:\n%s", v)
+	}
+	for range 5 {
+		m, _, _ = m.Update(keypress.Press("j"))
+	}
+	v = screentest.Plain(m.View())
+	if !strings.Contains(v, "✗ FAIL  check.19") || strings.Contains(v, "not in view failed") || !strings.Contains(v, "↑ 5 more") {
+		t.Fatalf("scrolled to the end:\n%s", v)
 	}
 }

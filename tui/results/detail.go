@@ -1,6 +1,7 @@
 package results
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
@@ -50,14 +51,36 @@ func Detail(s *theme.Styles, r checks.Result, width int) []string {
 			bullet(fx.ID + ": " + fx.Title)
 		}
 	}
-	if r.Docs != "" {
-		section("Docs (o prints and copies the link)")
-		for _, l := range layout.Wrap(r.Docs, width-2, "") {
-			add("  " + s.URL.Render(l))
-		}
-	}
 	for i, l := range out {
 		out[i] = layout.Truncate(strings.TrimRight(l, " "), width)
 	}
+	if r.Docs != "" {
+		// Added after the cut above: the link is never cut, and shortened only as a labelled link.
+		out = append(out, "", s.Heading.Render("Docs (o opens it, c copies the result with it)"),
+			"  "+s.URL.Render(layout.Link(r.Docs, width-2)))
+	}
 	return out
+}
+
+// CopyText is a result as plain text for the clipboard: verdict, summary, what to do, evidence, and
+// the docs link whole.
+func CopyText(r checks.Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %s (%s)\n%s\n", r.Status.Symbol(), strings.ToUpper(r.Status.String()), r.ID, r.Subject, r.Summary)
+	if r.Remediation != "" {
+		b.WriteString("\nWhat to do: " + r.Remediation + "\n")
+	}
+	if r.Error != "" {
+		b.WriteString("\nError: " + r.Error + "\n")
+	}
+	if len(r.Evidence) > 0 {
+		b.WriteString("\nEvidence:\n")
+		for _, e := range r.Evidence {
+			b.WriteString("- " + e.Source + ": " + e.Detail + "\n")
+		}
+	}
+	if r.Docs != "" {
+		b.WriteString("\nDocs: " + r.Docs + "\n")
+	}
+	return b.String()
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
 	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/theme"
 )
 
 var target = facts.Target{Kind: facts.TargetUser, User: "bob@contoso.com"}
@@ -113,7 +114,7 @@ func TestMovingSelectsAndActs(t *testing.T) {
 
 func TestZoomAndScrollDetail(t *testing.T) {
 	m := shown(80, 12, sample())
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "more lines (pgdn)") {
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "more lines (pgdn") {
 		t.Fatalf("a long detail pane gives no hint:\n%s", v)
 	}
 	m, _, _ = m.Update(keypress.Press("enter"))
@@ -207,3 +208,113 @@ func TestDetailShowsTheTable(t *testing.T) {
 		}
 	}
 }
+
+// TestNextFailureFilterFocusCopy covers the keys for moving and reading: n and N between failures, /
+// to filter and esc to clear it, tab to give the detail the arrows, c to copy, esc back one level.
+func TestNextFailureFilterFocusCopy(t *testing.T) {
+	m := shown(80, 24, sample())
+	sel := func(m Model) string { r, _ := m.Selected(); return r.ID }
+	m, _, _ = m.Update(keypress.Press("n"))
+	m, _, _ = m.Update(keypress.Press("n"))
+	if sel(m) != "enrollment.failures" {
+		t.Fatalf("n n selected %s, want the error after the two failures", sel(m))
+	}
+	if _, _, req := m.Update(keypress.Press("n")); req == nil {
+		t.Fatal("n past the last failure said nothing")
+	}
+	m, _, _ = m.Update(keypress.Press("N"))
+	if sel(m) != "scope.mdm" {
+		t.Fatalf("N selected %s", sel(m))
+	}
+
+	// The filter matches ids and text, and is typed without q quitting.
+	m, _, _ = m.Update(keypress.Press("/"))
+	if !m.Typing() {
+		t.Fatal("/ did not give the filter the keys")
+	}
+	for _, k := range keypress.Type("dns.") {
+		m, _, _ = m.Update(k)
+	}
+	v := screentest.Plain(m.View())
+	if !strings.Contains(v, "1 of 6") || !strings.Contains(v, "dns.enrollment-cname") || strings.Contains(v, "license.intune ") {
+		t.Fatalf("filter on a check id:\n%s", v)
+	}
+	m, _, _ = m.Update(keypress.Press("enter"))
+	if m.Typing() || !strings.Contains(screentest.Plain(m.View()), "/dns.") {
+		t.Fatal("enter did not keep the filter")
+	}
+	m, _, _ = m.Update(keypress.Press("esc"))
+	// Cleared, every result is back and the cursor stays on the one it was on.
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "6/6 · ↑ 2 more") || strings.Contains(v, "of 6") {
+		t.Fatalf("esc did not clear the filter:\n%s", v)
+	}
+	m, _, _ = m.Update(keypress.Press("/"))
+	for _, k := range keypress.Type("INTUNE_O365") {
+		m, _, _ = m.Update(k)
+	}
+	if sel(m) != "license.intune" || len(m.shown) != 1 {
+		t.Fatalf("filter on evidence text: %d shown, cursor on %s", len(m.shown), sel(m))
+	}
+	m, _, _ = m.Update(keypress.Press("esc"))
+
+	// tab: the arrows scroll the detail, line by line, and leave the cursor alone.
+	m = shown(80, 14, sample())
+	m, _, _ = m.Update(keypress.Press("tab"))
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "detail has the arrows") {
+		t.Fatalf("no sign the detail has focus:\n%s", v)
+	}
+	m, _, _ = m.Update(keypress.Press("j"))
+	if sel(m) != "license.intune" || m.detail.Offset() != 1 {
+		t.Fatalf("j with the detail focused: cursor %s, detail at line %d", sel(m), m.detail.Offset())
+	}
+	m, _, req := m.Update(keypress.Press("esc"))
+	if req != nil || m.focus {
+		t.Fatalf("esc from the detail: %#v, focus %v", req, m.focus)
+	}
+	if _, _, req := m.Update(keypress.Press("esc")); req != (nav.Back{}) {
+		t.Fatalf("esc on the list sent %#v, want back", req)
+	}
+
+	_, _, req = m.Update(keypress.Press("c"))
+	cp, ok := req.(nav.Copy)
+	if !ok || !strings.Contains(cp.Text, "No Intune plan") || !strings.Contains(cp.Text, "INTUNE_O365 only") ||
+		!strings.Contains(cp.Text, "Assign SPE_E5.") || !strings.Contains(cp.Text, "https://learn.microsoft.com/intune/licenses") {
+		t.Fatalf("c sent %#v", req)
+	}
+}
+
+// TestPositionAndFailuresBelow: the rule under the list says where the cursor is and how many results,
+// and failures, lie out of view.
+func TestPositionAndFailuresBelow(t *testing.T) {
+	m := shown(80, 12, many(20))
+	v := screentest.Plain(m.View())
+	if !strings.Contains(v, "1/20 · ↓") {
+		t.Fatalf("no position:\n%s", v)
+	}
+	for range 12 {
+		m, _, _ = m.Update(keypress.Press("j"))
+	}
+	v = screentest.Plain(m.View())
+	if !strings.Contains(v, "13/20 · ↑") || !strings.Contains(v, "↓") {
+		t.Fatalf("position in the middle:\n%s", v)
+	}
+}
+
+// TestDocsLinkNeverCut: a docs URL too long for the pane is a labelled hyperlink to the whole URL,
+// never a URL split over lines or cut.
+func TestDocsLinkNeverCut(t *testing.T) {
+	long := "https://learn.microsoft.com/en-us/entra/identity/devices/troubleshoot-hybrid-join-windows-current"
+	r := sample()[1]
+	r.Docs = long
+	lines := Detail(styles(), r, 80)
+	joined := strings.Join(lines, "\n")
+	if !strings.Contains(joined, "\x1b]8;;"+long+"\x07") && !strings.Contains(joined, "\x1b]8;;"+long+"\x1b\\") {
+		t.Fatalf("no hyperlink to the whole URL:\n%q", joined)
+	}
+	plain := screentest.Plain(joined)
+	if !strings.Contains(plain, "learn.microsoft.com/…/troubleshoot-hybrid-join-windows-current") || strings.Contains(plain, "https://learn.microsoft.com/en-us/entra/identity/dev") {
+		t.Fatalf("the URL was split or cut rather than labelled:\n%s", plain)
+	}
+}
+
+func styles() *theme.Styles { st, _ := screentest.Deps(); return st }

@@ -15,6 +15,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/layout"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/pane"
 	"github.com/mdmdoctor/mdmdoctor/tui/results"
 	"github.com/mdmdoctor/mdmdoctor/tui/theme"
 )
@@ -36,16 +37,15 @@ type Model struct {
 	width  int
 	height int
 
-	pages  []page
-	steps  []checks.Step
-	index  int
-	scroll int
-	body   []string
+	pages []page
+	steps []checks.Step
+	index int
+	body  pane.Model
 }
 
 // New returns an empty step-through.
 func New(st *theme.Styles, km *keys.KeyMap) Model {
-	return Model{styles: st, keys: km}
+	return Model{styles: st, keys: km, body: pane.New(st, km, "↓/pgdn")}
 }
 
 // Set lays out results in seed-procedure order, using cs for each check's step and question, and opens
@@ -100,6 +100,7 @@ func (m Model) Current() (checks.Result, bool) {
 // SetSize sets the area the screen draws in.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
+	m.body.SetSize(w, m.bodyHeight())
 	m.render()
 }
 
@@ -109,8 +110,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 	if !ok {
 		return m, nil, nil
 	}
-	bodyH := m.bodyHeight()
 	cur, has := m.Current()
+	if m.body.Update(kp) {
+		return m, nil, nil
+	}
 	switch {
 	case key.Matches(kp, m.keys.Next):
 		if m.index < len(m.pages)-1 {
@@ -122,17 +125,15 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 			m.index--
 			m.render()
 		}
-	case key.Matches(kp, m.keys.Down):
-		m.scroll = layout.Clamp(m.scroll+1, 0, max(len(m.body)-bodyH, 0))
-	case key.Matches(kp, m.keys.Up):
-		m.scroll = max(m.scroll-1, 0)
-	case key.Matches(kp, m.keys.PageDown):
-		m.scroll = layout.Clamp(m.scroll+max(bodyH-1, 1), 0, max(len(m.body)-bodyH, 0))
-	case key.Matches(kp, m.keys.PageUp):
-		m.scroll = max(m.scroll-max(bodyH-1, 1), 0)
+	case key.Matches(kp, m.keys.NextFail):
+		return m.toFailure(1)
+	case key.Matches(kp, m.keys.PrevFail):
+		return m.toFailure(-1)
 	case key.Matches(kp, m.keys.Back):
 		return m, nil, nav.Back{}
 	case !has:
+	case key.Matches(kp, m.keys.Copy):
+		return m, nil, nav.Copy{Text: results.CopyText(cur), What: "the result of " + cur.ID}
 	case key.Matches(kp, m.keys.Fix):
 		if len(cur.Fixes) == 0 {
 			return m, nil, nav.Status{Text: "No fix is planned for " + cur.ID + ": see the fix section."}
@@ -147,15 +148,26 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 	return m, nil, nil
 }
 
-// Help is the screen's key help.
+// toFailure opens the next (dir 1) or previous (dir -1) page whose result failed or could not run.
+func (m Model) toFailure(dir int) (Model, tea.Cmd, tea.Msg) {
+	i, none := results.NextFailure(len(m.pages), m.index, dir, func(i int) checks.Status { return m.pages[i].result.Status })
+	if i < 0 {
+		return m, nil, none
+	}
+	m.index = i
+	m.render()
+	return m, nil, nil
+}
+
+// Help is the screen's key help: the keys that matter here first.
 func (m Model) Help() keys.Help {
 	back := keys.Rename(m.keys.Back, "results")
 	return keys.Help{
-		Short: []key.Binding{m.keys.Next, m.keys.Prev, m.keys.Down, m.keys.Fix, m.keys.Docs, back},
+		Short: []key.Binding{m.keys.Next, m.keys.Prev, m.keys.NextFail, m.keys.Down, m.keys.Fix, m.keys.Copy, back},
 		Full: [][]key.Binding{
-			{m.keys.Next, m.keys.Prev},
-			{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown},
-			{m.keys.Fix, m.keys.Docs, back},
+			{m.keys.Next, m.keys.Prev, m.keys.NextFail, m.keys.PrevFail},
+			{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom},
+			{m.keys.Fix, m.keys.Docs, m.keys.Copy, back},
 		},
 	}
 }
@@ -164,8 +176,7 @@ func (m Model) bodyHeight() int { return max(m.height-2, 1) }
 
 // render lays out the current page's body once per change, not per frame.
 func (m *Model) render() {
-	m.scroll = 0
-	m.body = nil
+	m.body.SetLines(nil)
 	if len(m.pages) == 0 || m.width <= 0 {
 		return
 	}
@@ -206,14 +217,15 @@ func (m *Model) render() {
 		section("Why it matters")
 		add(layout.Wrap(r.Explanation, m.width, "  ")...)
 	}
-	if r.Docs != "" {
-		section("Docs")
-		add("  " + s.URL.Render(layout.Truncate(r.Docs, m.width-2)))
-	}
 	for i, l := range out {
 		out[i] = layout.Truncate(l, m.width)
 	}
-	m.body = out[1:] // no blank line above the first section
+	if r.Docs != "" {
+		// Added after the cut above: the link is never cut, and shortened only as a labelled link.
+		section("Docs (o opens it)")
+		add("  " + s.URL.Render(layout.Link(r.Docs, m.width-2)))
+	}
+	m.body.SetLines(out[1:]) // no blank line above the first section
 }
 
 // View draws the screen.
@@ -231,6 +243,6 @@ func (m Model) View() string {
 	if gap := m.width - layout.Width(left) - layout.Width(right); gap > 0 {
 		head += strings.Repeat(" ", gap) + right
 	}
-	body := layout.Scroll(m.body, m.scroll, m.bodyHeight(), s.Subtle)
+	body := m.body.View()
 	return layout.Truncate(head, m.width) + "\n" + s.Subtle.Render(strings.Repeat("─", m.width)) + "\n" + body
 }

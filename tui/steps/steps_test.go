@@ -45,7 +45,7 @@ func walk(t *testing.T, m Model) []string {
 	for {
 		cur, _ := m.Current()
 		ids = append(ids, cur.ID)
-		next, _, _ := m.Update(keypress.Press("n"))
+		next, _, _ := m.Update(keypress.Press("right"))
 		if c, _ := next.Current(); c.ID == cur.ID {
 			return ids
 		}
@@ -121,7 +121,7 @@ func TestLongStepScrolls(t *testing.T) {
 	m := New(screentest.Deps())
 	m.SetSize(80, 20)
 	m = m.Set(catalog(), []checks.Result{long}, long)
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "more lines (pgdn)") {
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "more lines (↓/pgdn)") {
 		t.Fatalf("no hint that the step goes on:\n%s", v)
 	}
 	screentest.RequireFits(t, m.View(), 80, 20)
@@ -130,5 +130,27 @@ func TestLongStepScrolls(t *testing.T) {
 	}
 	if v := screentest.Plain(m.View()); !strings.Contains(v, "learn.microsoft.com/scope") || strings.Contains(v, "more lines") {
 		t.Fatalf("scrolling did not reach the end:\n%s", v)
+	}
+}
+
+// TestNextFailure: n and N open the next and previous page that failed or could not run, skipping the
+// rest, and say so at either end; c copies the page's result.
+func TestNextFailure(t *testing.T) {
+	m := open(t, checks.Result{})
+	m, _, _ = m.Update(keypress.Press("n"))
+	if c, _ := m.Current(); c.ID != "scope.mdm" {
+		t.Fatalf("n went to %s, want the failing scope.mdm", c.ID)
+	}
+	_, _, req := m.Update(keypress.Press("n"))
+	if _, ok := req.(nav.Status); !ok {
+		t.Fatalf("n past the last failure sent %#v", req)
+	}
+	_, _, req = m.Update(keypress.Press("c"))
+	if cp, ok := req.(nav.Copy); !ok || !strings.Contains(cp.Text, "scope.mdm") || !strings.Contains(cp.Text, "Docs: https://learn.microsoft.com/scope") {
+		t.Fatalf("c sent %#v", req)
+	}
+	back, _, _ := m.Update(keypress.Press("N"))
+	if back.index != m.index {
+		t.Fatalf("N moved to page %d with no failure before it", back.index)
 	}
 }

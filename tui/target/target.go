@@ -62,7 +62,7 @@ type Model struct {
 	pasting bool
 	// pasteIntro is the text above the paste area, drawn once per paste rather than once per key.
 	pasteIntro *layout.Memo
-	device  *facts.Dsregcmd
+	device     *facts.Dsregcmd
 	// pastingError says the paste area takes the error the user saw rather than the device view.
 	pastingError bool
 	symptom      *errcodes.Finding
