@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,6 +28,20 @@ func TestMFARegistration(t *testing.T) {
 	byRole.IncludeRoles = []string{facts.RoleIntuneAdministrator}
 	strength := caPolicy("Phishing-resistant", "enabled", "g-mfa")
 	strength.BuiltInControls, strength.AuthenticationStrength = nil, "Phishing-resistant MFA"
+	// The documented example: block registering or joining outside trusted locations.
+	blockOutside := caPolicy("Block registration outside the office", "enabled")
+	blockOutside.IncludeUsers, blockOutside.BuiltInControls = []string{"All"}, []string{"block"}
+	blockOutside.IncludeLocations, blockOutside.ExcludeLocations = []string{"All"}, []string{"AllTrusted"}
+	compliant := caPolicy("Compliant to register", "enabled", "g-mfa")
+	compliant.BuiltInControls = []string{"compliantDevice"}
+	whfb := caPolicy("Hello only", "enabled", "g-mfa")
+	whfb.BuiltInControls, whfb.AuthenticationStrength = nil, "Hello only"
+	whfb.AuthenticationCombinations = []string{"windowsHelloForBusiness", "fido2"}
+	mfaStrength := caPolicy("MFA strength", "enabled", "g-mfa")
+	mfaStrength.BuiltInControls, mfaStrength.AuthenticationStrength = nil, "Multifactor authentication"
+	mfaStrength.AuthenticationCombinations = []string{"windowsHelloForBusiness", "password,microsoftAuthenticatorPush"}
+	allResources := facts.CAPolicy{DisplayName: "MFA for everything", State: "enabled", IncludeUsers: []string{"All"},
+		IncludeApplications: []string{"All"}, GrantOperator: "OR", BuiltInControls: []string{"mfa"}}
 
 	for _, tc := range []struct {
 		name     string
@@ -46,10 +61,17 @@ func TestMFARegistration(t *testing.T) {
 		{"policy with report-only CA", required, []facts.CAPolicy{caPolicy("Pilot", caReportOnly, "g-pilot")}, []facts.Group{{ID: "g-pilot"}}, Warn, "would conflict"},
 		{"report-only CA alone", notRequired, []facts.CAPolicy{caPolicy("Pilot", caReportOnly, "g-pilot")}, []facts.Group{{ID: "g-pilot"}}, Warn, "report-only"},
 		{"neither", notRequired, nil, nil, Warn, "Nothing requires"},
-		{"excluded from the CA policy", notRequired, []facts.CAPolicy{excluded}, []facts.Group{{ID: "g-breakglass"}}, Warn, "Nothing requires"},
+		{"excluded from the CA policy", notRequired, []facts.CAPolicy{excluded}, []facts.Group{{ID: "g-breakglass"}}, Warn, "excluded through group g-breakglass"},
 		{"CA without the user action", notRequired, []facts.CAPolicy{noAction}, []facts.Group{{ID: "g-mfa"}}, Warn, "Nothing requires"},
 		{"disabled CA", notRequired, []facts.CAPolicy{caPolicy("Off", "disabled", "g-mfa")}, []facts.Group{{ID: "g-mfa"}}, Warn, "Nothing requires"},
-		{"CA for a group the user is not in", required, []facts.CAPolicy{caPolicy("MFA-CA", "enabled", "g-mfa")}, nil, Pass, "device setting"},
+		// The conflict is the tenant's configuration: a user outside the policy does not escape it.
+		{"CA for a group the user is not in", required, []facts.CAPolicy{caPolicy("MFA-CA", "enabled", "g-mfa")}, nil, Fail, "documented conflict"},
+		{"block grant with the setting", required, []facts.CAPolicy{blockOutside}, nil, Fail, "documented conflict"},
+		{"compliant device required to register", notRequired, []facts.CAPolicy{compliant}, []facts.Group{{ID: "g-mfa"}}, Fail, "cannot meet before it is registered"},
+		{"strength of Windows Hello only", notRequired, []facts.CAPolicy{whfb}, []facts.Group{{ID: "g-mfa"}}, Fail, "Windows Hello for Business"},
+		{"strength with a method the join can do", notRequired, []facts.CAPolicy{mfaStrength}, []facts.Group{{ID: "g-mfa"}}, Pass, "Conditional Access"},
+		{"block outside trusted locations alone", notRequired, []facts.CAPolicy{blockOutside}, nil, Warn, "Nothing requires"},
+		{"MFA for all resources is not registration", notRequired, []facts.CAPolicy{allResources}, nil, Warn, "Nothing requires"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := userFacts("grace@fabrikam.com")
@@ -117,5 +139,41 @@ func TestOperatorPermissions(t *testing.T) {
 				t.Fatalf("got %s %q, want %s containing %q", r.Status, all, tc.want, tc.text)
 			}
 		})
+	}
+}
+
+// TestMFAAllResourcesNotCounted: Microsoft documents no statement that a policy for all resources
+// applies when a device is registered or joined, so such a policy leaves the fix on offer and the
+// result says why it was not counted.
+func TestMFAAllResourcesNotCounted(t *testing.T) {
+	f := userFacts("grace@fabrikam.com")
+	f.RegistrationPolicy = &facts.DeviceRegistrationPolicy{MultiFactorAuthConfiguration: "notRequired"}
+	f.CAPolicies = []facts.CAPolicy{{DisplayName: "MFA for everything", State: "enabled", IncludeUsers: []string{"All"},
+		ExcludeGroups: []string{"g-breakglass"}, IncludeApplications: []string{"All"}, GrantOperator: "OR", BuiltInControls: []string{"mfa"}}}
+	r := judgeOne(t, "mfa.registration", f)
+	if r.Status != Warn || len(r.Fixes) != 1 || r.Fixes[0].ID != "mfa.registration.create-ca-report-only" {
+		t.Fatalf("got %s with fixes %+v", r.Status, r.Fixes)
+	}
+	if !slices.ContainsFunc(r.Evidence, func(e Evidence) bool { return strings.Contains(e.Detail, "not counted") }) {
+		t.Errorf("the evidence does not say why the all-resources policy was not counted: %+v", r.Evidence)
+	}
+	// The new policy keeps the exclusion every enabled All-users policy shares.
+	body := string(r.Fixes[0].Requests[0].Body)
+	if !strings.Contains(body, `"excludeGroups":["g-breakglass"]`) || !strings.Contains(body, `"state":"enabledForReportingButNotEnforced"`) {
+		t.Errorf("body %s", body)
+	}
+}
+
+// TestMFAExcludedUserGetsNoNewPolicy: an All-users policy that leaves the user out on purpose is not
+// answered with a second All-users policy.
+func TestMFAExcludedUserGetsNoNewPolicy(t *testing.T) {
+	f := userFacts("breakglass@fabrikam.com")
+	f.RegistrationPolicy = &facts.DeviceRegistrationPolicy{MultiFactorAuthConfiguration: "notRequired"}
+	p := caPolicy("Registration MFA", "enabled")
+	p.IncludeUsers, p.ExcludeGroups = []string{"All"}, []string{"g-breakglass"}
+	f.CAPolicies, f.MemberOf = []facts.CAPolicy{p}, []facts.Group{{ID: "g-breakglass"}}
+	r := judgeOne(t, "mfa.registration", f)
+	if r.Status != Warn || len(r.Fixes) != 0 {
+		t.Fatalf("got %s %q with fixes %+v", r.Status, r.Summary, r.Fixes)
 	}
 }

@@ -24,6 +24,8 @@ type Facts struct {
 	MAMPolicy          *MobilityPolicy
 	RegistrationPolicy *DeviceRegistrationPolicy
 	CAPolicies         []CAPolicy
+	CAExclusions       *CAExclusions
+	SignIns            []SignIn
 	EnrollmentConfigs  []EnrollmentConfig
 	Troubleshooting    []TroubleshootingEvent
 	Operator           *Operator
@@ -220,22 +222,38 @@ type Membership struct {
 	Groups []string
 }
 
-// CAPolicy is a Conditional Access policy, reduced to what the MFA-for-registration check needs.
+// CAPolicy is a Conditional Access policy, reduced to what the MFA-for-registration and enrollment-app
+// checks need. Lists hold Graph's values as given: ids, or the keywords All, None, AllTrusted, GuestsOrExternalUsers.
 type CAPolicy struct {
-	ID                 string
-	DisplayName        string
-	State              string // enabled, disabled, enabledForReportingButNotEnforced
-	IncludeUserActions []string
-	IncludeUsers       []string
-	ExcludeUsers       []string
-	IncludeGroups      []string
-	ExcludeGroups      []string
-	IncludeRoles       []string
-	ExcludeRoles       []string
-	GrantOperator      string
-	BuiltInControls    []string
-	// AuthenticationStrength is the display name of a required authentication strength, if any.
-	AuthenticationStrength string
+	ID                  string
+	DisplayName         string
+	State               string // enabled, disabled, enabledForReportingButNotEnforced
+	IncludeUserActions  []string
+	IncludeApplications []string
+	ExcludeApplications []string
+	IncludeUsers        []string
+	ExcludeUsers        []string
+	IncludeGroups       []string
+	ExcludeGroups       []string
+	IncludeRoles        []string
+	ExcludeRoles        []string
+	IncludePlatforms    []string
+	ExcludePlatforms    []string
+	IncludeLocations    []string
+	ExcludeLocations    []string
+	ClientAppTypes      []string
+	// RiskLevels are the user and sign-in risk levels the policy is limited to, if any.
+	RiskLevels []string
+	// DeviceFilter is the rule of a filter for devices, if any.
+	DeviceFilter    string
+	GrantOperator   string
+	BuiltInControls []string
+	// TermsOfUse are the ids of the terms of use the grant requires.
+	TermsOfUse []string
+	// AuthenticationStrength is the display name of a required authentication strength, if any;
+	// AuthenticationCombinations its allowed method combinations, when Graph sent them.
+	AuthenticationStrength     string
+	AuthenticationCombinations []string
 }
 
 // EnrollmentConfig is an Intune device enrollment configuration with its assignments.

@@ -19,6 +19,8 @@ const (
 	RoleConditionalAccessAdmin   = "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9"
 	RoleSecurityAdministrator    = "194ae4cb-b126-40b2-bd5b-6091b380977d"
 	RoleSecurityReader           = "5d6b6bb7-de71-4623-b4af-96380a352509"
+	RoleReportsReader            = "4a5d8f65-41da-4de4-8968-e035b65339cf"
+	RoleSecurityOperator         = "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f"
 )
 
 // RoleName is the display name of a role template id, or the id itself when unknown.
@@ -44,6 +46,10 @@ func RoleName(id string) string {
 		return "Security Administrator"
 	case RoleSecurityReader:
 		return "Security Reader"
+	case RoleReportsReader:
+		return "Reports Reader"
+	case RoleSecurityOperator:
+		return "Security Operator"
 	}
 	return id
 }
@@ -76,6 +82,14 @@ func ReadPermission(s Source) Permission {
 	case SrcConditionalAccess:
 		return Permission{[]string{"Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"},
 			append(readers, RoleSecurityReader, RoleSecurityAdministrator, RoleConditionalAccessAdmin)}
+	case SrcCAExclusions:
+		// The names and members of the excluded users, groups and roles, and the user count.
+		return Permission{[]string{"Directory.Read.All"}, nil}
+	case SrcSignIns:
+		// https://learn.microsoft.com/en-us/graph/api/signin-list: AuditLog.Read.All and Directory.Read.All
+		// together, and one of these roles.
+		return Permission{[]string{"AuditLog.Read.All"}, []string{RoleGlobalReader, RoleGlobalAdministrator, RoleReportsReader,
+			RoleSecurityReader, RoleSecurityAdministrator, RoleSecurityOperator}}
 	case SrcEnrollmentConfigs:
 		return Permission{[]string{"DeviceManagementServiceConfig.Read.All", "DeviceManagementServiceConfig.ReadWrite.All"},
 			append(readers, RoleIntuneAdministrator)}

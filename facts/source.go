@@ -23,6 +23,8 @@ const (
 	SrcMAMPolicy          Source = "mamPolicy"                // beta mobileAppManagementPolicies
 	SrcRegistrationPolicy Source = "deviceRegistrationPolicy" // GET /policies/deviceRegistrationPolicy
 	SrcConditionalAccess  Source = "conditionalAccess"        // GET /identity/conditionalAccess/policies
+	SrcCAExclusions       Source = "caExclusions"             // what the enabled All-users CA policies exclude
+	SrcSignIns            Source = "signIns"                  // GET /auditLogs/signIns to the enrollment apps
 	SrcEnrollmentConfigs  Source = "enrollmentConfigurations" // deviceEnrollmentConfigurations + assignments
 	SrcTroubleshooting    Source = "troubleshootingEvents"    // deviceManagement/troubleshootingEvents
 	SrcOperator           Source = "operator"                 // the signed-in operator: scopes and roles
