@@ -231,7 +231,9 @@ func judgeMFA(f *facts.Facts, sc mfaScope) []Result {
 	}
 	// A block under a location condition is the documented way to keep registration to trusted
 	// networks; anything else in blocking refuses every registration it covers.
-	conditional := func(p facts.CAPolicy) bool { return containsFold(p.BuiltInControls, "block") && len(p.IncludeLocations) > 0 }
+	conditional := func(p facts.CAPolicy) bool {
+		return containsFold(p.BuiltInControls, "block") && len(p.IncludeLocations) > 0
+	}
 	if hard := slices.DeleteFunc(slices.Clone(blocking), conditional); len(hard) > 0 {
 		var why []string
 		for _, p := range hard {
