@@ -112,7 +112,7 @@ func TestMFAConflictFixKeepsTheWholePolicy(t *testing.T) {
 
 func TestOperatorPermissions(t *testing.T) {
 	all := []string{"User.Read.All", "Domain.Read.All", "LicenseAssignment.Read.All", "Organization.Read.All", "GroupMember.Read.All",
-		"Device.Read.All", "DeviceManagementManagedDevices.Read.All", "Policy.Read.All", "Policy.Read.DeviceConfiguration", "DeviceManagementServiceConfig.Read.All"}
+		"Device.Read.All", "DeviceManagementManagedDevices.Read.All", "Policy.Read.All", "Policy.Read.DeviceConfiguration", "DeviceManagementServiceConfig.Read.All", "AuditLog.Read.All"}
 	admin := []string{facts.RoleGlobalAdministrator}
 	for _, tc := range []struct {
 		name string
@@ -124,7 +124,7 @@ func TestOperatorPermissions(t *testing.T) {
 		{"reader cannot fix", &facts.Operator{Known: true, Scopes: all, RoleTemplateIDs: []string{facts.RoleGlobalReader}}, Warn, "license.*"},
 		{"missing a scope", &facts.Operator{Known: true, Scopes: all[:3], RoleTemplateIDs: admin}, Fail, "needs scope Policy.Read.All"},
 		{"scope but no role", &facts.Operator{Known: true, Scopes: all}, Fail, "a role such as"},
-		{"Directory.Read.All covers directory reads", &facts.Operator{Known: true, Scopes: []string{"Directory.Read.All", "DeviceManagementManagedDevices.Read.All", "Policy.Read.All", "Policy.Read.DeviceConfiguration", "DeviceManagementServiceConfig.Read.All"}, RoleTemplateIDs: admin}, Pass, ""},
+		{"Directory.Read.All covers directory reads", &facts.Operator{Known: true, Scopes: []string{"Directory.Read.All", "DeviceManagementManagedDevices.Read.All", "Policy.Read.All", "Policy.Read.DeviceConfiguration", "DeviceManagementServiceConfig.Read.All", "AuditLog.Read.All"}, RoleTemplateIDs: admin}, Pass, ""},
 		{"opaque token", &facts.Operator{Known: false}, Warn, "opaque"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
