@@ -21,6 +21,10 @@ type fetch struct {
 	next    string // the next request to send, relative to the version: path and query
 	// userPath marks paths under /users/{upn}: a 404 there means the user does not exist.
 	userPath bool
+	// headers go with every page's request (ConsistencyLevel for $count).
+	headers map[string]string
+	// firstPage stops after the first page: a read that wants @odata.count, not the collection.
+	firstPage bool
 
 	pages   [][]byte
 	status  int    // the failing status, when failed
@@ -138,7 +142,7 @@ func (c *Client) runFetches(ctx context.Context, version string, fetches []*fetc
 			chunk := due[start:min(start+batchLimit, len(due))]
 			items := make([]batchItem, len(chunk))
 			for i, f := range chunk {
-				items[i] = batchItem{ID: f.id, Method: http.MethodGet, URL: f.next}
+				items[i] = batchItem{ID: f.id, Method: http.MethodGet, URL: f.next, Headers: f.headers}
 			}
 			chunks++
 			go func() {
@@ -190,7 +194,7 @@ func (c *Client) absorb(f *fetch, r chunkResult) {
 			return
 		}
 		f.pages = append(f.pages, res.Body)
-		if page.Next == "" {
+		if page.Next == "" || f.firstPage {
 			f.done = true
 			return
 		}

@@ -163,7 +163,9 @@ type wireCAPolicy struct {
 	State       string `json:"state"`
 	Conditions  struct {
 		Applications struct {
-			IncludeUserActions []string `json:"includeUserActions"`
+			IncludeApplications []string `json:"includeApplications"`
+			ExcludeApplications []string `json:"excludeApplications"`
+			IncludeUserActions  []string `json:"includeUserActions"`
 		} `json:"applications"`
 		Users struct {
 			IncludeUsers  []string `json:"includeUsers"`
@@ -173,12 +175,31 @@ type wireCAPolicy struct {
 			IncludeRoles  []string `json:"includeRoles"`
 			ExcludeRoles  []string `json:"excludeRoles"`
 		} `json:"users"`
+		Platforms *struct {
+			IncludePlatforms []string `json:"includePlatforms"`
+			ExcludePlatforms []string `json:"excludePlatforms"`
+		} `json:"platforms"`
+		Locations *struct {
+			IncludeLocations []string `json:"includeLocations"`
+			ExcludeLocations []string `json:"excludeLocations"`
+		} `json:"locations"`
+		Devices *struct {
+			DeviceFilter *struct {
+				Mode string `json:"mode"`
+				Rule string `json:"rule"`
+			} `json:"deviceFilter"`
+		} `json:"devices"`
+		ClientAppTypes   []string `json:"clientAppTypes"`
+		UserRiskLevels   []string `json:"userRiskLevels"`
+		SignInRiskLevels []string `json:"signInRiskLevels"`
 	} `json:"conditions"`
 	GrantControls *struct {
 		Operator               string   `json:"operator"`
 		BuiltInControls        []string `json:"builtInControls"`
+		TermsOfUse             []string `json:"termsOfUse"`
 		AuthenticationStrength *struct {
-			DisplayName string `json:"displayName"`
+			DisplayName         string   `json:"displayName"`
+			AllowedCombinations []string `json:"allowedCombinations"`
 		} `json:"authenticationStrength"`
 	} `json:"grantControls"`
 }
@@ -568,22 +589,40 @@ func decodeCA(j *job) facts.Delta {
 	if err != nil {
 		return bad(err)
 	}
+	out := caPolicies(ws)
+	return facts.Delta{Apply: func(f *facts.Facts) { f.CAPolicies = out }}
+}
+
+// caPolicies turns Graph's policies into facts. platforms, locations and devices are null when unset.
+func caPolicies(ws []wireCAPolicy) []facts.CAPolicy {
 	out := make([]facts.CAPolicy, len(ws))
 	for i, w := range ws {
-		u := w.Conditions.Users
+		c, u := w.Conditions, w.Conditions.Users
 		p := facts.CAPolicy{ID: w.ID, DisplayName: w.DisplayName, State: w.State,
-			IncludeUserActions: w.Conditions.Applications.IncludeUserActions,
-			IncludeUsers:       u.IncludeUsers, ExcludeUsers: u.ExcludeUsers, IncludeGroups: u.IncludeGroups,
-			ExcludeGroups: u.ExcludeGroups, IncludeRoles: u.IncludeRoles, ExcludeRoles: u.ExcludeRoles}
+			IncludeUserActions: c.Applications.IncludeUserActions, IncludeApplications: c.Applications.IncludeApplications,
+			ExcludeApplications: c.Applications.ExcludeApplications,
+			IncludeUsers:        u.IncludeUsers, ExcludeUsers: u.ExcludeUsers, IncludeGroups: u.IncludeGroups,
+			ExcludeGroups: u.ExcludeGroups, IncludeRoles: u.IncludeRoles, ExcludeRoles: u.ExcludeRoles,
+			ClientAppTypes: c.ClientAppTypes, RiskLevels: append(slices.Clone(c.UserRiskLevels), c.SignInRiskLevels...)}
+		if c.Platforms != nil {
+			p.IncludePlatforms, p.ExcludePlatforms = c.Platforms.IncludePlatforms, c.Platforms.ExcludePlatforms
+		}
+		if c.Locations != nil {
+			p.IncludeLocations, p.ExcludeLocations = c.Locations.IncludeLocations, c.Locations.ExcludeLocations
+		}
+		if c.Devices != nil && c.Devices.DeviceFilter != nil {
+			p.DeviceFilter = c.Devices.DeviceFilter.Mode + " " + c.Devices.DeviceFilter.Rule
+		}
 		if g := w.GrantControls; g != nil {
-			p.GrantOperator, p.BuiltInControls = g.Operator, g.BuiltInControls
+			p.GrantOperator, p.BuiltInControls, p.TermsOfUse = g.Operator, g.BuiltInControls, g.TermsOfUse
 			if g.AuthenticationStrength != nil {
 				p.AuthenticationStrength = g.AuthenticationStrength.DisplayName
+				p.AuthenticationCombinations = g.AuthenticationStrength.AllowedCombinations
 			}
 		}
 		out[i] = p
 	}
-	return facts.Delta{Apply: func(f *facts.Facts) { f.CAPolicies = out }}
+	return out
 }
 
 // decodeEnrollmentConfigs keeps every configuration with its assignments. The default

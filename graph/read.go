@@ -89,6 +89,9 @@ func (c *Client) Read(ctx context.Context, t facts.Target, out chan<- facts.Delt
 		p.userJobs(t.DeviceIDs)
 	}
 	p.tenantJobs(t.Kind == facts.TargetUser)
+	if t.Kind == facts.TargetUser {
+		p.caJobs()
+	}
 	if t.Kind == facts.TargetTenant {
 		p.walkthroughJobs()
 	}

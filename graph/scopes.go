@@ -22,6 +22,8 @@ func ReadScopes() []string {
 		"DeviceManagementManagedDevices.Read.All", // Intune managed devices, enrollment failures
 		"DeviceManagementServiceConfig.Read.All",  // enrollment restrictions and limits
 		"RoleManagement.Read.Directory",           // directory roles in the operator's and user's membership
+		"AuditLog.Read.All",                       // sign-ins to the enrollment apps (with Directory.Read.All)
+		"Directory.Read.All",                      // sign-in logs need it with AuditLog.Read.All (Graph's known issue)
 	}
 }
 
@@ -50,6 +52,8 @@ var sourceAccess = map[facts.Source]access{
 	facts.SrcTroubleshooting:    {"DeviceManagementManagedDevices.Read.All", "Intune Administrator or Global Reader", false},
 	facts.SrcAllDevices:         {"Device.Read.All", "Cloud Device Administrator or Global Reader", false},
 	facts.SrcAllManagedDevices:  {"DeviceManagementManagedDevices.Read.All", "Intune Administrator or Global Reader", false},
+	facts.SrcCAExclusions:       {"Directory.Read.All", "Directory Readers or Global Reader", false},
+	facts.SrcSignIns:            {"AuditLog.Read.All and Directory.Read.All", "Reports Reader, Security Reader, Security Administrator or Global Reader", false},
 	// The scope members follow from the scope policies, which Graph offers only to a signed-in user.
 	facts.SrcScopeMembers: {"Policy.Read.All and GroupMember.Read.All", "Global Reader or Intune Administrator", true},
 }

@@ -82,6 +82,9 @@ func (c *call) list(typ string, objs []Object, expand expander) response {
 		"@odata.context": c.s.url + "/" + c.version + "/$metadata#" + typ,
 		"value":          page,
 	}
+	if c.query.Get("$count") == "true" {
+		body["@odata.count"] = len(objs)
+	}
 	if offset+size < len(objs) {
 		q := url.Values{}
 		for k, v := range c.query {

@@ -33,6 +33,9 @@ func (c *call) route() response {
 	if key, ok := strings.CutPrefix(segs[0], "users("); ok {
 		segs = append([]string{"users", "(" + key}, segs[1:]...)
 	}
+	if key, ok := strings.CutPrefix(segs[0], "directoryRoles("); ok {
+		segs = append([]string{"directoryRoles", "(" + key}, segs[1:]...)
+	}
 	switch segs[0] {
 	case "me":
 		return c.user(append([]string{"users", "me"}, segs[1:]...))
@@ -64,6 +67,10 @@ func (c *call) route() response {
 		return c.recoveryKeys(segs[1:])
 	case "directory":
 		return c.directory(segs[1:])
+	case "auditLogs":
+		return c.auditLogs(segs[1:])
+	case "directoryRoles":
+		return c.directoryRole(segs[1:])
 	case "organization":
 		org := Object{"id": c.t.TenantID, "displayName": c.t.DisplayName}
 		return c.entitySet(segs[1:], "organization", []Object{org})

@@ -19,6 +19,7 @@ var v1Properties = map[string][]string{
 	"enrollmentTroubleshootingEvent":    {"correlationId", "deviceId", "enrollmentType", "eventDateTime", "failureCategory", "failureReason", "id", "managedDeviceIdentifier", "operatingSystem", "osVersion", "userId"},
 	"bitlockerRecoveryKey":              {"createdDateTime", "deviceId", "id", "key", "volumeType"},
 	"deviceLocalCredentialInfo":         {"credentials", "deviceName", "id", "lastBackupDateTime", "refreshDateTime"},
+	"signIn":                            {"appDisplayName", "appId", "appliedConditionalAccessPolicies", "clientAppUsed", "conditionalAccessStatus", "correlationId", "createdDateTime", "deviceDetail", "id", "ipAddress", "isInteractive", "location", "resourceDisplayName", "resourceId", "riskDetail", "riskEventTypes", "riskEventTypes_v2", "riskLevelAggregated", "riskLevelDuringSignIn", "riskState", "status", "userDisplayName", "userId", "userPrincipalName"},
 	"deviceRegistrationPolicy":          {"azureADJoin", "azureADRegistration", "description", "displayName", "id", "localAdminPassword", "multiFactorAuthConfiguration", "userDeviceQuota"},
 }
 

@@ -74,6 +74,10 @@ type Tenant struct {
 	// device record would delete with it (devicesecrets.go).
 	BitlockerRecoveryKeys  []Object `json:"bitlockerRecoveryKeys"`
 	DeviceLocalCredentials []Object `json:"deviceLocalCredentials"`
+	// SignIns are the sign-in log (auditLogs/signIns); SignInsUnlicensed makes reading it fail as in
+	// a tenant without Microsoft Entra ID P1 or P2.
+	SignIns           []Object `json:"signIns"`
+	SignInsUnlicensed bool     `json:"signInsUnlicensed"`
 }
 
 // Load reads a scenario tenant from a JSON fixture in fsys, resolving relative dates against now.
@@ -171,6 +175,7 @@ func (t *Tenant) collections() []collection {
 		{"troubleshootingEvents", "enrollmentTroubleshootingEvent", &t.TroubleshootingEvents},
 		{"bitlockerRecoveryKeys", "bitlockerRecoveryKey", &t.BitlockerRecoveryKeys},
 		{"deviceLocalCredentials", "deviceLocalCredentialInfo", &t.DeviceLocalCredentials},
+		{"signIns", "signIn", &t.SignIns},
 	}
 }
 
