@@ -16,6 +16,10 @@ type Choices struct {
 	SKU           string
 	UsageLocation string
 	Device        string
+	// ExcludeGroups and ExcludeUsers add exclusions to the Conditional Access policy a fix creates
+	// (--exclude-group, --exclude-user), beyond those the tenant's All-users policies share.
+	ExcludeGroups []string
+	ExcludeUsers  []string
 }
 
 // ChoiceKind names a choice a fix can ask for.

@@ -63,6 +63,8 @@ type Draft struct {
 	f       *facts.Facts
 	results []checks.Result
 	cands   []candidate
+	// extra are the groups and users --exclude flags named that Resolve read.
+	extra []excluded
 }
 
 // candidate is one result offering the fix, and the fix as it offers it.
@@ -183,6 +185,8 @@ func (d *Draft) Plan(ch Choices) (*Plan, error) {
 		d.dnsRecord(p)
 	case "mfa.registration.policy-not-required":
 		err = normalizePut(p)
+	case "mfa.registration.create-ca-report-only":
+		err = d.createCA(p, ch)
 	}
 	if err != nil {
 		return nil, err

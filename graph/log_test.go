@@ -23,7 +23,7 @@ func TestDebugLogNamesRequestsNeverTheToken(t *testing.T) {
 	for range facts.Gather(context.Background(), target, c) {
 	}
 	out := buf.String()
-	if strings.Count(out, "graph request") != 2 || !strings.Contains(out, "/v1.0/$batch") || !strings.Contains(out, "status=200") {
+	if strings.Count(out, "graph request") != 3 || !strings.Contains(out, "/v1.0/$batch") || !strings.Contains(out, "status=200") {
 		t.Errorf("debug log:\n%s", out)
 	}
 	payload := strings.Split(srv.Token(), ".")[1]

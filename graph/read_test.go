@@ -54,7 +54,7 @@ func read(t testing.TB, c *graph.Client, upn string) (*facts.Facts, []facts.Delt
 var userSources = []facts.Source{facts.SrcOperator, facts.SrcUser, facts.SrcDomains, facts.SrcLicenseDetails,
 	facts.SrcSubscribedSkus, facts.SrcMemberOf, facts.SrcUserDevices, facts.SrcManagedDevices, facts.SrcMDMPolicy,
 	facts.SrcMAMPolicy, facts.SrcRegistrationPolicy, facts.SrcConditionalAccess, facts.SrcEnrollmentConfigs,
-	facts.SrcTroubleshooting}
+	facts.SrcTroubleshooting, facts.SrcCAExclusions, facts.SrcSignIns}
 
 func wantLoaded(t *testing.T, f *facts.Facts, except ...facts.Source) {
 	t.Helper()
@@ -143,7 +143,7 @@ func TestReadDecodesEverySource(t *testing.T) {
 		p.AzureADJoin.Kind != "all" || !p.AzureADJoinIsAdminConfigurable || !strings.Contains(string(p.Raw), `"userDeviceQuota"`) {
 		t.Errorf("registration policy = %+v", f.RegistrationPolicy)
 	}
-	if len(f.CAPolicies) != 1 {
+	if len(f.CAPolicies) != 3 {
 		t.Fatalf("CA = %+v", f.CAPolicies)
 	}
 	ca := f.CAPolicies[0]
@@ -196,8 +196,10 @@ func TestReadIsOneRoundTripWithSelect(t *testing.T) {
 			t.Errorf("%s has no $select", r.Path)
 		}
 	}
-	if top != 2 || items != 16 {
-		t.Errorf("sent %d HTTP requests carrying %d batch items, want 2 (one batch per version) and 16", top, items)
+	// One batch per version, and one more for the group the CA policies exclude (its name and members),
+	// which only the policies name: 16 reads, 6 of the sign-in log, the user count, 2 for the group.
+	if top != 3 || items != 25 {
+		t.Errorf("sent %d HTTP requests carrying %d batch items, want 3 (one batch per version, one for the excluded group) and 25", top, items)
 	}
 }
 
@@ -280,7 +282,8 @@ func TestForbiddenNamesPermission(t *testing.T) {
 	srv.Inject(graphtest.Fault{Path: "/v1.0/identity/conditionalAccess/policies", Status: 403})
 	srv.Inject(graphtest.Fault{Path: "/beta/policies/mobileDeviceManagementPolicies/*", Status: 403})
 	f, _ := read(t, c, "alice@contoso.com")
-	wantLoaded(t, f, facts.SrcConditionalAccess, facts.SrcMDMPolicy)
+	// The exclusions of the CA policies cannot be read without the policies.
+	wantLoaded(t, f, facts.SrcConditionalAccess, facts.SrcMDMPolicy, facts.SrcCAExclusions)
 	for src, perm := range map[facts.Source]string{facts.SrcConditionalAccess: "Policy.Read.All", facts.SrcMDMPolicy: "Policy.Read.All"} {
 		st := f.Status(src)
 		if st.State != facts.Failed || !strings.Contains(st.Reason, perm) || !strings.Contains(st.Reason, "Global Reader") {
@@ -493,7 +496,7 @@ func TestTenantWalkthrough(t *testing.T) {
 	}
 	mdm := slices.Clone(f.ScopeMembers.MDM)
 	slices.Sort(mdm)
-	want := []string{"admin@contoso.com", "alice@contoso.com", "carol@contoso.com", "dave@contoso.com", "erin@contoso.local", "frank@contoso.com"}
+	want := []string{"admin@contoso.com", "alice@contoso.com", "carol@contoso.com", "dave@contoso.com", "erin@contoso.local", "frank@contoso.com", "leo@contoso.com"}
 	if !slices.Equal(mdm, want) || len(f.ScopeMembers.MAM) != 0 {
 		t.Errorf("scope members %+v, want MDM %v (carol through Sales) and no MAM", f.ScopeMembers, want)
 	}

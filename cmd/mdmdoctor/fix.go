@@ -23,7 +23,8 @@ import (
 
 const fixHelp = `Usage:
   mdmdoctor fix FIX-ID --user UPN [--dry-run] [--yes] [--group ID|NAME] [--sku ID|PART-NUMBER]
-                [--usage-location CC] [--device ID|NAME] [--dsregcmd FILE|-] [--wait] [flags]
+                [--usage-location CC] [--device ID|NAME] [--dsregcmd FILE|-] [--exclude-group ID|NAME]
+                [--exclude-user UPN] [--wait] [flags]
 
 Runs the checks for the user as 'check --user' does, finds the result offering FIX-ID, shows the exact
 Graph requests it would send, and asks for the word yes on the terminal before sending anything (--yes
@@ -78,6 +79,8 @@ func runFix(ctx context.Context, args []string, s streams) (int, error) {
 	fs.StringVar(&ff.choices.UsageLocation, "usage-location", "", "two-letter country code to set first when the user has no usage location (license.assign)")
 	fs.StringVar(&ff.choices.Device, "device", "", "the stale record to disable or delete, by object id or device name (devices.duplicates.*)")
 	fs.StringVar(&c.Dsregcmd, "dsregcmd", "", "the device's 'dsregcmd /status' output (a file, or - for standard input): its device.* checks run again after the fix")
+	fs.Var((*listFlag)(&ff.choices.ExcludeGroups), "exclude-group", "a group to exclude, by id or display name, besides the exclusions the All-users policies share (mfa.registration.create-ca-report-only; repeatable)")
+	fs.Var((*listFlag)(&ff.choices.ExcludeUsers), "exclude-user", "a user to exclude, by UPN or id, likewise (repeatable)")
 	fs.BoolVar(&ff.wait, "wait", false, "dns.create-record: probe DNS again until the record resolves or --timeout ends")
 	pos, err := parse(fs, args)
 	if err == errHelp {
@@ -117,6 +120,9 @@ func runFix(ctx context.Context, args []string, s streams) (int, error) {
 		fmt.Fprintf(s.out, "%s.\n", no.Error())
 		return 0, nil
 	case err != nil:
+		return 0, usageError{err.Error()}
+	}
+	if err := d.Resolve(ctx, graphIO{e.graphFor(t)}, ff.choices); err != nil {
 		return 0, usageError{err.Error()}
 	}
 	p, err := d.Plan(ff.choices)
