@@ -13,7 +13,8 @@ func userFacts(upn string) *facts.Facts {
 	f := facts.New("public", facts.Target{Kind: facts.TargetUser, User: upn}, time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 	for _, s := range []facts.Source{facts.SrcUser, facts.SrcDomains, facts.SrcLicenseDetails, facts.SrcSubscribedSkus,
 		facts.SrcMemberOf, facts.SrcUserDevices, facts.SrcManagedDevices, facts.SrcMDMPolicy, facts.SrcMAMPolicy,
-		facts.SrcRegistrationPolicy, facts.SrcConditionalAccess, facts.SrcEnrollmentConfigs, facts.SrcTroubleshooting, facts.SrcOperator} {
+		facts.SrcRegistrationPolicy, facts.SrcConditionalAccess, facts.SrcEnrollmentConfigs, facts.SrcTroubleshooting, facts.SrcOperator,
+		facts.SrcCAExclusions} {
 		f.Apply(facts.Delta{Source: s, Endpoint: "GET /test/" + string(s), Apply: func(*facts.Facts) {}})
 	}
 	f.User = &facts.User{ID: "u-1", UserPrincipalName: upn}

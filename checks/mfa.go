@@ -40,8 +40,9 @@ func mfaRegistrationCheck() Check {
 		ID: "mfa.registration", Title: "MFA to register or join devices", Step: StepMFA, Modes: userOnly,
 		Docs:     mfaRegistrationDocs,
 		Question: "Is MFA required to register or join devices, by exactly one of the device setting or Conditional Access?",
-		// SrcUser: policies name excluded users by object id.
-		Needs: []facts.Source{facts.SrcRegistrationPolicy, facts.SrcConditionalAccess, facts.SrcMemberOf, facts.SrcUser},
+		// SrcUser: policies name excluded users by object id. SrcCAExclusions: the fix it may offer
+		// is planned from them, so they must have settled when the run ends.
+		Needs: []facts.Source{facts.SrcRegistrationPolicy, facts.SrcConditionalAccess, facts.SrcMemberOf, facts.SrcUser, facts.SrcCAExclusions},
 		Judge: judgeMFARegistration,
 	}
 }

@@ -43,6 +43,9 @@ type CAExclusions struct {
 	Roles    []DirectoryObject
 	// TenantUsers is the number of users in the tenant; -1 when Graph did not say.
 	TenantUsers int
+	// Unreadable says, per excluded object Graph would not give, why: a policy built on these
+	// exclusions could not name whom it spares.
+	Unreadable []string
 }
 
 // DirectoryObject is a user, group or directory role a policy names, with the users it reaches

@@ -84,7 +84,7 @@ func ReadPermission(s Source) Permission {
 			append(readers, RoleSecurityReader, RoleSecurityAdministrator, RoleConditionalAccessAdmin)}
 	case SrcCAExclusions:
 		// The names and members of the excluded users, groups and roles, and the user count.
-		return Permission{[]string{"Directory.Read.All"}, nil}
+		return Permission{[]string{"GroupMember.Read.All", "Directory.Read.All"}, nil}
 	case SrcSignIns:
 		// https://learn.microsoft.com/en-us/graph/api/signin-list: AuditLog.Read.All and Directory.Read.All
 		// together, and one of these roles.

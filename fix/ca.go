@@ -150,6 +150,10 @@ func (d *Draft) createCA(p *Plan, ch Choices) error {
 		return fmt.Errorf("the exclusions of the tenant's enabled All-users Conditional Access policies could not be read (%s): "+
 			"mdmdoctor creates no policy that might lock out the emergency access accounts; grant Directory.Read.All and run the fix again", why)
 	}
+	if len(x.Unreadable) > 0 {
+		return fmt.Errorf("some exclusions of the tenant's enabled All-users Conditional Access policies could not be read (%s): "+
+			"mdmdoctor creates no policy whose exclusions it cannot name; grant Directory.Read.All and run the fix again", checks.Printable(strings.Join(x.Unreadable, "; ")))
+	}
 	users, groups, roles, from := facts.SharedExclusions(d.f.CAPolicies)
 	reached := map[string]bool{}
 	var names []string

@@ -282,9 +282,9 @@ func (a *afterCheck) Check(ctx context.Context, ids []string) (f *facts.Facts, r
 }
 
 func TestCreateReportOnlyCAAndUndo(t *testing.T) {
-	e := newEnv(t, "contoso", nil, nil)
-	p := e.plan("frank@contoso.com", "mfa.registration.create-ca-report-only", fix.Choices{})
-	out := e.apply("frank@contoso.com", p)
+	e := newEnv(t, "contoso", nil, withoutRegistrationPolicy)
+	p := e.plan("alice@contoso.com", "mfa.registration.create-ca-report-only", fix.Choices{})
+	out := e.apply("alice@contoso.com", p)
 	e.wantWrites(sent{"POST", "/v1.0/identity/conditionalAccess/policies", string(p.Requests[0].Body)})
 	if out.Result != fix.Applied {
 		t.Fatalf("outcome %+v", out)
@@ -296,7 +296,7 @@ func TestCreateReportOnlyCAAndUndo(t *testing.T) {
 	}
 	// The check no longer offers the fix (the policy is report-only: a warning of its own); the same
 	// plan run again finds the policy by its name and creates no duplicate.
-	again := e.apply("frank@contoso.com", p)
+	again := e.apply("alice@contoso.com", p)
 	if again.Result != fix.AlreadyApplied {
 		t.Errorf("second run %+v", again)
 	}
@@ -305,7 +305,7 @@ func TestCreateReportOnlyCAAndUndo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.apply("frank@contoso.com", u)
+	e.apply("alice@contoso.com", u)
 	e.wantWrites(sent{"DELETE", "/v1.0/identity/conditionalAccess/policies/" + created.ID, ""})
 }
 

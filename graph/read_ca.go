@@ -96,7 +96,8 @@ func (p *plan) exclusionsJob(ca *fetch) {
 		for _, e := range excl {
 			o, err := p.excludedObject(e)
 			if err != nil {
-				return facts.Delta{Err: err}
+				// Kept, not failed: mfa.registration needs this source and judges without it.
+				x.Unreadable = append(x.Unreadable, e.kind+" "+e.id+": "+err.Error())
 			}
 			switch e.kind {
 			case "user":
@@ -107,13 +108,10 @@ func (p *plan) exclusionsJob(ca *fetch) {
 				x.Roles = append(x.Roles, o)
 			}
 		}
-		if count.failed() {
-			return facts.Delta{Err: p.failure(facts.SrcCAExclusions, count)}
-		}
 		var page struct {
 			Count *int `json:"@odata.count"`
 		}
-		if len(count.pages) > 0 && json.Unmarshal(count.pages[0], &page) == nil && page.Count != nil {
+		if !count.failed() && len(count.pages) > 0 && json.Unmarshal(count.pages[0], &page) == nil && page.Count != nil {
 			x.TenantUsers = *page.Count
 		}
 		return facts.Delta{Apply: func(f *facts.Facts) { f.CAExclusions = x }}

@@ -52,7 +52,7 @@ var sourceAccess = map[facts.Source]access{
 	facts.SrcTroubleshooting:    {"DeviceManagementManagedDevices.Read.All", "Intune Administrator or Global Reader", false},
 	facts.SrcAllDevices:         {"Device.Read.All", "Cloud Device Administrator or Global Reader", false},
 	facts.SrcAllManagedDevices:  {"DeviceManagementManagedDevices.Read.All", "Intune Administrator or Global Reader", false},
-	facts.SrcCAExclusions:       {"Directory.Read.All", "Directory Readers or Global Reader", false},
+	facts.SrcCAExclusions:       {"GroupMember.Read.All and User.Read.All", "Directory Readers or Global Reader", false},
 	facts.SrcSignIns:            {"AuditLog.Read.All and Directory.Read.All", "Reports Reader, Security Reader, Security Administrator or Global Reader", false},
 	// The scope members follow from the scope policies, which Graph offers only to a signed-in user.
 	facts.SrcScopeMembers: {"Policy.Read.All and GroupMember.Read.All", "Global Reader or Intune Administrator", true},
