@@ -185,6 +185,7 @@ func (s *Session) preflight(ctx context.Context, p *Plan) (*Plan, string, error)
 		}
 		return nil, operator, err
 	}
+	d.extra = p.extra
 	fresh, err := d.Plan(p.choices)
 	if err != nil {
 		return nil, operator, &StateChangedError{Reason: err.Error(), results: affected}

@@ -39,6 +39,8 @@ type Plan struct {
 	steps   []step
 	choices Choices
 	typed   string
+	// extra are the objects the choices named that Draft.Resolve read, for the pre-flight's plan.
+	extra []excluded
 }
 
 // Type records the name the operator typed to confirm the plan; it reports whether it is Confirm
@@ -165,7 +167,7 @@ func (e *CannotCompleteError) Error() string {
 func (d *Draft) Plan(ch Choices) (*Plan, error) {
 	c := d.cands[0]
 	p := &Plan{Fix: d.Fix, Title: c.fix.Title, User: d.f.Target.User, Checks: d.info.affects,
-		Reversible: c.fix.Reversible, Permissions: slices.Clone(c.fix.Permissions), Requests: slices.Clone(c.fix.Requests), choices: ch}
+		Reversible: c.fix.Reversible, Permissions: slices.Clone(c.fix.Permissions), Requests: slices.Clone(c.fix.Requests), choices: ch, extra: d.extra}
 	if c.result.Subject != "" && c.result.Subject != p.User {
 		p.Subject = c.result.Subject
 	}

@@ -287,8 +287,9 @@ func TestEveryFixThroughTheBinary(t *testing.T) {
 			undo:   []string{`PATCH /v1.0/devices/bddbcba3-9d08-444c-8520-91153c0b5749 {"accountEnabled":true}`}},
 		{fix: "devices.duplicates.delete-stale", tenant: "contoso", user: "carol@contoso.com", check: "devices.duplicates",
 			writes: []string{"DELETE /v1.0/devices/bddbcba3-9d08-444c-8520-91153c0b5749"}},
-		{fix: "mfa.registration.create-ca-report-only", tenant: "contoso", user: "frank@contoso.com", check: "mfa.registration",
-			writes: []string{`POST /v1.0/identity/conditionalAccess/policies {"conditions":{"applications":{"includeUserActions":["urn:user:registerdevice"]},"clientAppTypes":["all"],"users":{"includeUsers":["All"]}},"displayName":"Require MFA to register or join devices (mdmdoctor)","grantControls":{"builtInControls":["mfa"],"operator":"OR"},"state":"enabledForReportingButNotEnforced"}`},
+		// The new policy keeps the exclusion every enabled All-users policy shares ("Break glass").
+		{fix: "mfa.registration.create-ca-report-only", tenant: "contoso", user: "alice@contoso.com", edit: noRegistrationCA, check: "mfa.registration",
+			writes: []string{`POST /v1.0/identity/conditionalAccess/policies {"conditions":{"applications":{"includeUserActions":["urn:user:registerdevice"]},"clientAppTypes":["all"],"users":{"excludeGroups":["` + breakGlass + `"],"excludeRoles":[],"excludeUsers":[],"includeUsers":["All"]}},"displayName":"Require MFA to register or join devices (mdmdoctor)","grantControls":{"builtInControls":["mfa"],"operator":"OR"},"state":"enabledForReportingButNotEnforced"}`},
 			undo:   []string{"DELETE /v1.0/identity/conditionalAccess/policies/"}},
 		{fix: "mfa.registration.policy-not-required", tenant: "fabrikam", user: "grace@fabrikam.com", edit: asGlobalAdmin, check: "mfa.registration",
 			writes: []string{"PUT /v1.0/policies/deviceRegistrationPolicy "},
