@@ -98,9 +98,12 @@ func grantFor(p facts.CAPolicy, app string) (verdict, string) {
 		case "mfa":
 			cs = append(cs, control{canMeet, "MFA"})
 		case "compliantdevice":
-			if named {
+			switch {
+			case named:
 				cs = append(cs, control{cannotMeet, "a compliant device, which a device cannot be before it is enrolled"})
-			} else {
+			case app == facts.AppDeviceRegistration:
+				cs = append(cs, control{depends, "a compliant device for all resources, and Microsoft does not document whether Conditional Access asks it of the sign-in that registers a device"})
+			default:
 				cs = append(cs, control{depends, "a compliant device for all resources, which Microsoft documents does not block Intune enrollment (" + compliantAllResourcesDocs + ") while the Intune documentation says not to put device-based rules on Microsoft Intune Enrollment"})
 			}
 		case "domainjoineddevice":
