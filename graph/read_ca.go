@@ -165,24 +165,6 @@ func (p *plan) excludedObject(e exclusion) (facts.DirectoryObject, error) {
 	return o, nil
 }
 
-// isGUID reports whether s has the shape of an object id.
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, r := range s {
-		switch {
-		case i == 8 || i == 13 || i == 18 || i == 23:
-			if r != '-' {
-				return false
-			}
-		case !strings.ContainsRune("0123456789abcdefABCDEF", r):
-			return false
-		}
-	}
-	return true
-}
-
 // signInsJob reads the user's sign-ins of the last 30 days to the enrollment apps, as client app or
 // as resource: one filtered read each, so that only these reach the client.
 func (p *plan) signInsJob() {
