@@ -109,7 +109,8 @@ func corpusFacts(userID string) *facts.Facts {
 		time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
 	for _, s := range []facts.Source{facts.SrcUser, facts.SrcDomains, facts.SrcLicenseDetails, facts.SrcSubscribedSkus, facts.SrcMemberOf,
 		facts.SrcUserDevices, facts.SrcManagedDevices, facts.SrcMDMPolicy, facts.SrcMAMPolicy, facts.SrcRegistrationPolicy,
-		facts.SrcConditionalAccess, facts.SrcEnrollmentConfigs, facts.SrcTroubleshooting, facts.SrcOperator} {
+		facts.SrcConditionalAccess, facts.SrcEnrollmentConfigs, facts.SrcTroubleshooting, facts.SrcOperator,
+		facts.SrcCAExclusions, facts.SrcSignIns} {
 		f.Apply(facts.Delta{Source: s, Apply: func(*facts.Facts) {}})
 	}
 	f.Apply(facts.Delta{Source: facts.SrcDNS, Skip: "not probed"})
@@ -342,6 +343,35 @@ var corpusCases = map[string]func(t *testing.T, body []byte){
 		apply(t, f, facts.SrcRegistrationPolicy, decodeRegistrationPolicy(jobOf(answered("/policies/deviceRegistrationPolicy", 200,
 			corpusBody(t, "deviceregistrationpolicy-get.v1.0.json")))))
 		wantVerdict(t, f, "mfa.registration", checks.Warn)
+	},
+	// A block under a named location, for Exchange Online only: none of the enrollment sign-ins.
+	"v1.0-conditionalAccessPolicy-create-block-location.json": func(t *testing.T, body []byte) {
+		f := corpusFacts("87d349ed-44d7-43e1-9a83-5f2406dee5bd")
+		f.MemberOf = []facts.Group{{ID: "ba8e7ded-8b0f-4836-ba06-8ff1ecc5c8ba", Kind: "group"}}
+		apply(t, f, facts.SrcConditionalAccess, decodeCA(jobOf(answered("/identity/conditionalAccess/policies", 200, asList(body)))))
+		p := f.CAPolicies[0]
+		if !slices.Equal(p.BuiltInControls, []string{"block"}) || !slices.Equal(p.IncludeLocations, []string{"198ad66e-87b3-4157-85a3-8a7b51794ee9"}) ||
+			p.IncludePlatforms != nil || !slices.Equal(p.IncludeApplications, []string{"00000002-0000-0ff1-ce00-000000000000"}) {
+			t.Fatalf("policy = %+v", p)
+		}
+		wantVerdict(t, f, "ca.enrollment-apps", checks.Pass)
+		// The same policy on Microsoft Intune Enrollment depends on where the device enrolls from.
+		f.CAPolicies[0].IncludeApplications = []string{facts.AppIntuneEnrollment}
+		wantVerdict(t, f, "ca.enrollment-apps", checks.Warn, "network location")
+	},
+	// The published sign-in is to Graph Explorer, not an enrollment app; as one, it is judged.
+	"v1.0-signIns-list.json": func(t *testing.T, body []byte) {
+		f := corpusFacts("26be570a-ae82-4189-b4e2-a37c6808512d")
+		f.Target.User = "testaccount1@contoso.com"
+		apply(t, f, facts.SrcSignIns, decodeSignIns(&plan{}, []*fetch{answered("/auditLogs/signIns", 200, body)}))
+		s := f.SignIns[0]
+		if s.AppID != "de8bc8b5-d9f9-48b1-a8ad-b748da725064" || s.ErrorCode != 0 || s.ConditionalAccessStatus != "notApplied" ||
+			len(s.AppliedPolicies) != 2 || s.AppliedPolicies[0].Result != "notEnabled" || s.OperatingSystem != "Windows 10" {
+			t.Fatalf("sign-in = %+v", s)
+		}
+		wantVerdict(t, f, "signins.enrollment", checks.Pass, "no sign-in to them at all")
+		f.SignIns[0].AppID, f.SignIns[0].ErrorCode, f.SignIns[0].FailureReason = facts.AppIntuneEnrollment, 53000, "Device is not in required device state: compliant."
+		wantVerdict(t, f, "signins.enrollment", checks.Fail, "error 53000")
 	},
 	"v1.0-user-licenseDetails-list.json": func(t *testing.T, body []byte) {
 		f := corpusFacts("48d31887-5fad-4d73-a9f5-3c356e68a038")

@@ -179,34 +179,38 @@ func (p *plan) signInsJob() {
 	}
 	j := p.add(facts.SrcSignIns, "v1.0", nil, fetches...)
 	j.endpoint = "GET /v1.0/auditLogs/signIns (the user's sign-ins to the enrollment apps)"
-	j.build = func() facts.Delta {
-		for _, f := range fetches {
-			if !f.failed() {
+	j.build = func() facts.Delta { return decodeSignIns(p, fetches) }
+}
+
+// decodeSignIns merges the sign-in reads, each sign-in once. A tenant whose licence does not let
+// Graph read sign-in logs skips the source, saying so; any other failure fails it.
+func decodeSignIns(p *plan, fetches []*fetch) facts.Delta {
+	for _, f := range fetches {
+		if !f.failed() {
+			continue
+		}
+		if f.status == http.StatusForbidden && graphCode(f.errBody) == nonPremiumCode {
+			return facts.Delta{Skip: "the tenant's licence does not let Graph read sign-in logs (" + nonPremiumCode +
+				"): they need Microsoft Entra ID P1 or P2; read the user's sign-ins in the Entra admin center instead"}
+		}
+		return facts.Delta{Err: p.failure(facts.SrcSignIns, f)}
+	}
+	seen := map[string]bool{}
+	var out []facts.SignIn
+	for _, f := range fetches {
+		ws, err := values[wireSignIn](f)
+		if err != nil {
+			return bad(err)
+		}
+		for _, w := range ws {
+			if w.ID != "" && seen[w.ID] {
 				continue
 			}
-			if f.status == http.StatusForbidden && graphCode(f.errBody) == nonPremiumCode {
-				return facts.Delta{Skip: "the tenant's licence does not let Graph read sign-in logs (" + nonPremiumCode +
-					"): they need Microsoft Entra ID P1 or P2; read the user's sign-ins in the Entra admin center instead"}
-			}
-			return facts.Delta{Err: p.failure(facts.SrcSignIns, f)}
+			seen[w.ID] = true
+			out = append(out, w.fact())
 		}
-		seen := map[string]bool{}
-		var out []facts.SignIn
-		for _, f := range fetches {
-			ws, err := values[wireSignIn](f)
-			if err != nil {
-				return bad(err)
-			}
-			for _, w := range ws {
-				if w.ID != "" && seen[w.ID] {
-					continue
-				}
-				seen[w.ID] = true
-				out = append(out, w.fact())
-			}
-		}
-		return facts.Delta{Apply: func(f *facts.Facts) { f.SignIns = out }}
 	}
+	return facts.Delta{Apply: func(f *facts.Facts) { f.SignIns = out }}
 }
 
 // graphCode is the error code of a Graph error body.

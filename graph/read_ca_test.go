@@ -74,11 +74,11 @@ const (
 // TestPublishedCAPoliciesDecodedAndJudged serves the published create examples (their shapes as
 // given, their assignments pointed at the demo's leo) and judges the enrollment sign-ins with them.
 func TestPublishedCAPoliciesDecodedAndJudged(t *testing.T) {
-	block := published(t, "conditionalAccessPolicy-create-example2.json")
+	block := published(t, "v1.0-conditionalAccessPolicy-create-block-location.json")
 	cond := block["conditions"].(map[string]any)
 	cond["users"].(map[string]any)["includeGroups"] = []any{fieldDevices}
 	cond["applications"].(map[string]any)["includeApplications"] = []any{facts.AppIntuneEnrollment}
-	all := published(t, "conditionalAccessPolicy-create-example3.json")
+	all := published(t, "v1.0-conditionalAccessPolicy-create-all-conditions.json")
 	all["state"] = "enabled"
 	all["conditions"].(map[string]any)["users"].(map[string]any)["includeUsers"] = []any{leoID}
 	srv := serve(t, "contoso", func(tn *graphtest.Tenant) {
@@ -108,7 +108,7 @@ func TestPublishedCAPoliciesDecodedAndJudged(t *testing.T) {
 // TestSignInsPublishedShape serves the published signIn sample as a sign-in of leo to Microsoft
 // Intune Enrollment and checks what the reader keeps of it.
 func TestSignInsPublishedShape(t *testing.T) {
-	in := published(t, "signIn-list-example1.json")
+	in := published(t, "v1.0-signIns-list.json")
 	in["userPrincipalName"], in["appId"] = "leo@contoso.com", facts.AppIntuneEnrollment
 	in["createdDateTime"] = time.Now().UTC().Add(-time.Hour).Format(time.RFC3339)
 	srv := serve(t, "contoso", func(tn *graphtest.Tenant) { tn.SignIns = []graphtest.Object{in} })
