@@ -103,3 +103,23 @@ func sampleKey(t *testing.T, raw []byte) graphtest.Object {
 	}
 	return body.Value[0]
 }
+
+// TestFixRechecksThePaste: with --dsregcmd, the device.* checks of the paste run again after the
+// fix, and the one about the record just deleted neither asks to delete it again nor to reconnect.
+func TestFixRechecksThePaste(t *testing.T) {
+	_, flags, env := fakeTenant(t, "contoso", asGlobalAdmin)
+	paste := filepath.Join("..", "..", "testdata", "dsregcmd", "demo-carol-duplicate.txt")
+	r := runIn(t, t.TempDir(), env, "", append([]string{"fix", "devices.duplicates.delete-stale", "--user", "carol@contoso.com", "--dsregcmd", paste, "--yes"}, flags...)...)
+	if r.code != 0 || !strings.Contains(r.stdout, "Applied.") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	var line string
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if strings.Contains(l, " device.record ") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "was just deleted by devices.duplicates.delete-stale") {
+		t.Errorf("device.record after the delete: %q\n%s", line, r.stdout)
+	}
+}

@@ -1,0 +1,84 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"unsafe"
+
+	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
+)
+
+// openPTY opens a pseudo-terminal: the operator's keyboard is the master, the command's standard
+// input the slave, a terminal as far as the command can tell.
+func openPTY(t *testing.T) (master, slave *os.File) {
+	t.Helper()
+	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		t.Skip("no pseudo-terminals here:", err)
+	}
+	t.Cleanup(func() { master.Close() })
+	unlock := 0
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, master.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
+		t.Fatal(e)
+	}
+	var n uint32
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, master.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); e != 0 {
+		t.Fatal(e)
+	}
+	slave, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { slave.Close() })
+	return master, slave
+}
+
+// TestDeleteWithTheTypedName: on a terminal, the record whose BitLocker key goes with it is
+// deleted once the operator types the device's name; a wrong name sends nothing.
+func TestDeleteWithTheTypedName(t *testing.T) {
+	raw, err := os.ReadFile("../../testdata/realworld/graph/bitlocker-list-recoverykeys-filter-deviceid.v1.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		typed string
+		code  int
+		want  string
+	}{
+		{"yes", 2, `"yes" is not the device's name CAROL-LT; nothing was sent`},
+		{"carol-lt", 0, "Applied."},
+	} {
+		srv, flags, env := fakeTenant(t, "contoso", func(tn *graphtest.Tenant) {
+			asGlobalAdmin(tn)
+			for _, d := range tn.Devices {
+				if d.ID() == "bddbcba3-9d08-444c-8520-91153c0b5749" {
+					d["accountEnabled"] = false
+					d["deviceId"] = "1ab40ab2-32a8-4b00-b6b5-ba724e407de9"
+				}
+			}
+			tn.BitlockerRecoveryKeys = append(tn.BitlockerRecoveryKeys, sampleKey(t, raw))
+		})
+		srv.ResetRequests()
+		master, slave := openPTY(t)
+		if _, err := master.WriteString(tc.typed + "\n"); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("XDG_STATE_HOME", t.TempDir())
+		k, v, _ := strings.Cut(env[0], "=")
+		t.Setenv(k, v)
+		var out, errb bytes.Buffer
+		code := run(append([]string{"fix", "devices.duplicates.delete-stale", "--user", "carol@contoso.com", "--yes"}, flags...), slave, &out, &errb)
+		if code != tc.code || !strings.Contains(out.String()+errb.String(), tc.want) || !strings.Contains(errb.String(), "Type the device's name (CAROL-LT)") {
+			t.Errorf("typed %q: exit %d\n%s\n%s", tc.typed, code, out.String(), errb.String())
+		}
+		if w := sentWrites(srv); (tc.code == 0) != (len(w) == 1) {
+			t.Errorf("typed %q: sent %v", tc.typed, w)
+		}
+	}
+}
