@@ -51,7 +51,7 @@ func writeSymptomText(b *strings.Builder, s Symptom, width int) {
 	for _, c := range s.Causes {
 		where := c.Check
 		if where == "" {
-			where = "on the device"
+			where = "check by hand"
 		}
 		if ranked {
 			fmt.Fprintf(b, "%s %-10s %s\n", c.Verdict.Symbol(), strings.ToUpper(string(c.Verdict)), where)
@@ -96,7 +96,7 @@ func writeSymptomMarkdown(b *strings.Builder, s Symptom) {
 		if c.Verdict != "" {
 			verdict = c.Verdict.Symbol() + " " + string(c.Verdict)
 		}
-		check := "on the device"
+		check := "check by hand"
 		if c.Check != "" {
 			check = "`" + c.Check + "`"
 		}

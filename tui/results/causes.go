@@ -52,7 +52,7 @@ func Causes(s *theme.Styles, sy checks.Symptom, width int) []string {
 	for _, c := range sy.Causes {
 		where := c.Check
 		if where == "" {
-			where = "on the device"
+			where = "check by hand"
 		}
 		add("", s.Strong.Render(verdictBadge(c.Verdict)+" "+where))
 		para(c.Cause)
