@@ -246,7 +246,7 @@ func (m Model) Help() keys.Help {
 			Full:  [][]key.Binding{{m.keys.Up, m.keys.Down, m.keys.Top, m.keys.Bottom}, {pick, back}},
 		}
 	}
-	list := keys.Rename(m.keys.Focus, "recent and demo")
+	list := keys.Rename(m.keys.Focus, "the list")
 	return keys.Help{
 		Short: []key.Binding{run, list, m.keys.ForceQuit},
 		Full:  [][]key.Binding{{run, list}, {m.keys.ForceQuit}},
@@ -274,30 +274,7 @@ func (m Model) View() string {
 	}
 	b.WriteString("\n")
 
-	items := m.items()
-	// Rows left for the list: what the header above took, less the section labels.
-	rows := max(m.height-strings.Count(b.String(), "\n")-3, 3)
-	offset := 0
-	if m.inList {
-		offset = layout.Window(m.cursor, m.offset, rows, len(items))
-	}
-	lastKind := itemKind(-1)
-	shown := 0
-	for i := offset; i < len(items) && shown < rows; i++ {
-		it := items[i]
-		if it.kind != lastKind {
-			b.WriteString(s.Label.Render(sectionName(it.kind)) + "\n")
-			lastKind = it.kind
-		}
-		mark := theme.NoCursor
-		line := m.itemLine(it)
-		if m.inList && i == m.cursor {
-			mark = theme.Cursor
-			line = s.Selected.Render(line)
-		}
-		b.WriteString(" " + mark + " " + line + "\n")
-		shown++
-	}
+	b.WriteString(m.listView(m.height - strings.Count(b.String(), "\n")))
 	return b.String()
 }
 

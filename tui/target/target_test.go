@@ -1,6 +1,7 @@
 package target
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -157,3 +158,34 @@ func TestResolvingAndFailure(t *testing.T) {
 type errTest string
 
 func (e errTest) Error() string { return string(e) }
+
+// TestFixedEntriesInViewWithFullLists: with every recent slot taken and ten demo users, the tenant
+// walkthrough, the device paste and the error are still on screen at 80x24 (a body of 20 rows), and
+// the targets that do not fit are signed; moving down the list keeps the cursor in view.
+func TestFixedEntriesInViewWithFullLists(t *testing.T) {
+	var recent, demo []string
+	for i := range 8 {
+		recent = append(recent, fmt.Sprintf("user%d@contoso.com", i))
+	}
+	for i := range 10 {
+		demo = append(demo, fmt.Sprintf("demo%d@fabrikam.com", i))
+	}
+	m := New(screentest.Deps()).SetRecent(recent).SetDemo(demo).SetTenant(true)
+	m.SetSize(80, 20)
+	v := screentest.Plain(m.View())
+	screentest.RequireFits(t, m.View(), 80, 20)
+	for _, want := range []string{"Whole tenant walkthrough", "dsregcmd /status output", "The error the user saw", "↓ ", "more (recent and demo)"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	m, _, _ = m.Update(keypress.Press("tab"))
+	for range 12 {
+		m, _, _ = m.Update(keypress.Press("j"))
+	}
+	v = screentest.Plain(m.View())
+	screentest.RequireFits(t, m.View(), 80, 20)
+	if !strings.Contains(v, "› demo4@fabrikam.com") || !strings.Contains(v, "13/18 · ↑") || !strings.Contains(v, "Whole tenant walkthrough") {
+		t.Fatalf("cursor out of view or no position:\n%s", v)
+	}
+}
