@@ -539,6 +539,17 @@ var corpusCases = map[string]func(t *testing.T, body []byte){
 			t.Fatalf("delta = %+v, want an error naming the request", d)
 		}
 	},
+	"v1.0-user-assignLicense.json": func(t *testing.T, body []byte) {
+		if d := decodeUser(jobOf(answered("/users/x/assignLicense", 200, body))); d.Err == nil {
+			t.Fatalf("a user without id was read: %+v", d)
+		}
+		with := strings.Replace(string(body), `"accountEnabled": true,`, `"accountEnabled": true, "id": "u-1",`, 1)
+		f := corpusFacts("u-1")
+		apply(t, f, facts.SrcUser, decodeUser(jobOf(answered("/users/x", 200, []byte(with)))))
+		if !slices.Equal(f.User.AssignedLicenseSkus, []string{"0118A350-71FC-4EC3-8F0C-6A1CB8867561"}) {
+			t.Fatalf("user = %+v", f.User)
+		}
+	},
 	"v1.0-batch-response.json": func(t *testing.T, body []byte) {
 		res, err := decodeBatch(body)
 		if err != nil || len(res) != 5 {
