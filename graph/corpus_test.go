@@ -257,6 +257,13 @@ var corpusCases = map[string]func(t *testing.T, body []byte){
 		}
 		wantVerdict(t, f, "enrollment.restrictions", checks.Pass)
 	},
+	"beta-deviceEnrollmentConfigurations-list.json": func(t *testing.T, body []byte) {
+		f := enrollmentFacts(t, body)
+		if c := f.EnrollmentConfigs; c[0].Type != "deviceEnrollmentConfiguration" || c[0].Priority != 8 || c[0].Limit != 0 || c[0].Windows != nil {
+			t.Fatalf("configs = %+v", c)
+		}
+		wantVerdict(t, f, "enrollment.restrictions", checks.Pass)
+	},
 	// A Windows block assigned to nobody (the sample has no assignments) applies to nobody.
 	"v1.0-deviceEnrollmentPlatformRestrictionsConfiguration-get.json": func(t *testing.T, body []byte) {
 		f := enrollmentFacts(t, asList(unwrapped(t, body)))
