@@ -164,6 +164,84 @@ func TestFakeAnswersInDocumentedShapes(t *testing.T) {
 	}
 }
 
+// The fake's $batch answer has the documented shape: responses of id, status, headers and body, and an
+// error body of code, message and innerError with the same keys as the documented items.
+func TestFakeBatchAnswersInDocumentedShape(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(corpusDir, "v1.0-batch-response.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Responses []map[string]any `json:"responses"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	itemKeys, errorKeys, innerKeys := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, r := range doc.Responses {
+		for k := range r {
+			itemKeys[k] = true
+		}
+		if e, ok := r["body"].(map[string]any)["error"].(map[string]any); ok {
+			for k, v := range e {
+				errorKeys[k] = true
+				if k == "innerError" {
+					for ik := range v.(map[string]any) {
+						innerKeys[ik] = true
+					}
+				}
+			}
+		}
+	}
+	tn, err := Load(os.DirFS("../../testdata/demo"), "contoso.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := NewServer(tn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL()+"/v1.0/$batch", strings.NewReader(
+		`{"requests":[{"id":"1","method":"GET","url":"/users/alice@contoso.com/licenseDetails"},{"id":"2","method":"GET","url":"/users/nobody@contoso.com"}]}`))
+	req.Header.Set("Authorization", "Bearer "+srv.Token())
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got struct {
+		Responses []map[string]any `json:"responses"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || len(got.Responses) != 2 {
+		t.Fatalf("batch answer: %v %+v", err, got)
+	}
+	for _, r := range got.Responses {
+		for k := range r {
+			if !itemKeys[k] {
+				t.Errorf("item %v: %s is not a documented batch item property (%v)", r["id"], k, keys(itemKeys))
+			}
+		}
+		e, ok := r["body"].(map[string]any)["error"].(map[string]any)
+		if !ok {
+			continue
+		}
+		for k, v := range e {
+			if !errorKeys[k] {
+				t.Errorf("item %v: error property %s is undocumented (%v)", r["id"], k, keys(errorKeys))
+			}
+			if k == "innerError" {
+				for ik := range v.(map[string]any) {
+					if !innerKeys[ik] {
+						t.Errorf("item %v: innerError property %s is undocumented (%v)", r["id"], ik, keys(innerKeys))
+					}
+				}
+			}
+		}
+	}
+}
+
 // The polymorphic parts: every membership kind and assignment target the fake serves is spelt as the docs spell it.
 func TestFakeUsesDocumentedODataTypes(t *testing.T) {
 	memberships := map[string]bool{}
