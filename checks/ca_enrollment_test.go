@@ -132,3 +132,21 @@ func TestSignInsEnrollment(t *testing.T) {
 		t.Errorf("got %s %q", r.Status, r.Summary)
 	}
 }
+
+// TestSignInReasonsThroughTheCatalog: a code the error catalog knows, quoted in a failure reason, is
+// decoded as evidence.
+func TestSignInReasonsThroughTheCatalog(t *testing.T) {
+	f := userFacts("dave@contoso.com")
+	f.Apply(facts.Delta{Source: facts.SrcSignIns, Apply: func(f *facts.Facts) {
+		f.SignIns = []facts.SignIn{{ID: "1", CreatedDateTime: f.Now.Add(-time.Hour), UserPrincipalName: "dave@contoso.com",
+			AppID: facts.AppIntuneEnrollment, ErrorCode: 90000, AdditionalDetails: "MDM enrollment failed with 0x8018002b"}}
+	}})
+	r := judgeOne(t, "signins.enrollment", f)
+	found := false
+	for _, e := range r.Evidence {
+		found = found || strings.Contains(e.Detail, "0x8018002b")
+	}
+	if r.Status != Fail || !found {
+		t.Errorf("got %s, evidence %+v", r.Status, r.Evidence)
+	}
+}

@@ -78,6 +78,12 @@ func judgeSignIns(f *facts.Facts) []Result {
 		}
 		ev = append(ev, Evidence{Source: src, Detail: describeSignIn(f, s)})
 	}
+	// The failure reasons may name an enrollment error code or message the error catalog knows.
+	var reasons []string
+	for _, s := range append(slices.Clone(standing), superseded...) {
+		reasons = append(reasons, s.FailureReason, s.AdditionalDetails)
+	}
+	ev = append(ev, catalogEvidence(reasons...)...)
 	if len(standing) == 0 {
 		if len(superseded) == 0 {
 			return []Result{{Status: Pass, Evidence: ev, Summary: fmt.Sprintf("The user's %d recent sign-ins to the enrollment apps succeeded.", len(ins))}}
