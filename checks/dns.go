@@ -270,7 +270,8 @@ func judgeDNSProbe(cloud string, p facts.DNSProbe) Result {
 		r.Evidence = append(r.Evidence, Evidence{Source: dnsVantageSource(v), Detail: dnsVantageDetail(v)})
 	}
 	if nonRoutableSuffix(p.Domain) {
-		r.Status = Fail
+		// As for any missing record, warn: the failure is the suffix itself (tenant.upn-domain).
+		r.Status = Warn
 		r.Summary = fmt.Sprintf("%s is not a routable domain, so no record can be published for it in public DNS", p.Domain)
 		r.Remediation = noDNSForNonRoutable
 		return r
