@@ -410,8 +410,14 @@ var corpusCases = map[string]func(t *testing.T, body []byte){
 		f.Apply(d)
 		wantVerdict(t, f, "devices.limits", checks.Error, "Device.Read.All")
 	},
-	// The tenant-wide DeviceId search answers in the /devices shape: a device without its object id is refused.
+	// The tenant-wide DeviceId search and the tenant sweep read the /devices shape: a device without its
+	// object id is refused by both.
 	"v1.0-devices-list.json": func(t *testing.T, body []byte) {
+		swept, _, err := decodeDevicePage(body)
+		if err != nil || len(swept) != 1 || swept[0].ID != "" || swept[0].DeviceID != "00000000-0000-0000-0000-000000000000" ||
+			swept[0].DisplayName != "contoso_Android" {
+			t.Fatalf("sweep decoder: %+v, %v", swept, err)
+		}
 		empty := []byte(`{"value":[]}`)
 		d := decodeUserDevices(jobOf(answered("/users/x/registeredDevices", 200, empty), answered("/users/x/ownedDevices", 200, empty),
 			answered("/devices", 200, body)), "adelev@contoso.com", []string{"00000000-0000-0000-0000-000000000000"})

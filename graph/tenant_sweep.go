@@ -93,6 +93,7 @@ func (c *Client) readEntraDevices(ctx context.Context) facts.Delta {
 	var strs pageStrings
 	var page []*facts.EntraDevice // the records of the page being decoded
 	var wanted []int              // indexes of the devices whose owners are asked for
+	incomplete := false           // a device came without its object id or deviceId
 	err := c.stream(ctx, src, "/devices", "$select="+sweepSelDevice+"&$top=999", func(s *scanner) bool {
 		e := read.next()
 		page = append(page, e)
@@ -102,6 +103,10 @@ func (c *Client) readEntraDevices(ctx context.Context) facts.Delta {
 		var ask []string
 		first := read.n - len(page)
 		for i, e := range page {
+			if e.ID == "" || e.DeviceID == "" {
+				incomplete = true
+				continue
+			}
 			if ownerWanted(*e) {
 				wanted = append(wanted, first+i)
 				ask = append(ask, e.ID)
@@ -116,6 +121,11 @@ func (c *Client) readEntraDevices(ctx context.Context) facts.Delta {
 		}
 	})
 	found, ownerErr := owners.finish()
+	if err == nil && incomplete {
+		// As the user's device lists (deviceComplete): a record without its ids can be told apart from
+		// no other, so no duplicate or stale-device verdict may rest on it.
+		err = &Error{Advice: "read /devices: Graph sent a device without its id or deviceId: run with --debug and report it"}
+	}
 	endpoint := "GET /v1.0/devices"
 	if len(wanted) > 0 {
 		endpoint += " + /devices/{id}/registeredOwners"

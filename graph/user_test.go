@@ -83,3 +83,14 @@ func TestDeviceRecordOfAnotherUser(t *testing.T) {
 	}
 	t.Fatal("no device.record check")
 }
+
+// The sweep refuses a device without its deviceId (the documented List devices sample shows one
+// without its id): no duplicate or stale verdict may rest on a record that cannot be told apart.
+func TestSweepRefusesDeviceWithoutIDs(t *testing.T) {
+	srv, c := demo(t, "contoso")
+	srv.Update(func(tn *graphtest.Tenant) { delete(tn.Devices[0], "deviceId") })
+	f := sweep(context.Background(), c)
+	if st := f.Status(facts.SrcAllDevices); st.State != facts.Failed || !strings.Contains(st.Reason, "without its id or deviceId") {
+		t.Fatalf("Entra devices: %v %q", st.State, st.Reason)
+	}
+}
