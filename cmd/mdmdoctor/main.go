@@ -13,9 +13,6 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/checks"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0"
-
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
@@ -70,9 +67,4 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // oneLine keeps an error message on one line, however deep the wrapping.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
-}
-
-func writeVersion(s streams) error {
-	_, err := fmt.Fprintf(s.out, "mdmdoctor %s\n", version)
-	return err
 }
