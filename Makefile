@@ -36,12 +36,14 @@ test:
 	$(GO) test -race ./...
 	$(MAKE) fuzz
 
-# A short run of every fuzz target over its seed corpus plus new inputs.
+# A short run of every fuzz target over its seed corpus plus new inputs. The targets are found in the
+# sources: asking go test -list would compile every test package once more.
 fuzz:
-	@$(GO) test -list '^Fuzz' ./... | awk '/^Fuzz/{n[++c]=$$1} /^ok/{for(i=1;i<=c;i++) print $$2, n[i]; c=0}' | \
-	while read -r pkg fn; do \
-		echo "fuzz $$pkg $$fn"; \
-		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	@grep -rlE --include='*_test.go' '^func Fuzz[A-Z]' . | sort | while read -r f; do \
+		for fn in $$(grep -oE '^func Fuzz[A-Za-z0-9_]*' "$$f" | cut -d' ' -f2); do \
+			echo "fuzz ./$$(dirname "$${f#./}") $$fn"; \
+			$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) "./$$(dirname "$${f#./}")" || exit 1; \
+		done; \
 	done
 
 lint:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -45,14 +46,27 @@ func TestDomainsFollowNextLinksOnTheRoot(t *testing.T) {
 	}
 }
 
-// hostile answers every $batch item with an empty page and a next link, forever, each page padded
-// with pad bytes: a Graph endpoint (or a proxy in its place) that never ends.
+// hostile answers every $batch item with an empty page and a next link, forever, or, when pad is set,
+// with one page padded to pad bytes: a Graph endpoint (or a proxy in its place) that never ends.
 func hostile(t *testing.T, pad int) (*graph.Client, *atomic.Int64) {
 	t.Helper()
 	var batches atomic.Int64
 	var s *httptest.Server
 	s = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		batches.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		if pad > 0 {
+			// Written in pieces: encoding a string this long is what would take the time.
+			_, _ = io.WriteString(w, `{"responses":[{"id":"domains","status":200,"body":{"value":[],"pad":"`)
+			chunk := strings.Repeat("x", 1<<20)
+			for range pad >> 20 {
+				if _, err := io.WriteString(w, chunk); err != nil {
+					return
+				}
+			}
+			_, _ = io.WriteString(w, `"}}]}`)
+			return
+		}
 		var req struct {
 			Requests []struct {
 				ID string `json:"id"`
@@ -62,10 +76,8 @@ func hostile(t *testing.T, pad int) (*graph.Client, *atomic.Int64) {
 		var out []map[string]any
 		for _, it := range req.Requests {
 			out = append(out, map[string]any{"id": it.ID, "status": 200, "body": map[string]any{
-				"value": []any{}, "@odata.nextLink": fmt.Sprintf("%s/v1.0/domains?$skiptoken=%d", s.URL, batches.Load()),
-				"pad": strings.Repeat("x", pad)}})
+				"value": []any{}, "@odata.nextLink": fmt.Sprintf("%s/v1.0/domains?$skiptoken=%d", s.URL, batches.Load())}})
 		}
-		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"responses": out})
 	}))
 	t.Cleanup(s.Close)
