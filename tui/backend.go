@@ -52,6 +52,14 @@ type FixBackend interface {
 	ReadOnly() bool
 }
 
+// TenantNamer is a Backend that can name the tenant a target lives in, for the header: its display
+// name (in the demo, the demo tenant's). The header shows the tenant's default domain and the operator
+// as the runs read them in any case.
+type TenantNamer interface {
+	// TenantName returns the display name of t's tenant, or "" when it cannot tell.
+	TenantName(ctx context.Context, t facts.Target) (string, error)
+}
+
 // DeviceCode is a device code sign-in prompt: show UserCode and VerificationURL prominently; Message
 // is the identity platform's own sentence, shown beneath.
 type DeviceCode struct {

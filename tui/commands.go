@@ -95,6 +95,25 @@ func resolve(ctx context.Context, b Backend, input string) tea.Cmd {
 	}
 }
 
+// tenantNamedMsg carries the display name of the tenant of the run's target.
+type tenantNamedMsg struct{ name string }
+
+// nameTenant asks the backend, if it can tell, for the display name of t's tenant. A failure leaves the
+// header with what the runs read.
+func nameTenant(ctx context.Context, b Backend, t facts.Target) tea.Cmd {
+	n, ok := b.(TenantNamer)
+	if !ok {
+		return nil
+	}
+	return func() tea.Msg {
+		name, err := n.TenantName(ctx, t)
+		if err != nil {
+			return nil
+		}
+		return tenantNamedMsg{name: name}
+	}
+}
+
 func resolveTenant(ctx context.Context, b TenantBackend) tea.Cmd {
 	return func() tea.Msg {
 		t, err := b.TenantTarget(ctx)

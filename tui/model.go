@@ -21,6 +21,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/tui/live"
 	"github.com/mdmdoctor/mdmdoctor/tui/report"
 	"github.com/mdmdoctor/mdmdoctor/tui/results"
+	"github.com/mdmdoctor/mdmdoctor/tui/runner"
 	"github.com/mdmdoctor/mdmdoctor/tui/signin"
 	"github.com/mdmdoctor/mdmdoctor/tui/steps"
 	"github.com/mdmdoctor/mdmdoctor/tui/target"
@@ -84,6 +85,11 @@ type Model struct {
 	runCancel     context.CancelFunc
 	// reruns maps the run ID of each single-check re-run to its check ID and cancel function.
 	reruns map[int]rerun
+
+	// seen is who the last run found signed in and where; tenantName the tenant's display name, when
+	// the backend can tell. Both are for the header.
+	seen       runner.Seen
+	tenantName string
 
 	current facts.Target
 	checks  []checks.Check

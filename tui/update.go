@@ -87,6 +87,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case resolvedMsg:
 		return m.resolved(msg)
 
+	case tenantNamedMsg:
+		if msg.name != m.tenantName {
+			// Another tenant (the demo has several): what the last run read was of the one before.
+			m.seen = runner.Seen{}
+		}
+		m.tenantName = msg.name
+		return m, nil
+
 	case runner.StartedMsg:
 		return m.started(msg)
 	case runner.EventsMsg:
@@ -363,7 +371,7 @@ func (m Model) resolved(msg resolvedMsg) (tea.Model, tea.Cmd) {
 	}
 	m.target = m.target.Idle()
 	next, cmd := m.startRun(msg.target)
-	return next, tea.Batch(save, cmd)
+	return next, tea.Batch(save, cmd, nameTenant(m.ctx, m.opts.Backend, msg.target))
 }
 
 // startRun starts a run of every check on t, replacing (and cancelling) any run in flight.
@@ -469,7 +477,23 @@ func (m Model) done(msg runner.DoneMsg) (tea.Model, tea.Cmd) {
 	m.runCancel()
 	m.runCancel = nil
 	m.live = m.live.Finish(msg.Results, msg.Cancelled)
+	m.seen = mergeSeen(m.seen, msg.Seen)
 	return m, nil
+}
+
+// mergeSeen keeps what was known of the operator and tenant where a run did not read it (a re-run of
+// one check reads one source), and takes whatever it did read.
+func mergeSeen(old, now runner.Seen) runner.Seen {
+	if now.Operator != "" {
+		old.Operator = now.Operator
+	}
+	if now.TenantID != "" {
+		old.TenantID = now.TenantID
+	}
+	if now.Domain != "" {
+		old.Domain = now.Domain
+	}
+	return old
 }
 
 // outcome sums up a check's fresh results in words and symbols.

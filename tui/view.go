@@ -80,7 +80,8 @@ func (m Model) frame() string {
 type frameCache struct{ header, rule, help layout.Memo }
 
 func (m Model) headerKey() string {
-	return strconv.Itoa(m.width) + " " + strconv.Itoa(int(m.screen)) + " " + strconv.FormatBool(m.showHelp)
+	return strconv.Itoa(m.width) + " " + strconv.Itoa(int(m.screen)) + " " + strconv.FormatBool(m.showHelp) + " " +
+		m.tenantName + " " + m.seen.Domain + " " + m.seen.TenantID + " " + m.seen.Operator
 }
 
 // shortHelp is the footer: the screen's keys in their order of importance, as many as fit the width,
@@ -115,25 +116,59 @@ func (m Model) fitHelp(bs []key.Binding) string {
 	return layout.Truncate(wide.ShortHelpView(append(slices.Clone(rest[:n]), tail...)), m.width)
 }
 
+// header names where the operator is: the tool, the tenant (display name and default domain; in the
+// demo, which demo tenant), the operator and the cloud, with the screen on the right. What does not fit
+// goes in this order: the version, the screen name, the operator; the tenant and the cloud stay.
 func (m Model) header() string {
 	s := m.styles
-	left := s.HeaderAccent.Render("mdmdoctor")
-	if m.opts.Version != "" {
-		left += s.Header.Render(" " + m.opts.Version)
+	tenant := m.tenantName
+	switch {
+	case tenant != "" && m.seen.Domain != "":
+		tenant += " (" + m.seen.Domain + ")"
+	case tenant == "" && m.seen.Domain != "":
+		tenant = m.seen.Domain
+	case tenant == "" && m.seen.TenantID != "":
+		tenant = "tenant " + m.seen.TenantID
+	case tenant == "" && m.opts.Demo:
+		tenant = "tenants"
+	case tenant == "":
+		tenant = "tenant not read yet"
 	}
-	left += s.Subtle.Render(" · " + m.cloud + " cloud")
 	if m.opts.Demo {
-		left += s.Strong.Render(" · DEMO tenant")
+		tenant = "DEMO " + tenant
 	}
-	right := s.Header.Render(m.screen.String())
+	operator := m.seen.Operator
+	right := m.screen.String()
 	if m.showHelp {
-		right = s.Header.Render("Help")
+		right = "Help"
 	}
-	gap := m.width - layout.Width(left) - layout.Width(right)
-	if gap < 1 {
-		return layout.Truncate(left, m.width)
+	version := m.opts.Version
+	for {
+		left := s.HeaderAccent.Render("mdmdoctor")
+		if version != "" {
+			left += s.Header.Render(" " + version)
+		}
+		left += s.Subtle.Render(" · ") + s.Strong.Render(tenant)
+		if operator != "" {
+			left += s.Subtle.Render(" · " + operator)
+		}
+		left += s.Subtle.Render(" · " + m.cloud)
+		gap := m.width - layout.Width(left) - layout.Width(right)
+		switch {
+		case gap >= 1 && right != "":
+			return left + strings.Repeat(" ", gap) + s.Header.Render(right)
+		case layout.Width(left) <= m.width && right == "":
+			return left
+		case version != "":
+			version = ""
+		case right != "":
+			right = ""
+		case operator != "":
+			operator = ""
+		default:
+			return layout.Truncate(left, m.width)
+		}
 	}
-	return left + strings.Repeat(" ", gap) + right
 }
 
 // fullHelp lays the help's columns out side by side as far as the width allows, then in further rows,

@@ -204,19 +204,28 @@ func (e *env) graphFor(t facts.Target) *graph.Client {
 	if client != nil {
 		return client
 	}
+	if d := e.demoTenantFor(t); d != nil {
+		return d.client
+	}
+	return nil
+}
+
+// demoTenantFor is the demo tenant owning the domain of t's user (the first one for a target without
+// a user), or nil outside the demo.
+func (e *env) demoTenantFor(t facts.Target) *demoTenant {
 	dom := ""
 	if i := strings.LastIndex(t.User, "@"); i >= 0 {
 		dom = strings.ToLower(t.User[i+1:])
 	}
-	for _, d := range e.tenants {
+	for i, d := range e.tenants {
 		for _, name := range d.domains {
 			if strings.EqualFold(name, dom) {
-				return d.client
+				return &e.tenants[i]
 			}
 		}
 	}
 	if len(e.tenants) > 0 {
-		return e.tenants[0].client
+		return &e.tenants[0]
 	}
 	return nil
 }

@@ -107,6 +107,16 @@ func (b *tuiBackend) ResolveTarget(ctx context.Context, input string) (facts.Tar
 	return t, nil
 }
 
+// TenantName implements tui.TenantNamer for the header: in the demo, the demo tenant the target lives
+// in. A signed-in tenant's display name is not read (yet): the header shows its default domain alone.
+func (b *tuiBackend) TenantName(_ context.Context, t facts.Target) (string, error) {
+	d := b.env.demoTenantFor(t)
+	if d == nil || d.name == "" {
+		return "", nil
+	}
+	return strings.ToUpper(d.name[:1]) + d.name[1:], nil
+}
+
 // Cloud implements tui.Backend.
 func (b *tuiBackend) Cloud() string { return b.env.cfg.Cloud }
 

@@ -55,6 +55,30 @@ type DoneMsg struct {
 	ID        int
 	Results   []checks.Result
 	Cancelled bool
+	// Seen is who the run found signed in, and where, for the header.
+	Seen Seen
+}
+
+// Seen is what a run read about the operator and their tenant: empty where it was not read.
+type Seen struct {
+	Operator string
+	TenantID string
+	// Domain is the tenant's default domain (its initial one when none is marked default).
+	Domain string
+}
+
+// seen picks out of f who is signed in and where.
+func seen(f *facts.Facts) Seen {
+	var s Seen
+	if f.Operator != nil {
+		s.Operator, s.TenantID = f.Operator.UserPrincipalName, f.Operator.TenantID
+	}
+	for _, d := range f.Domains {
+		if d.IsDefault || d.IsInitial && s.Domain == "" {
+			s.Domain = d.Name
+		}
+	}
+	return s
 }
 
 // Start returns a command that launches the run under ctx and reports StartedMsg. Cancelling ctx stops
@@ -97,5 +121,5 @@ func run(ctx context.Context, s Spec, q *queue) {
 	cancel()
 	for range deltas {
 	}
-	q.finish(DoneMsg{ID: s.ID, Results: results, Cancelled: cancelled})
+	q.finish(DoneMsg{ID: s.ID, Results: results, Cancelled: cancelled, Seen: seen(f)})
 }

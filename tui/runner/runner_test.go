@@ -156,3 +156,21 @@ func TestOneCheckRunStopsTheOtherReaders(t *testing.T) {
 		t.Fatal("the reader of a source nobody needed was left running")
 	}
 }
+
+// TestSeenNamesOperatorAndDefaultDomain: the header's facts come from what the run read: the token's
+// operator and tenant, and the default domain (the initial one when none is default).
+func TestSeenNamesOperatorAndDefaultDomain(t *testing.T) {
+	f := facts.New("public", facts.Target{}, time.Time{})
+	if s := seen(f); s != (Seen{}) {
+		t.Fatalf("nothing read: %+v", s)
+	}
+	f.Operator = &facts.Operator{UserPrincipalName: "admin@contoso.com", TenantID: "t1"}
+	f.Domains = []facts.Domain{{Name: "contoso.onmicrosoft.com", IsInitial: true}, {Name: "contoso.com", IsDefault: true}}
+	if s := seen(f); s != (Seen{Operator: "admin@contoso.com", TenantID: "t1", Domain: "contoso.com"}) {
+		t.Fatalf("seen %+v", s)
+	}
+	f.Domains = f.Domains[:1]
+	if s := seen(f); s.Domain != "contoso.onmicrosoft.com" {
+		t.Fatalf("initial domain not used: %+v", s)
+	}
+}
