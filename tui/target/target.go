@@ -52,7 +52,6 @@ type Model struct {
 	tenant  bool
 	inList  bool
 	cursor  int
-	offset  int
 	busy    string
 	err     string
 	spinner spinner.Model
