@@ -159,6 +159,46 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 	return m, nil, nil
 }
 
+// back goes one level up the flow: from the preview to the last choice asked, from a choice to the one
+// before it, from the first choice or a draft in progress to the list of fixes when the result has
+// several; from there it leaves the screen.
+func (m Model) back() (Model, tea.Cmd, tea.Msg) {
+	switch m.state {
+	case previewing:
+		if i := m.prevNeed(len(m.draft.Needs)); i >= 0 {
+			m.state, m.need, m.cursor, m.plan, m.scroll = picking, i, 0, nil, 0
+			return m, nil, nil
+		}
+	case picking:
+		if i := m.prevNeed(m.need); i >= 0 {
+			m.need, m.cursor = i, 0
+			return m, nil, nil
+		}
+	case drafting:
+		m.flow++ // the draft still under way is no longer wanted
+	}
+	if m.state != choosing && len(m.result.Fixes) > 1 {
+		m.state, m.cursor, m.draft, m.plan, m.err = choosing, 0, nil, nil, nil
+		return m, nil, nil
+	}
+	return m, nil, nav.Back{}
+}
+
+// prevNeed is the last choice before need i that the flow asks (a device the result already names is
+// not asked), or -1.
+func (m Model) prevNeed(i int) int {
+	if m.draft == nil {
+		return -1
+	}
+	for j := i - 1; j >= 0; j-- {
+		if m.draft.Needs[j].Kind == fix.ChooseDevice && m.ownRecord() != "" {
+			continue
+		}
+		return j
+	}
+	return -1
+}
+
 func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 	km := m.keys
 	switch m.state {
@@ -175,8 +215,7 @@ func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 		}
 	case drafting:
 		if key.Matches(k, km.Back) {
-			m.flow++
-			return m, nil, nav.Back{}
+			return m.back()
 		}
 	case picking:
 		opts := m.draft.Needs[m.need].Options
@@ -193,7 +232,7 @@ func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 			m.choices = m.draft.Needs[m.need].Set(m.choices, opts[m.cursor].Value)
 			return m.nextNeed(m.need + 1)
 		case key.Matches(k, km.Back):
-			return m, nil, nav.Back{}
+			return m.back()
 		}
 	case previewing:
 		switch {
@@ -205,7 +244,7 @@ func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 		case key.Matches(k, km.Select) && !m.fixer.ReadOnly() && !m.plan.Guided():
 			m.state, m.typed, m.hint = confirming, "", ""
 		case key.Matches(k, km.Back):
-			return m, nil, nav.Back{}
+			return m.back()
 		}
 	case confirming:
 		switch {

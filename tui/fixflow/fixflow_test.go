@@ -250,6 +250,9 @@ func TestReadOnlyIsADryRun(t *testing.T) {
 	if h := m.Help(); strings.Contains(helpText(h), "apply") {
 		t.Errorf("read-only help offers apply: %s", helpText(h))
 	}
+	// esc goes back to the list of fixes, and from there leaves the screen.
+	m, _ = press(m, t, "esc")
+	view(t, m, "Choose a fix")
 	_, req := press(m, t, "esc")
 	if _, ok := req.(nav.Back); !ok {
 		t.Errorf("esc asks %#v", req)
@@ -341,4 +344,27 @@ func TestDeviceFromTheResult(t *testing.T) {
 	m, cmd = m.Start(context.Background(), target, pc)
 	m, _ = drain(t, m, cmd)
 	view(t, m, "Nothing has been sent", "reversible: NO", "DELETE https://graph.microsoft.com/v1.0/devices/b2")
+}
+
+// TestEscGoesBackOneLevel: esc from the preview returns to the choice it was planned with, from that
+// choice to the list of fixes, and only from the list leaves the screen.
+func TestEscGoesBackOneLevel(t *testing.T) {
+	f, results := bobFacts(t)
+	x := &fakeFixer{f: f, results: results}
+	m := start(t, x)
+	m, _ = press(m, t, "down", "enter", "enter")
+	view(t, m, "Nothing has been sent")
+	m, req := press(m, t, "esc")
+	if req != nil {
+		t.Fatalf("esc on the preview left the screen: %#v", req)
+	}
+	view(t, m, "Choose a group that holds the user")
+	m, req = press(m, t, "esc")
+	if req != nil {
+		t.Fatalf("esc on the first choice left the screen: %#v", req)
+	}
+	view(t, m, "Choose a fix", "scope.mdm.add-group")
+	if _, req = press(m, t, "esc"); req != (nav.Back{}) {
+		t.Fatalf("esc on the list of fixes asked %#v, want back", req)
+	}
 }
