@@ -268,11 +268,11 @@ func (rv *deviceReview) staleEntra(f *facts.Facts, e, keep facts.EntraDevice, li
 				name, trustWords(e.TrustType), e.DeviceID, dateAndAge(entraActivity(e), f.Now))
 			rv.fixes = append(rv.fixes, disableEntraFix(f, e))
 		} else {
+			rv.fixes = append(rv.fixes, deleteEntraFix(f, e))
 			fd.remediation = fmt.Sprintf("The record (Join type %q, Device ID %s) is disabled already; Entra does not record since when. Once it has stayed disabled for your organisation's grace period without anyone missing it, delete it "+
 				"(a deleted device cannot be restored, and its BitLocker recovery keys and LAPS password go with it): mdmdoctor fix devices.duplicates.delete-stale.",
 				trustWords(e.TrustType), e.DeviceID)
 		}
-		rv.fixes = append(rv.fixes, deleteEntraFix(f, e))
 	}
 	rv.findings = append(rv.findings, fd)
 }

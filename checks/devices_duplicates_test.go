@@ -10,6 +10,8 @@ import (
 func TestDevicesDuplicates(t *testing.T) {
 	lapJoined := devWindows("LAPTOP-1", "AzureAd", true, 1)
 	lapRegisteredStale := devWindows("LAPTOP-1", "Workplace", false, 120)
+	lapRegisteredDisabled := lapRegisteredStale
+	lapRegisteredDisabled.AccountEnabled = false
 	lapRegisteredLive := devWindows("LAPTOP-1", "Workplace", false, 3)
 	lapJoinedUnmanaged := devWindows("LAPTOP-1", "AzureAd", false, 1)
 	lapRegisteredManaged := devWindows("LAPTOP-1", "Workplace", true, 2)
@@ -38,9 +40,9 @@ func TestDevicesDuplicates(t *testing.T) {
 	const (
 		disableStaleRegistered = "PATCH https://graph.microsoft.com/v1.0/devices/obj-LAPTOP-1-Workplace"
 		deleteStaleRegistered  = "DELETE https://graph.microsoft.com/v1.0/devices/obj-LAPTOP-1-Workplace"
+		disableStaleCloudTwin  = "PATCH https://graph.microsoft.com/v1.0/devices/obj-HYB-1-AzureAd"
 		deleteOldEnrollment    = "DELETE https://graph.microsoft.com/v1.0/deviceManagement/managedDevices/md-old"
 		deleteSameIDOld        = "DELETE https://graph.microsoft.com/v1.0/deviceManagement/managedDevices/md-same-id-old"
-		deleteStaleCloudTwin   = "DELETE https://graph.microsoft.com/v1.0/devices/obj-HYB-1-AzureAd"
 	)
 
 	for _, tc := range []struct {
@@ -59,12 +61,15 @@ func TestDevicesDuplicates(t *testing.T) {
 			managed: []facts.ManagedDevice{freshEnrollment}, want: []Status{Pass}},
 		{name: "stale registered record beside the joined one", entra: []facts.EntraDevice{lapJoined, lapRegisteredStale},
 			managed: []facts.ManagedDevice{freshEnrollment}, want: []Status{Warn}, subject: "LAPTOP-1",
-			summary: "Microsoft Entra registered record is stale", requests: []string{disableStaleRegistered, deleteStaleRegistered}},
+			summary: "Microsoft Entra registered record is stale", requests: []string{disableStaleRegistered}},
+		{name: "a stale record disabled already is offered for deletion", entra: []facts.EntraDevice{lapJoined, lapRegisteredDisabled},
+			managed: []facts.ManagedDevice{freshEnrollment}, want: []Status{Warn}, subject: "LAPTOP-1",
+			summary: "Microsoft Entra registered record is stale", requests: []string{deleteStaleRegistered}},
 		{name: "hybrid Autopilot pair is by design", entra: []facts.EntraDevice{hybrid, autopilotObject},
 			managed: []facts.ManagedDevice{devIntune("md-hyb", hybrid, "SN-H", 1)}, want: []Status{Pass}},
 		{name: "hybrid beside a plain joined record is a duplicate", entra: []facts.EntraDevice{hybrid, cloudTwin},
 			managed: []facts.ManagedDevice{devIntune("md-hyb", hybrid, "SN-H", 1)}, want: []Status{Warn}, subject: "HYB-1",
-			summary: "Microsoft Entra joined record is stale", requests: []string{"PATCH https://graph.microsoft.com/v1.0/devices/obj-HYB-1-AzureAd", deleteStaleCloudTwin}},
+			summary: "Microsoft Entra joined record is stale", requests: []string{disableStaleCloudTwin}},
 		{name: "stale hybrid record is not offered for deletion", entra: []facts.EntraDevice{devWindows("HYB-1", "ServerAd", true, 200), devWindows("HYB-1", "AzureAd", true, 1)},
 			want: []Status{Warn}, summary: "hybrid joined record is stale"},
 		{name: "Intune manages it but Entra says not managed", entra: []facts.EntraDevice{lapJoinedUnmanaged},
@@ -92,11 +97,11 @@ func TestDevicesDuplicates(t *testing.T) {
 			managed: []facts.ManagedDevice{placeholderA, placeholderB}, want: []Status{Pass}},
 		{name: "a reset laptop joined again leaves its old joined record", entra: []facts.EntraDevice{lapJoined, oldJoin},
 			managed: []facts.ManagedDevice{freshEnrollment}, want: []Status{Warn}, summary: "Microsoft Entra joined record is stale",
-			requests: []string{"PATCH https://graph.microsoft.com/v1.0/devices/obj-before-reset", "DELETE https://graph.microsoft.com/v1.0/devices/obj-before-reset"}},
+			requests: []string{"PATCH https://graph.microsoft.com/v1.0/devices/obj-before-reset"}},
 		{name: "phones of the same name are different phones", entra: []facts.EntraDevice{phoneA, phoneB}, want: []Status{Pass}},
 		{name: "one result per device, failures first", entra: []facts.EntraDevice{lapJoined, lapRegisteredStale, devWindows("DESK-9", "AzureAd", false, 1)},
 			managed: []facts.ManagedDevice{freshEnrollment, devIntune("md-9", devWindows("DESK-9", "AzureAd", false, 1), "SN-9", 1)},
-			want:    []Status{Fail, Warn}, subject: "DESK-9", requests: []string{disableStaleRegistered, deleteStaleRegistered}},
+			want:    []Status{Fail, Warn}, subject: "DESK-9", requests: []string{disableStaleRegistered}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := devFacts("alice@contoso.com")
@@ -189,8 +194,8 @@ func TestDevicesDuplicatesFixFollowsTheCloud(t *testing.T) {
 		f.Cloud = cloud
 		f.UserDevices = []facts.EntraDevice{devWindows("LT", "AzureAd", true, 1), devWindows("LT", "Workplace", false, 90)}
 		r := devJudge(t, "devices.duplicates", f)
-		if len(r.Fixes) != 2 || r.Fixes[0].Requests[0].URL != want || r.Fixes[1].Requests[0].URL != want {
-			t.Errorf("%s: fixes %+v, want a PATCH then a DELETE of %s", cloud, r.Fixes, want)
+		if len(r.Fixes) != 1 || r.Fixes[0].Requests[0].URL != want {
+			t.Errorf("%s: fixes %+v, want one PATCH of %s", cloud, r.Fixes, want)
 		}
 	}
 }

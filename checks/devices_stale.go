@@ -60,17 +60,14 @@ func intuneActivity(m facts.ManagedDevice) time.Time {
 	return m.EnrolledDateTime
 }
 
-// deleteEntraFix plans the deletion of a stale Entra device record. It cannot be undone in v1.0: Entra's
+// deleteEntraFix plans the deletion of a stale Entra device record that is disabled already: the later
+// step, after disableEntraFix (Microsoft's stale-device guidance). It cannot be undone in v1.0: Entra's
 // deleted items do not cover devices. Deleting it also deletes its BitLocker recovery keys and LAPS
 // password: the fix package reads whether there are any before it asks for confirmation.
 func deleteEntraFix(f *facts.Facts, e facts.EntraDevice) Fix {
-	title := "Delete the stale Entra record \"" + e.DisplayName + "\" (" + trustWords(e.TrustType) + ", object id " + e.ID + ")"
-	if e.AccountEnabled {
-		title += "; it is not disabled yet: devices.duplicates.disable-stale is the reversible first step"
-	}
 	return Fix{
 		ID:          "devices.duplicates.delete-stale",
-		Title:       title,
+		Title:       "Delete the stale, disabled Entra record \"" + e.DisplayName + "\" (" + trustWords(e.TrustType) + ", object id " + e.ID + ")",
 		Reversible:  false,
 		Permissions: []string{permDeleteEntraDevice, permReadRecoveryKeys, permReadLAPS},
 		Requests:    []Request{{Method: "DELETE", URL: graphURL(f.Cloud, "/v1.0/devices/"+url.PathEscape(e.ID))}},

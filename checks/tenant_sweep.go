@@ -43,7 +43,8 @@ type SweepRecord struct {
 	OperatingSystem string    `json:"operatingSystem"`
 	User            string    `json:"user"`
 	LastActivity    time.Time `json:"lastActivity"`
-	// Note says what the sweep made of the record; Action is keep, delete (a fix is planned) or review.
+	// Note says what the sweep made of the record; Action is keep, disable or delete (a fix is
+	// planned) or review.
 	Note   string `json:"note"`
 	Action string `json:"action"`
 }
@@ -407,18 +408,21 @@ func (sw *sweeper) neverEnrolled(e facts.EntraDevice) (deviceReview, bool) {
 // records lists a reviewed device's records for the export.
 func (rv deviceReview) records() []SweepRecord {
 	var out []SweepRecord
-	deleted := map[string]bool{}
+	planned := map[string]string{}
 	for _, fx := range rv.fixes {
 		for _, rq := range fx.Requests {
-			if rq.Method == "DELETE" {
-				deleted[rq.URL[strings.LastIndex(rq.URL, "/")+1:]] = true
+			switch rq.Method {
+			case "DELETE":
+				planned[rq.URL[strings.LastIndex(rq.URL, "/")+1:]] = "delete"
+			case "PATCH": // disable-stale: the reversible step before a delete
+				planned[rq.URL[strings.LastIndex(rq.URL, "/")+1:]] = "disable"
 			}
 		}
 	}
 	action := func(id, note string) string {
 		switch {
-		case deleted[id]:
-			return "delete"
+		case planned[id] != "":
+			return planned[id]
 		case strings.HasPrefix(note, "kept"):
 			return "keep"
 		}

@@ -71,11 +71,11 @@ func TestTenantSweepFindsEachKind(t *testing.T) {
 	for _, r := range carol.Records {
 		actions[r.ObjectID] = r.Action
 	}
-	if actions["obj-CAROL-LT-Workplace"] != "delete" || actions["obj-CAROL-LT-AzureAd"] != "keep" || actions["md-carol"] != "review" {
+	if actions["obj-CAROL-LT-Workplace"] != "disable" || actions["obj-CAROL-LT-AzureAd"] != "keep" || actions["md-carol"] != "review" {
 		t.Errorf("CAROL-LT actions %v", actions)
 	}
-	if !hasFix(carol.result, "devices.duplicates.delete-stale") || !hasFix(s.Findings[4].result, "devices.duplicates.delete-stale") || len(s.Findings[3].result.Fixes) != 0 {
-		t.Errorf("delete-stale planned on the wrong findings")
+	if !hasFix(carol.result, "devices.duplicates.disable-stale") || !hasFix(s.Findings[4].result, "devices.duplicates.delete-stale") || len(s.Findings[3].result.Fixes) != 0 {
+		t.Errorf("disable-stale and delete-stale planned on the wrong findings")
 	}
 
 	rs := tenantJudge(t, "devices.duplicates", f)

@@ -133,7 +133,7 @@ func TestConnectionCutMidPlan(t *testing.T) {
 }
 
 func TestDeleteStaleDeviceCannotBeUndone(t *testing.T) {
-	e := newEnv(t, "contoso", nil, nil)
+	e := newEnv(t, "contoso", nil, withSecrets(t, false, false))
 	p := e.plan("carol@contoso.com", "devices.duplicates.delete-stale", fix.Choices{})
 	if p.Reversible || p.Subject == "" {
 		t.Fatalf("plan %+v", p)
@@ -170,7 +170,7 @@ func TestDeleteStaleDeviceCannotBeUndone(t *testing.T) {
 // TestDeleteRefusedWhenTheOtherRecordWentAway: between the check and the write the other record of
 // the device was deleted, so the stale one is now the only record; the pre-flight stops.
 func TestDeleteRefusedWhenTheOtherRecordWentAway(t *testing.T) {
-	e := newEnv(t, "contoso", nil, nil)
+	e := newEnv(t, "contoso", nil, withSecrets(t, false, false))
 	p := e.plan("carol@contoso.com", "devices.duplicates.delete-stale", fix.Choices{})
 	stale := p.Requests[0].URL[strings.LastIndex(p.Requests[0].URL, "/")+1:]
 	e.srv.Update(func(tn *graphtest.Tenant) {

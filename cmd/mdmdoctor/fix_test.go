@@ -201,6 +201,16 @@ const globalAdmin = "62e90394-69f5-4237-9190-012177145e10"
 
 func asGlobalAdmin(tn *graphtest.Tenant) { tn.Operator.RoleTemplateIDs = []string{globalAdmin} }
 
+// carolStaleDisabled disables carol's stale registered record, the state in which delete-stale (the
+// step after disable-stale) is offered.
+func carolStaleDisabled(tn *graphtest.Tenant) {
+	for _, d := range tn.Devices {
+		if d.ID() == "bddbcba3-9d08-444c-8520-91153c0b5749" {
+			d["accountEnabled"] = false
+		}
+	}
+}
+
 // sentWrites lists the writes the fake Graph received, as "METHOD path body".
 func sentWrites(srv *graphtest.Server) []string {
 	var out []string
@@ -285,7 +295,7 @@ func TestEveryFixThroughTheBinary(t *testing.T) {
 		{fix: "devices.duplicates.disable-stale", tenant: "contoso", user: "carol@contoso.com", check: "devices.duplicates",
 			writes: []string{`PATCH /v1.0/devices/bddbcba3-9d08-444c-8520-91153c0b5749 {"accountEnabled":false}`},
 			undo:   []string{`PATCH /v1.0/devices/bddbcba3-9d08-444c-8520-91153c0b5749 {"accountEnabled":true}`}},
-		{fix: "devices.duplicates.delete-stale", tenant: "contoso", user: "carol@contoso.com", check: "devices.duplicates",
+		{fix: "devices.duplicates.delete-stale", tenant: "contoso", user: "carol@contoso.com", edit: carolStaleDisabled, check: "devices.duplicates",
 			writes: []string{"DELETE /v1.0/devices/bddbcba3-9d08-444c-8520-91153c0b5749"}},
 		// The new policy keeps the exclusion every enabled All-users policy shares ("Break glass").
 		{fix: "mfa.registration.create-ca-report-only", tenant: "contoso", user: "alice@contoso.com", edit: noRegistrationCA, check: "mfa.registration",

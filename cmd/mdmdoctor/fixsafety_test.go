@@ -107,7 +107,10 @@ func sampleKey(t *testing.T, raw []byte) graphtest.Object {
 // TestFixRechecksThePaste: with --dsregcmd, the device.* checks of the paste run again after the
 // fix, and the one about the record just deleted neither asks to delete it again nor to reconnect.
 func TestFixRechecksThePaste(t *testing.T) {
-	_, flags, env := fakeTenant(t, "contoso", asGlobalAdmin)
+	_, flags, env := fakeTenant(t, "contoso", func(tn *graphtest.Tenant) {
+		asGlobalAdmin(tn)
+		carolStaleDisabled(tn)
+	})
 	paste := filepath.Join("..", "..", "testdata", "dsregcmd", "demo-carol-duplicate.txt")
 	r := runIn(t, t.TempDir(), env, "", append([]string{"fix", "devices.duplicates.delete-stale", "--user", "carol@contoso.com", "--dsregcmd", paste, "--yes"}, flags...)...)
 	if r.code != 0 || !strings.Contains(r.stdout, "Applied.") {
