@@ -475,7 +475,7 @@ func (m Model) Help() keys.Help {
 		first = append(first, short(m.keys.Causes, "causes"))
 	}
 	return keys.Help{
-		Short: append(first, short(m.keys.Fix, "fix"), zoom, focus, m.keys.Filter,
+		Short: append(first, short(m.keys.Fix, "fix"), zoom, focusUnlessZoomed(focus, m.zoom), m.keys.Filter,
 			m.keys.Copy, short(m.keys.Steps, "steps"), short(m.keys.Docs, "docs"), back),
 		Full: [][]key.Binding{
 			append(scroll, m.keys.Top, m.keys.Bottom, m.keys.PageUp, m.keys.PageDown),
@@ -484,6 +484,13 @@ func (m Model) Help() keys.Help {
 			{m.keys.Rerun, m.keys.RerunAll, m.keys.Report, m.keys.NewTarget, m.keys.Causes},
 		},
 	}
+}
+
+// focusUnlessZoomed is the tab binding, switched off while the detail is zoomed (it has the arrows
+// anyway), so the help does not offer it.
+func focusUnlessZoomed(b key.Binding, zoom bool) key.Binding {
+	b.SetEnabled(!zoom)
+	return b
 }
 
 // View draws the screen.

@@ -53,6 +53,10 @@ func (m Model) openPaste(forError bool) (Model, tea.Cmd) {
 	m.pasting, m.inList, m.pastingError = true, false, forError
 	m.input.Blur()
 	m.paste.Reset()
+	m.paste.placeholder = "paste the whole output of dsregcmd /status here"
+	if forError {
+		m.paste.placeholder = "type or paste the error here"
+	}
 	m.pasteIntro = &layout.Memo{}
 	return m, nil
 }

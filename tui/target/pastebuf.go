@@ -23,13 +23,15 @@ type pasteBuffer struct {
 	// ctrl+j), so Windows line ends do not double the lines.
 	afterCR bool
 	full    bool
+	// placeholder says what to paste while nothing is; shown in brackets.
+	placeholder string
 }
 
 // Value is the text collected so far, with line ends as LF.
 func (p *pasteBuffer) Value() string { return string(p.text) }
 
 // Reset empties the buffer.
-func (p *pasteBuffer) Reset() { *p = pasteBuffer{text: p.text[:0]} }
+func (p *pasteBuffer) Reset() { *p = pasteBuffer{text: p.text[:0], placeholder: p.placeholder} }
 
 // Key takes one key press; it reports false for keys that are not text.
 func (p *pasteBuffer) Key(k tea.KeyPressMsg) bool {
@@ -113,7 +115,7 @@ func (p *pasteBuffer) tail(n int) []string {
 // placeholder in brackets so that it reads as one without colour or italics too.
 func (p *pasteBuffer) View(s *theme.Styles, width, height int) string {
 	if len(p.text) == 0 {
-		return s.Subtle.Render(layout.Truncate("[paste the whole output of dsregcmd /status here]", width))
+		return s.Subtle.Render(layout.Truncate("["+p.placeholder+"]", width))
 	}
 	var b strings.Builder
 	rows := max(height-1, 1)

@@ -50,7 +50,7 @@ func TestPasteBufferBackspaceAndBracketedPaste(t *testing.T) {
 // came in; empty, it shows a bracketed placeholder that reads as one without colour.
 func TestPasteBufferView(t *testing.T) {
 	st, _ := screentest.Deps()
-	var p pasteBuffer
+	p := pasteBuffer{placeholder: "paste the whole output of dsregcmd /status here"}
 	if v := screentest.Plain(p.View(st, 40, 5)); !strings.HasPrefix(v, "[paste the whole output") {
 		t.Fatalf("empty view: %q", v)
 	}
