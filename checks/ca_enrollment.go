@@ -32,7 +32,7 @@ const compliantAllResourcesDocs = "https://learn.microsoft.com/en-us/entra/ident
 
 func caEnrollmentCheck() Check {
 	return Check{
-		ID: "ca.enrollment-apps", Title: "Conditional Access on the enrollment sign-ins", Step: StepMFA, Modes: userOnly,
+		ID: "ca.enrollment-apps", Title: "Conditional Access on the enrollment sign-ins", Step: StepDevices, Modes: userOnly,
 		Docs:     caEnrollmentDocs,
 		Question: "Does a Conditional Access policy that applies to the user ask the enrollment sign-ins (Microsoft Intune Enrollment, Microsoft Intune, Device Registration Service) for something a device that is not enrolled yet cannot give?",
 		Needs:    []facts.Source{facts.SrcConditionalAccess, facts.SrcMemberOf, facts.SrcUser},
