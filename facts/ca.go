@@ -6,7 +6,11 @@ import (
 )
 
 // App ids of the services Windows enrollment signs in to, as Conditional Access policies and the
-// sign-in log name them.
+// sign-in log name them. The Device Registration Service's is in Microsoft's Conditional Access
+// documentation (concept-authentication-flows); Microsoft Intune's is the id of its MDM and MAM user
+// scope policies in Graph's documentation. Microsoft Intune Enrollment's was found in no Microsoft
+// Learn page reachable when this was written, only in tenants' service principals as tools list them
+// (Microsoft365DSC, CIS benchmarks): a tenant's own service principal list is the way to confirm it.
 const (
 	// AppIntuneEnrollment is Microsoft Intune Enrollment.
 	AppIntuneEnrollment = "d4ebce55-015a-49b5-a083-c84d1797ae8c"
