@@ -2,6 +2,7 @@ package fixflow
 
 import (
 	"context"
+	"fmt"
 	"errors"
 	"strings"
 	"testing"
@@ -367,4 +368,21 @@ func TestEscGoesBackOneLevel(t *testing.T) {
 	if _, req = press(m, t, "esc"); req != (nav.Back{}) {
 		t.Fatalf("esc on the list of fixes asked %#v, want back", req)
 	}
+}
+
+// TestLongChoiceListSaysWhereItIs: a choice among more options than fit shows a window that keeps the
+// cursor in view and a position line under it.
+func TestLongChoiceListSaysWhereItIs(t *testing.T) {
+	f, results := bobFacts(t)
+	for i := range 40 {
+		f.MemberOf = append(f.MemberOf, facts.Group{ID: fmt.Sprintf("00000000-0000-4000-8000-0000000000%02d", i), DisplayName: fmt.Sprintf("Group %02d", i), Kind: "group"})
+	}
+	x := &fakeFixer{f: f, results: results}
+	m := start(t, x)
+	m, _ = press(m, t, "down", "enter")
+	view(t, m, "Choose a group that holds the user", "1/41 · ↓")
+	for range 30 {
+		m, _ = press(m, t, "down")
+	}
+	view(t, m, "› ", "31/41 · ↑", "Group 29")
 }

@@ -15,7 +15,14 @@ func (m Model) View() string {
 	rows := max(m.height-len(head), 1)
 	switch m.state {
 	case choosing, picking:
-		return strings.Join(head, "\n") + "\n" + layout.Scroll(body, layout.Window(m.cursor, 0, rows, len(body)), rows, m.styles.Subtle)
+		if len(body) <= rows {
+			return strings.Join(head, "\n") + "\n" + strings.Join(body, "\n")
+		}
+		// A list longer than the screen: a window that keeps the cursor in view, and where it is.
+		rows = max(rows-1, 1)
+		off := layout.Window(m.cursor, 0, rows, len(body))
+		pos := m.styles.Subtle.Render(layout.Position(m.cursor, off, rows, len(body)))
+		return strings.Join(head, "\n") + "\n" + strings.Join(body[off:min(off+rows, len(body))], "\n") + "\n" + pos
 	}
 	return strings.Join(head, "\n") + "\n" + layout.Scroll(body, m.scroll, rows, m.styles.Subtle)
 }
@@ -177,8 +184,9 @@ func (m Model) addProgress(add func(...string)) {
 // bodyRows is how many body lines fit under the head.
 func (m Model) bodyRows() int { return max(m.height-len(m.head()), 1) }
 
-// listRows is how many options a list shows at once.
-func (m Model) listRows() int { return m.bodyRows() }
+// listRows is how many options a list shows at once: a line less than the body when the position line
+// is shown.
+func (m Model) listRows() int { return max(m.bodyRows()-1, 1) }
 
 func oneLine(err error) string {
 	if err == nil {
