@@ -176,3 +176,37 @@ func TestCAExclusionsRead(t *testing.T) {
 		t.Fatalf("exclusions %+v", f.CAExclusions)
 	}
 }
+
+// TestSignInReadsAreFilteredOnTheServer: only the user's sign-ins of the last 30 days to the three
+// enrollment apps, as client or as resource, are asked for, and only the properties judged.
+func TestSignInReadsAreFilteredOnTheServer(t *testing.T) {
+	srv := serve(t, "contoso", func(*graphtest.Tenant) {})
+	judgeUser(t, srv, "leo@contoso.com")
+	var filters []string
+	for _, r := range srv.Requests() {
+		if r.Batch && r.Path == "/v1.0/auditLogs/signIns" {
+			filters = append(filters, r.Query.Get("$filter"))
+			if !strings.Contains(r.Query.Get("$select"), "appliedConditionalAccessPolicies") {
+				t.Errorf("$select %q", r.Query.Get("$select"))
+			}
+		}
+	}
+	if len(filters) != 6 {
+		t.Fatalf("sign-in reads %q, want 6 (3 apps as client and as resource)", filters)
+	}
+	since := time.Now().UTC().Add(-31 * 24 * time.Hour)
+	for _, app := range facts.EnrollmentApps {
+		for _, prop := range []string{"appId", "resourceId"} {
+			want := "userPrincipalName eq 'leo@contoso.com' and " + prop + " eq '" + app + "' and createdDateTime ge "
+			i := slices.IndexFunc(filters, func(f string) bool { return strings.HasPrefix(f, want) })
+			if i < 0 {
+				t.Errorf("no read %q in %q", want, filters)
+				continue
+			}
+			ge, err := time.Parse(time.RFC3339, strings.TrimPrefix(filters[i], want))
+			if err != nil || ge.Before(since) {
+				t.Errorf("window starts %q", strings.TrimPrefix(filters[i], want))
+			}
+		}
+	}
+}
