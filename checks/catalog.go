@@ -39,6 +39,9 @@ type Check struct {
 	Question string
 	Step     Step
 	Docs     string
+	// Source is the URL of the Microsoft documentation the rule follows, when it is not Docs itself
+	// (RuleSource gives the one to show).
+	Source string
 	// Modes are the kinds of run that include the check.
 	Modes []facts.TargetKind
 	// Needs are the sources the check cannot judge without. When one failed, the check ends in error;
@@ -47,6 +50,14 @@ type Check struct {
 	// Judge turns facts into one or more results. It must not perform I/O. The engine fills ID, Title,
 	// Docs and a default Subject on each result.
 	Judge func(*facts.Facts) []Result
+}
+
+// RuleSource is the URL of the documentation the check's rule follows: Source, or Docs.
+func (c Check) RuleSource() string {
+	if c.Source != "" {
+		return c.Source
+	}
+	return c.Docs
 }
 
 // In reports whether the check belongs in a run of the given kind.

@@ -12,6 +12,7 @@ func contosoFacts(upn string, memberOf ...facts.Group) *facts.Facts {
 	f := devFacts(upn)
 	f.MemberOf = memberOf
 	f.RegistrationPolicy.UserDeviceQuota = 5
+	f.Operator = &facts.Operator{UserPrincipalName: "admin@contoso.com", Known: true, RoleTemplateIDs: []string{facts.RoleIntuneAdministrator}}
 	f.EnrollmentConfigs = []facts.EnrollmentConfig{
 		enrDefaultRestriction(false, false),
 		enrRestriction("Block personal Windows", 1, false, true, contosoKiosk.ID),
@@ -48,6 +49,11 @@ func TestDemoUsersJudgedAsDocumented(t *testing.T) {
 		f.Troubleshooting = []facts.TroubleshootingEvent{enrFailureEvent("dave-1", f.User.ID, 40, "enrollmentRestrictionsEnforced", "Personal Windows enrollment blocked")}
 		return f
 	}
+	daveJoin := func() *facts.Facts {
+		f := dave()
+		f.Target.Path = facts.PathJoin
+		return f
+	}
 	frank := func() *facts.Facts {
 		f := contosoFacts("frank@contoso.com", contosoIntuneUsers, contosoBreakGlass)
 		lt1 := devWindows("FRANK-LT1", "AzureAd", false, 1)
@@ -68,7 +74,11 @@ func TestDemoUsersJudgedAsDocumented(t *testing.T) {
 	}{
 		{"alice", alice, map[string]Status{"devices.duplicates": Pass, "devices.limits": Pass, "enrollment.restrictions": Pass, "enrollment.failures": Pass}},
 		{"carol", carol, map[string]Status{"devices.duplicates": Warn, "enrollment.failures": Fail}},
-		{"dave", dave, map[string]Status{"devices.limits": Fail, "enrollment.restrictions": Fail, "enrollment.failures": Warn}},
+		// The personal-device block stops an Entra join and a work account, not Group Policy, Autopilot and
+		// the other corporate paths: with the path unknown that is a warning, with --path join a failure.
+		// His 40-day-old failure stands: he has enrolled nothing since, and no window is documented.
+		{"dave", dave, map[string]Status{"devices.limits": Fail, "enrollment.restrictions": Warn, "enrollment.failures": Fail}},
+		{"dave --path join", daveJoin, map[string]Status{"enrollment.restrictions": Fail}},
 		{"frank", frank, map[string]Status{"devices.duplicates": Fail, "devices.limits": Warn}},
 	} {
 		for id, want := range tc.want {

@@ -56,6 +56,10 @@ func TestDeviceChecksThroughRun(t *testing.T) {
 	f := facts.New("public", facts.Target{Kind: facts.TargetUser, User: "frank@contoso.com"}, devNow)
 	joined := devWindows("FRANK-LT1", "AzureAd", false, 1)
 	ch := make(chan facts.Delta, 8)
+	// An operator who reads all of Intune: no failure can hide behind scope tags.
+	ch <- facts.Delta{Source: facts.SrcOperator, Apply: func(f *facts.Facts) {
+		f.Operator = &facts.Operator{Known: true, RoleTemplateIDs: []string{facts.RoleIntuneAdministrator}}
+	}}
 	ch <- facts.Delta{Source: facts.SrcUser, Endpoint: "GET /v1.0/users/frank@contoso.com", Apply: func(f *facts.Facts) {
 		f.User = &facts.User{ID: "u-frank", UserPrincipalName: "frank@contoso.com"}
 	}}

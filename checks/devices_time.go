@@ -10,9 +10,6 @@ import (
 // cleanup rules start at 30 days, so anything shorter would call a device that is in use stale.
 const staleAfter = 30 * 24 * time.Hour
 
-// recentFailures is the window in which an enrollment failure counts as current rather than history.
-const recentFailures = 7 * 24 * time.Hour
-
 // dateAndAge writes a point in time for evidence, with its age relative to now ("2026-11-23 (2 days ago)").
 func dateAndAge(t, now time.Time) string {
 	if t.IsZero() {

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,15 +40,30 @@ type dnsTarget struct {
 	legacy []string
 	// unconfirmed marks a target not found in Microsoft's documentation (21Vianet).
 	unconfirmed bool
+	// also are targets another Microsoft page gives for the same record: accepted as right, with
+	// disagreement said in the result.
+	also         []string
+	disagreement string
 }
+
+// usgovRegistration: the Intune article on these CNAMEs gives EnterpriseRegistration.windows.net for US
+// government clouds too (dnsDocs, "Windows auto enrollment and device registration"), while the Entra and
+// Intune endpoint pages name enterpriseregistration.microsoftonline.us as Azure Government's device
+// registration service (https://learn.microsoft.com/en-us/entra/identity/devices/howto-vm-sign-in-azure-ad-windows#network-requirements,
+// https://learn.microsoft.com/en-us/mem/intune/fundamentals/intune-us-government-endpoints). Both are accepted.
+var usgovRegistration = dnsTarget{want: "EnterpriseRegistration.windows.net.", also: []string{"EnterpriseRegistration.microsoftonline.us."},
+	disagreement: "Microsoft's pages disagree for US government clouds: the Intune article on these CNAMEs gives EnterpriseRegistration.windows.net, while the Entra and Intune endpoint pages name enterpriseregistration.microsoftonline.us as Azure Government's device registration service. mdmdoctor accepts both."}
 
 // dnsClouds are the clouds of --cloud, for recognising a target that belongs to another one.
 var dnsClouds = [...]string{"public", "usgov", "usgovdod", "china"}
 
 func expectedDNSTarget(cloud, record string) dnsTarget {
 	if record == facts.RecordRegistration {
-		if cloud == "china" {
+		switch cloud {
+		case "china":
 			return dnsTarget{want: "EnterpriseRegistration.partner.microsoftonline.cn.", unconfirmed: true}
+		case "usgov", "usgovdod":
+			return usgovRegistration
 		}
 		return dnsTarget{want: "EnterpriseRegistration.windows.net."}
 	}
@@ -78,7 +94,7 @@ func knownDNSTarget(target string) (cloud, record string, ok bool) {
 	for _, rec := range []string{facts.RecordEnrollment, facts.RecordRegistration} {
 		for _, c := range dnsClouds {
 			exp := expectedDNSTarget(c, rec)
-			for _, t := range append([]string{exp.want}, exp.legacy...) {
+			for _, t := range slices.Concat([]string{exp.want}, exp.legacy, exp.also) {
 				if sameDNSName(t, target) {
 					return c, rec, true
 				}
@@ -142,7 +158,7 @@ func judgeDNSVantage(v facts.DNSVantage, domain, record, cloud string) dnsView {
 		if r.Type != "CNAME" {
 			continue
 		}
-		if sameDNSName(r.Value, exp.want) {
+		if sameDNSName(r.Value, exp.want) || slices.ContainsFunc(exp.also, func(a string) bool { return sameDNSName(r.Value, a) }) {
 			return dnsView{out: outCorrect, target: r.Value}
 		}
 		for _, l := range exp.legacy {
@@ -336,6 +352,9 @@ func judgeDNSProbe(cloud string, p facts.DNSProbe) Result {
 		r.Remediation = fmt.Sprintf("If only a resolver differs and the authoritative servers are right, the old answer "+
 			"expires after the TTL shown (or flush that resolver's cache); if the office resolver serves its own copy of the "+
 			"zone, put the record there too. Every view should publish: %s", d.line)
+	}
+	if exp.disagreement != "" {
+		r.Explanation += " " + exp.disagreement
 	}
 	if exp.unconfirmed {
 		r.Summary += fmt.Sprintf(" (UNCONFIRMED: %s is not in Microsoft's documentation for %s)", exp.want, dnsCloudLabel(cloud))

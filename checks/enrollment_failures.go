@@ -8,6 +8,12 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
+// The rule of enrollment.failures: Intune's enrollment failure report (troubleshootingEvents) lists
+// refused enrollments; Microsoft documents no window after which a failure stops mattering, so none is
+// invented here: every failure is reported with its age. A failure is superseded when the same user
+// enrolled a device successfully afterwards (an Intune managed device of the user enrolled later).
+// https://learn.microsoft.com/en-us/mem/intune/fundamentals/help-desk-operators (the user's enrollment
+// failures) and failuresDocs for the categories.
 const failuresDocs = "https://learn.microsoft.com/en-us/troubleshoot/mem/intune/device-enrollment/troubleshoot-windows-enrollment-errors"
 
 // maxFailureEvidence bounds the evidence lines: a device retrying all week can leave hundreds of events.
@@ -16,10 +22,11 @@ const maxFailureEvidence = 20
 func failuresCheck() Check {
 	return Check{
 		ID: "enrollment.failures", Title: "Recent enrollment failures", Step: StepDevices, Modes: userOnly,
-		Question: "Has Intune recorded enrollment failures for the user, and how recently?",
+		Question: "Has Intune recorded enrollment failures for the user that no later successful enrollment superseded?",
 		Docs:     failuresDocs,
-		// SrcUser: troubleshooting events name the user by object id.
-		Needs: []facts.Source{facts.SrcTroubleshooting, facts.SrcUser},
+		// SrcUser: troubleshooting events name the user by object id. SrcManagedDevices: a later
+		// successful enrollment supersedes a failure.
+		Needs: []facts.Source{facts.SrcTroubleshooting, facts.SrcUser, facts.SrcManagedDevices},
 		Judge: judgeFailures,
 	}
 }
@@ -37,19 +44,23 @@ func judgeFailures(f *facts.Facts) []Result {
 		}
 	}
 	if len(events) == 0 {
-		return []Result{{
+		r := Result{
 			Status:      Pass,
 			Summary:     "Intune has recorded no enrollment failures for the user",
 			Explanation: "Intune's troubleshooting events hold no failed enrollment for this user, so no enrollment attempt was refused by the service.",
 			Evidence:    []Evidence{{Source: src, Detail: fmt.Sprintf("%d events in the tenant, none with userId %s", len(f.Troubleshooting), f.User.ID)}},
-		}}
+		}
+		if full, why := intuneVisibility(f); !full {
+			r.Status, r.Summary, r.Explanation = Warn, r.Summary+", as far as the operator can see", r.Explanation+" "+why
+		}
+		return []Result{r}
 	}
 	slices.SortStableFunc(events, func(a, b facts.TroubleshootingEvent) int { return b.EventDateTime.Compare(a.EventDateTime) })
-	recent := 0
+	var standing []facts.TroubleshootingEvent
 	var cats []string
 	for _, e := range events {
-		if f.Now.Sub(e.EventDateTime) <= recentFailures {
-			recent++
+		if _, ok := supersededBy(f, e); !ok {
+			standing = append(standing, e)
 		}
 		if c := failureCategory(e); !slices.Contains(cats, c) {
 			cats = append(cats, c)
@@ -61,7 +72,11 @@ func judgeFailures(f *facts.Facts) []Result {
 			ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("and %d older events", len(events)-i)})
 			break
 		}
-		ev = append(ev, Evidence{Source: src, Detail: describeFailure(e, f)})
+		d := describeFailure(e, f)
+		if md, ok := supersededBy(f, e); ok {
+			d += fmt.Sprintf("; superseded: the user enrolled %q successfully %s, after it", md.DeviceName, howLongAgo(md.EnrolledDateTime, f.Now))
+		}
+		ev = append(ev, Evidence{Source: src, Detail: d})
 	}
 	newest := events[0]
 	advice := []string{"In the Intune admin center go to Troubleshooting + support > Troubleshoot, select the user and open Enrollment failures to see these events with their details. What each category means and what to do:"}
@@ -70,16 +85,28 @@ func judgeFailures(f *facts.Facts) []Result {
 	}
 	advice = append(advice, "When the cause is fixed, have the user retry the enrollment and run the check again; give Microsoft support the correlation id if a failure remains unexplained.")
 	r := Result{Evidence: ev, Remediation: strings.Join(advice, " "), Table: failureTable(events)}
-	if recent > 0 {
+	if len(standing) > 0 {
+		s := standing[0]
 		r.Status = Fail
-		r.Summary = fmt.Sprintf("%d enrollment failure%s in the last 7 days; the newest, %s, was %s", recent, pluralSuffix(recent), howLongAgo(newest.EventDateTime, f.Now), failureCategory(newest))
-		r.Explanation = "Intune refused enrollments of this user within the last week, so the device the user is calling about is most likely among them and still not enrolled. The failure category says which stage refused it and points to the check that finds the cause."
+		r.Summary = fmt.Sprintf("%d enrollment failure%s that no later enrollment superseded; the newest, %s, was %s", len(standing), pluralSuffix(len(standing)), howLongAgo(s.EventDateTime, f.Now), failureCategory(s))
+		r.Explanation = "Intune refused enrollments of this user, and the user has enrolled no device successfully since. Microsoft documents no age after which a failure stops mattering, so the age is given instead: a failure from today is most likely the device the user is calling about. The failure category says which stage refused it and points to the check that finds the cause."
 	} else {
 		r.Status = Warn
-		r.Summary = fmt.Sprintf("%d enrollment failure%s, all older than 7 days; the newest, %s, was %s", len(events), pluralSuffix(len(events)), howLongAgo(newest.EventDateTime, f.Now), failureCategory(newest))
-		r.Explanation = "Intune refused enrollments of this user in the past but not in the last week. The cause may be fixed already; the categories still show what went wrong, and whether a later attempt enrolled is worth confirming with the user."
+		r.Summary = fmt.Sprintf("%d enrollment failure%s, each superseded by a later successful enrollment of the user; the newest, %s, was %s", len(events), pluralSuffix(len(events)), howLongAgo(newest.EventDateTime, f.Now), failureCategory(newest))
+		r.Explanation = "Intune refused enrollments of this user, but the user enrolled a device successfully after each of them, so the cause may be fixed. If the device in question is not the one that enrolled, the categories still show what went wrong."
 	}
 	return []Result{r}
+}
+
+// supersededBy finds a managed device of the user enrolled after the failure.
+func supersededBy(f *facts.Facts, e facts.TroubleshootingEvent) (facts.ManagedDevice, bool) {
+	for _, md := range f.ManagedDevices {
+		if !md.EnrolledDateTime.IsZero() && md.EnrolledDateTime.After(e.EventDateTime) &&
+			(md.UserID == "" || strings.EqualFold(md.UserID, e.UserID)) {
+			return md, true
+		}
+	}
+	return facts.ManagedDevice{}, false
 }
 
 func failureCategory(e facts.TroubleshootingEvent) string {

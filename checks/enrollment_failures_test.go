@@ -21,9 +21,12 @@ func TestEnrollmentFailures(t *testing.T) {
 	old := enrFailureEvent("e-old", me, 40, "accountValidation", "Enrollment not enabled")
 	someoneElse := enrFailureEvent("e-other", "u-dave@contoso.com", 1, "authentication", "Bad password")
 
+	// A successful enrollment of the user 3 days ago supersedes the failures before it, not the one after.
+	enrolled := facts.ManagedDevice{ID: "md-1", DeviceName: "CAROL-LT", UserID: me, EnrolledDateTime: devDaysAgo(3)}
 	for _, tc := range []struct {
 		name    string
 		events  []facts.TroubleshootingEvent
+		managed []facts.ManagedDevice
 		want    Status
 		summary string
 		order   []string // correlation ids in evidence order
@@ -31,19 +34,22 @@ func TestEnrollmentFailures(t *testing.T) {
 	}{
 		{name: "no events", want: Pass, summary: "no enrollment failures"},
 		{name: "only another user's events", events: []facts.TroubleshootingEvent{someoneElse}, want: Pass},
-		{name: "only old failures", events: []facts.TroubleshootingEvent{old}, want: Warn, summary: "all older than 7 days",
-			order: []string{"corr-e-old"}, advice: []string{"accountValidation: "}},
-		{name: "a failure two days ago", events: []facts.TroubleshootingEvent{restricted}, want: Fail, summary: "1 enrollment failure in the last 7 days",
+		{name: "an old failure with no enrollment since still stands, its age said", events: []facts.TroubleshootingEvent{old}, want: Fail,
+			summary: "the newest, 40 days ago, was accountValidation", order: []string{"corr-e-old"}, advice: []string{"accountValidation: "}},
+		{name: "a failure two days ago", events: []facts.TroubleshootingEvent{restricted}, want: Fail, summary: "1 enrollment failure that no later enrollment superseded",
 			advice: []string{"enrollmentRestrictionsEnforced: ", "enrollment.restrictions"}},
-		{name: "newest first, recent and old mixed", events: []facts.TroubleshootingEvent{old, authz, someoneElse, restricted}, want: Fail,
-			summary: "2 enrollment failures in the last 7 days; the newest, 2 days ago, was enrollmentRestrictionsEnforced",
+		{name: "failures before a successful enrollment are superseded", events: []facts.TroubleshootingEvent{old, authz}, managed: []facts.ManagedDevice{enrolled}, want: Warn,
+			summary: "each superseded by a later successful enrollment", order: []string{"corr-e-mid", "corr-e-old"}},
+		{name: "a failure after the enrollment stands", events: []facts.TroubleshootingEvent{old, authz, someoneElse, restricted}, managed: []facts.ManagedDevice{enrolled}, want: Fail,
+			summary: "1 enrollment failure that no later enrollment superseded; the newest, 2 days ago, was enrollmentRestrictionsEnforced",
 			order:   []string{"corr-e-new", "corr-e-mid", "corr-e-old"}, advice: []string{"authorization: ", "license.intune", "accountValidation: "}},
 		{name: "a failure without a category", events: []facts.TroubleshootingEvent{enrFailureEvent("e-unk", me, 1, "", "")}, want: Fail,
 			summary: "was unknown", advice: []string{"correlation id"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := devFacts("carol@contoso.com")
-			f.Troubleshooting = tc.events
+			f.Operator = &facts.Operator{Known: true, RoleTemplateIDs: []string{facts.RoleIntuneAdministrator}}
+			f.Troubleshooting, f.ManagedDevices = tc.events, tc.managed
 			r := devJudge(t, "enrollment.failures", f)
 			if r.Status != tc.want {
 				t.Fatalf("status %s, want %s: %s", r.Status, tc.want, r.Summary)
@@ -57,7 +63,8 @@ func TestEnrollmentFailures(t *testing.T) {
 					t.Errorf("evidence source %q", e.Source)
 				}
 				if i := strings.Index(e.Detail, "correlation id "); i >= 0 {
-					order = append(order, e.Detail[i+len("correlation id "):])
+					id, _, _ := strings.Cut(e.Detail[i+len("correlation id "):], ";")
+					order = append(order, id)
 				}
 			}
 			if tc.order != nil && strings.Join(order, ",") != strings.Join(tc.order, ",") {

@@ -14,7 +14,7 @@ func userFacts(upn string) *facts.Facts {
 	for _, s := range []facts.Source{facts.SrcUser, facts.SrcDomains, facts.SrcLicenseDetails, facts.SrcSubscribedSkus,
 		facts.SrcMemberOf, facts.SrcUserDevices, facts.SrcManagedDevices, facts.SrcMDMPolicy, facts.SrcMAMPolicy,
 		facts.SrcRegistrationPolicy, facts.SrcConditionalAccess, facts.SrcEnrollmentConfigs, facts.SrcTroubleshooting, facts.SrcOperator,
-		facts.SrcCAExclusions} {
+		facts.SrcCAExclusions, facts.SrcScopeNesting} {
 		f.Apply(facts.Delta{Source: s, Endpoint: "GET /test/" + string(s), Apply: func(*facts.Facts) {}})
 	}
 	f.User = &facts.User{ID: "u-1", UserPrincipalName: upn}

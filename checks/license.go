@@ -8,39 +8,87 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
-// Service plans that grant what automatic enrollment needs. Judged by plan, never by SKU name: bundles
-// (Microsoft 365 E3/E5/Business Premium, EMS) carry them.
-const (
-	planAADPremium   = "41781fb2-bc02-4b7c-bd55-b576c07bb09d" // AAD_PREMIUM (Entra ID P1)
-	planAADPremiumP2 = "eec0eb4f-6444-4f95-aba0-50c24d67f998" // AAD_PREMIUM_P2 (Entra ID P2)
-	planIntuneA      = "c1ec4a95-1f05-45b3-a911-aa3fa01094f5" // INTUNE_A (Intune Plan 1)
-	planIntuneO365   = "882e1d05-acd1-4ccb-8708-6ee03664b117" // INTUNE_O365: basic mobility, not Intune
-)
+// Service plans that grant what automatic enrollment needs, by GUID and name, from Microsoft's "Product
+// names and service plan identifiers for licensing" (planReferenceDocs, as updated October 29, 2025).
+// Judged by plan, never by SKU name: bundles (Microsoft 365 E3/E5/F1/F3, Business Premium, EMS, the
+// government SKUs) carry them. Look-alikes that are not an Intune licence for MDM enrollment stay out:
+// INTUNE_O365 (Mobility and Security for Office 365), Intune_Defender (security settings management of
+// Defender for Endpoint), Intune_ServiceNow, and INTUNE_P2 (Intune Plan 2, an add-on on top of Plan 1).
+const planReferenceDocs = "https://learn.microsoft.com/en-us/entra/identity/users/licensing-service-plan-reference"
 
-// planKind tells which requirement a service plan meets.
+// servicePlan is one documented service plan.
+type servicePlan struct{ id, name, friendly string }
+
+const planIntuneO365 = "882e1d05-acd1-4ccb-8708-6ee03664b117" // INTUNE_O365: Mobile Device Management for Office 365
+
+// planKind tells which requirement a service plan meets: the plans known by GUID, and names whose GUID
+// the reference did not give us (a match by name alone is said so, never a pass).
 type planKind struct {
-	ids   []string
-	names []string
-	label string
+	plans     []servicePlan
+	nameOnly  []string
+	lookAlike []servicePlan
+	label     string
 }
 
 var (
-	entraPremiumPlans = planKind{ids: []string{planAADPremium, planAADPremiumP2}, names: []string{"AAD_PREMIUM", "AAD_PREMIUM_P2"}, label: "Microsoft Entra ID P1 or P2"}
-	intunePlans       = planKind{ids: []string{planIntuneA}, names: []string{"INTUNE_A", "INTUNE_A_VL", "INTUNE_EDU", "INTUNE_SMBIZ"}, label: "Microsoft Intune"}
+	entraPremiumPlans = planKind{label: "Microsoft Entra ID P1 or P2", plans: []servicePlan{
+		{"41781fb2-bc02-4b7c-bd55-b576c07bb09d", "AAD_PREMIUM", "Microsoft Entra ID P1"},
+		{"eec0eb4f-6444-4f95-aba0-50c24d67f998", "AAD_PREMIUM_P2", "Microsoft Entra ID P2"},
+	}, lookAlike: []servicePlan{
+		{"de377cbc-0019-4ec2-b77c-3f223947e102", "AAD_SMB", "Microsoft Entra ID (not P1: Business Premium carries AAD_PREMIUM beside it)"},
+		{"c4da7f8a-5ee2-4c99-a7e1-87d2df57f6fe", "AAD_BASIC", "Microsoft Entra Basic"},
+	}}
+	intunePlans = planKind{label: "Microsoft Intune", plans: []servicePlan{
+		{"c1ec4a95-1f05-45b3-a911-aa3fa01094f5", "INTUNE_A", "Microsoft Intune Plan 1"},
+		{"d216f254-796f-4dab-bbfa-710686e646b9", "INTUNE_A_GOV", "Microsoft Intune G (Microsoft Intune Government)"},
+		{"3e170737-c728-4eae-bbb9-3f3360f7184c", "INTUNE_A_VL", "Microsoft Intune Plan 1 A VL"},
+		{"8e9ff0ff-aa7a-4b20-83c1-2f636b600ac2", "INTUNE_SMBIZ", "Microsoft Intune (Business Premium, Intune SMB)"},
+	}, nameOnly: []string{"INTUNE_EDU"}, lookAlike: []servicePlan{
+		{planIntuneO365, "INTUNE_O365", "Mobile Device Management for Office 365 (Basic Mobility and Security)"},
+		{"1689aade-3d6a-4bfc-b017-46d2672df5ad", "Intune_Defender", "MDE_SecurityManagement (Defender for Endpoint security settings)"},
+		{"d9923fe3-a2de-4d29-a5be-e3e83bb786be", "INTUNE_P2", "Intune Plan 2 (an add-on that needs Plan 1)"},
+		{"", "Intune_ServiceNow", "Intune ServiceNow connector"},
+	}}
 )
 
-func (k planKind) matches(p facts.ServicePlan) bool {
-	for _, id := range k.ids {
-		if strings.EqualFold(p.ServicePlanID, id) {
-			return true
+// planMatch is how a service plan meets a kind: by its GUID, or by its name alone.
+type planMatch int
+
+const (
+	noMatch planMatch = iota
+	byName
+	byID
+)
+
+func (k planKind) match(p facts.ServicePlan) planMatch {
+	for _, d := range k.plans {
+		if strings.EqualFold(p.ServicePlanID, d.id) {
+			return byID
 		}
 	}
-	for _, n := range k.names {
+	for _, d := range k.plans {
+		if strings.EqualFold(p.ServicePlanName, d.name) {
+			return byName
+		}
+	}
+	for _, n := range k.nameOnly {
 		if strings.EqualFold(p.ServicePlanName, n) {
-			return true
+			return byName
 		}
 	}
-	return false
+	return noMatch
+}
+
+func (k planKind) matches(p facts.ServicePlan) bool { return k.match(p) != noMatch }
+
+// lookAlikeOf names the look-alike a plan is, if any.
+func (k planKind) lookAlikeOf(p facts.ServicePlan) (servicePlan, bool) {
+	for _, d := range k.lookAlike {
+		if (d.id != "" && strings.EqualFold(p.ServicePlanID, d.id)) || strings.EqualFold(p.ServicePlanName, d.name) {
+			return d, true
+		}
+	}
+	return servicePlan{}, false
 }
 
 const licenseDocs = "https://learn.microsoft.com/en-us/intune/intune-service/fundamentals/licenses-assign"
@@ -49,7 +97,7 @@ func entraPremiumCheck() Check {
 	return Check{
 		ID: "license.entra-premium", Title: "Entra ID P1 or P2 licence", Step: StepRequirements,
 		Question: "Does the user hold a provisioned Microsoft Entra ID P1 or P2 plan?",
-		Docs:     licenseDocs, Modes: userOnly,
+		Docs:     licenseDocs, Modes: userOnly, Source: planReferenceDocs,
 		Needs: []facts.Source{facts.SrcLicenseDetails, facts.SrcSubscribedSkus},
 		Judge: func(f *facts.Facts) []Result { return judgeLicense(f, entraPremiumPlans) },
 	}
@@ -59,27 +107,48 @@ func intuneLicenseCheck() Check {
 	return Check{
 		ID: "license.intune", Title: "Intune licence", Step: StepRequirements,
 		Question: "Does the user hold a provisioned Microsoft Intune plan?",
-		Docs:     licenseDocs, Modes: userOnly,
+		Docs:     licenseDocs, Modes: userOnly, Source: planReferenceDocs,
 		Needs: []facts.Source{facts.SrcLicenseDetails, facts.SrcSubscribedSkus},
 		Judge: func(f *facts.Facts) []Result { return judgeLicense(f, intunePlans) },
 	}
 }
 
+// The consequence of a missing licence, as Microsoft documents it for Entra join: "All users within the
+// scope must have an appropriate license for your MDM. If not, the MDM enrollment fails and Microsoft
+// Entra join is rolled back." (joinPlanDocs). Co-management: "You may not need to purchase and assign
+// individual Intune or EMS licenses to your users" (coManagementLicenseDocs): Configuration Manager
+// licences with Software Assurance carry Intune rights for co-managed Windows PCs since December 1, 2019,
+// which Graph does not show.
+const (
+	joinPlanDocs            = "https://learn.microsoft.com/en-us/entra/identity/devices/device-join-plan#configure-your-mobility-settings"
+	coManagementLicenseDocs = "https://learn.microsoft.com/en-us/mem/configmgr/comanage/overview#licensing"
+)
+
 func judgeLicense(f *facts.Facts, want planKind) []Result {
 	src := f.Status(facts.SrcLicenseDetails).Endpoint
-	var held, unusable []string
+	var held, heldByName, unusable []string
 	pending := false
 	var ev []Evidence
 	for _, l := range f.LicenseDetails {
 		for _, p := range l.ServicePlans {
-			if !want.matches(p) {
+			m := want.match(p)
+			if m == noMatch {
+				if d, ok := want.lookAlikeOf(p); ok {
+					ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("%s carries %s (%s), which is not %s", l.SkuPartNumber, p.ServicePlanName, d.friendly, want.label)})
+				}
 				continue
 			}
-			desc := fmt.Sprintf("%s carries %s, provisioningStatus %s", l.SkuPartNumber, p.ServicePlanName, p.ProvisioningStatus)
+			desc := fmt.Sprintf("%s carries %s (servicePlanId %s), provisioningStatus %s", l.SkuPartNumber, p.ServicePlanName, valueOrNone(p.ServicePlanID), p.ProvisioningStatus)
+			if m == byName {
+				desc += "; recognised by its name only: its servicePlanId is not one Microsoft's licensing reference gives for it"
+			}
 			ev = append(ev, Evidence{Source: src, Detail: desc})
-			if p.ProvisioningStatus == "Success" {
+			switch {
+			case p.ProvisioningStatus == "Success" && m == byID:
 				held = append(held, l.SkuPartNumber+"/"+p.ServicePlanName)
-			} else {
+			case p.ProvisioningStatus == "Success":
+				heldByName = append(heldByName, l.SkuPartNumber+"/"+p.ServicePlanName)
+			default:
 				unusable = append(unusable, fmt.Sprintf("%s in %s is %s", p.ServicePlanName, l.SkuPartNumber, p.ProvisioningStatus))
 				pending = pending || strings.HasPrefix(p.ProvisioningStatus, "Pending")
 			}
@@ -87,6 +156,12 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 	}
 	if len(held) > 0 {
 		return []Result{{Status: Pass, Summary: fmt.Sprintf("Holds %s through %s.", want.label, strings.Join(held, ", ")), Evidence: ev}}
+	}
+	if len(heldByName) > 0 {
+		return []Result{{Status: Warn, Evidence: ev,
+			Summary:     fmt.Sprintf("Holds a plan named like %s (%s), but not by a service plan id Microsoft documents for it.", want.label, strings.Join(heldByName, ", ")),
+			Explanation: "mdmdoctor recognises licences by the service plan ids of Microsoft's licensing reference (" + planReferenceDocs + "); a plan known only by its name may be a new or regional variant, or not the plan it looks like.",
+			Remediation: "Check in the Microsoft 365 admin center that the user's licence includes " + want.label + "; if it does, the device should enroll."}}
 	}
 	if len(f.LicenseDetails) == 0 {
 		ev = append(ev, Evidence{Source: src, Detail: "the user has no licences assigned"})
@@ -97,21 +172,12 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 		}
 		ev = append(ev, Evidence{Source: src, Detail: "assigned SKUs: " + strings.Join(skus, ", ")})
 	}
-	if want.label == intunePlans.label {
-		for _, l := range f.LicenseDetails {
-			for _, p := range l.ServicePlans {
-				if strings.EqualFold(p.ServicePlanID, planIntuneO365) || strings.EqualFold(p.ServicePlanName, "INTUNE_O365") {
-					ev = append(ev, Evidence{Source: src, Detail: l.SkuPartNumber + " carries INTUNE_O365 (Basic Mobility and Security), which is not an Intune licence"})
-				}
-			}
-		}
-	}
 	tenantSkus := skusCarrying(f.SubscribedSkus, want)
 	assignable := notHeld(tenantSkus, f.LicenseDetails)
 	ev = append(ev, tenantSkuEvidence(f, tenantSkus, want)...)
 
 	r := Result{Status: Fail, Evidence: ev,
-		Explanation: fmt.Sprintf("Automatic MDM enrollment needs the user to hold %s. Without a provisioned plan Windows joins or registers the device in Entra ID but never enrolls it in Intune.", want.label)}
+		Explanation: fmt.Sprintf("Automatic MDM enrollment needs the user to hold %s. Microsoft documents the consequence for an Entra join: the MDM enrollment fails and the Microsoft Entra join is rolled back (%s); a registered (work account) device stays registered without enrolling.", want.label, joinPlanDocs)}
 	switch {
 	case len(unusable) > 0:
 		r.Summary = fmt.Sprintf("%s is assigned but not usable: %s.", want.label, strings.Join(unusable, "; "))
@@ -119,6 +185,20 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 	default:
 		r.Summary = fmt.Sprintf("The user holds no %s plan.", want.label)
 		r.Remediation = "Assign the user a licence that includes " + want.label + " (for example Microsoft 365 E3/E5, Business Premium or EMS) in the Microsoft 365 admin center or Entra admin center > Users > Licenses. The user needs a usage location first."
+	}
+	path := PathOf(f)
+	if want.label == intunePlans.label && path.has(facts.PathCoManage) {
+		r.Evidence = append(r.Evidence, pathEvidence(path))
+		note := " Co-management is different: Microsoft says you may not need to assign individual Intune licences to users whose Windows PCs are co-managed, since Configuration Manager licences with Software Assurance carry Intune rights for them (" + coManagementLicenseDocs + "); Graph does not show those rights."
+		r.Explanation += note
+		if path.only(facts.PathCoManage) {
+			r.Status = Warn
+			r.Summary = fmt.Sprintf("The user holds no %s plan; a co-managed PC may not need one.", want.label)
+			r.Remediation = "If the organisation's Configuration Manager licences carry Software Assurance, nothing to do for co-management; otherwise assign the user a licence that includes Microsoft Intune."
+			return []Result{r}
+		}
+		r.Status = Warn
+		r.Summary += " Every enrollment path but co-management needs one."
 	}
 	switch free := firstWithFreeUnits(assignable); {
 	case pending:

@@ -11,6 +11,9 @@ func WriteMarkdown(w io.Writer, r Report) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# mdmdoctor report: %s\n\n", mdEscape(targetLine(r)))
 	fmt.Fprintf(&b, "Generated %s by mdmdoctor %s, %s cloud.\n\n", r.GeneratedAt.Format("2006-01-02 15:04 MST"), r.Tool.Version, r.Cloud)
+	if r.Path != nil {
+		fmt.Fprintf(&b, "**Judged:** %s\n\n", mdEscape(r.Path.words()))
+	}
 	fmt.Fprintf(&b, "**Summary:** %s\n\n", summaryLine(r.Summary))
 	if r.Symptom != nil {
 		writeSymptomMarkdown(&b, *r.Symptom)

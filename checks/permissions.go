@@ -11,7 +11,10 @@ import (
 func permissionsCheck() Check {
 	return Check{
 		ID: "operator.permissions", Title: "Operator permissions", Step: StepRequirements, Modes: userAndTenant,
+		// The Graph permission reference for scopes; Intune's RBAC page for the Entra and Intune roles
+		// that read Intune data (facts.IntuneReaders, intuneRBACDocs).
 		Docs:     "https://learn.microsoft.com/en-us/graph/permissions-reference",
+		Source:   intuneRBACDocs,
 		Question: "Can the signed-in operator read what the checks need and apply the fixes?",
 		Needs:    []facts.Source{facts.SrcOperator},
 		Judge:    judgePermissions,
@@ -66,7 +69,9 @@ func judgePermissions(f *facts.Facts) []Result {
 		}
 		ev = append(ev, Evidence{Source: src, Detail: "directory roles: " + strings.Join(roles, ", ")})
 	}
-	var cannot []string
+	// An Entra role is not the only way to read Intune data: an Intune role (Read Only Operator, Help Desk
+	// Operator, a custom role) does too, and the token does not show it; such checks may run, partially.
+	var cannot, intuneOnly []string
 	for _, c := range ForKind(f.Target.Kind) {
 		for _, s := range c.Needs {
 			p := facts.ReadPermission(s)
@@ -77,6 +82,8 @@ func judgePermissions(f *facts.Facts) []Result {
 			switch {
 			case !hasAny(op.Scopes, p.Scopes):
 				missing = "scope " + p.Scopes[0]
+			case !op.AppOnly && len(p.Roles) > 0 && !hasAny(op.RoleTemplateIDs, p.Roles) && p.IntuneRBAC:
+				intuneOnly = append(intuneOnly, fmt.Sprintf("%s (reads %s)", c.ID, s))
 			case !op.AppOnly && len(p.Roles) > 0 && !hasAny(op.RoleTemplateIDs, p.Roles):
 				missing = "a role such as " + facts.RoleName(p.Roles[0]) + " or " + facts.RoleName(p.Roles[len(p.Roles)-1])
 			}
@@ -86,6 +93,7 @@ func judgePermissions(f *facts.Facts) []Result {
 			}
 		}
 	}
+	intuneOnly = slices.Compact(intuneOnly)
 	var noFix []string
 	if !op.AppOnly && !hasAny(op.RoleTemplateIDs, []string{facts.RoleGlobalAdministrator}) {
 		for _, fr := range fixRoles {
@@ -101,6 +109,17 @@ func judgePermissions(f *facts.Facts) []Result {
 			Summary:     fmt.Sprintf("%d checks cannot run with the operator's permissions.", len(cannot)),
 			Explanation: "A check whose facts cannot be read ends in error; the cause of the enrollment failure may hide there.",
 			Remediation: "Consent to the missing delegated scopes for the mdmdoctor app registration (Entra admin center > App registrations > API permissions), or sign in as an operator holding the role named; the README lists each check's narrowest permission."}}
+	case len(intuneOnly) > 0:
+		ev = append(ev, Evidence{Source: src, Detail: "needs an Intune role the token cannot show: " + strings.Join(intuneOnly, "; ")})
+		if len(noFix) > 0 {
+			ev = append(ev, Evidence{Source: src, Detail: "fixes unavailable: " + strings.Join(noFix, "; ")})
+		}
+		return []Result{{Status: Warn, Evidence: ev,
+			Summary: "The Intune checks depend on an Intune role the operator may hold; their device and restriction results may be partial.",
+			Explanation: "The operator holds no Entra role with Intune access (Intune Administrator, Global Reader, Helpdesk Administrator, Security Reader and the others Microsoft lists). " +
+				"An Intune role such as Read Only Operator, Help Desk Operator or a custom role also reads these, but the token does not show it: if the operator has none, those checks end in error naming the refusal. " +
+				"An Intune role limited by scope tags or scope groups hides the restrictions and devices outside its scope, so those results say so instead of passing.",
+			Remediation: "Nothing to do if the Intune checks ran; if they ended in error, assign the operator an Intune role (Read Only Operator suffices to read) in Intune admin center > Tenant administration > Roles, with the Default scope tag and all devices in scope."}}
 	case len(noFix) > 0:
 		ev = append(ev, Evidence{Source: src, Detail: "fixes unavailable: " + strings.Join(noFix, "; ")})
 		return []Result{{Status: Warn, Evidence: ev,

@@ -20,6 +20,8 @@ type Report struct {
 	Summary     Summary      `json:"summary"`
 	// Symptom is set by check --error: the error's documented causes ranked for this user.
 	Symptom *Symptom `json:"symptom,omitempty"`
+	// Path names the enrollment path the user checks judged; absent for tenant and DNS runs.
+	Path *PathReport `json:"path,omitempty"`
 }
 
 // Tool names the program that wrote the report.

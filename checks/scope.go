@@ -46,7 +46,7 @@ func mdmScopeCheck() Check {
 	return Check{
 		ID: "scope.mdm", Title: "MDM user scope", Step: StepScope, Docs: scopeDocs, Modes: userOnly,
 		Question: "Does the MDM user scope of Microsoft Intune include the user?",
-		Needs:    []facts.Source{facts.SrcMDMPolicy, facts.SrcMemberOf},
+		Needs:    []facts.Source{facts.SrcMDMPolicy, facts.SrcMemberOf, facts.SrcScopeNesting},
 		Judge:    judgeMDMScope,
 	}
 }
@@ -61,7 +61,20 @@ func judgeMDMScope(f *facts.Facts) []Result {
 			Remediation: "In the Intune admin center, check the tenant has an Intune subscription and that Devices > Enrollment > Windows > Automatic Enrollment lists Microsoft Intune; set its MDM user scope to Some or All."}}
 	}
 	if ok, how := inScope(f, p); ok {
-		return []Result{{Status: Pass, Evidence: ev, Summary: "The MDM user scope includes the user (" + how + ")."}}
+		if !strings.EqualFold(p.AppliesTo, "selected") {
+			return []Result{{Status: Pass, Evidence: ev, Summary: "The MDM user scope includes the user (" + how + ")."}}
+		}
+		sr := reachUserScope(f, p)
+		switch {
+		case sr.direct != nil:
+			return []Result{{Status: Pass, Evidence: ev, Summary: fmt.Sprintf("The MDM user scope includes the user (a direct member of group %q).", sr.direct.DisplayName)}}
+		case sr.unknown != "":
+			return []Result{{Status: Warn, Evidence: append(ev, Evidence{Source: requestOf(f, facts.SrcScopeNesting, "GET /beta/users/{upn}/memberOf"), Detail: "direct memberships unknown: " + sr.unknown}),
+				Summary:     "The user is in the MDM user scope (" + how + "), but whether directly or only through a nested group could not be read.",
+				Explanation: "Microsoft does not document whether the MDM user scope follows nested groups, so membership through nesting alone is not a sure pass.",
+				Remediation: "Check in the Entra admin center that the user is a direct member of an included group; if not and the device does not enroll, add the user directly."}}
+		}
+		return []Result{nestedScopeResult(f, p, sr, ev)}
 	}
 	r := Result{Status: Fail, Evidence: ev,
 		Explanation: "Automatic enrollment only happens for users inside the MDM user scope. Outside it the device joins or registers in Entra ID but is never enrolled in Intune (error 0x8018002b).",
@@ -73,7 +86,7 @@ func judgeMDMScope(f *facts.Facts) []Result {
 		r.Remediation = "In the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment, set MDM user scope to Some (with a group holding the user) or All."
 	default:
 		r.Summary = fmt.Sprintf("The MDM user scope is Some and the user is in none of its groups (%s).", groupNames(p.IncludedGroups))
-		r.Remediation = "Add the user to one of the included groups (nested membership counts), or add a group that holds the user to the MDM user scope in the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment."
+		r.Remediation = "Add the user directly to one of the included groups, or add a group the user is a direct member of to the MDM user scope in the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment."
 		ev = append(ev, Evidence{Source: f.Status(facts.SrcMemberOf).Endpoint, Detail: fmt.Sprintf("the user is a transitive member of %d groups, none of them included", len(f.MemberOf))})
 		r.Evidence = ev
 		for _, g := range p.IncludedGroups {

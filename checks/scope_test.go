@@ -30,9 +30,11 @@ func TestMDMScope(t *testing.T) {
 		fixes    []string
 	}{
 		{"all", policy("all"), nil, Pass, "All", nil},
-		{"some, direct member", policy("selected", intuneUsers), []facts.Group{intuneUsers}, Pass, "Intune Users", nil},
-		// transitiveMemberOf lists the outer group too when the user is in a nested group.
-		{"some, nested member", policy("selected", intuneUsers), []facts.Group{sales, intuneUsers}, Pass, "Intune Users", nil},
+		{"some, direct member", policy("selected", intuneUsers), []facts.Group{intuneUsers}, Pass, "direct member of group \"Intune Users\"", nil},
+		// transitiveMemberOf lists the outer group too when the user is in a nested group. Microsoft does
+		// not document that the MDM scope follows nesting: a warning naming the chain, never a pass.
+		{"some, nested member", policy("selected", intuneUsers), []facts.Group{sales, intuneUsers}, Warn,
+			"\"Intune Users\" contains \"Sales\" (nested), and the user is a direct member of \"Sales\"", []string{"scope.mdm.add-user-to-group", "scope.mdm.add-group"}},
 		{"some, not a member", policy("selected", intuneUsers), []facts.Group{sales}, Fail, "none of its groups", []string{"scope.mdm.add-user-to-group", "scope.mdm.add-group", "scope.mdm.all"}},
 		{"some, only dynamic groups", policy("selected", dynamic), nil, Fail, "All Windows users", []string{"scope.mdm.add-group", "scope.mdm.all"}},
 		{"none", policy("none"), nil, Fail, "None", []string{"scope.mdm.add-group", "scope.mdm.all"}},
@@ -41,6 +43,13 @@ func TestMDMScope(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := userFacts("bob@contoso.com")
 			f.MDMPolicy, f.MemberOf = tc.pol, tc.memberOf
+			// The user is a direct member of Intune Users only when that is the one group listed.
+			f.ScopeNesting = &facts.ScopeNesting{Nested: map[string][]facts.Group{"g-intune": {sales}}}
+			if len(tc.memberOf) == 1 {
+				f.ScopeNesting.Direct = []string{tc.memberOf[0].ID}
+			} else {
+				f.ScopeNesting.Direct = []string{sales.ID}
+			}
 			r := judgeOne(t, "scope.mdm", f)
 			if r.Status != tc.want || !strings.Contains(r.Summary, tc.text) {
 				t.Fatalf("got %s %q, want %s containing %q", r.Status, r.Summary, tc.want, tc.text)
@@ -53,6 +62,15 @@ func TestMDMScope(t *testing.T) {
 				t.Errorf("fixes %v, want %v", ids, tc.fixes)
 			}
 		})
+	}
+}
+
+func TestMDMScopeNestingUnread(t *testing.T) {
+	f := userFacts("bob@contoso.com")
+	f.MDMPolicy, f.MemberOf = policy("selected", intuneUsers), []facts.Group{sales, intuneUsers}
+	f.ScopeNesting = nil
+	if r := judgeOne(t, "scope.mdm", f); r.Status != Warn || !strings.Contains(r.Summary, "could not be read") {
+		t.Errorf("%s %q: want a warning that direct membership is unknown", r.Status, r.Summary)
 	}
 }
 

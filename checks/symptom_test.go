@@ -24,6 +24,7 @@ func symptomFixtures(t *testing.T) map[string][2]func() *facts.Facts {
 	licensed := func(plans ...facts.ServicePlan) func() *facts.Facts {
 		return func() *facts.Facts {
 			f := userFacts("bob@contoso.com")
+			f.Target.Path = facts.PathJoin // co-management aside, every path needs the licence
 			f.LicenseDetails = []facts.LicenseDetail{{SkuID: "s", SkuPartNumber: "SKU", ServicePlans: plans}}
 			return f
 		}
@@ -38,6 +39,8 @@ func symptomFixtures(t *testing.T) map[string][2]func() *facts.Facts {
 	restricted := func(block bool) func() *facts.Facts {
 		return func() *facts.Facts {
 			f := devFacts("bob@contoso.com")
+			f.Target.Path = facts.PathJoin
+			f.Operator = &facts.Operator{Known: true, RoleTemplateIDs: []string{facts.RoleIntuneAdministrator}}
 			f.EnrollmentConfigs = []facts.EnrollmentConfig{enrDefaultRestriction(block, false), enrDefaultLimit(15)}
 			return f
 		}

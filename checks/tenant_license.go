@@ -25,12 +25,10 @@ func judgeTenantLicense(f *facts.Facts, want planKind) []Result {
 	src := requestOf(f, facts.SrcSubscribedSkus, "GET /v1.0/subscribedSkus")
 	skus := skusCarrying(f.SubscribedSkus, want)
 	ev := tenantSkuEvidence(f, skus, want)
-	if want.label == intunePlans.label {
-		for _, s := range f.SubscribedSkus {
-			for _, p := range s.ServicePlans {
-				if strings.EqualFold(p.ServicePlanID, planIntuneO365) || strings.EqualFold(p.ServicePlanName, "INTUNE_O365") {
-					ev = append(ev, Evidence{Source: src, Detail: s.SkuPartNumber + " carries INTUNE_O365 (Basic Mobility and Security), which is not an Intune licence"})
-				}
+	for _, s := range f.SubscribedSkus {
+		for _, p := range s.ServicePlans {
+			if d, ok := want.lookAlikeOf(p); ok && !want.matches(p) {
+				ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("%s carries %s (%s), which is not %s", s.SkuPartNumber, p.ServicePlanName, d.friendly, want.label)})
 			}
 		}
 	}

@@ -16,6 +16,10 @@ func WriteText(w io.Writer, r Report, width int) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "mdmdoctor %s: %s (%s cloud)\n\n", r.Tool.Version, targetLine(r), r.Cloud)
+	if r.Path != nil {
+		para(&b, "Judged: ", r.Path.words(), width)
+		b.WriteString("\n")
+	}
 	if r.Symptom != nil {
 		writeSymptomText(&b, *r.Symptom, width)
 		b.WriteString("\n")

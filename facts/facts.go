@@ -33,6 +33,7 @@ type Facts struct {
 	AllManagedDevices  []ManagedDevice
 	ScopeMembers       *ScopeMembers
 	DeviceLookup       *DeviceLookup
+	ScopeNesting       *ScopeNesting
 	DNS                []DNSProbe
 	Dsregcmd           *Dsregcmd
 }
@@ -56,6 +57,9 @@ type Target struct {
 	// DeviceIDs are the device ids a pasted dsregcmd names, looked up tenant-wide. They stay out of
 	// the report's target: the paste is quoted in results only.
 	DeviceIDs []string `json:"-"`
+	// Path is how the operator says the device enrolls; unknown (empty) lets the checks infer it or
+	// judge every path.
+	Path EnrollmentPath `json:"path,omitempty"`
 }
 
 // New returns empty facts for a target.
@@ -91,6 +95,10 @@ type User struct {
 	UsageLocation     string
 	// AssignedLicenseSkus are the skuIds of assignedLicenses (what licenseDetails expands).
 	AssignedLicenseSkus []string
+	// OnPremisesUserPrincipalName is the UPN in on-premises Active Directory, for a synchronised user.
+	OnPremisesUserPrincipalName string
+	// OnPremisesSyncEnabled is true for a user synchronised from Active Directory; nil for one never synced.
+	OnPremisesSyncEnabled *bool
 }
 
 // Domain is one of the tenant's domains.
@@ -254,30 +262,6 @@ type CAPolicy struct {
 	// AuthenticationCombinations its allowed method combinations, when Graph sent them.
 	AuthenticationStrength     string
 	AuthenticationCombinations []string
-}
-
-// EnrollmentConfig is an Intune device enrollment configuration with its assignments.
-type EnrollmentConfig struct {
-	ID          string
-	DisplayName string
-	// Type is the @odata.type without the namespace, e.g. deviceEnrollmentPlatformRestrictionsConfiguration.
-	Type     string
-	Priority int
-	// Limit is set for deviceEnrollmentLimitConfiguration.
-	Limit int
-	// Windows is set for platform restrictions.
-	Windows *PlatformRestriction
-	// AssignedGroups are the group ids of its assignments; AllUsers when assigned to all users.
-	AssignedGroups []string
-	AllUsers       bool
-}
-
-// PlatformRestriction is the Windows part of a platform restriction.
-type PlatformRestriction struct {
-	PlatformBlocked                 bool
-	PersonalDeviceEnrollmentBlocked bool
-	OSMinimumVersion                string
-	OSMaximumVersion                string
 }
 
 // TroubleshootingEvent is an Intune enrollment failure.

@@ -5,6 +5,9 @@ package facts
 type Permission struct {
 	Scopes []string
 	Roles  []string
+	// IntuneRBAC is true for Intune data, which an Intune role (Read Only Operator, Help Desk Operator,
+	// a custom role) also lets the operator read; the token does not show Intune roles.
+	IntuneRBAC bool
 }
 
 // Role template ids of the Entra built-in roles mdmdoctor names.
@@ -21,7 +24,18 @@ const (
 	RoleSecurityReader           = "5d6b6bb7-de71-4623-b4af-96380a352509"
 	RoleReportsReader            = "4a5d8f65-41da-4de4-8968-e035b65339cf"
 	RoleSecurityOperator         = "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f"
+	RoleHelpdeskAdministrator    = "729827e3-9c14-49f7-bb1b-9608f156bbb8"
 )
+
+// IntuneReaders are the Entra roles that read all Intune data, tenant-wide, whatever Intune's scope
+// tags: Microsoft's table "Microsoft Entra roles with Intune access"
+// (https://learn.microsoft.com/en-us/mem/intune/fundamentals/role-based-access-control#microsoft-entra-roles-with-intune-access):
+// Global Administrator and Intune Administrator read/write; Security Administrator, Security Operator,
+// Security Reader, Global Reader and Helpdesk Administrator read only.
+func IntuneReaders() []string {
+	return []string{RoleGlobalAdministrator, RoleIntuneAdministrator, RoleGlobalReader, RoleSecurityAdministrator,
+		RoleSecurityOperator, RoleSecurityReader, RoleHelpdeskAdministrator}
+}
 
 // RoleName is the display name of a role template id, or the id itself when unknown.
 func RoleName(id string) string {
@@ -50,6 +64,8 @@ func RoleName(id string) string {
 		return "Reports Reader"
 	case RoleSecurityOperator:
 		return "Security Operator"
+	case RoleHelpdeskAdministrator:
+		return "Helpdesk Administrator"
 	}
 	return id
 }
@@ -59,40 +75,40 @@ func ReadPermission(s Source) Permission {
 	readers := []string{RoleGlobalReader, RoleGlobalAdministrator}
 	switch s {
 	case SrcUser:
-		return Permission{[]string{"User.Read.All", "User.ReadBasic.All", "Directory.Read.All"}, nil}
+		return Permission{Scopes: []string{"User.Read.All", "User.ReadBasic.All", "Directory.Read.All"}}
 	case SrcDomains:
-		return Permission{[]string{"Domain.Read.All", "Directory.Read.All"}, nil}
+		return Permission{Scopes: []string{"Domain.Read.All", "Directory.Read.All"}}
 	case SrcLicenseDetails:
-		return Permission{[]string{"LicenseAssignment.Read.All", "User.Read.All", "Directory.Read.All"}, nil}
+		return Permission{Scopes: []string{"LicenseAssignment.Read.All", "User.Read.All", "Directory.Read.All"}}
 	case SrcSubscribedSkus:
-		return Permission{[]string{"Organization.Read.All", "LicenseAssignment.Read.All", "Directory.Read.All"}, nil}
-	case SrcMemberOf, SrcScopeMembers:
-		return Permission{[]string{"GroupMember.Read.All", "Directory.Read.All"}, nil}
+		return Permission{Scopes: []string{"Organization.Read.All", "LicenseAssignment.Read.All", "Directory.Read.All"}}
+	case SrcMemberOf, SrcScopeMembers, SrcScopeNesting:
+		return Permission{Scopes: []string{"GroupMember.Read.All", "Directory.Read.All"}}
 	case SrcUserDevices, SrcAllDevices:
-		return Permission{[]string{"Device.Read.All", "Directory.Read.All"}, nil}
+		return Permission{Scopes: []string{"Device.Read.All", "Directory.Read.All"}}
 	case SrcManagedDevices, SrcAllManagedDevices, SrcTroubleshooting:
 		return Permission{[]string{"DeviceManagementManagedDevices.Read.All", "DeviceManagementManagedDevices.ReadWrite.All"},
-			append(readers, RoleIntuneAdministrator)}
+			IntuneReaders(), true}
 	case SrcMDMPolicy, SrcMAMPolicy:
-		return Permission{[]string{"Policy.Read.All", "Policy.ReadWrite.MobilityManagement"},
-			append(readers, RoleIntuneAdministrator, RoleCloudDeviceAdministrator)}
+		return Permission{Scopes: []string{"Policy.Read.All", "Policy.ReadWrite.MobilityManagement"},
+			Roles: append(readers, RoleIntuneAdministrator, RoleCloudDeviceAdministrator)}
 	case SrcRegistrationPolicy:
-		return Permission{[]string{"Policy.Read.DeviceConfiguration", "Policy.ReadWrite.DeviceConfiguration"},
-			append(readers, RoleCloudDeviceAdministrator)}
+		return Permission{Scopes: []string{"Policy.Read.DeviceConfiguration", "Policy.ReadWrite.DeviceConfiguration"},
+			Roles: append(readers, RoleCloudDeviceAdministrator)}
 	case SrcConditionalAccess:
-		return Permission{[]string{"Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"},
-			append(readers, RoleSecurityReader, RoleSecurityAdministrator, RoleConditionalAccessAdmin)}
+		return Permission{Scopes: []string{"Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"},
+			Roles: append(readers, RoleSecurityReader, RoleSecurityAdministrator, RoleConditionalAccessAdmin)}
 	case SrcCAExclusions:
 		// The names and members of the excluded users, groups and roles, and the user count.
-		return Permission{[]string{"GroupMember.Read.All", "Directory.Read.All"}, nil}
+		return Permission{Scopes: []string{"GroupMember.Read.All", "Directory.Read.All"}}
 	case SrcSignIns:
 		// https://learn.microsoft.com/en-us/graph/api/signin-list: AuditLog.Read.All and Directory.Read.All
 		// together, and one of these roles.
-		return Permission{[]string{"AuditLog.Read.All"}, []string{RoleGlobalReader, RoleGlobalAdministrator, RoleReportsReader,
+		return Permission{Scopes: []string{"AuditLog.Read.All"}, Roles: []string{RoleGlobalReader, RoleGlobalAdministrator, RoleReportsReader,
 			RoleSecurityReader, RoleSecurityAdministrator, RoleSecurityOperator}}
 	case SrcEnrollmentConfigs:
 		return Permission{[]string{"DeviceManagementServiceConfig.Read.All", "DeviceManagementServiceConfig.ReadWrite.All"},
-			append(readers, RoleIntuneAdministrator)}
+			IntuneReaders(), true}
 	}
 	return Permission{}
 }

@@ -33,6 +33,7 @@ const (
 	SrcScopeMembers       Source = "scopeMembers"             // tenant mode: users in MDM and MAM scope groups
 	SrcDNS                Source = "dns"                      // dnsprobe
 	SrcDsregcmd           Source = "dsregcmd"                 // a pasted dsregcmd /status
+	SrcScopeNesting       Source = "scopeNesting"             // the user's direct groups + the scope groups' nested groups
 )
 
 // State is how far a source has come.

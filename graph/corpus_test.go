@@ -105,18 +105,21 @@ func jobOf(fs ...*fetch) *job { return &job{fetches: fs} }
 // corpusFacts are the facts of a user run whose sources are all read and empty, so that each sample
 // is judged on its own; apply puts the decoders' deltas in.
 func corpusFacts(userID string) *facts.Facts {
-	f := facts.New("public", facts.Target{Kind: facts.TargetUser, User: "adelev@contoso.com", TenantID: "84841066-274d-4ec0-a5c1-276be684bdd3"},
+	// Adele's laptop joins Entra in Windows setup (the path the licence and restriction rules turn on).
+	f := facts.New("public", facts.Target{Kind: facts.TargetUser, User: "adelev@contoso.com", TenantID: "84841066-274d-4ec0-a5c1-276be684bdd3", Path: facts.PathJoin},
 		time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
 	for _, s := range []facts.Source{facts.SrcUser, facts.SrcDomains, facts.SrcLicenseDetails, facts.SrcSubscribedSkus, facts.SrcMemberOf,
 		facts.SrcUserDevices, facts.SrcManagedDevices, facts.SrcMDMPolicy, facts.SrcMAMPolicy, facts.SrcRegistrationPolicy,
 		facts.SrcConditionalAccess, facts.SrcEnrollmentConfigs, facts.SrcTroubleshooting, facts.SrcOperator,
-		facts.SrcCAExclusions, facts.SrcSignIns} {
+		facts.SrcCAExclusions, facts.SrcSignIns, facts.SrcScopeNesting} {
 		f.Apply(facts.Delta{Source: s, Apply: func(*facts.Facts) {}})
 	}
 	f.Apply(facts.Delta{Source: facts.SrcDNS, Skip: "not probed"})
 	f.Apply(facts.Delta{Source: facts.SrcDsregcmd, Skip: "no paste"})
 	f.User = &facts.User{ID: userID, UserPrincipalName: "adelev@contoso.com", AccountEnabled: true}
-	f.Operator = &facts.Operator{Known: true, Scopes: ReadScopes()}
+	f.ScopeNesting = &facts.ScopeNesting{}
+	// An Intune Administrator sees every restriction, whatever their scope tags.
+	f.Operator = &facts.Operator{Known: true, Scopes: ReadScopes(), RoleTemplateIDs: []string{facts.RoleIntuneAdministrator}}
 	return f
 }
 
@@ -219,6 +222,7 @@ var corpusCases = map[string]func(t *testing.T, body []byte){
 			}
 			if tc.member {
 				f.MemberOf = []facts.Group{{ID: "dc3d2ce5-7c5e-4dca-a0ef-2145bf6e53ef", DisplayName: "Test MDM Group", Kind: "group"}}
+				f.ScopeNesting.Direct = []string{"dc3d2ce5-7c5e-4dca-a0ef-2145bf6e53ef"}
 			}
 			wantVerdict(t, f, "scope.mdm", tc.want, "Test MDM Group")
 			// Another MDM's URLs are not Intune's defaults.
@@ -484,8 +488,9 @@ var corpusCases = map[string]func(t *testing.T, body []byte){
 		if len(e) != 1 || e[0].FailureCategory != "authentication" || e[0].EventDateTime.UTC().Year() != 2017 {
 			t.Fatalf("events = %+v", e)
 		}
-		// A failure from 2016 is old: warned about with its age, not a standing failure.
-		wantVerdict(t, f, "enrollment.failures", checks.Warn, "Failure Reason value")
+		// A failure from 2016 with no enrollment of the user since still stands: no window is documented,
+		// so its age is said instead of a cut-off.
+		wantVerdict(t, f, "enrollment.failures", checks.Fail, "Failure Reason value", "days ago")
 		other := corpusFacts("someone else")
 		apply(t, other, facts.SrcTroubleshooting, decodeTroubleshooting(jobOf(answered("/deviceManagement/troubleshootingEvents", 200, body)),
 			answered("/users/x", 200, []byte(`{"id":"someone else"}`))))

@@ -24,6 +24,8 @@ type wireUser struct {
 	AssignedLicenses  []struct {
 		SkuID string `json:"skuId"`
 	} `json:"assignedLicenses"`
+	OnPremisesUserPrincipalName string `json:"onPremisesUserPrincipalName"`
+	OnPremisesSyncEnabled       *bool  `json:"onPremisesSyncEnabled"`
 }
 
 type wireDomain struct {
@@ -204,26 +206,6 @@ type wireCAPolicy struct {
 	} `json:"grantControls"`
 }
 
-type wireEnrollmentConfig struct {
-	Type               string `json:"@odata.type"`
-	ID                 string `json:"id"`
-	DisplayName        string `json:"displayName"`
-	Priority           int    `json:"priority"`
-	Limit              int    `json:"limit"`
-	WindowsRestriction *struct {
-		PlatformBlocked                 bool   `json:"platformBlocked"`
-		PersonalDeviceEnrollmentBlocked bool   `json:"personalDeviceEnrollmentBlocked"`
-		OSMinimumVersion                string `json:"osMinimumVersion"`
-		OSMaximumVersion                string `json:"osMaximumVersion"`
-	} `json:"windowsRestriction"`
-	Assignments []struct {
-		Target struct {
-			Type    string `json:"@odata.type"`
-			GroupID string `json:"groupId"`
-		} `json:"target"`
-	} `json:"assignments"`
-}
-
 type wireEvent struct {
 	ID                      string    `json:"id"`
 	EventDateTime           time.Time `json:"eventDateTime"`
@@ -329,7 +311,8 @@ func decodeUser(j *job) facts.Delta {
 		return bad(err)
 	}
 	user := &facts.User{ID: u.ID, UserPrincipalName: u.UserPrincipalName, DisplayName: u.DisplayName,
-		AccountEnabled: u.AccountEnabled, UsageLocation: u.UsageLocation}
+		AccountEnabled: u.AccountEnabled, UsageLocation: u.UsageLocation,
+		OnPremisesUserPrincipalName: u.OnPremisesUserPrincipalName, OnPremisesSyncEnabled: u.OnPremisesSyncEnabled}
 	for _, l := range u.AssignedLicenses {
 		user.AssignedLicenseSkus = append(user.AssignedLicenseSkus, l.SkuID)
 	}
@@ -623,35 +606,6 @@ func caPolicies(ws []wireCAPolicy) []facts.CAPolicy {
 		out[i] = p
 	}
 	return out
-}
-
-// decodeEnrollmentConfigs keeps every configuration with its assignments. The default
-// configuration (priority 0) applies to every user whatever its assignments list.
-func decodeEnrollmentConfigs(j *job) facts.Delta {
-	ws, err := values[wireEnrollmentConfig](j.fetches[0])
-	if err != nil {
-		return bad(err)
-	}
-	out := make([]facts.EnrollmentConfig, len(ws))
-	for i, w := range ws {
-		c := facts.EnrollmentConfig{ID: w.ID, DisplayName: w.DisplayName, Type: odataKind(w.Type),
-			Priority: w.Priority, Limit: w.Limit, AllUsers: w.Priority == 0}
-		if r := w.WindowsRestriction; r != nil {
-			c.Windows = &facts.PlatformRestriction{PlatformBlocked: r.PlatformBlocked,
-				PersonalDeviceEnrollmentBlocked: r.PersonalDeviceEnrollmentBlocked,
-				OSMinimumVersion:                r.OSMinimumVersion, OSMaximumVersion: r.OSMaximumVersion}
-		}
-		for _, a := range w.Assignments {
-			switch odataKind(a.Target.Type) {
-			case "groupAssignmentTarget":
-				c.AssignedGroups = append(c.AssignedGroups, a.Target.GroupID)
-			case "allLicensedUsersAssignmentTarget", "allDevicesAssignmentTarget":
-				c.AllUsers = true
-			}
-		}
-		out[i] = c
-	}
-	return facts.Delta{Apply: func(f *facts.Facts) { f.EnrollmentConfigs = out }}
 }
 
 // decodeTroubleshooting keeps the events of the triaged user (all of them for a tenant run):

@@ -138,7 +138,7 @@ func faultyClient(t *testing.T, srv *graphtest.Server, timeout time.Duration) *g
 	return c
 }
 
-var betaSources = []facts.Source{facts.SrcMDMPolicy, facts.SrcMAMPolicy}
+var betaSources = []facts.Source{facts.SrcMDMPolicy, facts.SrcMAMPolicy, facts.SrcEnrollmentConfigs, facts.SrcScopeNesting}
 
 // TestFaultsFailOnlyWhatTheyTouch injects, one at a time, the failures Graph, proxies and networks
 // produce. Each run returns, the sources the fault touches fail with a reason that says what to do,

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
@@ -18,7 +19,7 @@ const IntuneAppID = "0000000a-0000-0000-c000-000000000000"
 
 // $select lists: only what the facts need, so that Graph sends (and meters) less.
 const (
-	selUser          = "id,userPrincipalName,displayName,accountEnabled,usageLocation,assignedLicenses"
+	selUser          = "id,userPrincipalName,displayName,accountEnabled,usageLocation,assignedLicenses,onPremisesUserPrincipalName,onPremisesSyncEnabled"
 	selDomain        = "id,isVerified,isDefault,isInitial,authenticationType"
 	selLicense       = "skuId,skuPartNumber,servicePlans"
 	selSku           = "skuId,skuPartNumber,capabilityStatus,consumedUnits,prepaidUnits,servicePlans"
@@ -91,6 +92,7 @@ func (c *Client) Read(ctx context.Context, t facts.Target, out chan<- facts.Delt
 	p.tenantJobs(t.Kind == facts.TargetUser)
 	if t.Kind == facts.TargetUser {
 		p.caJobs()
+		p.nestingJob()
 	}
 	if t.Kind == facts.TargetTenant {
 		p.walkthroughJobs()
@@ -197,9 +199,9 @@ type plan struct {
 	c    *Client
 	upn  string
 	jobs []*job
-	// n numbers the fetches for their batch ids. Only the beta runner adds fetches once the read
-	// has started (the scope members), so no lock is needed.
-	n    int
+	// n numbers the fetches for their batch ids. Both runners add fetches once the read has started
+	// (the scope members and nested groups on beta, the CA exclusions on v1.0), concurrently.
+	n    atomic.Int64
 	user *fetch
 	// policies are the MDM and MAM policy fetches, policy then included groups.
 	policies map[facts.Source][2]*fetch
@@ -207,8 +209,7 @@ type plan struct {
 
 // fetch makes a fetch with a short batch id unique within the read.
 func (p *plan) fetch(version, path, query string, userPath bool) *fetch {
-	p.n++
-	return newFetch(strconv.Itoa(p.n), version, path, query, userPath)
+	return newFetch(strconv.FormatInt(p.n.Add(1), 10), version, path, query, userPath)
 }
 
 func (p *plan) add(src facts.Source, version string, build func(*job) facts.Delta, fetches ...*fetch) *job {
@@ -301,8 +302,9 @@ func (p *plan) tenantJobs(forUser bool) {
 		p.fetch("v1.0", "/identity/conditionalAccess/policies", "$select="+selCA, false))
 	// No $select on these two: their useful properties belong to derived types (windowsRestriction,
 	// limit, failureReason), which Graph does not let a base-type collection select.
-	p.add(facts.SrcEnrollmentConfigs, "v1.0", decodeEnrollmentConfigs,
-		p.fetch("v1.0", "/deviceManagement/deviceEnrollmentConfigurations", "$expand=assignments", false))
+	// Beta: v1.0 does not serve the single-platform restrictions the admin center creates today.
+	p.add(facts.SrcEnrollmentConfigs, "beta", decodeEnrollmentConfigs,
+		p.fetch("beta", "/deviceManagement/deviceEnrollmentConfigurations", "$expand=assignments", false))
 	events := p.add(facts.SrcTroubleshooting, "v1.0", func(j *job) facts.Delta {
 		return decodeTroubleshooting(j, p.user)
 	}, p.fetch("v1.0", "/deviceManagement/troubleshootingEvents", "", false))

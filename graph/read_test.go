@@ -54,7 +54,7 @@ func read(t testing.TB, c *graph.Client, upn string) (*facts.Facts, []facts.Delt
 var userSources = []facts.Source{facts.SrcOperator, facts.SrcUser, facts.SrcDomains, facts.SrcLicenseDetails,
 	facts.SrcSubscribedSkus, facts.SrcMemberOf, facts.SrcUserDevices, facts.SrcManagedDevices, facts.SrcMDMPolicy,
 	facts.SrcMAMPolicy, facts.SrcRegistrationPolicy, facts.SrcConditionalAccess, facts.SrcEnrollmentConfigs,
-	facts.SrcTroubleshooting, facts.SrcCAExclusions, facts.SrcSignIns}
+	facts.SrcTroubleshooting, facts.SrcCAExclusions, facts.SrcSignIns, facts.SrcScopeNesting}
 
 func wantLoaded(t *testing.T, f *facts.Facts, except ...facts.Source) {
 	t.Helper()
@@ -197,9 +197,9 @@ func TestReadIsOneRoundTripWithSelect(t *testing.T) {
 		}
 	}
 	// One batch per version, and one more for the group the CA policies exclude (its name and members),
-	// which only the policies name: 16 reads, 6 of the sign-in log, the user count, 2 for the group.
-	if top != 3 || items != 25 {
-		t.Errorf("sent %d HTTP requests carrying %d batch items, want 3 (one batch per version, one for the excluded group) and 25", top, items)
+	// which only the policies name: 17 reads (the user's direct groups among them), 6 of the sign-in log, the user count, 2 for the group.
+	if top != 3 || items != 26 {
+		t.Errorf("sent %d HTTP requests carrying %d batch items, want 3 (one batch per version, one for the excluded group) and 26", top, items)
 	}
 }
 
@@ -373,7 +373,7 @@ func TestAppOnlySkipsDelegatedOnlySources(t *testing.T) {
 	}
 	defer srv.Close()
 	f, _ := read(t, client(t, srv, srv.Token()), "alice@contoso.com")
-	for _, s := range []facts.Source{facts.SrcLicenseDetails, facts.SrcMDMPolicy, facts.SrcMAMPolicy} {
+	for _, s := range []facts.Source{facts.SrcLicenseDetails, facts.SrcMDMPolicy, facts.SrcMAMPolicy, facts.SrcScopeNesting} {
 		if st := f.Status(s); st.State != facts.Skipped || !strings.Contains(st.Reason, "app-only") {
 			t.Errorf("%s: %v %q, want skipped for app-only sign-in", s, st.State, st.Reason)
 		}
@@ -381,7 +381,7 @@ func TestAppOnlySkipsDelegatedOnlySources(t *testing.T) {
 	if !f.Operator.AppOnly {
 		t.Errorf("operator %+v, want app-only", f.Operator)
 	}
-	wantLoaded(t, f, facts.SrcLicenseDetails, facts.SrcMDMPolicy, facts.SrcMAMPolicy)
+	wantLoaded(t, f, facts.SrcLicenseDetails, facts.SrcMDMPolicy, facts.SrcMAMPolicy, facts.SrcScopeNesting)
 }
 
 func TestMissingPolicyIsNotPresent(t *testing.T) {

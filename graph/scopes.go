@@ -43,19 +43,20 @@ var sourceAccess = map[facts.Source]access{
 	facts.SrcSubscribedSkus:     {"Organization.Read.All", "License Administrator or Global Reader", false},
 	facts.SrcMemberOf:           {"GroupMember.Read.All", "Directory Readers or Global Reader", false},
 	facts.SrcUserDevices:        {"Device.Read.All", "Cloud Device Administrator or Global Reader", false},
-	facts.SrcManagedDevices:     {"DeviceManagementManagedDevices.Read.All", "Intune Administrator or Global Reader", false},
+	facts.SrcManagedDevices:     {"DeviceManagementManagedDevices.Read.All", "Intune Administrator, Global Reader, Helpdesk Administrator, Security Reader or an Intune role such as Read Only Operator", false},
 	facts.SrcMDMPolicy:          {"Policy.Read.All", "Global Reader, Intune Administrator or Cloud Device Administrator", true},
 	facts.SrcMAMPolicy:          {"Policy.Read.All", "Global Reader, Intune Administrator or Cloud Device Administrator", true},
 	facts.SrcRegistrationPolicy: {"Policy.Read.DeviceConfiguration", "Cloud Device Administrator or Global Reader", false},
 	facts.SrcConditionalAccess:  {"Policy.Read.All", "Security Reader, Conditional Access Administrator or Global Reader", false},
-	facts.SrcEnrollmentConfigs:  {"DeviceManagementServiceConfig.Read.All", "Intune Administrator or Global Reader", false},
-	facts.SrcTroubleshooting:    {"DeviceManagementManagedDevices.Read.All", "Intune Administrator or Global Reader", false},
+	facts.SrcEnrollmentConfigs:  {"DeviceManagementServiceConfig.Read.All", "Intune Administrator, Global Reader, Helpdesk Administrator, Security Reader or an Intune role such as Read Only Operator", false},
+	facts.SrcTroubleshooting:    {"DeviceManagementManagedDevices.Read.All", "Intune Administrator, Global Reader, Helpdesk Administrator, Security Reader or an Intune role such as Read Only Operator", false},
 	facts.SrcAllDevices:         {"Device.Read.All", "Cloud Device Administrator or Global Reader", false},
-	facts.SrcAllManagedDevices:  {"DeviceManagementManagedDevices.Read.All", "Intune Administrator or Global Reader", false},
+	facts.SrcAllManagedDevices:  {"DeviceManagementManagedDevices.Read.All", "Intune Administrator, Global Reader, Helpdesk Administrator, Security Reader or an Intune role such as Read Only Operator", false},
 	facts.SrcCAExclusions:       {"GroupMember.Read.All and User.Read.All", "Directory Readers or Global Reader", false},
 	facts.SrcSignIns:            {"AuditLog.Read.All and Directory.Read.All", "Reports Reader, Security Reader, Security Administrator or Global Reader", false},
 	// The scope members follow from the scope policies, which Graph offers only to a signed-in user.
 	facts.SrcScopeMembers: {"Policy.Read.All and GroupMember.Read.All", "Global Reader or Intune Administrator", true},
+	facts.SrcScopeNesting: {"Policy.Read.All and GroupMember.Read.All", "Global Reader or Intune Administrator", true},
 }
 
 // qualify turns permission names into scopes of the cloud's Graph resource

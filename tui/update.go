@@ -379,6 +379,9 @@ func (m Model) startRun(t facts.Target) (tea.Model, tea.Cmd) {
 	if m.runCancel != nil {
 		m.runCancel()
 	}
+	if t.Kind == facts.TargetUser && t.Path == facts.PathUnknown {
+		t.Path = m.target.Path()
+	}
 	m.current = t
 	m.checks = m.opts.Checks
 	if m.checks == nil {

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
@@ -14,7 +13,7 @@ import (
 )
 
 const checkHelp = `Usage:
-  mdmdoctor check --user UPN [--dsregcmd FILE|-] [--error CODE|TEXT] [flags]
+  mdmdoctor check --user UPN [--dsregcmd FILE|-] [--path PATH] [--error CODE|TEXT] [flags]
   mdmdoctor check --tenant [flags]
 
 Runs the diagnostic checks non-interactively and prints a report. Exit 0 when nothing failed, 1 when a check
@@ -50,6 +49,7 @@ func runCheck(ctx context.Context, args []string, s streams) (int, error) {
 	fs.BoolVar(&c.Tenant, "tenant", false, "walk the whole tenant through the enrollment set-up")
 	fs.StringVar(&c.Dsregcmd, "dsregcmd", "", "a file holding the device's 'dsregcmd /status' output, or - for standard input")
 	fs.StringVar(&c.Error, "error", "", "the error code, event or message the user met: its documented causes are ranked for the user")
+	path := fs.String("path", "", "how the device enrolls: join, register, gpo, comanage, autopilot, bulk or dem (default: inferred, or every path judged)")
 	tenant := tenantFlags(fs)
 	pos, err := parse(fs, args)
 	if err == errHelp {
@@ -67,9 +67,14 @@ func runCheck(ctx context.Context, args []string, s streams) (int, error) {
 	if err := checkErrorFlag(c); err != nil {
 		return 0, err
 	}
+	if c.Path, err = facts.ParseEnrollmentPath(*path); err != nil {
+		return 0, usageError{err.Error()}
+	}
 	switch {
 	case c.User != "" && c.Tenant:
 		return 0, usagef("give either --user UPN or --tenant, not both")
+	case c.Path != facts.PathUnknown && c.User == "":
+		return 0, usagef("--path says how one user's device enrolls: give it with --user UPN")
 	case c.Tenant || tenant.export != "":
 		return runTenant(ctx, c, *tenant, s)
 	case c.User == "":
@@ -85,7 +90,7 @@ func runCheck(ctx context.Context, args []string, s streams) (int, error) {
 		return 0, err
 	}
 	defer e.Close()
-	t := facts.Target{Kind: facts.TargetUser, User: upn, Domains: []string{upnDomainOf(upn)}, DeviceIDs: e.dsregDeviceIDs()}
+	t := facts.Target{Kind: facts.TargetUser, User: upn, Domains: []string{upnDomainOf(upn)}, DeviceIDs: e.dsregDeviceIDs(), Path: c.Path}
 	if err := e.checkUser(ctx, t); err != nil {
 		return 0, err
 	}
@@ -124,16 +129,30 @@ func runDNS(ctx context.Context, args []string, s streams) (int, error) {
 	return report(ctx, c, e, facts.Target{Kind: facts.TargetDNS, Domains: c.Domains}, s)
 }
 
+const catalogHelp = `Usage:
+  mdmdoctor checks [--format text|json|markdown]
+
+Lists every check: its ID, step, question and the Microsoft documentation its rule follows.
+`
+
 func runCatalog(args []string, s streams) (int, error) {
-	if len(args) > 0 && args[0] != "--help" && args[0] != "-h" {
+	fs := newFlagSet("checks", catalogHelp, s.out)
+	format := fs.String("format", "text", "output format: text, json or markdown")
+	pos, err := parse(fs, args)
+	if err == errHelp {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if len(pos) > 0 {
 		return 0, usagef("checks takes no arguments")
 	}
-	tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTEP\tQUESTION")
-	for _, c := range checks.Catalog() {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.ID, c.Step, c.Question)
+	f, err := checks.ParseFormat(*format)
+	if err != nil {
+		return 0, usageError{err.Error()}
 	}
-	return 0, tw.Flush()
+	return 0, checks.WriteCatalog(s.out, f)
 }
 
 // report runs the checks for a target and writes the report; its exit code follows the results.
@@ -145,6 +164,10 @@ func report(ctx context.Context, c Config, e *env, t facts.Target, s streams) (i
 	results := checks.Run(ctx, f, deltas, checks.Options{Only: c.Only}, nil)
 	rep := checks.NewReport(version, c.Cloud, f.Target, results, e.Now())
 	rep.Symptom = rankError(c.Error, rep.Results)
+	if t.Kind == facts.TargetUser {
+		p := checks.PathOf(f)
+		rep.Path = &p
+	}
 	if err := checks.Write(s.out, rep, c.Format); err != nil {
 		return 0, fmt.Errorf("could not write the report: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
 // Config is everything the command line decides.
@@ -35,6 +36,8 @@ type Config struct {
 	Dsregcmd   string
 	// Error is the code, event or message the user met (check --error): its causes are ranked.
 	Error string
+	// Path is how the device enrolls (--path); unknown when not given.
+	Path facts.EnrollmentPath
 }
 
 // listFlag is a repeatable string flag.

@@ -129,7 +129,8 @@ func TestDemoHealthyUserPasses(t *testing.T) {
 }
 
 func TestDemoBobFails(t *testing.T) {
-	r := runBin(t, "", "check", "--demo", "--user", "bob@contoso.com", "--format", "json")
+	// Bob's laptop joins Entra in Windows setup: every path but co-management needs the Intune licence.
+	r := runBin(t, "", "check", "--demo", "--user", "bob@contoso.com", "--path", "join", "--format", "json")
 	_, byID := decodeReport(t, r.stdout)
 	for _, id := range []string{"scope.mdm", "license.intune", "license.entra-premium"} {
 		if byID[id]["status"] != "fail" {

@@ -27,8 +27,10 @@ var v1Properties = map[string][]string{
 // without taking their full schema.
 var betaProperties = map[string][]string{
 	// organization is served with its id and display name only.
-	"organization":             {"id", "displayName"},
-	"mobilityManagementPolicy": {"appliesTo", "complianceUrl", "description", "discoveryUrl", "displayName", "id", "includedGroups", "isMdmEnrollmentDuringRegistrationDisabled", "isValid", "termsOfUseUrl"},
+	"organization": {"id", "displayName"},
+	// deviceEnrollmentConfiguration's beta additions: the single-platform restriction kind and scope tags.
+	"deviceEnrollmentConfiguration": {"deviceEnrollmentConfigurationType", "platformRestriction", "platformType", "roleScopeTagIds"},
+	"mobilityManagementPolicy":      {"appliesTo", "complianceUrl", "description", "discoveryUrl", "displayName", "id", "includedGroups", "isMdmEnrollmentDuringRegistrationDisabled", "isValid", "termsOfUseUrl"},
 }
 
 // knownProperty reports whether typ defines prop in either schema.

@@ -41,6 +41,9 @@ func bobFacts(t *testing.T) (*facts.Facts, []checks.Result) {
 	f.Apply(facts.Delta{Source: facts.SrcUser, Apply: func(f *facts.Facts) {
 		f.User = &facts.User{ID: bob, UserPrincipalName: "bob@contoso.com", UsageLocation: "US"}
 	}})
+	f.Apply(facts.Delta{Source: facts.SrcScopeNesting, Apply: func(f *facts.Facts) {
+		f.ScopeNesting = &facts.ScopeNesting{Direct: []string{kiosk}}
+	}})
 	for _, c := range checks.Catalog() {
 		if c.ID == "scope.mdm" {
 			rs := checks.Evaluate(c, f)

@@ -10,7 +10,9 @@ import (
 // pinned reports whether an entry is one of the screen's fixed entries (the error, the device view,
 // the tenant walkthrough). They are drawn below the recent and demo targets, always in view however
 // many of those there are; only the targets above them scroll.
-func pinned(k itemKind) bool { return k == errorItem || k == pasteItem || k == tenantItem }
+func pinned(k itemKind) bool {
+	return k == errorItem || k == pathItem || k == pasteItem || k == tenantItem
+}
 
 // listView draws the list in rows lines: the recent and demo targets in a window that keeps the cursor
 // in view and says what lies outside it, then the fixed entries under one label.

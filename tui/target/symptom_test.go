@@ -15,7 +15,7 @@ import (
 func openErrorArea(t *testing.T) Model {
 	t.Helper()
 	m, _, _ := newScreen(false).Update(keypress.Press("tab"))
-	for _, k := range []string{"G", "k", "k", "enter"} {
+	for _, k := range []string{"G", "k", "k", "k", "enter"} { // above the paste item and the path question
 		m, _, _ = m.Update(keypress.Press(k))
 	}
 	if !m.pasting || !m.pastingError {

@@ -30,6 +30,7 @@ const (
 	recentItem itemKind = iota
 	demoItem
 	errorItem
+	pathItem
 	pasteItem
 	tenantItem
 )
@@ -65,6 +66,25 @@ type Model struct {
 	// pastingError says the paste area takes the error the user saw rather than the device view.
 	pastingError bool
 	symptom      *errcodes.Finding
+	// path is how the operator says the device enrolls; unknown lets the checks infer it or judge all.
+	path facts.EnrollmentPath
+}
+
+// Path is the enrollment path the operator chose, or unknown.
+func (m Model) Path() facts.EnrollmentPath { return m.path }
+
+// nextPath cycles unknown, then each path in the CLI's order, then unknown again.
+func nextPath(p facts.EnrollmentPath) facts.EnrollmentPath {
+	all := facts.EnrollmentPaths()
+	for i, x := range all {
+		if x == p {
+			if i+1 < len(all) {
+				return all[i+1]
+			}
+			return facts.PathUnknown
+		}
+	}
+	return all[0]
 }
 
 // New returns the screen with the input focused.
@@ -127,7 +147,7 @@ func (m Model) items() []item {
 	for _, d := range m.demo {
 		out = append(out, item{kind: demoItem, value: d})
 	}
-	return append(out, item{kind: errorItem}, item{kind: pasteItem}, item{kind: tenantItem})
+	return append(out, item{kind: errorItem}, item{kind: pathItem}, item{kind: pasteItem}, item{kind: tenantItem})
 }
 
 // Update handles typing, moving between the input and the list, and choosing.
@@ -219,6 +239,10 @@ func (m Model) updateList(msg tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 			m, cmd := m.openPaste(it.kind == errorItem)
 			return m, cmd, nil
 		}
+		if it.kind == pathItem {
+			m.path = nextPath(m.path)
+			return m, nil, nil
+		}
 		if it.kind == tenantItem {
 			if !m.tenant {
 				return m, nil, nav.Status{Text: "The whole-tenant walkthrough is not available yet: pick a user for now."}
@@ -283,7 +307,7 @@ func sectionName(k itemKind) string {
 		return "Recent"
 	case demoItem:
 		return "Demo users"
-	case pasteItem:
+	case pasteItem, pathItem:
 		return "Device"
 	case errorItem:
 		return "Error"
@@ -301,6 +325,10 @@ func (m Model) itemLine(it item) string {
 		return "Replace the error the user saw"
 	case it.kind == errorItem:
 		return "The error the user saw: a code, message or event (optional)"
+	case it.kind == pathItem && m.path == facts.PathUnknown:
+		return "How it enrolls: not sure, infer it or judge every path (enter to change)"
+	case it.kind == pathItem:
+		return layout.Truncate("How it enrolls: "+string(m.path)+", "+m.path.Describe()+" (enter to change)", max(m.width-4, 10))
 	case it.kind != tenantItem:
 		return it.value
 	}

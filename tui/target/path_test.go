@@ -1,0 +1,36 @@
+package target
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
+	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
+)
+
+// The target screen asks how the device enrolls: enter on the question steps through the paths and
+// back to "not sure", and the screen still fits 80x24.
+func TestPathQuestion(t *testing.T) {
+	m := newScreen(false)
+	m.SetSize(80, 24)
+	m, _, _ = m.Update(keypress.Press("tab"))
+	m, _, _ = m.Update(keypress.Press("G"))
+	for range 2 { // the question sits just above the paste item, in the Device section
+		m, _, _ = m.Update(keypress.Press("k"))
+	}
+	if m.Path() != facts.PathUnknown {
+		t.Fatalf("path %q before any choice", m.Path())
+	}
+	for _, want := range append(facts.EnrollmentPaths(), facts.PathUnknown) {
+		m, _, _ = m.Update(keypress.Press("enter"))
+		if m.Path() != want {
+			t.Fatalf("path %q, want %q", m.Path(), want)
+		}
+	}
+	m, _, _ = m.Update(keypress.Press("enter"))
+	screentest.RequireFits(t, m.View(), 80, 24)
+	if got := screentest.Plain(m.View()); !strings.Contains(got, "How it enrolls: join, Microsoft Entra join") {
+		t.Errorf("the chosen path is not shown:\n%s", got)
+	}
+}
