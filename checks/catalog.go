@@ -76,6 +76,7 @@ func Catalog() []Check {
 		upnDomainCheck(),
 		entraPremiumCheck(),
 		intuneLicenseCheck(),
+		mdmAuthorityCheck(),
 		mdmScopeCheck(),
 		urlsCheck(),
 		mamConflictCheck(),

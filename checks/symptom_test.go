@@ -63,6 +63,7 @@ func symptomFixtures(t *testing.T) map[string][2]func() *facts.Facts {
 		"devices.limits":          {joinable("none"), joinable("all")},
 		"device.tenant":           {paste("other-tenant.txt"), paste("joined.txt")},
 		"device.prt":              {paste("prt-no.txt"), paste("joined.txt")},
+		"tenant.mdm-authority":    {func() *facts.Facts { return authorityFacts("unknown") }, func() *facts.Facts { return authorityFacts("intune") }},
 	}
 }
 

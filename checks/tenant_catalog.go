@@ -28,6 +28,7 @@ func (r *TenantRun) Checks() []Check {
 		permissionsCheck(),
 		tenantLicenseCheck(entraPremiumCheck(), entraPremiumPlans),
 		tenantLicenseCheck(intuneLicenseCheck(), intunePlans),
+		mdmAuthorityCheck(),
 		tenantScopeCheck(r.links),
 		urlsCheck(),
 		tenantMAMCheck(),

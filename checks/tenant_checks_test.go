@@ -25,7 +25,7 @@ func TestWalkthroughIsTheTenantCatalog(t *testing.T) {
 			t.Errorf("%s is no catalog ID: the walkthrough must reuse the public check IDs", c.ID)
 		}
 	}
-	want := []string{"operator.permissions", "license.entra-premium", "license.intune", "scope.mdm", "scope.urls", "scope.mam-conflict",
+	want := []string{"operator.permissions", "license.entra-premium", "license.intune", "tenant.mdm-authority", "scope.mdm", "scope.urls", "scope.mam-conflict",
 		"mfa.registration", "dns.enrollment-cname", "dns.registration-cname", "enrollment.restrictions", "devices.duplicates"}
 	if !slices.Equal(ids, want) {
 		t.Errorf("walkthrough %v, want the seed procedure's order %v", ids, want)

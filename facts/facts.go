@@ -27,15 +27,18 @@ type Facts struct {
 	CAExclusions       *CAExclusions
 	SignIns            []SignIn
 	EnrollmentConfigs  []EnrollmentConfig
-	Troubleshooting    []TroubleshootingEvent
-	Operator           *Operator
-	AllDevices         []EntraDevice
-	AllManagedDevices  []ManagedDevice
-	ScopeMembers       *ScopeMembers
-	DeviceLookup       *DeviceLookup
-	ScopeNesting       *ScopeNesting
-	DNS                []DNSProbe
-	Dsregcmd           *Dsregcmd
+	// MDMAuthority is the tenant's mobileDeviceManagementAuthority (intune, sccm, office365, unknown);
+	// empty when Graph returned none.
+	MDMAuthority      string
+	Troubleshooting   []TroubleshootingEvent
+	Operator          *Operator
+	AllDevices        []EntraDevice
+	AllManagedDevices []ManagedDevice
+	ScopeMembers      *ScopeMembers
+	DeviceLookup      *DeviceLookup
+	ScopeNesting      *ScopeNesting
+	DNS               []DNSProbe
+	Dsregcmd          *Dsregcmd
 }
 
 // TargetKind says whether a run triages one user, walks a whole tenant, or checks DNS alone.

@@ -106,7 +106,7 @@ func ReadPermission(s Source) Permission {
 		// together, and one of these roles.
 		return Permission{Scopes: []string{"AuditLog.Read.All"}, Roles: []string{RoleGlobalReader, RoleGlobalAdministrator, RoleReportsReader,
 			RoleSecurityReader, RoleSecurityAdministrator, RoleSecurityOperator}}
-	case SrcEnrollmentConfigs:
+	case SrcEnrollmentConfigs, SrcMDMAuthority:
 		return Permission{[]string{"DeviceManagementServiceConfig.Read.All", "DeviceManagementServiceConfig.ReadWrite.All"},
 			IntuneReaders(), true}
 	}

@@ -26,6 +26,7 @@ const (
 	SrcCAExclusions       Source = "caExclusions"             // what the enabled All-users CA policies exclude
 	SrcSignIns            Source = "signIns"                  // GET /auditLogs/signIns to the enrollment apps
 	SrcEnrollmentConfigs  Source = "enrollmentConfigurations" // deviceEnrollmentConfigurations + assignments
+	SrcMDMAuthority       Source = "mdmAuthority"             // GET /organization: mobileDeviceManagementAuthority
 	SrcTroubleshooting    Source = "troubleshootingEvents"    // deviceManagement/troubleshootingEvents
 	SrcOperator           Source = "operator"                 // the signed-in operator: scopes and roles
 	SrcAllDevices         Source = "allDevices"               // tenant mode: every Entra device

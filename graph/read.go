@@ -302,6 +302,8 @@ func (p *plan) tenantJobs(forUser bool) {
 		p.fetch("v1.0", "/identity/conditionalAccess/policies", "$select="+selCA, false))
 	// No $select on these two: their useful properties belong to derived types (windowsRestriction,
 	// limit, failureReason), which Graph does not let a base-type collection select.
+	p.add(facts.SrcMDMAuthority, "v1.0", decodeMDMAuthority,
+		p.fetch("v1.0", "/organization", "$select=id,mobileDeviceManagementAuthority", false))
 	// Beta: v1.0 does not serve the single-platform restrictions the admin center creates today.
 	p.add(facts.SrcEnrollmentConfigs, "beta", decodeEnrollmentConfigs,
 		p.fetch("beta", "/deviceManagement/deviceEnrollmentConfigurations", "$expand=assignments", false))

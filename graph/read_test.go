@@ -54,7 +54,7 @@ func read(t testing.TB, c *graph.Client, upn string) (*facts.Facts, []facts.Delt
 var userSources = []facts.Source{facts.SrcOperator, facts.SrcUser, facts.SrcDomains, facts.SrcLicenseDetails,
 	facts.SrcSubscribedSkus, facts.SrcMemberOf, facts.SrcUserDevices, facts.SrcManagedDevices, facts.SrcMDMPolicy,
 	facts.SrcMAMPolicy, facts.SrcRegistrationPolicy, facts.SrcConditionalAccess, facts.SrcEnrollmentConfigs,
-	facts.SrcTroubleshooting, facts.SrcCAExclusions, facts.SrcSignIns, facts.SrcScopeNesting}
+	facts.SrcTroubleshooting, facts.SrcCAExclusions, facts.SrcSignIns, facts.SrcScopeNesting, facts.SrcMDMAuthority}
 
 func wantLoaded(t *testing.T, f *facts.Facts, except ...facts.Source) {
 	t.Helper()
@@ -197,9 +197,9 @@ func TestReadIsOneRoundTripWithSelect(t *testing.T) {
 		}
 	}
 	// One batch per version, and one more for the group the CA policies exclude (its name and members),
-	// which only the policies name: 17 reads (the user's direct groups among them), 6 of the sign-in log, the user count, 2 for the group.
-	if top != 3 || items != 26 {
-		t.Errorf("sent %d HTTP requests carrying %d batch items, want 3 (one batch per version, one for the excluded group) and 26", top, items)
+	// which only the policies name: 18 reads (the user's direct groups among them), 6 of the sign-in log, the user count, 2 for the group.
+	if top != 3 || items != 27 {
+		t.Errorf("sent %d HTTP requests carrying %d batch items, want 3 (one batch per version, one for the excluded group) and 27", top, items)
 	}
 }
 
@@ -522,5 +522,15 @@ func TestTenantID(t *testing.T) {
 	}
 	if _, err := client(t, srv, "refused-opaque").TenantID(context.Background()); err == nil || !graph.Expired(err) {
 		t.Errorf("opaque token the server refuses: %v, want sign-in expired", err)
+	}
+}
+
+// The MDM authority is read from the organization as Intune's published sample shows it, and an
+// organization without the property leaves it empty, never guessed.
+func TestReadMDMAuthority(t *testing.T) {
+	_, c := demo(t, "contoso")
+	f, _ := read(t, c, "alice@contoso.com")
+	if f.MDMAuthority != "intune" || f.Status(facts.SrcMDMAuthority).Endpoint != "GET /v1.0/organization" {
+		t.Fatalf("authority %q, endpoint %q", f.MDMAuthority, f.Status(facts.SrcMDMAuthority).Endpoint)
 	}
 }

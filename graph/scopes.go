@@ -49,6 +49,7 @@ var sourceAccess = map[facts.Source]access{
 	facts.SrcRegistrationPolicy: {"Policy.Read.DeviceConfiguration", "Cloud Device Administrator or Global Reader", false},
 	facts.SrcConditionalAccess:  {"Policy.Read.All", "Security Reader, Conditional Access Administrator or Global Reader", false},
 	facts.SrcEnrollmentConfigs:  {"DeviceManagementServiceConfig.Read.All", "Intune Administrator, Global Reader, Helpdesk Administrator, Security Reader or an Intune role such as Read Only Operator", false},
+	facts.SrcMDMAuthority:       {"DeviceManagementServiceConfig.Read.All", "Intune Administrator, Global Reader, Helpdesk Administrator, Security Reader or an Intune role such as Read Only Operator", false},
 	facts.SrcTroubleshooting:    {"DeviceManagementManagedDevices.Read.All", "Intune Administrator, Global Reader, Helpdesk Administrator, Security Reader or an Intune role such as Read Only Operator", false},
 	facts.SrcAllDevices:         {"Device.Read.All", "Cloud Device Administrator or Global Reader", false},
 	facts.SrcAllManagedDevices:  {"DeviceManagementManagedDevices.Read.All", "Intune Administrator, Global Reader, Helpdesk Administrator, Security Reader or an Intune role such as Read Only Operator", false},

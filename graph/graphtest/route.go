@@ -73,6 +73,9 @@ func (c *call) route() response {
 		return c.directoryRole(segs[1:])
 	case "organization":
 		org := Object{"id": c.t.TenantID, "displayName": c.t.DisplayName}
+		if c.t.MDMAuthority != "" {
+			org["mobileDeviceManagementAuthority"] = c.t.MDMAuthority
+		}
 		return c.entitySet(segs[1:], "organization", []Object{org})
 	}
 	return c.noSegment(segs[0])

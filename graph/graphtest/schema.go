@@ -26,8 +26,8 @@ var v1Properties = map[string][]string{
 // betaProperties lists the beta-only entity types the fake serves, and the few v1.0 types it serves
 // without taking their full schema.
 var betaProperties = map[string][]string{
-	// organization is served with its id and display name only.
-	"organization": {"id", "displayName"},
+	// organization is served with its id, display name and Intune's MDM authority only.
+	"organization": {"id", "displayName", "mobileDeviceManagementAuthority"},
 	// deviceEnrollmentConfiguration's beta additions: the single-platform restriction kind and scope tags.
 	"deviceEnrollmentConfiguration": {"deviceEnrollmentConfigurationType", "platformRestriction", "platformType", "roleScopeTagIds"},
 	"mobilityManagementPolicy":      {"appliesTo", "complianceUrl", "description", "discoveryUrl", "displayName", "id", "includedGroups", "isMdmEnrollmentDuringRegistrationDisabled", "isValid", "termsOfUseUrl"},

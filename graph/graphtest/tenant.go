@@ -52,6 +52,8 @@ type Tenant struct {
 	TenantID    string   `json:"tenantId"`
 	DisplayName string   `json:"displayName"`
 	Operator    Operator `json:"operator"`
+	// MDMAuthority is the organization's mobileDeviceManagementAuthority; not served when empty.
+	MDMAuthority string `json:"mobileDeviceManagementAuthority"`
 
 	Domains        []Object `json:"domains"`
 	Users          []Object `json:"users"`
