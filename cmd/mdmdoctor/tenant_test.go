@@ -44,7 +44,8 @@ func TestDemoTenantWalkthrough(t *testing.T) {
 	}
 	want := map[string]string{
 		"operator.permissions " + contoso: "pass", "license.entra-premium " + contoso: "pass", "license.intune " + contoso: "pass",
-		"scope.mdm " + contoso: "pass", "scope.urls " + contoso: "pass", "scope.mam-conflict " + contoso: "pass", "mfa.registration " + contoso: "pass",
+		"tenant.mdm-authority " + contoso: "pass",
+		"scope.mdm " + contoso:            "pass", "scope.urls " + contoso: "pass", "scope.mam-conflict " + contoso: "pass", "mfa.registration " + contoso: "pass",
 		"dns.enrollment-cname contoso.com": "pass", "dns.registration-cname contoso.com": "pass",
 		"enrollment.restrictions Block personal Windows": "warn", "enrollment.restrictions All users and all devices": "pass",
 		"devices.duplicates CAROL-LT": "warn", "devices.duplicates FRANK-LT1": "fail", "devices.duplicates FRANK-LT2": "fail",
