@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -135,14 +136,30 @@ func saveRecent(path string, list []string) tea.Cmd {
 // saveReport writes the report to path in format, readable by the operator only (it names users and
 // devices), and refuses to overwrite a file that exists.
 func saveReport(path string, format checks.Format, r checks.Report) tea.Cmd {
+	return saveFile(path, "the report", func(w io.Writer) error { return checks.Write(w, r, format) })
+}
+
+// saveSweep writes a tenant walkthrough's device sweep as CSV, or as JSON when format says so.
+func saveSweep(path string, format checks.Format, sw checks.Sweep, t facts.Target, now time.Time) tea.Cmd {
+	return saveFile(path, "the device sweep", func(w io.Writer) error {
+		if format == checks.FormatJSON {
+			return checks.WriteSweepJSON(w, sw, t, now)
+		}
+		return checks.WriteSweepCSV(w, sw)
+	})
+}
+
+// saveFile renders what into a new file at path, readable by the operator only; an existing file is
+// never overwritten.
+func saveFile(path, what string, render func(io.Writer) error) tea.Cmd {
 	return func() tea.Msg {
 		p, err := expandPath(path)
 		if err != nil {
 			return reportSavedMsg{path: path, err: err}
 		}
 		var buf bytes.Buffer
-		if err := checks.Write(&buf, r, format); err != nil {
-			return reportSavedMsg{path: p, err: fmt.Errorf("render the report: %w", err)}
+		if err := render(&buf); err != nil {
+			return reportSavedMsg{path: p, err: fmt.Errorf("render %s: %w", what, err)}
 		}
 		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		switch {

@@ -90,6 +90,9 @@ type Model struct {
 	// the backend can tell. Both are for the header.
 	seen       runner.Seen
 	tenantName string
+	// sweep is the last tenant walkthrough's device sweep for export, or why there is none.
+	sweep    *checks.Sweep
+	sweepErr string
 
 	current facts.Target
 	checks  []checks.Check

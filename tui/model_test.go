@@ -373,3 +373,46 @@ func TestHeaderNamesTenantOperatorCloud(t *testing.T) {
 		t.Fatalf("at 60 columns: %q", h)
 	}
 }
+
+// TestExportSweepAfterTenantWalkthrough: the device sweep a tenant run hands back is written from the
+// report screen as CSV, privately; without a finished sweep the screen says why and writes nothing.
+func TestExportSweepAfterTenantWalkthrough(t *testing.T) {
+	tenant := facts.Target{Kind: facts.TargetTenant, TenantID: "11111111-1111-4111-8111-111111111111"}
+	f := facts.New("public", tenant, fixedNow)
+	for _, src := range []facts.Source{facts.SrcAllDevices, facts.SrcAllManagedDevices} {
+		f.Apply(facts.Delta{Source: src, Apply: func(f *facts.Facts) {}})
+	}
+	f.Apply(facts.Delta{Source: facts.SrcAllDevices, Apply: func(f *facts.Facts) {
+		f.AllDevices = []facts.EntraDevice{
+			{ID: "o1", DeviceID: "d1", DisplayName: "CAROL-LT", TrustType: "AzureAd", OperatingSystem: "Windows", ApproximateLastSignInDateTime: fixedNow.AddDate(0, 0, -1)},
+			{ID: "o2", DeviceID: "d2", DisplayName: "CAROL-LT", TrustType: "Workplace", OperatingSystem: "Windows", ApproximateLastSignInDateTime: fixedNow.AddDate(0, -6, 0)},
+		}
+	}})
+	sw := checks.TenantSweep(f)
+
+	m := rootModel(t, Options{Backend: tenantBackend{newTestBackend()}})
+	m, _ = update(t, m, resolvedMsg{target: tenant})
+	m, _ = update(t, m, runner.DoneMsg{ID: m.runID, Sweep: &sw}, keypress.Press("enter"), keypress.Press("w"))
+	if v := ansi.Strip(m.frame()); !strings.Contains(v, "Export the device sweep as CSV") {
+		t.Fatalf("no export offered after the walkthrough:\n%s", v)
+	}
+	path := filepath.Join(t.TempDir(), "devices.csv")
+	m, cmd := update(t, m, report.SaveMsg{Path: path, Sweep: true})
+	msgs := runAll(cmd)
+	m, _ = update(t, m, msgs...)
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(b), "CAROL-LT") {
+		t.Fatalf("export: %v\n%s\n%s", err, b, ansi.Strip(m.frame()))
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("export mode %o, want 600", fi.Mode().Perm())
+	}
+
+	// A walkthrough whose device reads failed exports nothing and says why.
+	m, _ = update(t, m, resolvedMsg{target: tenant})
+	m, _ = update(t, m, runner.DoneMsg{ID: m.runID, SweepErr: "the device sweep did not finish (allDevices failed: 403)"}, keypress.Press("enter"), keypress.Press("w"))
+	m, _ = update(t, m, report.SaveMsg{Path: filepath.Join(t.TempDir(), "x.csv"), Sweep: true})
+	if v := ansi.Strip(m.frame()); !strings.Contains(v, "no export written: the device sweep did not finish") {
+		t.Fatalf("no reason given:\n%s", v)
+	}
+}

@@ -139,7 +139,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case results.RerunMsg:
 		return m.startRerun(msg.ID)
 	case results.ReportMsg:
-		m.report = m.report.Open(reportBase(m.current, m.opts.Backend.Now()))
+		m.report = m.report.Open(reportBase(m.current, m.opts.Backend.Now()), m.current.Kind == facts.TargetTenant)
 		m.screen = reportScreen
 		return m, nil
 	case results.NewTargetMsg:
@@ -148,6 +148,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 
 	case report.SaveMsg:
+		if msg.Sweep {
+			if m.sweep == nil {
+				m.report = m.report.Saved(msg.Path, errors.New("no export written: "+m.sweepErr))
+				return m, nil
+			}
+			return m, saveSweep(msg.Path, msg.Format, *m.sweep, m.current, m.opts.Backend.Now())
+		}
 		return m, saveReport(msg.Path, msg.Format, m.reportData())
 	case reportSavedMsg:
 		m.report = m.report.Saved(msg.path, msg.err)
@@ -481,6 +488,7 @@ func (m Model) done(msg runner.DoneMsg) (tea.Model, tea.Cmd) {
 	m.runCancel = nil
 	m.live = m.live.Finish(msg.Results, msg.Cancelled)
 	m.seen = mergeSeen(m.seen, msg.Seen)
+	m.sweep, m.sweepErr = msg.Sweep, msg.SweepErr
 	return m, nil
 }
 

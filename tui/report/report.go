@@ -3,6 +3,7 @@
 package report
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -15,10 +16,12 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/tui/theme"
 )
 
-// SaveMsg asks the root to write the report in Format to Path.
+// SaveMsg asks the root to write the report in Format to Path, or with Sweep the tenant walkthrough's
+// device sweep (CSV unless Format is JSON).
 type SaveMsg struct {
 	Format checks.Format
 	Path   string
+	Sweep  bool
 }
 
 // CopyMsg asks the root to copy the Markdown report to the clipboard.
@@ -28,12 +31,20 @@ type choice struct {
 	label  string
 	format checks.Format
 	copy   bool
+	sweep  bool
+	ext    string
 }
 
-var choices = [...]choice{
-	{label: "Save as Markdown (for a ticket or the customer)", format: checks.FormatMarkdown},
-	{label: "Save as JSON (mdmdoctor.report/v1)", format: checks.FormatJSON},
+var reportChoices = []choice{
+	{label: "Save as Markdown (for a ticket or the customer)", format: checks.FormatMarkdown, ext: ".md"},
+	{label: "Save as JSON (mdmdoctor.report/v1)", format: checks.FormatJSON, ext: ".json"},
 	{label: "Copy the Markdown to the clipboard (OSC 52, works over SSH)", copy: true},
+}
+
+// sweepChoices are offered after a tenant walkthrough: its device sweep, for cleanup work.
+var sweepChoices = []choice{
+	{label: "Export the device sweep as CSV (every duplicate, orphan and never-enrolled device)", sweep: true, ext: "-devices.csv"},
+	{label: "Export the device sweep as JSON", sweep: true, format: checks.FormatJSON, ext: "-devices.json"},
 }
 
 // Model is the report screen.
@@ -44,6 +55,7 @@ type Model struct {
 	height int
 
 	base    string
+	choices []choice
 	cursor  int
 	editing bool
 	path    textinput.Model
@@ -59,9 +71,14 @@ func New(st *theme.Styles, km *keys.KeyMap) Model {
 	return Model{styles: st, keys: km, path: in}
 }
 
-// Open resets the screen; base is the default file name without extension.
-func (m Model) Open(base string) Model {
+// Open resets the screen; base is the default file name without extension. sweep offers the export of
+// a tenant walkthrough's device sweep as well.
+func (m Model) Open(base string, sweep bool) Model {
 	m.base, m.cursor, m.editing, m.outcome, m.failed = base, 0, false, "", false
+	m.choices = reportChoices
+	if sweep {
+		m.choices = append(slices.Clone(reportChoices), sweepChoices...)
+	}
 	m.path.Blur()
 	return m
 }
@@ -110,7 +127,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 				m.outcome, m.failed = "type a file name first", true
 				return m, nil, nil
 			}
-			return m, nil, SaveMsg{Format: choices[m.cursor].format, Path: p}
+			c := m.choices[m.cursor]
+			return m, nil, SaveMsg{Format: c.format, Path: p, Sweep: c.sweep}
 		}
 		var cmd tea.Cmd
 		m.path, cmd = m.path.Update(kp)
@@ -120,19 +138,15 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 	case key.Matches(kp, m.keys.Up):
 		m.cursor = max(m.cursor-1, 0)
 	case key.Matches(kp, m.keys.Down):
-		m.cursor = min(m.cursor+1, len(choices)-1)
+		m.cursor = min(m.cursor+1, len(m.choices)-1)
 	case key.Matches(kp, m.keys.Back):
 		return m, nil, nav.Back{}
 	case key.Matches(kp, m.keys.Select):
-		c := choices[m.cursor]
+		c := m.choices[m.cursor]
 		if c.copy {
 			return m, nil, CopyMsg{}
 		}
-		ext := ".md"
-		if c.format == checks.FormatJSON {
-			ext = ".json"
-		}
-		m.path.SetValue(m.base + ext)
+		m.path.SetValue(m.base + c.ext)
 		m.path.CursorEnd()
 		m.editing, m.outcome = true, ""
 		return m, m.path.Focus(), nil
@@ -156,7 +170,7 @@ func (m Model) Help() keys.Help {
 func (m Model) View() string {
 	s := m.styles
 	lines := []string{s.Title.Render("Report"), ""}
-	for i, c := range choices {
+	for i, c := range m.choices {
 		mark, label := theme.NoCursor, c.label
 		if i == m.cursor {
 			mark, label = theme.Cursor, s.Selected.Render(label)

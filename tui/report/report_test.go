@@ -14,7 +14,7 @@ import (
 func opened() Model {
 	m := New(screentest.Deps())
 	m.SetSize(80, 20)
-	return m.Open("mdmdoctor-bob@contoso.com-20261125-1800")
+	return m.Open("mdmdoctor-bob@contoso.com-20261125-1800", false)
 }
 
 func TestSaveMarkdownWithDefaultName(t *testing.T) {
@@ -74,5 +74,26 @@ func TestCopyChoice(t *testing.T) {
 	_, _, req := m.Update(keypress.Press("enter"))
 	if req != (CopyMsg{}) {
 		t.Fatal("enter on copy did not ask for the clipboard")
+	}
+}
+
+// TestSweepExportAfterTenantWalkthrough: after a tenant walkthrough the device sweep can be exported as
+// CSV or JSON; after a user's triage it is not offered.
+func TestSweepExportAfterTenantWalkthrough(t *testing.T) {
+	if v := screentest.Plain(opened().View()); strings.Contains(v, "device sweep") {
+		t.Fatalf("a user's report offers the sweep:\n%s", v)
+	}
+	m := New(screentest.Deps())
+	m.SetSize(80, 20)
+	m = m.Open("mdmdoctor-tenant-20261125-1800", true)
+	for _, k := range []string{"j", "j", "j", "enter"} {
+		m, _, _ = m.Update(keypress.Press(k))
+	}
+	if v := screentest.Plain(m.View()); !strings.Contains(v, "File: mdmdoctor-tenant-20261125-1800-devices.csv") {
+		t.Fatalf("no CSV name suggested:\n%s", v)
+	}
+	_, _, req := m.Update(keypress.Press("enter"))
+	if want := (SaveMsg{Path: "mdmdoctor-tenant-20261125-1800-devices.csv", Sweep: true}); req != want {
+		t.Fatalf("enter sent %#v, want %#v", req, want)
 	}
 }

@@ -7,6 +7,7 @@ package runner
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -57,6 +58,10 @@ type DoneMsg struct {
 	Cancelled bool
 	// Seen is who the run found signed in, and where, for the header.
 	Seen Seen
+	// Sweep is a tenant walkthrough's device sweep, for export; nil with SweepErr saying why when its
+	// sources did not load, and for other targets.
+	Sweep    *checks.Sweep
+	SweepErr string
 }
 
 // Seen is what a run read about the operator and their tenant: empty where it was not read.
@@ -65,6 +70,17 @@ type Seen struct {
 	TenantID string
 	// Domain is the tenant's default domain (its initial one when none is marked default).
 	Domain string
+}
+
+// sweep is the tenant's device sweep, once every device of the tenant was read; otherwise why not.
+func sweep(f *facts.Facts) (*checks.Sweep, string) {
+	for _, src := range []facts.Source{facts.SrcAllDevices, facts.SrcAllManagedDevices} {
+		if st := f.Status(src); st.State != facts.Loaded {
+			return nil, fmt.Sprintf("the device sweep did not finish (%s %s: %s)", src, st.State, st.Reason)
+		}
+	}
+	sw := checks.TenantSweep(f)
+	return &sw, ""
 }
 
 // seen picks out of f who is signed in and where.
@@ -121,5 +137,9 @@ func run(ctx context.Context, s Spec, q *queue) {
 	cancel()
 	for range deltas {
 	}
-	q.finish(DoneMsg{ID: s.ID, Results: results, Cancelled: cancelled, Seen: seen(f)})
+	done := DoneMsg{ID: s.ID, Results: results, Cancelled: cancelled, Seen: seen(f)}
+	if s.Target.Kind == facts.TargetTenant {
+		done.Sweep, done.SweepErr = sweep(f)
+	}
+	q.finish(done)
 }

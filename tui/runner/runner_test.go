@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -172,5 +173,22 @@ func TestSeenNamesOperatorAndDefaultDomain(t *testing.T) {
 	f.Domains = f.Domains[:1]
 	if s := seen(f); s.Domain != "contoso.onmicrosoft.com" {
 		t.Fatalf("initial domain not used: %+v", s)
+	}
+}
+
+// TestSweepOnlyWhenEveryDeviceWasRead: the device sweep is handed back once both device sources loaded;
+// otherwise the reason says which did not.
+func TestSweepOnlyWhenEveryDeviceWasRead(t *testing.T) {
+	f := facts.New("public", facts.Target{Kind: facts.TargetTenant}, time.Time{})
+	f.Apply(facts.Delta{Source: facts.SrcAllDevices, Apply: func(*facts.Facts) {}})
+	f.Apply(facts.Delta{Source: facts.SrcAllManagedDevices, Err: errors.New("403 Forbidden")})
+	if sw, why := sweep(f); sw != nil || !strings.Contains(why, "allManagedDevices") || !strings.Contains(why, "403") {
+		t.Fatalf("sweep %v, reason %q", sw, why)
+	}
+	f = facts.New("public", facts.Target{Kind: facts.TargetTenant}, time.Time{})
+	f.Apply(facts.Delta{Source: facts.SrcAllDevices, Apply: func(*facts.Facts) {}})
+	f.Apply(facts.Delta{Source: facts.SrcAllManagedDevices, Apply: func(*facts.Facts) {}})
+	if sw, why := sweep(f); sw == nil || why != "" {
+		t.Fatalf("sweep %v, reason %q", sw, why)
 	}
 }
