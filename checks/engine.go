@@ -102,28 +102,34 @@ func Run(ctx context.Context, f *facts.Facts, deltas <-chan facts.Delta, opts Op
 		}
 	}
 
+	// giveUp ends the checks still waiting. Readers return when ctx ends, which closes deltas, so the
+	// select may see either first: a run cut short says so whichever it saw.
+	giveUp := func() {
+		for i, c := range checks {
+			if judged[i] {
+				continue
+			}
+			why := "its facts were never read: " + strings.Join(pending(c, f), ", ")
+			if ctx.Err() != nil {
+				why = fmt.Sprintf("%s before %s could be read; raise --timeout or retry", ctxReason(ctx), strings.Join(pending(c, f), ", "))
+			}
+			settle(i, []Result{errored(c, f, why)})
+		}
+	}
+
 	sweep()
 	for remaining > 0 {
 		select {
 		case d, ok := <-deltas:
 			if !ok {
-				for i, c := range checks {
-					if !judged[i] {
-						settle(i, []Result{errored(c, f, "its facts were never read: "+strings.Join(pending(c, f), ", "))})
-					}
-				}
+				giveUp()
 				continue
 			}
 			f.Apply(d)
 			emit(Event{Kind: SourceSettled, Source: d.Source, Status: f.Status(d.Source)})
 			sweep()
 		case <-ctx.Done():
-			for i, c := range checks {
-				if !judged[i] {
-					settle(i, []Result{errored(c, f, fmt.Sprintf("%s before %s could be read; raise --timeout or retry",
-						ctxReason(ctx), strings.Join(pending(c, f), ", ")))})
-				}
-			}
+			giveUp()
 		}
 	}
 	var out []Result

@@ -113,6 +113,21 @@ func TestRunTimeoutErrorsPendingChecks(t *testing.T) {
 	}
 }
 
+// TestRunCancelledWhileReadersReturnSaysCancelled: readers return when the run is cancelled, closing
+// the deltas, so the engine finds both ready at once; the result must say cancelled, not that the facts
+// were never read (the select picks either at random, hence the repetitions).
+func TestRunCancelledWhileReadersReturnSaysCancelled(t *testing.T) {
+	for range 64 {
+		f := facts.New("public", facts.Target{Kind: facts.TargetUser, User: "a@b.c"}, time.Now())
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		results := Run(ctx, f, sendAll(), Options{Checks: testCatalog()[:1]}, nil)
+		if results[0].Status != Error || !strings.Contains(results[0].Error, "cancelled before user could be read") {
+			t.Fatalf("got %s %q, want the cancellation", results[0].Status, results[0].Error)
+		}
+	}
+}
+
 func TestRunClosedChannelErrorsUnreadSources(t *testing.T) {
 	f := facts.New("public", facts.Target{Kind: facts.TargetUser, User: "a@b.c"}, time.Now())
 	results := Run(context.Background(), f, sendAll(), Options{Checks: testCatalog()[:1]}, nil)
