@@ -93,6 +93,8 @@ type Model struct {
 	// sweep is the last tenant walkthrough's device sweep for export, or why there is none.
 	sweep    *checks.Sweep
 	sweepErr string
+	// devices are the last user run's devices, for the devices results.
+	devices []runner.DeviceRow
 
 	current facts.Target
 	checks  []checks.Check

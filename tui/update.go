@@ -109,11 +109,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case live.ResultsMsg:
-		m.results = m.results.Set(m.current, m.live.Results()).SetError(m.target.Error())
+		m.results = m.results.Set(m.current, m.live.Results()).SetError(m.target.Error()).SetDevices(m.devices)
 		m.screen = resultsScreen
 		return m, nil
 	case live.StepsMsg:
-		m.results = m.results.Set(m.current, m.live.Results()).SetError(m.target.Error())
+		m.results = m.results.Set(m.current, m.live.Results()).SetError(m.target.Error()).SetDevices(m.devices)
 		first, _ := m.results.Selected()
 		m.steps = m.steps.Set(m.checks, m.results.Results(), first)
 		m.screen = stepsScreen
@@ -488,7 +488,7 @@ func (m Model) done(msg runner.DoneMsg) (tea.Model, tea.Cmd) {
 	m.runCancel = nil
 	m.live = m.live.Finish(msg.Results, msg.Cancelled)
 	m.seen = mergeSeen(m.seen, msg.Seen)
-	m.sweep, m.sweepErr = msg.Sweep, msg.SweepErr
+	m.sweep, m.sweepErr, m.devices = msg.Sweep, msg.SweepErr, msg.Devices
 	return m, nil
 }
 

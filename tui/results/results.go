@@ -21,6 +21,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/tui/layout"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
 	"github.com/mdmdoctor/mdmdoctor/tui/pane"
+	"github.com/mdmdoctor/mdmdoctor/tui/runner"
 	"github.com/mdmdoctor/mdmdoctor/tui/theme"
 )
 
@@ -87,6 +88,9 @@ type Model struct {
 	finding *errcodes.Finding
 	symptom *checks.Symptom
 	causes  bool
+
+	// devices are the user's devices as the run read them, shown under the devices.* results.
+	devices []runner.DeviceRow
 }
 
 // New returns an empty results screen.
@@ -236,6 +240,9 @@ func (m *Model) refresh() {
 		lines = Causes(m.styles, *m.symptom, detW)
 	} else if r, ok := m.Selected(); ok && detW > 0 {
 		lines = Detail(m.styles, r, detW)
+		if showsDevices(r.ID) && len(m.devices) > 0 {
+			lines = append(lines, DeviceTable(m.styles, m.devices, detW)...)
+		}
 	}
 	if len(m.shown) > 0 {
 		m.anchor = m.shown[m.cursor]

@@ -5,12 +5,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
 	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/runner"
 	"github.com/mdmdoctor/mdmdoctor/tui/theme"
 )
 
@@ -318,3 +320,32 @@ func TestDocsLinkNeverCut(t *testing.T) {
 }
 
 func styles() *theme.Styles { st, _ := screentest.Deps(); return st }
+
+// TestDeviceTableUnderDevicesResults: the devices.* results show the user's devices as a table that
+// fits the pane, with the sweep's note under a stale record; other results do not.
+func TestDeviceTableUnderDevicesResults(t *testing.T) {
+	rows := []runner.DeviceRow{
+		{Name: "BOB-LT", Join: "joined", Managed: true, Compliance: "compliant", LastCheckIn: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)},
+		{Name: "BOB-LT", Join: "registered", LastSignIn: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), Note: "stale: silent for more than 30 days"},
+	}
+	rs := append(sample(), checks.Result{ID: "devices.duplicates", Subject: "BOB-LT", Status: checks.Warn, Summary: "recorded twice"})
+	m := shown(80, 40, rs).SetDevices(rows)
+	v := screentest.Plain(m.View())
+	if strings.Contains(v, "Troubleshoot pane") {
+		t.Fatalf("the table is under a result that is not about devices:\n%s", v)
+	}
+	m, _, _ = m.Update(keypress.Press("/"))
+	for _, k := range keypress.Type("devices.") {
+		m, _, _ = m.Update(k)
+	}
+	m, _, _ = m.Update(keypress.Press("enter"))
+	m, _, _ = m.Update(keypress.Press("enter"))
+	v = screentest.Plain(m.View())
+	screentest.RequireFits(t, m.View(), 80, 40)
+	for _, want := range []string{"Troubleshoot pane", "BOB-LT           joined        managed  compliant      2026-11-25",
+		"BOB-LT           registered    no       -              - (sign-in 2026-06-01)", "↳ stale: silent for more than 30 days"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+}

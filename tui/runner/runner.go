@@ -62,6 +62,8 @@ type DoneMsg struct {
 	// sources did not load, and for other targets.
 	Sweep    *checks.Sweep
 	SweepErr string
+	// Devices are a user's devices as the Troubleshoot pane lists them, once read; nil otherwise.
+	Devices []DeviceRow
 }
 
 // Seen is what a run read about the operator and their tenant: empty where it was not read.
@@ -138,8 +140,11 @@ func run(ctx context.Context, s Spec, q *queue) {
 	for range deltas {
 	}
 	done := DoneMsg{ID: s.ID, Results: results, Cancelled: cancelled, Seen: seen(f)}
-	if s.Target.Kind == facts.TargetTenant {
+	switch s.Target.Kind {
+	case facts.TargetTenant:
 		done.Sweep, done.SweepErr = sweep(f)
+	case facts.TargetUser:
+		done.Devices = devices(f)
 	}
 	q.finish(done)
 }

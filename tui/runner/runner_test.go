@@ -192,3 +192,38 @@ func TestSweepOnlyWhenEveryDeviceWasRead(t *testing.T) {
 		t.Fatalf("sweep %v, reason %q", sw, why)
 	}
 }
+
+// TestDevicesAsTheTroubleshootPaneListsThem: each Entra record with the Intune record that points at
+// it, an Intune record alone, and the sweep's note on the stale one of a device recorded twice.
+func TestDevicesAsTheTroubleshootPaneListsThem(t *testing.T) {
+	now := time.Date(2026, 11, 25, 18, 0, 0, 0, time.UTC)
+	f := facts.New("public", target, now)
+	if devices(f) != nil {
+		t.Fatal("devices listed before they were read")
+	}
+	f.Apply(facts.Delta{Source: facts.SrcUserDevices, Apply: func(f *facts.Facts) {
+		f.UserDevices = []facts.EntraDevice{
+			{ID: "o1", DeviceID: "d1", DisplayName: "BOB-LT", TrustType: "AzureAd", OperatingSystem: "Windows", ApproximateLastSignInDateTime: now.AddDate(0, 0, -1)},
+			{ID: "o2", DeviceID: "d2", DisplayName: "BOB-LT", TrustType: "Workplace", OperatingSystem: "Windows", ApproximateLastSignInDateTime: now.AddDate(0, -5, 0)},
+		}
+	}})
+	f.Apply(facts.Delta{Source: facts.SrcManagedDevices, Apply: func(f *facts.Facts) {
+		f.ManagedDevices = []facts.ManagedDevice{
+			{ID: "m1", AzureADDeviceID: "d1", DeviceName: "BOB-LT", OperatingSystem: "Windows", ComplianceState: "compliant", LastSyncDateTime: now},
+			{ID: "m9", AzureADDeviceID: "gone", DeviceName: "OLD-PC", OperatingSystem: "Windows", ComplianceState: "noncompliant"},
+		}
+	}})
+	rows := devices(f)
+	if len(rows) != 3 {
+		t.Fatalf("rows %+v", rows)
+	}
+	if r := rows[0]; r.Join != "joined" || !r.Managed || r.Compliance != "compliant" || !r.LastCheckIn.Equal(now) {
+		t.Errorf("joined record %+v", r)
+	}
+	if r := rows[1]; r.Join != "registered" || r.Managed || !strings.HasPrefix(r.Note, "stale") {
+		t.Errorf("registered record %+v", r)
+	}
+	if r := rows[2]; r.Name != "OLD-PC" || r.Join != "" || !r.Managed {
+		t.Errorf("Intune record alone %+v", r)
+	}
+}
