@@ -218,7 +218,8 @@ func (s *Session) step(ctx context.Context, i, of int, st step, entry func(Entry
 		r.Outcome, r.Error = NotSent, err.Error()
 		return r, fmt.Errorf("%w; nothing more was sent", err)
 	}
-	if why := st.changedSince(before); why != "" {
+	// An object already back where the undo would put it is undone, not changed: nothing to send.
+	if why := st.changedSince(before); why != "" && !st.holds(before) {
 		r.Outcome, r.Error = NotSent, why
 		return r, &StateChangedError{Reason: why}
 	}

@@ -226,6 +226,29 @@ func TestUndoStopsWhenChangedSince(t *testing.T) {
 	e.wantWrites()
 }
 
+// TestUndoOfAChangeRevertedByHandIsAlreadyUndone: another admin put the URL back as it was before
+// the fix; the undo finds nothing to do and sends nothing, instead of calling it a change since.
+func TestUndoOfAChangeRevertedByHandIsAlreadyUndone(t *testing.T) {
+	e := newEnv(t, "fabrikam", []string{globalAdmin}, nil)
+	e.apply("grace@fabrikam.com", e.plan("grace@fabrikam.com", "scope.urls.reset", fix.Choices{}))
+	e.srv.Update(func(tn *graphtest.Tenant) {
+		tn.MobileDeviceManagementPolicies[0]["discoveryUrl"] = "https://enroll.fabrikam.com/discovery.svc"
+	})
+	u, err := e.undo("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.ResetRequests()
+	out, err := e.session("grace@fabrikam.com").Apply(context.Background(), u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Result != fix.AlreadyApplied || out.Err != nil {
+		t.Errorf("undo of a change reverted by hand: %+v", out)
+	}
+	e.wantWrites()
+}
+
 func TestURLsResetAndUndo(t *testing.T) {
 	e := newEnv(t, "fabrikam", []string{globalAdmin}, nil)
 	p := e.plan("grace@fabrikam.com", "scope.urls.reset", fix.Choices{})
