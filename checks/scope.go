@@ -62,12 +62,13 @@ func judgeMDMScope(f *facts.Facts) []Result {
 	}
 	if ok, how := inScope(f, p); ok {
 		if !strings.EqualFold(p.AppliesTo, "selected") {
-			return []Result{{Status: Pass, Evidence: ev, Summary: "The MDM user scope includes the user (" + how + ")."}}
+			return []Result{registrationEnrollment(f, p, Result{Status: Pass, Evidence: ev, Summary: "The MDM user scope includes the user (" + how + ")."})}
 		}
 		sr := reachUserScope(f, p)
 		switch {
 		case sr.direct != nil:
-			return []Result{{Status: Pass, Evidence: ev, Summary: fmt.Sprintf("The MDM user scope includes the user (a direct member of group %q).", sr.direct.DisplayName)}}
+			return []Result{registrationEnrollment(f, p, Result{Status: Pass, Evidence: ev,
+				Summary: fmt.Sprintf("The MDM user scope includes the user (a direct member of group %q).", sr.direct.DisplayName)})}
 		case sr.unknown != "":
 			return []Result{{Status: Warn, Evidence: append(ev, Evidence{Source: requestOf(f, facts.SrcScopeNesting, "GET /beta/users/{upn}/memberOf"), Detail: "direct memberships unknown: " + sr.unknown}),
 				Summary:     "The user is in the MDM user scope (" + how + "), but whether directly or only through a nested group could not be read.",
@@ -112,6 +113,37 @@ func judgeMDMScope(f *facts.Facts) []Result {
 			Requests: []Request{{Method: "PATCH", URL: policyURL, Body: []byte(`{"appliesTo":"all"}`)}}},
 	)
 	return []Result{r}
+}
+
+// registrationDocs: "Disable MDM enrollment when adding work or school account" controls whether users
+// of the MDM scope are prompted to enroll in the work or school account registration flow; it applies to
+// "users on Entra registered and workplace joined devices" and "users who add their account for the
+// first time via Microsoft Edge or a native app such as Teams", and "doesn't apply to users adding their
+// account through the Settings flow".
+const registrationDocs = "https://learn.microsoft.com/en-us/intune/intune-service/enrollment/windows-enroll#enable-windows-automatic-enrollment"
+
+// registrationEnrollment turns a pass into a warning when the policy disables MDM enrollment during
+// registration and the device may come in by the work account path: a personal device then registers
+// and never enrolls.
+func registrationEnrollment(f *facts.Facts, p *facts.MobilityPolicy, r Result) Result {
+	d := p.IsMdmEnrollmentDuringRegistrationDisabled
+	if d == nil || !*d {
+		return r
+	}
+	path := PathOf(f)
+	r.Evidence = append(r.Evidence, Evidence{Source: f.Status(facts.SrcMDMPolicy).Endpoint, Detail: "isMdmEnrollmentDuringRegistrationDisabled: true (Disable MDM enrollment when adding work or school account: Yes)"}, pathEvidence(path))
+	if !path.has(facts.PathRegister) {
+		return r
+	}
+	r.Status = Warn
+	r.Summary += " But MDM enrollment is disabled when a work or school account is added: a personal device registers and does not enroll."
+	r.Explanation = "The setting \"Disable MDM enrollment when adding work or school account\" is Yes. Microsoft documents that it applies to Entra registered (workplace joined) devices and to accounts added for the first time through Microsoft Edge or an app such as Teams, not to accounts added through Settings (" + registrationDocs + "). " +
+		"A personal device whose user signs in to Edge or Teams is registered without being offered enrollment; joined devices are not affected."
+	if !path.single() {
+		r.Explanation += " Whether it matters depends on the enrollment path (" + path.words() + ")."
+	}
+	r.Remediation = "If personal devices should enroll, set Disable MDM enrollment when adding work or school account to No (Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment), or have the user add the account through Settings > Accounts > Access work or school."
+	return r
 }
 
 func mamConflictCheck() Check {

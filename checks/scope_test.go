@@ -193,3 +193,22 @@ func TestUPNDomain(t *testing.T) {
 		}
 	}
 }
+
+// "Disable MDM enrollment when adding work or school account": a personal device registers without
+// enrolling; an Entra join is not affected.
+func TestMDMScopeRegistrationEnrollmentDisabled(t *testing.T) {
+	yes := true
+	for _, tc := range []struct {
+		path facts.EnrollmentPath
+		want Status
+	}{{facts.PathRegister, Warn}, {facts.PathUnknown, Warn}, {facts.PathJoin, Pass}} {
+		f := userFacts("bob@contoso.com")
+		f.Target.Path = tc.path
+		f.MDMPolicy = policy("all")
+		f.MDMPolicy.IsMdmEnrollmentDuringRegistrationDisabled = &yes
+		r := judgeOne(t, "scope.mdm", f)
+		if r.Status != tc.want || (tc.want == Warn && !strings.Contains(r.Explanation, "Settings")) {
+			t.Errorf("path %q: %s %q %q, want %s", tc.path, r.Status, r.Summary, r.Explanation, tc.want)
+		}
+	}
+}
