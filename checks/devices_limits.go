@@ -14,15 +14,30 @@ const limitsDocs = "https://learn.microsoft.com/en-us/mem/intune/enrollment/devi
 // intuneLimitWindow: Intune's device limit counts only devices that contacted Intune in the last 90 days.
 const intuneLimitWindow = 90 * 24 * time.Hour
 
+// The documented rules (limitsDocs, "Windows devices"): "Intune device limit restrictions don't apply for
+// the following Windows enrollment types: co-managed enrollments, Group policy object (GPO) enrollments,
+// Azure AD joined enrollments, bulk Azure AD joined enrollments, Autopilot enrollments, device enrollment
+// manager enrollments", and the Entra "Maximum number of devices per user" "applies to devices that are
+// Azure AD joined or Azure AD registered. It doesn't apply to hybrid Azure AD joined devices." The same
+// page's table says the opposite for hybrid joined devices (Intune limit yes, Entra limit no); the text,
+// which its GPO example repeats, is followed.
+
 // exemptFromIntuneLimit reports whether Intune leaves an enrollment type out of a user's device limit:
 // enrollments an admin or the device itself starts (Entra join, Autopilot, Group Policy, co-management,
-// bulk, device enrollment manager), which the limit does not block either.
-func exemptFromIntuneLimit(enrollmentType string) bool {
-	switch strings.ToLower(enrollmentType) {
-	case "deviceenrollmentmanager", "windowsazureadjoin", "windowsazureadjoinusingdeviceauth", "windowsautoenrollment",
+// bulk, device enrollment manager), which the limit does not block either. windowsAutoEnrollment ("Add
+// work account") counts unless its Entra record shows a hybrid joined device (Group Policy).
+func exemptFromIntuneLimit(f *facts.Facts, m facts.ManagedDevice) bool {
+	switch strings.ToLower(m.DeviceEnrollmentType) {
+	case "deviceenrollmentmanager", "windowsazureadjoin", "windowsazureadjoinusingdeviceauth",
 		"windowsbulkuserless", "windowsbulkazuredomainjoin", "windowscomanagement", "applebulkwithoutuser",
 		"androidenterprisededicateddevice", "azureadjoinusingazurevmextension":
 		return true
+	case "windowsautoenrollment":
+		for _, d := range f.UserDevices {
+			if strings.EqualFold(d.DeviceID, m.AzureADDeviceID) && strings.EqualFold(d.TrustType, "ServerAd") {
+				return true
+			}
+		}
 	}
 	return false
 }
@@ -163,6 +178,10 @@ func judgeEntraQuota(f *facts.Facts, pol *facts.DeviceRegistrationPolicy, polSrc
 		}
 	}
 	q, n := pol.UserDeviceQuota, len(counted)
+	if path := PathOf(f); path.only(facts.PathGPO) || (path.Basis == PathInferred && path.only(facts.PathGPO, facts.PathCoManage)) {
+		// A hybrid joined device does not count against the quota, and its join is not refused by it.
+		return deviceFinding{}, false, []Evidence{pathEvidence(path), {Source: polSrc, Detail: fmt.Sprintf("Maximum number of devices per user (userDeviceQuota): %d; it does not apply to hybrid joined devices", q)}}
+	}
 	ev := []Evidence{
 		{Source: polSrc, Detail: fmt.Sprintf("Maximum number of devices per user (userDeviceQuota): %d", q)},
 		{Source: devSrc, Detail: fmt.Sprintf("the user has %d Microsoft Entra joined or registered device%s%s", n, pluralSuffix(n), listAfterColon(counted))},
@@ -221,13 +240,18 @@ func judgeIntuneLimit(f *facts.Facts) (deviceFinding, bool, []Evidence) {
 	for _, m := range f.ManagedDevices {
 		label := fmt.Sprintf("%q (%s)", m.DeviceName, valueOrNone(m.DeviceEnrollmentType))
 		recent := m.LastSyncDateTime.IsZero() || f.Now.Sub(m.LastSyncDateTime) <= intuneLimitWindow
-		if recent && !exemptFromIntuneLimit(m.DeviceEnrollmentType) {
+		if recent && !exemptFromIntuneLimit(f, m) {
 			counted = append(counted, label)
 		} else {
 			exempt = append(exempt, label)
 		}
 	}
 	limit, n, name := ac.config.Limit, len(counted), ac.config.DisplayName
+	if path := PathOf(f); !path.has(facts.PathRegister) {
+		// Only a work account added on a personal device is a Windows enrollment the limit applies to.
+		ev = append(ev, pathEvidence(path), Evidence{Source: mdSrc, Detail: fmt.Sprintf("%d of the user's Intune records count toward the limit of %d; the limit does not apply to this device's path", n, limit)})
+		return deviceFinding{}, false, ev
+	}
 	ev = append(ev, Evidence{Source: mdSrc, Detail: fmt.Sprintf("%d of the user's %d Intune records count toward the limit of %d%s; not counted (enrolled by Entra join, Autopilot, Group Policy, co-management, bulk or a device enrollment manager, or silent for 90 days): %d%s",
 		n, len(f.ManagedDevices), limit, listAfterColon(counted), len(exempt), listAfterColon(exempt))})
 	why := fmt.Sprintf("The Intune device limit restriction %q (priority %d) allows %d devices per user. It counts and blocks the enrollments users start themselves (mostly phones, tablets and Macs enrolled through the Company Portal; Windows reports the refusal as 0x80180013). "+
