@@ -122,7 +122,7 @@ func joinedAndRegistered(subject, state string, deviceID, tenantID facts.DsregFi
 		Explanation: "Entra ID holds two records for this one computer: " + records + ". This is the duplicate pair devices.duplicates reports. " +
 			"Intune manages the device through its join; the registered record stays unmanaged and goes stale, and Conditional Access may evaluate the wrong one.",
 		Remediation: "On the device, in the user's session: Settings > Accounts > Access work or school, select the work account entry (not the one \"Connected to\" the organisation's Entra ID or domain) and choose Disconnect. " +
-			"Then delete the stale Workplace record in Entra ID (fix devices.duplicates.delete-stale). " +
+			"Then disable the Workplace record in Entra ID and delete it once it has stayed disabled for a while (devices.duplicates offers fix devices.duplicates.disable-stale, then devices.duplicates.delete-stale, once the record is stale). " +
 			"On hybrid joined devices, the policy BlockAADWorkplaceJoin = 1 under HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WorkplaceJoin keeps it from coming back.",
 	}
 }

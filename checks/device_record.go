@@ -200,7 +200,11 @@ func dsregJudgeIdentity(id dsregIdentity, pool []facts.EntraDevice, where string
 		vd.status = Warn
 		vd.summary = fmt.Sprintf("The registered record %q (DeviceId %s) exists, unmanaged, beside the device's join.", match.DisplayName, id.id.Value)
 		vd.explanation = "It is the registered half of the duplicate pair device.join-state reports: Intune manages the device through its join, so this record will stay unmanaged and go stale."
-		vd.remediation = "Disconnect the work account on the device (see device.join-state), then delete this record (fix devices.duplicates.delete-stale)."
+		// Microsoft's stale-device guidance: disable first, delete later (as devices.duplicates offers them).
+		vd.remediation = "Disconnect the work account on the device (see device.join-state), then disable this record (fix devices.duplicates.disable-stale, which can be undone) and delete it once it has stayed disabled for a while (fix devices.duplicates.delete-stale)."
+		if !match.AccountEnabled {
+			vd.remediation = "Disconnect the work account on the device (see device.join-state); the record is disabled already, so once it has stayed disabled for a while delete it (fix devices.duplicates.delete-stale)."
+		}
 	case !match.IsManaged:
 		vd.status = Warn
 		vd.summary = fmt.Sprintf("The %s record %q (DeviceId %s) exists but is not managed by an MDM.", id.state, match.DisplayName, id.id.Value)

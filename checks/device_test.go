@@ -66,6 +66,12 @@ func dsregEdit(t *testing.T, name string, pairs ...string) string {
 	return s
 }
 
+// disabled is d with accountEnabled false.
+func disabled(d facts.EntraDevice) facts.EntraDevice {
+	d.AccountEnabled = false
+	return d
+}
+
 func dsregEntra(deviceID, trust string, managed bool) facts.EntraDevice {
 	return facts.EntraDevice{ID: "obj-" + deviceID, DeviceID: deviceID, DisplayName: "PC " + deviceID[:4], TrustType: trust,
 		IsManaged: managed, AccountEnabled: true, OperatingSystem: "Windows"}
@@ -199,7 +205,11 @@ func TestDsregRecord(t *testing.T) {
 		{name: "registered elsewhere", text: "registered.txt", setup: func(f *facts.Facts) { f.Target.TenantID = dsregFabrikam }, want: Skip},
 		{name: "carol, both records", text: "demo-carol-duplicate.txt",
 			setup: devices(dsregEntra(carolAAD, "AzureAd", true), dsregEntra(carolWork, "Workplace", false)), want: Warn,
-			has: []string{"line 16: DeviceId : " + carolAAD, "line 79: WorkplaceDeviceId : " + carolWork, "is managed", "duplicate pair", "devices.duplicates.delete-stale"}},
+			has: []string{"line 16: DeviceId : " + carolAAD, "line 79: WorkplaceDeviceId : " + carolWork, "is managed", "duplicate pair", "then disable this record (fix devices.duplicates.disable-stale"}},
+		// Microsoft's stale-device guidance: disable first; delete-stale only for a record disabled already.
+		{name: "carol, both records, the registered one disabled", text: "demo-carol-duplicate.txt",
+			setup: devices(dsregEntra(carolAAD, "AzureAd", true), disabled(dsregEntra(carolWork, "Workplace", false))), want: Warn,
+			has: []string{"disabled already", "delete it (fix devices.duplicates.delete-stale)"}},
 		{name: "carol, registered record deleted", text: "demo-carol-duplicate.txt",
 			setup: both(devices(dsregEntra(carolAAD, "AzureAd", true)), lookup([]string{carolAAD, carolWork})), want: Fail, has: []string{"registered DeviceId " + carolWork}},
 		{name: "neither", text: "AzureAdJoined : NO\nWorkplaceJoined : NO\n", want: Skip},
