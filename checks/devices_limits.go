@@ -249,7 +249,7 @@ func judgeIntuneLimit(f *facts.Facts) (deviceFinding, bool, []Evidence) {
 	limit, n, name := ac.config.Limit, len(counted), ac.config.DisplayName
 	if path := PathOf(f); !path.has(facts.PathRegister) {
 		// Only a work account added on a personal device is a Windows enrollment the limit applies to.
-		ev = append(ev, pathEvidence(path), Evidence{Source: mdSrc, Detail: fmt.Sprintf("%d of the user's Intune records count toward the limit of %d; the limit does not apply to this device's path", n, limit)})
+		ev = append(ev, pathEvidence(path), Evidence{Source: mdSrc, Detail: fmt.Sprintf("%d of the user's %d Intune records count toward the limit of %d; the limit does not apply to this device's path", n, len(f.ManagedDevices), limit)})
 		return deviceFinding{}, false, ev
 	}
 	ev = append(ev, Evidence{Source: mdSrc, Detail: fmt.Sprintf("%d of the user's %d Intune records count toward the limit of %d%s; not counted (enrolled by Entra join, Autopilot, Group Policy, co-management, bulk or a device enrollment manager, or silent for 90 days): %d%s",
