@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
@@ -103,11 +104,15 @@ func judgeMDMScope(f *facts.Facts) []Result {
 			break
 		}
 	}
+	// A fix is offered only when it can be completed: adding a group needs a group that holds the user.
+	if slices.ContainsFunc(f.MemberOf, func(g facts.Group) bool { return g.Kind == "" || g.Kind == "group" }) {
+		r.Fixes = append(r.Fixes,
+			Fix{ID: "scope.mdm.add-group", Title: "Add a group that holds the user to the MDM user scope (choose it with --group)",
+				Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
+				Requests: []Request{{Method: "POST", URL: policyURL + "/includedGroups/$ref",
+					Body: []byte(fmt.Sprintf(`{"@odata.id":%q}`, graphURL(f.Cloud, "/odata/groups('{groupId}')")))}}})
+	}
 	r.Fixes = append(r.Fixes,
-		Fix{ID: "scope.mdm.add-group", Title: "Add a group that holds the user to the MDM user scope (choose it with --group)",
-			Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
-			Requests: []Request{{Method: "POST", URL: policyURL + "/includedGroups/$ref",
-				Body: []byte(fmt.Sprintf(`{"@odata.id":%q}`, graphURL(f.Cloud, "/odata/groups('{groupId}')")))}}},
 		Fix{ID: "scope.mdm.all", Title: "Set the MDM user scope to All (every licensed user enrolls)",
 			Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
 			Requests: []Request{{Method: "PATCH", URL: policyURL, Body: []byte(`{"appliesTo":"all"}`)}}},

@@ -36,8 +36,12 @@ func TestMDMScope(t *testing.T) {
 		{"some, nested member", policy("selected", intuneUsers), []facts.Group{sales, intuneUsers}, Warn,
 			"\"Intune Users\" contains \"Sales\" (nested), and the user is a direct member of \"Sales\"", []string{"scope.mdm.add-user-to-group", "scope.mdm.add-group"}},
 		{"some, not a member", policy("selected", intuneUsers), []facts.Group{sales}, Fail, "none of its groups", []string{"scope.mdm.add-user-to-group", "scope.mdm.add-group", "scope.mdm.all"}},
-		{"some, only dynamic groups", policy("selected", dynamic), nil, Fail, "All Windows users", []string{"scope.mdm.add-group", "scope.mdm.all"}},
-		{"none", policy("none"), nil, Fail, "None", []string{"scope.mdm.add-group", "scope.mdm.all"}},
+		// Issue 15: a fix only when it can be completed: no group to add for a user in none.
+		{"some, only dynamic groups", policy("selected", dynamic), nil, Fail, "All Windows users", []string{"scope.mdm.all"}},
+		{"some, only dynamic groups, user in a group", policy("selected", dynamic), []facts.Group{sales}, Fail, "All Windows users", []string{"scope.mdm.add-group", "scope.mdm.all"}},
+		{"none", policy("none"), nil, Fail, "None", []string{"scope.mdm.all"}},
+		{"none, user in a group", policy("none"), []facts.Group{sales}, Fail, "None", []string{"scope.mdm.add-group", "scope.mdm.all"}},
+		{"none, user only in a directory role", policy("none"), []facts.Group{{ID: "r-1", DisplayName: "Helpdesk Administrator", Kind: "directoryRole"}}, Fail, "None", []string{"scope.mdm.all"}},
 		{"no policy", &facts.MobilityPolicy{}, nil, Fail, "no MDM user scope", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -76,7 +80,7 @@ func TestMDMScopeNestingUnread(t *testing.T) {
 
 func TestMDMScopeFixRequests(t *testing.T) {
 	f := userFacts("bob@contoso.com")
-	f.MDMPolicy = policy("selected", intuneUsers)
+	f.MDMPolicy, f.MemberOf = policy("selected", intuneUsers), []facts.Group{sales}
 	r := judgeOne(t, "scope.mdm", f)
 	add := r.Fixes[0].Requests[0]
 	if add.Method != "POST" || add.URL != "https://graph.microsoft.com/v1.0/groups/g-intune/members/$ref" ||

@@ -6,12 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/fix"
 	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
 )
 
 // TestAddGroupNotOfferedWithoutAGroup: a user in no group leaves scope.mdm.add-group nothing to
-// choose, so the fix says it cannot be completed instead of asking for --group.
+// choose, so scope.mdm does not offer it; offered anyway, the fix says it cannot be completed
+// instead of asking for --group.
 func TestAddGroupNotOfferedWithoutAGroup(t *testing.T) {
 	e := newEnv(t, "contoso", nil, func(tn *graphtest.Tenant) {
 		for _, g := range tn.Groups {
@@ -26,6 +28,16 @@ func TestAddGroupNotOfferedWithoutAGroup(t *testing.T) {
 	})
 	f, results := e.session("bob@contoso.com").Checker.Check(context.Background(), nil)
 	_, err := fix.NewDraft(f, results, "scope.mdm.add-group")
+	var not *fix.NotOfferedError
+	if !errors.As(err, &not) {
+		t.Fatalf("draft of a fix scope.mdm should not offer: %v", err)
+	}
+	for i := range results {
+		if results[i].ID == "scope.mdm" {
+			results[i].Fixes = append(results[i].Fixes, checks.Fix{ID: "scope.mdm.add-group"})
+		}
+	}
+	_, err = fix.NewDraft(f, results, "scope.mdm.add-group")
 	var cannot *fix.CannotCompleteError
 	if !errors.As(err, &cannot) || !strings.Contains(err.Error(), "there is none to choose") {
 		t.Fatalf("draft: %v", err)

@@ -108,9 +108,9 @@ func TestFixRefusesAndExplains(t *testing.T) {
 		{[]string{"fix", "--user", "bob@contoso.com", "--demo"}, "name one fix"},
 		{[]string{"fix", "license.assign", "--demo"}, "missing --user"},
 		{[]string{"fix", "scope.mam-conflict.remove-user", "--user", "henry@fabrikam.com", "--demo", "--yes"}, "scope.mam-conflict is warn"},
-		// bob is in no group outside the MDM user scope: the fix cannot be completed, whatever --group says.
-		{[]string{"fix", "scope.mdm.add-group", "--user", "bob@contoso.com", "--demo", "--yes"}, "cannot be completed"},
-		{[]string{"fix", "scope.mdm.add-group", "--user", "bob@contoso.com", "--demo", "--yes", "--group", "Sales"}, "there is none to choose"},
+		// bob is in no group: scope.mdm.add-group could not be completed, so it is not offered, whatever --group says.
+		{[]string{"fix", "scope.mdm.add-group", "--user", "bob@contoso.com", "--demo", "--yes"}, "it offers no scope.mdm.add-group"},
+		{[]string{"fix", "scope.mdm.add-group", "--user", "bob@contoso.com", "--demo", "--yes", "--group", "Sales"}, "it offers no scope.mdm.add-group"},
 		{[]string{"fix", "license.assign", "--user", "bob@contoso.com", "--demo", "--yes", "--sku", "O365_BUSINESS_ESSENTIALS"}, "choose one of SPE_E5"},
 		{[]string{"fix", "license.assign", "--user", "bob@contoso.com", "--demo", "--format", "json"}, "prints text"},
 		{[]string{"undo", "nope", "--demo"}, "no entry"},
