@@ -163,7 +163,8 @@ func (m Model) toFailure(dir int) (Model, tea.Cmd, tea.Msg) {
 func (m Model) Help() keys.Help {
 	back := keys.Rename(m.keys.Back, "results")
 	return keys.Help{
-		Short: []key.Binding{m.keys.Next, m.keys.Prev, m.keys.NextFail, m.keys.Down, m.keys.Fix, m.keys.Copy, back},
+		Short: []key.Binding{keys.Rename(m.keys.Next, "next"), keys.Rename(m.keys.Prev, "prev"), keys.Rename(m.keys.NextFail, "next fail"),
+			keys.Rename(m.keys.Down, "scroll"), keys.Rename(m.keys.Fix, "fix"), m.keys.Copy, back},
 		Full: [][]key.Binding{
 			{m.keys.Next, m.keys.Prev, m.keys.NextFail, m.keys.PrevFail},
 			{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom},
