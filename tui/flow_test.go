@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,25 +65,8 @@ func TestFullTriage(t *testing.T) {
 	s.waitFor("Step 2 of 6: MDM user scope", "Is the user inside the MDM user scope?")
 	s.press("esc")
 
-	dir := t.TempDir()
-	path := filepath.Join(dir, "bob.json")
-	s.press("w", "down", "enter")
-	s.waitFor("File: mdmdoctor-bob@contoso.com-20261125-1800.json")
-	s.press("ctrl+u")
-	s.typeText(path)
-	s.press("enter")
-	s.waitFor("✓ Saved to " + path[:min(len(path), 40)])
-
-	s.quit()
-
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep checks.Report
-	if err := json.Unmarshal(raw, &rep); err != nil {
-		t.Fatal(err)
-	}
+	path := filepath.Join(t.TempDir(), "bob.json")
+	rep := s.saveJSONReport(path, "mdmdoctor-bob@contoso.com-20261125-1800.json")
 	if rep.Schema != checks.Schema || rep.Target.User != "bob@contoso.com" || rep.Summary.Fail != 2 || rep.Summary.Error != 1 || rep.Tool.Version != "0.1.0-test" {
 		t.Fatalf("report = %+v", rep)
 	}

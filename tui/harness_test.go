@@ -3,7 +3,9 @@ package tui
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
 )
 
@@ -173,4 +176,26 @@ func (s *session) final() Model {
 	s.t.Helper()
 	fm := s.tm.FinalModel(s.t, teatest.WithFinalTimeout(waitTime))
 	return fm.(recorder).Model
+}
+
+// saveJSONReport saves the results as a JSON report at path through the report screen (its proposed
+// file name starting with proposed), quits, and returns the report read back.
+func (s *session) saveJSONReport(path, proposed string) checks.Report {
+	s.t.Helper()
+	s.press("w", "down", "enter")
+	s.waitFor("File: " + proposed)
+	s.press("ctrl+u")
+	s.typeText(path)
+	s.press("enter")
+	s.waitFor("✓ Saved to " + path[:min(len(path), 40)])
+	s.quit()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var rep checks.Report
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		s.t.Fatal(err)
+	}
+	return rep
 }

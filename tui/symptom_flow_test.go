@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -33,23 +31,7 @@ func TestErrorToCauses(t *testing.T) {
 	s.press("esc")
 	s.waitFor("✗ Failures (2)")
 
-	path := filepath.Join(t.TempDir(), "bob.json")
-	s.press("w", "down", "enter")
-	s.waitFor("File: mdmdoctor-bob@contoso.com")
-	s.press("ctrl+u")
-	s.typeText(path)
-	s.press("enter")
-	s.waitFor("✓ Saved to " + path[:min(len(path), 40)])
-	s.quit()
-
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep checks.Report
-	if err := json.Unmarshal(raw, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := s.saveJSONReport(filepath.Join(t.TempDir(), "bob.json"), "mdmdoctor-bob@contoso.com")
 	if rep.Symptom == nil || len(rep.Symptom.Causes) == 0 || rep.Symptom.Causes[0].Check != "license.intune" || rep.Symptom.Causes[0].Verdict != checks.Confirmed {
 		t.Fatalf("report symptom %+v", rep.Symptom)
 	}
