@@ -205,20 +205,7 @@ func TestScopeAllUndoReaddsTheGroups(t *testing.T) {
 
 // TestUndoStopsWhenChangedSince: an undo never overwrites a change another admin made after the fix.
 func TestUndoStopsWhenChangedSince(t *testing.T) {
-	e := newEnv(t, "fabrikam", []string{globalAdmin}, nil)
-	e.apply("grace@fabrikam.com", e.plan("grace@fabrikam.com", "scope.urls.reset", fix.Choices{}))
-	e.srv.Update(func(tn *graphtest.Tenant) {
-		tn.MobileDeviceManagementPolicies[0]["discoveryUrl"] = "https://enroll2.fabrikam.com/discovery.svc"
-	})
-	u, err := e.undo("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv.ResetRequests()
-	out, err := e.session("grace@fabrikam.com").Apply(context.Background(), u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, out := undoAfterHandEdit(t, "https://enroll2.fabrikam.com/discovery.svc")
 	var changed *fix.StateChangedError
 	if !errors.As(out.Err, &changed) || !strings.Contains(out.Err.Error(), "discoveryUrl") || out.Result != fix.Failed {
 		t.Errorf("undo over a later change: %+v", out)
@@ -229,11 +216,20 @@ func TestUndoStopsWhenChangedSince(t *testing.T) {
 // TestUndoOfAChangeRevertedByHandIsAlreadyUndone: another admin put the URL back as it was before
 // the fix; the undo finds nothing to do and sends nothing, instead of calling it a change since.
 func TestUndoOfAChangeRevertedByHandIsAlreadyUndone(t *testing.T) {
+	e, out := undoAfterHandEdit(t, "https://enroll.fabrikam.com/discovery.svc")
+	if out.Result != fix.AlreadyApplied || out.Err != nil {
+		t.Errorf("undo of a change reverted by hand: %+v", out)
+	}
+	e.wantWrites()
+}
+
+// undoAfterHandEdit resets fabrikam's MDM URLs, has another admin set the discovery URL to url, and
+// applies the undo, with the request log cleared before it.
+func undoAfterHandEdit(t *testing.T, url string) (*env, *fix.Outcome) {
+	t.Helper()
 	e := newEnv(t, "fabrikam", []string{globalAdmin}, nil)
 	e.apply("grace@fabrikam.com", e.plan("grace@fabrikam.com", "scope.urls.reset", fix.Choices{}))
-	e.srv.Update(func(tn *graphtest.Tenant) {
-		tn.MobileDeviceManagementPolicies[0]["discoveryUrl"] = "https://enroll.fabrikam.com/discovery.svc"
-	})
+	e.srv.Update(func(tn *graphtest.Tenant) { tn.MobileDeviceManagementPolicies[0]["discoveryUrl"] = url })
 	u, err := e.undo("")
 	if err != nil {
 		t.Fatal(err)
@@ -243,10 +239,7 @@ func TestUndoOfAChangeRevertedByHandIsAlreadyUndone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Result != fix.AlreadyApplied || out.Err != nil {
-		t.Errorf("undo of a change reverted by hand: %+v", out)
-	}
-	e.wantWrites()
+	return e, out
 }
 
 func TestURLsResetAndUndo(t *testing.T) {
