@@ -263,7 +263,10 @@ func (m Model) position(off, rows int) string {
 	if n := failed(0, off) + failed(off+rows, len(m.checks)); n > 0 {
 		line += s.Status(checks.Fail, fmt.Sprintf("  %s %d not in view failed", checks.Fail.Symbol(), n))
 	}
-	return layout.Truncate(line+s.Subtle.Render("  (↓/j)"), m.width)
+	if off+rows < len(m.checks) {
+		line += s.Subtle.Render("  (↓/j)")
+	}
+	return layout.Truncate(line, m.width)
 }
 
 func (m Model) row(i, idWidth int) string {
