@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
 )
 
 // maxPages bounds how many pages of a collection a state read follows.
@@ -320,7 +322,8 @@ func show(raw json.RawMessage) string {
 	if len(raw) == 0 || string(raw) == "null" {
 		return "(empty)"
 	}
-	return string(raw)
+	// JSON escapes C0 controls but not C1 or bidi ones: the value is Graph's data, made printable.
+	return checks.Printable(string(raw))
 }
 
 // pathOf is a URL's path and query, for messages.
@@ -343,7 +346,8 @@ func graphSaid(r Response) string {
 	_ = json.Unmarshal(r.Body, &e)
 	s := fmt.Sprintf("%d %s", r.Status, http.StatusText(r.Status))
 	if e.Error.Code != "" || e.Error.Message != "" {
-		s += fmt.Sprintf(" (%s: %s)", e.Error.Code, e.Error.Message)
+		// Graph's message may quote what it was sent (names from the tenant): data, made printable.
+		s += checks.Printable(fmt.Sprintf(" (%s: %s)", e.Error.Code, e.Error.Message))
 	}
 	if r.RequestID != "" {
 		s += ", request-id " + r.RequestID
