@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
@@ -24,6 +25,17 @@ func isMember(f *facts.Facts, id string) bool {
 		}
 	}
 	return false
+}
+
+// memberLabel names one of the user's groups or roles by id: its display name and id when the
+// user's memberships hold it, the id alone otherwise.
+func memberLabel(f *facts.Facts, id string) string {
+	for _, m := range f.MemberOf {
+		if m.DisplayName != "" && (strings.EqualFold(m.ID, id) || (m.RoleTemplateID != "" && strings.EqualFold(m.RoleTemplateID, id))) {
+			return fmt.Sprintf("%q (%s)", m.DisplayName, id)
+		}
+	}
+	return id
 }
 
 // groupNames lists display names for evidence and summaries.

@@ -85,7 +85,7 @@ func caCoversUser(f *facts.Facts, p facts.CAPolicy) (covered bool, excludedBy st
 	case containsFold(p.ExcludeUsers, uid):
 		return false, "user " + uid
 	case anyMember(p.ExcludeGroups) != "":
-		return false, "group " + anyMember(p.ExcludeGroups)
+		return false, "group " + memberLabel(f, anyMember(p.ExcludeGroups))
 	case anyMember(p.ExcludeRoles) != "":
 		return false, "role " + facts.RoleName(anyMember(p.ExcludeRoles))
 	}

@@ -62,6 +62,7 @@ func TestMFARegistration(t *testing.T) {
 		{"report-only CA alone", notRequired, []facts.CAPolicy{caPolicy("Pilot", caReportOnly, "g-pilot")}, []facts.Group{{ID: "g-pilot"}}, Warn, "report-only"},
 		{"neither", notRequired, nil, nil, Warn, "Nothing requires"},
 		{"excluded from the CA policy", notRequired, []facts.CAPolicy{excluded}, []facts.Group{{ID: "g-breakglass"}}, Warn, "excluded through group g-breakglass"},
+		{"excluded through a named group", notRequired, []facts.CAPolicy{excluded}, []facts.Group{{ID: "g-breakglass", DisplayName: "Break glass"}}, Warn, `excluded through group "Break glass" (g-breakglass)`},
 		{"CA without the user action", notRequired, []facts.CAPolicy{noAction}, []facts.Group{{ID: "g-mfa"}}, Warn, "Nothing requires"},
 		{"disabled CA", notRequired, []facts.CAPolicy{caPolicy("Off", "disabled", "g-mfa")}, []facts.Group{{ID: "g-mfa"}}, Warn, "Nothing requires"},
 		// The conflict is the tenant's configuration: a user outside the policy does not escape it.
