@@ -302,3 +302,15 @@ func TestDNSCatalogEntries(t *testing.T) {
 		}
 	}
 }
+
+// The Intune and Entra pages disagree on the US government registration target: either passes, and the
+// result says the pages disagree rather than picking one silently.
+func TestDNSUSGovRegistrationSaysThePagesDisagree(t *testing.T) {
+	for _, target := range []string{"EnterpriseRegistration.windows.net.", "enterpriseregistration.microsoftonline.us."} {
+		r := judgeOne(t, "dns.registration-cname", dnsFacts("usgov", dnsProbe("contoso.com", facts.RecordRegistration,
+			dnsSeenBy("NOERROR", dnsCNAME(dnsReg, target)))))
+		if r.Status != Pass || !strings.Contains(r.Explanation, "disagree") || !strings.Contains(r.Explanation, "microsoftonline.us") {
+			t.Errorf("%s: %s %q, want pass saying the pages disagree", target, r.Status, r.Explanation)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -16,7 +17,13 @@ import (
 // demo starts the fake Graph on a demo tenant and signs in to it with the scenario's token.
 func demo(t testing.TB, tenant string) (*graphtest.Server, *graph.Client) {
 	t.Helper()
-	tn, err := graphtest.Load(os.DirFS("../testdata/demo"), tenant+".json")
+	return scenario(t, os.DirFS("../testdata/demo"), tenant+".json")
+}
+
+// scenario starts the fake Graph on a scenario tenant fixture and signs in with its token.
+func scenario(t testing.TB, fsys fs.FS, name string) (*graphtest.Server, *graph.Client) {
+	t.Helper()
+	tn, err := graphtest.Load(fsys, name)
 	if err != nil {
 		t.Fatal(err)
 	}

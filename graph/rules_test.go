@@ -8,22 +8,13 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/graph"
-	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
 )
 
 // rulesClient serves testdata/rules.json (the documented shapes the rules of issue 14 turn on).
 func rulesClient(t *testing.T) *graph.Client {
 	t.Helper()
-	tn, err := graphtest.Load(os.DirFS("testdata"), "rules.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := graphtest.NewServer(tn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	return client(t, srv, srv.Token())
+	_, c := scenario(t, os.DirFS("testdata"), "rules.json")
+	return c
 }
 
 // judgeRead reads one user through the real client and judges one check on the given path.
