@@ -88,7 +88,9 @@ type Model struct {
 
 	// seen is who the last run found signed in and where; tenantName the tenant's display name, when
 	// the backend can tell. Both are for the header.
-	seen       runner.Seen
+	seen runner.Seen
+	// path is the enrollment path the last user run judged, named in the saved report.
+	path       *checks.PathReport
 	tenantName string
 	// sweep is the last tenant walkthrough's device sweep for export, or why there is none.
 	sweep    *checks.Sweep

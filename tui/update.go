@@ -488,6 +488,7 @@ func (m Model) done(msg runner.DoneMsg) (tea.Model, tea.Cmd) {
 	m.runCancel = nil
 	m.live = m.live.Finish(msg.Results, msg.Cancelled)
 	m.seen = mergeSeen(m.seen, msg.Seen)
+	m.path = msg.Path
 	m.sweep, m.sweepErr, m.devices = msg.Sweep, msg.SweepErr, msg.Devices
 	return m, nil
 }
@@ -531,6 +532,7 @@ func (m Model) openDocs(url string) (tea.Model, tea.Cmd) {
 func (m Model) reportData() checks.Report {
 	rep := checks.NewReport(m.opts.Version, m.cloud, m.current, slices.Clone(m.results.Results()), m.opts.Backend.Now())
 	rep.Symptom = m.results.Symptom()
+	rep.Path = m.path
 	return rep
 }
 

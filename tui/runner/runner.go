@@ -64,6 +64,8 @@ type DoneMsg struct {
 	SweepErr string
 	// Devices are a user's devices as the Troubleshoot pane lists them, once read; nil otherwise.
 	Devices []DeviceRow
+	// Path is the enrollment path a user run judged, for the report; nil for other targets.
+	Path *checks.PathReport
 }
 
 // Seen is what a run read about the operator and their tenant: empty where it was not read.
@@ -145,6 +147,8 @@ func run(ctx context.Context, s Spec, q *queue) {
 		done.Sweep, done.SweepErr = sweep(f)
 	case facts.TargetUser:
 		done.Devices = devices(f)
+		path := checks.PathOf(f)
+		done.Path = &path
 	}
 	q.finish(done)
 }

@@ -227,3 +227,14 @@ func TestDevicesAsTheTroubleshootPaneListsThem(t *testing.T) {
 		t.Errorf("Intune record alone %+v", r)
 	}
 }
+
+// A user run hands the enrollment path it judged to the saved report.
+func TestDoneNamesThePathJudged(t *testing.T) {
+	tg := target
+	tg.Path = facts.PathGPO
+	spec := Spec{ID: 4, Target: tg, Readers: readers(make(chan struct{}), make(chan struct{})), Checks: twoChecks()[:1]}
+	_, done := drain(t, Start(context.Background(), spec), func(tea.Msg) {})
+	if done.Path == nil || done.Path.Basis != checks.PathGiven || len(done.Path.Paths) != 1 || done.Path.Paths[0] != facts.PathGPO {
+		t.Fatalf("path = %+v, want gpo as given", done.Path)
+	}
+}
