@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // CatalogEntry is one check as `mdmdoctor checks` lists it: what it asks and where its rule comes from.
@@ -51,10 +52,16 @@ func WriteCatalog(w io.Writer, f Format) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTEP\tQUESTION\tSOURCE")
+	// A block per check rather than a table: the questions and URLs are too long for one line of 80.
+	var b strings.Builder
 	for _, e := range entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.ID, e.Step, e.Question, e.Source)
+		fmt.Fprintf(&b, "%s  (%s)\n", e.ID, e.Step)
+		for _, line := range strings.Split(ansi.Wrap(e.Question, 76, " "), "\n") {
+			b.WriteString("  " + line + "\n")
+		}
+		// The URL stays whole, to be copied.
+		fmt.Fprintf(&b, "  SOURCE %s\n\n", e.Source)
 	}
-	return tw.Flush()
+	_, err := io.WriteString(w, b.String())
+	return err
 }
