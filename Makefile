@@ -4,9 +4,14 @@ SHELL       := bash
 GO          ?= go
 BIN         := bin/mdmdoctor
 VERSION     ?= 0.1.0
-COMMIT      ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# Taken once per make run (:=), so that every archive of make dist carries the same stamp.
+ifndef COMMIT
+COMMIT      := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+endif
 # The build date, UTC; SOURCE_DATE_EPOCH (reproducible builds) fixes it.
-DATE        ?= $(shell date -u $(if $(SOURCE_DATE_EPOCH),-d @$(SOURCE_DATE_EPOCH)) +%Y-%m-%dT%H:%M:%SZ)
+ifndef DATE
+DATE        := $(shell date -u $(if $(SOURCE_DATE_EPOCH),-d @$(SOURCE_DATE_EPOCH)) +%Y-%m-%dT%H:%M:%SZ)
+endif
 # -trimpath keeps this machine's paths out of the binary; -s -w drop the symbol table and DWARF
 # (panics still print file:line).
 LDFLAGS     := -s -w -X main.stampVersion=$(VERSION) -X main.stampCommit=$(COMMIT) -X main.stampDate=$(DATE)
