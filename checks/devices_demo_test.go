@@ -77,8 +77,8 @@ func TestDemoUsersJudgedAsDocumented(t *testing.T) {
 		// The personal-device block stops an Entra join and a work account, not Group Policy, Autopilot and
 		// the other corporate paths: with the path unknown that is a warning, with --path join a failure.
 		// His 40-day-old failure stands: he has enrolled nothing since, and no window is documented.
-		{"dave", dave, map[string]Status{"devices.limits": Fail, "enrollment.restrictions": Warn, "enrollment.failures": Fail}},
-		{"dave --path join", daveJoin, map[string]Status{"enrollment.restrictions": Fail}},
+		{"dave", dave, map[string]Status{"devices.limits": Warn, "enrollment.restrictions": Warn, "enrollment.failures": Fail}},
+		{"dave --path join", daveJoin, map[string]Status{"devices.limits": Fail, "enrollment.restrictions": Fail}},
 		{"frank", frank, map[string]Status{"devices.duplicates": Fail, "devices.limits": Warn}},
 	} {
 		for id, want := range tc.want {

@@ -200,13 +200,26 @@ func judgeEntraQuota(f *facts.Facts, pol *facts.DeviceRegistrationPolicy, polSrc
 			remediation: "In the Entra admin center go to Devices > Device settings and set Maximum number of devices per user to the number your organisation intends (Microsoft's default is 50); then Save.",
 		}, true, ev
 	case n >= q:
-		return deviceFinding{
+		fd := deviceFinding{
 			status:  Fail,
 			summary: fmt.Sprintf("The user has %d Entra devices and the quota is %d per user: Entra will refuse another join or registration", n, q),
 			explanation: fmt.Sprintf("Microsoft Entra counts the user's joined and registered devices (not hybrid joined ones) against the maximum of %d per user. "+
 				"At the limit, Windows stops with error 0x801C000E (registration quota reached) and the new device never gets the Entra identity that automatic enrollment needs.", q),
 			remediation: cleanup + " Or raise Maximum number of devices per user in Devices > Device settings.",
-		}, true, ev
+		}
+		// Issue 14: a verdict that depends on an unknown path is a warning naming the paths it stops.
+		if path := PathOf(f); path.has(facts.PathGPO) && !path.only(facts.PathGPO) {
+			var stopped []string
+			for _, x := range path.Paths {
+				if x != facts.PathGPO {
+					stopped = append(stopped, string(x))
+				}
+			}
+			fd.status = Warn
+			fd.summary += fmt.Sprintf(" (paths %s); whether it stops this device depends on how it enrolls: a hybrid joined device (gpo) is not limited", strings.Join(stopped, ", "))
+			ev = append(ev, pathEvidence(path))
+		}
+		return fd, true, ev
 	case n == q-1:
 		return deviceFinding{
 			status:      Warn,

@@ -59,13 +59,21 @@ func TestDevicesLimits(t *testing.T) {
 			f.UserDevices = devEntraRecords(3, "AzureAd")
 		}, want: Pass, evidence: "not a documented value"},
 		{name: "at the Entra quota", setup: func(f *facts.Facts) {
+			f.Target.Path = facts.PathJoin
 			f.RegistrationPolicy.UserDeviceQuota = 5
 			f.UserDevices = append(devEntraRecords(3, "AzureAd"), devEntraRecords(2, "Workplace")...)
 		}, want: Fail, summary: "5 Entra devices and the quota is 5"},
 		{name: "over the Entra quota", setup: func(f *facts.Facts) {
+			f.Target.Path = facts.PathRegister
 			f.RegistrationPolicy.UserDeviceQuota = 2
 			f.UserDevices = devEntraRecords(4, "AzureAd")
 		}, want: Fail, summary: "4 Entra devices and the quota is 2"},
+		// Issue 14: with the path unknown the quota stops every path but Group Policy (hybrid joined
+		// devices are not limited): a warning naming the paths, never a fail that --path gpo turns into a pass.
+		{name: "at the Entra quota, path unknown", setup: func(f *facts.Facts) {
+			f.RegistrationPolicy.UserDeviceQuota = 5
+			f.UserDevices = devEntraRecords(5, "AzureAd")
+		}, want: Warn, summary: "(paths join, register, comanage, autopilot, bulk, dem); whether it stops this device depends on how it enrolls", evidence: "enrollment path unknown"},
 		{name: "one device left under the Entra quota", setup: func(f *facts.Facts) {
 			f.RegistrationPolicy.UserDeviceQuota = 5
 			f.UserDevices = devEntraRecords(4, "AzureAd")

@@ -25,7 +25,7 @@ func TestDemoTenantsJudgedAsDocumented(t *testing.T) {
 			// in scope only through a nested group, is not a sure pass.
 			"bob@contoso.com":    {"scope.mdm": checks.Fail, "license.intune": checks.Warn, "license.entra-premium": checks.Fail},
 			"carol@contoso.com":  {"scope.mdm": checks.Warn, "license.intune": checks.Warn, "devices.duplicates": checks.Warn, "enrollment.failures": checks.Fail},
-			"dave@contoso.com":   {"devices.limits": checks.Fail, "enrollment.restrictions": checks.Warn, "enrollment.failures": checks.Fail},
+			"dave@contoso.com":   {"devices.limits": checks.Warn, "enrollment.restrictions": checks.Warn, "enrollment.failures": checks.Fail},
 			"erin@contoso.local": {"tenant.upn-domain": checks.Fail},
 			"frank@contoso.com":  {"mfa.registration": checks.Warn, "devices.duplicates": checks.Fail, "devices.limits": checks.Warn},
 			"leo@contoso.com":    {"ca.enrollment-apps": checks.Fail, "signins.enrollment": checks.Fail, "mfa.registration": checks.Pass, "scope.mdm": checks.Pass},
