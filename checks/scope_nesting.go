@@ -87,7 +87,7 @@ func nestedScopeResult(f *facts.Facts, p *facts.MobilityPolicy, sr userScopeReac
 	var chains []string
 	for _, nr := range sr.nested {
 		chains = append(chains, nr.words())
-		ev = append(ev, Evidence{Source: src, Detail: "the user is not a direct member of included group " + nr.words()})
+		ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("the user is not a direct member of included group %q: %s", nr.outer.DisplayName, nr.words())})
 	}
 	r := Result{Status: Warn, Evidence: ev,
 		Summary: "The user is in the MDM user scope only through nested groups: " + strings.Join(chains, "; ") + ".",

@@ -69,6 +69,21 @@ func TestMDMScope(t *testing.T) {
 	}
 }
 
+// TestMDMScopeNestingEvidenceReads: the evidence line names the included group, then the chain.
+func TestMDMScopeNestingEvidenceReads(t *testing.T) {
+	f := userFacts("carol@contoso.com")
+	f.MDMPolicy, f.MemberOf = policy("selected", intuneUsers), []facts.Group{sales, intuneUsers}
+	f.ScopeNesting = &facts.ScopeNesting{Nested: map[string][]facts.Group{"g-intune": {sales}}, Direct: []string{sales.ID}}
+	r := judgeOne(t, "scope.mdm", f)
+	want := `the user is not a direct member of included group "Intune Users": "Intune Users" contains "Sales" (nested), and the user is a direct member of "Sales"`
+	for _, e := range r.Evidence {
+		if e.Detail == want {
+			return
+		}
+	}
+	t.Errorf("no evidence line %q in %+v", want, r.Evidence)
+}
+
 func TestMDMScopeNestingUnread(t *testing.T) {
 	f := userFacts("bob@contoso.com")
 	f.MDMPolicy, f.MemberOf = policy("selected", intuneUsers), []facts.Group{sales, intuneUsers}
