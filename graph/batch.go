@@ -75,7 +75,7 @@ func (c *Client) sendBatch(ctx context.Context, version string, items []batchIte
 	if err != nil {
 		return nil, err
 	}
-	body, err := c.call(ctx, http.MethodPost, u, payload, maxBatchBody)
+	body, err := c.call(ctx, http.MethodPost, u, payload, true, maxBatchBody)
 	if err != nil {
 		return nil, err
 	}

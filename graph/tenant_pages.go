@@ -146,7 +146,7 @@ func (c *Client) getPage(ctx context.Context, src facts.Source, raw string, buf 
 		return fmt.Errorf("read %s: bad page URL %q: %w", src, raw, err)
 	}
 	var header http.Header
-	status, err := c.exchange(ctx, http.MethodGet, u, nil, func(r *http.Response) error {
+	status, err := c.exchange(ctx, http.MethodGet, u, nil, true, func(r *http.Response) error {
 		header = r.Header
 		buf.Reset()
 		body := io.LimitReader(r.Body, maxPageBody+1)

@@ -33,10 +33,12 @@ const (
 // pipeline, the debug log) and hands the final answer to read, which reads the body it needs (within
 // a bound) while the transport closes it. A throttled or unavailable answer (429, 503, 504) is sent
 // again, up to maxRetries times, after its Retry-After or an exponential backoff: the one retry policy
-// for whole requests, shared with the batch items of runFetches. Each try is built afresh, so a body
+// for whole requests, shared with the batch items of runFetches. reads says the request changes
+// nothing (a GET, or a $batch of GETs); a write answered 504 is not sent again: the gateway gave up
+// waiting, but Graph may have applied it, and a second POST could create a second policy. Each try is built afresh, so a body
 // is never resent half-read. The status is that of the final answer; the error is set when none came,
 // or when read failed.
-func (c *Client) exchange(ctx context.Context, method string, u *url.URL, body []byte, read func(*http.Response) error) (int, error) {
+func (c *Client) exchange(ctx context.Context, method string, u *url.URL, body []byte, reads bool, read func(*http.Response) error) (int, error) {
 	m, ok := kiotaMethods[method]
 	if !ok {
 		return 0, fmt.Errorf("mdmdoctor does not send %s requests to Graph", method)
@@ -60,7 +62,7 @@ func (c *Client) exchange(ctx context.Context, method string, u *url.URL, body [
 			}
 			defer r.Body.Close()
 			status = r.StatusCode
-			if retryable(status) && try < maxRetries {
+			if retryable(status) && try < maxRetries && (status != http.StatusGatewayTimeout || reads) {
 				again, wait = true, retryDelay(r.Header.Get("Retry-After"), try+1)
 				// Drained, the connection can carry the next try.
 				_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 64<<10))
@@ -94,10 +96,10 @@ func (c *Client) exchange(ctx context.Context, method string, u *url.URL, body [
 
 // call sends a request through exchange and returns the whole body of a successful answer, at most
 // limit bytes; an error status comes back as a *statusError for requestFailure to explain.
-func (c *Client) call(ctx context.Context, method string, u *url.URL, body []byte, limit int64) ([]byte, error) {
+func (c *Client) call(ctx context.Context, method string, u *url.URL, body []byte, reads bool, limit int64) ([]byte, error) {
 	var out []byte
 	var header http.Header
-	status, err := c.exchange(ctx, method, u, body, func(r *http.Response) error {
+	status, err := c.exchange(ctx, method, u, body, reads, func(r *http.Response) error {
 		header = r.Header
 		var err error
 		out, err = readAll(r.Body, limit)

@@ -38,7 +38,7 @@ func (c *Client) Send(ctx context.Context, method, rawURL string, body []byte) (
 		return Response{}, err
 	}
 	var out Response
-	status, err := c.exchange(ctx, method, u, body, func(r *http.Response) error {
+	status, err := c.exchange(ctx, method, u, body, method == http.MethodGet, func(r *http.Response) error {
 		out.RequestID = r.Header.Get("request-id")
 		var err error
 		out.Body, err = readAll(r.Body, maxResponse)
