@@ -220,7 +220,8 @@ func (p *plan) add(src facts.Source, version string, build func(*job) facts.Delt
 			paths[i] = f.path[strings.LastIndex(f.path, "/"):]
 		}
 	}
-	j := &job{source: src, version: version, fetches: fetches, endpoint: "GET /" + version + strings.Join(paths, " + ")}
+	// Several lookups of one path (the pasted DeviceIds) are named once.
+	j := &job{source: src, version: version, fetches: fetches, endpoint: "GET /" + version + strings.Join(slices.Compact(paths), " + ")}
 	j.build = func() facts.Delta {
 		for _, f := range append(fetches, j.after...) {
 			if f.failed() {

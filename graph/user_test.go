@@ -84,6 +84,31 @@ func TestDeviceRecordOfAnotherUser(t *testing.T) {
 	t.Fatal("no device.record check")
 }
 
+// TestDeviceLookupsNamedOnce: the two DeviceIds of carol's paste are two lookups of /devices; the
+// evidence names the path once.
+func TestDeviceLookupsNamedOnce(t *testing.T) {
+	_, c := demo(t, "contoso")
+	text, err := os.ReadFile("../testdata/dsregcmd/demo-carol-duplicate.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paste, err := dsregcmd.Parse(bytes.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := facts.Target{Kind: facts.TargetUser, User: "carol@contoso.com", DeviceIDs: paste.DeviceIDs()}
+	f := facts.New("public", target, time.Now())
+	for d := range facts.Gather(context.Background(), target, c, dsregcmd.Reader{Parsed: paste}) {
+		f.Apply(d)
+	}
+	if len(target.DeviceIDs) != 2 {
+		t.Fatalf("the paste names %v, want two DeviceIds", target.DeviceIDs)
+	}
+	if ep := f.Status(facts.SrcUserDevices).Endpoint; ep != "GET /v1.0/users/carol@contoso.com/registeredDevices + /ownedDevices + /devices" {
+		t.Errorf("endpoint %q", ep)
+	}
+}
+
 // The sweep refuses a device without its deviceId (the documented List devices sample shows one
 // without its id): no duplicate or stale verdict may rest on a record that cannot be told apart.
 func TestSweepRefusesDeviceWithoutIDs(t *testing.T) {
