@@ -102,7 +102,7 @@ func TestSignInsEnrollment(t *testing.T) {
 	}{
 		{"none at all", nil, Pass, "no sign-in to them at all"},
 		{"other apps only", []facts.SignIn{other}, Pass, "no sign-in to them at all"},
-		{"all succeeded", []facts.SignIn{in(time.Hour, facts.AppIntuneEnrollment, 0)}, Pass, "succeeded"},
+		{"all succeeded", []facts.SignIn{in(time.Hour, facts.AppIntuneEnrollment, 0)}, Pass, "The user's 1 recent sign-in to the enrollment apps succeeded."},
 		{"standing failure", []facts.SignIn{in(2*time.Hour, facts.AppIntuneEnrollment, 53000, compliant)}, Fail, "error 53000"},
 		{"failure then success", []facts.SignIn{in(time.Hour, facts.AppIntuneEnrollment, 0), in(30*time.Hour, facts.AppIntuneEnrollment, 53000, compliant)}, Warn, "later sign-in to it succeeded"},
 		{"success of another app does not supersede", []facts.SignIn{in(time.Hour, facts.AppIntune, 0), in(3*time.Hour, facts.AppIntuneEnrollment, 53000, compliant)}, Fail, "Microsoft Intune Enrollment"},

@@ -86,7 +86,7 @@ func judgeSignIns(f *facts.Facts) []Result {
 	ev = append(ev, catalogEvidence(reasons...)...)
 	if len(standing) == 0 {
 		if len(superseded) == 0 {
-			return []Result{{Status: Pass, Evidence: ev, Summary: fmt.Sprintf("The user's %d recent sign-ins to the enrollment apps succeeded.", len(ins))}}
+			return []Result{{Status: Pass, Evidence: ev, Summary: fmt.Sprintf("The user's %d recent sign-in%s to the enrollment apps succeeded.", len(ins), pluralSuffix(len(ins)))}}
 		}
 		s := superseded[0]
 		return []Result{{Status: Warn, Evidence: ev,
