@@ -85,18 +85,9 @@ type Journal struct {
 	wrap func(io.Writer) io.Writer
 }
 
-// DefaultJournalPath is $XDG_STATE_HOME/mdmdoctor/journal.jsonl, or ~/.local/state/mdmdoctor/journal.jsonl.
-func DefaultJournalPath() (string, error) {
-	dir := os.Getenv("XDG_STATE_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("find the journal's directory: set XDG_STATE_HOME: %w", err)
-		}
-		dir = filepath.Join(home, ".local", "state")
-	}
-	return filepath.Join(dir, "mdmdoctor", "journal.jsonl"), nil
-}
+// JournalPath is the journal's file in mdmdoctor's state directory (main finds that directory:
+// $XDG_STATE_HOME/mdmdoctor, or ~/.local/state/mdmdoctor).
+func JournalPath(stateDir string) string { return filepath.Join(stateDir, "journal.jsonl") }
 
 // OpenJournal returns the journal at path; the file is created with the first entry.
 func OpenJournal(path string) *Journal { return &Journal{path: path} }

@@ -168,7 +168,7 @@ func runUndo(ctx context.Context, args []string, s streams) (int, error) {
 	if len(pos) == 1 {
 		id = pos[0]
 	}
-	path, err := fix.DefaultJournalPath()
+	path, err := journalPath()
 	if err != nil {
 		return 0, err
 	}
@@ -462,7 +462,7 @@ func newSession(ctx context.Context, e *env, t facts.Target, perms []string, pro
 	if err != nil {
 		return nil, fmt.Errorf("could not tell which tenant this is, so nothing was sent: %w", err)
 	}
-	path, err := fix.DefaultJournalPath()
+	path, err := journalPath()
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -58,17 +57,14 @@ func runInteractive(ctx context.Context, args []string, s streams) (int, error) 
 	return 0, nil
 }
 
-// recentFile is where the TUI remembers recent targets: $XDG_STATE_HOME/mdmdoctor/recent.json.
+// recentFile is where the TUI remembers recent targets: recent.json in the state directory; "" when
+// there is none.
 func recentFile() string {
-	dir := os.Getenv("XDG_STATE_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return ""
-		}
-		dir = filepath.Join(home, ".local", "state")
+	dir, err := stateDir()
+	if err != nil {
+		return ""
 	}
-	return filepath.Join(dir, "mdmdoctor", "recent.json")
+	return filepath.Join(dir, "recent.json")
 }
 
 // tuiBackend is the TUI's view of the env.
