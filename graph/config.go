@@ -72,7 +72,8 @@ type Config struct {
 	// Scopes replace ReadScopes for delegated sign-in (devicecode, browser), as permission names or
 	// full scope URLs. The Azure CLI and app-only sign-in always ask for the resource's .default.
 	Scopes []string
-	// StateDir is where the sign-in record lives; $XDG_STATE_HOME/mdmdoctor when empty.
+	// StateDir is where the sign-in record lives ($XDG_STATE_HOME/mdmdoctor, found by main); device
+	// code and browser sign-in need it.
 	StateDir string
 }
 

@@ -15,19 +15,13 @@ import (
 // tenant and client but holds no token or secret.
 const recordFile = "account.json"
 
-// stateDir is $XDG_STATE_HOME/mdmdoctor, or ~/.local/state/mdmdoctor.
-func stateDir(override string) (string, error) {
-	if override != "" {
-		return override, nil
+// stateDir is where the sign-in record lives: the directory main found ($XDG_STATE_HOME/mdmdoctor,
+// or ~/.local/state/mdmdoctor) and gave as Config.StateDir.
+func stateDir(dir string) (string, error) {
+	if dir == "" {
+		return "", fmt.Errorf("no directory for the sign-in record was given: set XDG_STATE_HOME, or HOME, and sign in again")
 	}
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
-		return filepath.Join(d, "mdmdoctor"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("find the state directory: set XDG_STATE_HOME: %w", err)
-	}
-	return filepath.Join(home, ".local", "state", "mdmdoctor"), nil
+	return dir, nil
 }
 
 // loadRecord returns the remembered account for this client and tenant, or a zero record.

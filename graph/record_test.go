@@ -43,10 +43,13 @@ func TestRecordRememberedPrivately(t *testing.T) {
 	}
 }
 
+// TestStateDir: the directory comes from main; without one, delegated sign-in says what to set.
 func TestStateDir(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", "/x/state")
-	if d, _ := stateDir(""); d != "/x/state/mdmdoctor" {
-		t.Errorf("stateDir = %s", d)
+	if d, err := stateDir("/x/state/mdmdoctor"); d != "/x/state/mdmdoctor" || err != nil {
+		t.Errorf("stateDir = %s, %v", d, err)
+	}
+	if _, err := newSignIn(Config{Auth: AuthDeviceCode}, "https://graph.microsoft.com"); err == nil || !strings.Contains(err.Error(), "XDG_STATE_HOME") {
+		t.Errorf("delegated sign-in without a state directory: %v", err)
 	}
 }
 

@@ -118,7 +118,7 @@ func (e *env) signIn(ctx context.Context, prompt func(graph.DeviceCodePrompt)) e
 	}
 	client, err := graph.New(ctx, graph.Config{
 		Cloud: graph.Cloud(e.cfg.Cloud), GraphURL: e.cfg.GraphURL, Auth: auth, TenantID: e.cfg.TenantID, ClientID: e.cfg.ClientID,
-		AccessToken: token, Logger: e.log, Timeout: e.cfg.Timeout,
+		AccessToken: token, Logger: e.log, Timeout: e.cfg.Timeout, StateDir: stateDirOrEmpty(),
 		DeviceCode: func(_ context.Context, p graph.DeviceCodePrompt) error {
 			prompt(p)
 			return nil

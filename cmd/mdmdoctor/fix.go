@@ -492,7 +492,7 @@ func writeClient(ctx context.Context, e *env, t facts.Target, perms []string, pr
 	}
 	client, err := graph.New(ctx, graph.Config{
 		Cloud: graph.Cloud(e.cfg.Cloud), GraphURL: e.cfg.GraphURL, Auth: auth, TenantID: e.cfg.TenantID, ClientID: e.cfg.ClientID,
-		Logger: e.log, Scopes: append(graph.ReadScopes(), perms...),
+		Logger: e.log, Scopes: append(graph.ReadScopes(), perms...), StateDir: stateDirOrEmpty(),
 		DeviceCode: func(_ context.Context, p graph.DeviceCodePrompt) error {
 			prompt(p)
 			return nil

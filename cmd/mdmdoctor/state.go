@@ -30,3 +30,10 @@ func journalPath() (string, error) {
 	}
 	return fix.JournalPath(dir), nil
 }
+
+// stateDirOrEmpty is the state directory, or "" when there is none: the sign-in that needs it then
+// says so.
+func stateDirOrEmpty() string {
+	dir, _ := stateDir()
+	return dir
+}
