@@ -57,8 +57,13 @@ type Config struct {
 	// ClientID is the application to sign in as; DefaultClientID for delegated sign-in when empty.
 	// App-only sign-in needs the tenant's own application.
 	ClientID string
-	// CertificatePath is the PEM or PKCS#12 file for AuthCertificate.
-	CertificatePath string
+	// CertificatePath is the PEM or PKCS#12 file for AuthCertificate (main reads
+	// AZURE_CLIENT_CERTIFICATE_PATH), CertificatePassword its password, if any
+	// (AZURE_CLIENT_CERTIFICATE_PASSWORD).
+	CertificatePath     string
+	CertificatePassword string
+	// ClientSecret is the secret for AuthClientSecret (main reads AZURE_CLIENT_SECRET; never a flag).
+	ClientSecret string
 	// AccessToken is the bearer token for AuthToken (the caller reads MDMDOCTOR_ACCESS_TOKEN).
 	AccessToken string
 	// DeviceCode receives the device code prompt, to show in the TUI and on stderr. Sign-in fails

@@ -36,11 +36,10 @@ func newSignIn(cfg Config, resource string) (*signIn, error) {
 		// The Azure CLI hands out tokens for a resource: one .default scope.
 		s.cred, err = azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: cfg.TenantID})
 	case AuthClientSecret:
-		secret := os.Getenv("AZURE_CLIENT_SECRET")
-		if secret == "" {
+		if cfg.ClientSecret == "" {
 			return nil, fmt.Errorf("--auth clientsecret reads the secret from AZURE_CLIENT_SECRET, which is empty")
 		}
-		s.cred, err = azidentity.NewClientSecretCredential(cfg.TenantID, cfg.ClientID, secret,
+		s.cred, err = azidentity.NewClientSecretCredential(cfg.TenantID, cfg.ClientID, cfg.ClientSecret,
 			&azidentity.ClientSecretCredentialOptions{ClientOptions: opts})
 	case AuthCertificate:
 		s.cred, err = certificateCredential(cfg, opts)
@@ -123,7 +122,7 @@ func certificateCredential(cfg Config, opts azcore.ClientOptions) (azcore.TokenC
 	if err != nil {
 		return nil, fmt.Errorf("read the certificate: %w", err)
 	}
-	certs, key, err := azidentity.ParseCertificates(data, []byte(os.Getenv("AZURE_CLIENT_CERTIFICATE_PASSWORD")))
+	certs, key, err := azidentity.ParseCertificates(data, []byte(cfg.CertificatePassword))
 	if err != nil {
 		return nil, fmt.Errorf("parse the certificate %s (PEM with its private key, or PKCS#12): %w", cfg.CertificatePath, err)
 	}

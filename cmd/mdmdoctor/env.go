@@ -116,14 +116,14 @@ func (e *env) signIn(ctx context.Context, prompt func(graph.DeviceCodePrompt)) e
 	if auth == "" {
 		auth = defaultAuth()
 	}
-	client, err := graph.New(ctx, graph.Config{
+	client, err := graph.New(ctx, fromEnv(graph.Config{
 		Cloud: graph.Cloud(e.cfg.Cloud), GraphURL: e.cfg.GraphURL, Auth: auth, TenantID: e.cfg.TenantID, ClientID: e.cfg.ClientID,
-		AccessToken: token, Logger: e.log, Timeout: e.cfg.Timeout, StateDir: stateDirOrEmpty(),
+		AccessToken: token, Logger: e.log, Timeout: e.cfg.Timeout,
 		DeviceCode: func(_ context.Context, p graph.DeviceCodePrompt) error {
 			prompt(p)
 			return nil
 		},
-	})
+	}))
 	if err != nil {
 		return err
 	}

@@ -490,14 +490,14 @@ func writeClient(ctx context.Context, e *env, t facts.Target, perms []string, pr
 	if e.cfg.Demo || (auth != graph.AuthDeviceCode && auth != graph.AuthBrowser) || len(perms) == 0 {
 		return read, nil
 	}
-	client, err := graph.New(ctx, graph.Config{
+	client, err := graph.New(ctx, fromEnv(graph.Config{
 		Cloud: graph.Cloud(e.cfg.Cloud), GraphURL: e.cfg.GraphURL, Auth: auth, TenantID: e.cfg.TenantID, ClientID: e.cfg.ClientID,
-		Logger: e.log, Scopes: append(graph.ReadScopes(), perms...), StateDir: stateDirOrEmpty(),
+		Logger: e.log, Scopes: append(graph.ReadScopes(), perms...),
 		DeviceCode: func(_ context.Context, p graph.DeviceCodePrompt) error {
 			prompt(p)
 			return nil
 		},
-	})
+	}))
 	if err != nil {
 		return nil, fmt.Errorf("could not sign in with the fix's permissions (%s), so nothing was sent: %w", strings.Join(perms, ", "), err)
 	}

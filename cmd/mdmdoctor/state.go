@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/mdmdoctor/mdmdoctor/fix"
+	"github.com/mdmdoctor/mdmdoctor/graph"
 )
 
 // stateDir is mdmdoctor's state directory (journal, recent targets): $XDG_STATE_HOME/mdmdoctor, or
@@ -31,9 +32,20 @@ func journalPath() (string, error) {
 	return fix.JournalPath(dir), nil
 }
 
-// stateDirOrEmpty is the state directory, or "" when there is none: the sign-in that needs it then
-// says so.
-func stateDirOrEmpty() string {
-	dir, _ := stateDir()
-	return dir
+// fromEnv completes a real tenant's sign-in settings from the environment, read here in main as
+// azidentity names it: the tenant and app when no flag gave them, the client secret and certificate
+// (never flags), and the state directory for the sign-in record ("" when there is none: the sign-in
+// that needs it then says so).
+func fromEnv(c graph.Config) graph.Config {
+	if c.TenantID == "" {
+		c.TenantID = os.Getenv("AZURE_TENANT_ID")
+	}
+	if c.ClientID == "" {
+		c.ClientID = os.Getenv("AZURE_CLIENT_ID")
+	}
+	c.ClientSecret = os.Getenv("AZURE_CLIENT_SECRET")
+	c.CertificatePath = os.Getenv("AZURE_CLIENT_CERTIFICATE_PATH")
+	c.CertificatePassword = os.Getenv("AZURE_CLIENT_CERTIFICATE_PASSWORD")
+	c.StateDir, _ = stateDir()
+	return c
 }
