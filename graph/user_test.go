@@ -48,6 +48,21 @@ func TestReadTenantIDFromOrganization(t *testing.T) {
 	}
 }
 
+// readWithPaste reads upn's facts with a pasted dsregcmd output, whose DeviceIds are looked up.
+func readWithPaste(t *testing.T, c *graph.Client, upn string, text []byte) *facts.Facts {
+	t.Helper()
+	paste, err := dsregcmd.Parse(bytes.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := facts.Target{Kind: facts.TargetUser, User: upn, DeviceIDs: paste.DeviceIDs()}
+	f := facts.New("public", target, time.Now())
+	for d := range facts.Gather(context.Background(), target, c, dsregcmd.Reader{Parsed: paste}) {
+		f.Apply(d)
+	}
+	return f
+}
+
 // Issue 13 item 8: a DeviceId recorded under another user read as "no Entra device record"; the pasted
 // ids are now looked up tenant-wide, and device.record says whose device it is.
 func TestDeviceRecordOfAnotherUser(t *testing.T) {
@@ -58,15 +73,7 @@ func TestDeviceRecordOfAnotherUser(t *testing.T) {
 	}
 	// ALICE-LT's DeviceId, pasted in carol's triage.
 	text = bytes.ReplaceAll(text, []byte("6a2f3c1e-4b5d-4e7f-9a1b-2c3d4e5f6a71"), []byte("b98e3b09-5523-4d0c-9444-dadb2eda9ebb"))
-	paste, err := dsregcmd.Parse(bytes.NewReader(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	target := facts.Target{Kind: facts.TargetUser, User: "carol@contoso.com", DeviceIDs: paste.DeviceIDs()}
-	f := facts.New("public", target, time.Now())
-	for d := range facts.Gather(context.Background(), target, c, dsregcmd.Reader{Parsed: paste}) {
-		f.Apply(d)
-	}
+	f := readWithPaste(t, c, "carol@contoso.com", text)
 	if l := f.DeviceLookup; l == nil || len(l.Devices) != 1 || l.Devices[0].DisplayName != "ALICE-LT" ||
 		strings.Join(l.Devices[0].OwnerUPNs, ",") != "alice@contoso.com" {
 		t.Fatalf("lookup = %+v", f.DeviceLookup)
@@ -92,17 +99,9 @@ func TestDeviceLookupsNamedOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	paste, err := dsregcmd.Parse(bytes.NewReader(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	target := facts.Target{Kind: facts.TargetUser, User: "carol@contoso.com", DeviceIDs: paste.DeviceIDs()}
-	f := facts.New("public", target, time.Now())
-	for d := range facts.Gather(context.Background(), target, c, dsregcmd.Reader{Parsed: paste}) {
-		f.Apply(d)
-	}
-	if len(target.DeviceIDs) != 2 {
-		t.Fatalf("the paste names %v, want two DeviceIds", target.DeviceIDs)
+	f := readWithPaste(t, c, "carol@contoso.com", text)
+	if ids := f.Target.DeviceIDs; len(ids) != 2 {
+		t.Fatalf("the paste names %v, want two DeviceIds", ids)
 	}
 	if ep := f.Status(facts.SrcUserDevices).Endpoint; ep != "GET /v1.0/users/carol@contoso.com/registeredDevices + /ownedDevices + /devices" {
 		t.Errorf("endpoint %q", ep)
