@@ -110,28 +110,31 @@ func TestParseFixtures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			d := parseFixture(t, tt.file)
-			var names []string
-			for _, s := range d.Sections {
-				names = append(names, s.Name)
-			}
-			if !slices.Equal(names, tt.sections) {
-				t.Errorf("sections = %q, want %q", names, tt.sections)
-			}
-			for _, w := range tt.fields {
-				f, ok := sectionField(d, w.section, w.key)
-				if !ok {
-					t.Errorf("%s / %s: missing", w.section, w.key)
-					continue
-				}
-				if f.Value != w.value {
-					t.Errorf("%s / %s = %q, want %q", w.section, w.key, f.Value, w.value)
-				}
-				if w.line != 0 && f.Line != w.line {
-					t.Errorf("%s / %s on line %d, want %d", w.section, w.key, f.Line, w.line)
-				}
-			}
+			assertParsed(t, parseFixture(t, tt.file), tt.sections, tt.fields)
 		})
+	}
+}
+
+// assertParsed holds a parse to the sections it must find, in order, and the fields it must read (a want's
+// line is checked when it is not 0).
+func assertParsed(t *testing.T, d *facts.Dsregcmd, sections []string, fields []want) {
+	t.Helper()
+	var names []string
+	for _, s := range d.Sections {
+		names = append(names, s.Name)
+	}
+	if !slices.Equal(names, sections) {
+		t.Errorf("sections = %q, want %q", names, sections)
+	}
+	for _, w := range fields {
+		f, ok := sectionField(d, w.section, w.key)
+		if !ok {
+			t.Errorf("%s / %s: missing", w.section, w.key)
+			continue
+		}
+		if f.Value != w.value || w.line != 0 && f.Line != w.line {
+			t.Errorf("%s / %s = %q on line %d, want %q on line %d", w.section, w.key, f.Value, f.Line, w.value, w.line)
+		}
 	}
 }
 

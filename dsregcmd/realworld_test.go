@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -102,23 +101,7 @@ func TestParseRealworld(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			d := parseRealworld(t, tt.file)
-			var names []string
-			for _, s := range d.Sections {
-				names = append(names, s.Name)
-			}
-			if !slices.Equal(names, tt.sections) {
-				t.Errorf("sections = %q, want %q", names, tt.sections)
-			}
-			for _, w := range tt.fields {
-				f, ok := sectionField(d, w.section, w.key)
-				if !ok {
-					t.Errorf("%s / %s: missing", w.section, w.key)
-					continue
-				}
-				if f.Value != w.value || w.line != 0 && f.Line != w.line {
-					t.Errorf("%s / %s = %q on line %d, want %q on line %d", w.section, w.key, f.Value, f.Line, w.value, w.line)
-				}
-			}
+			assertParsed(t, d, tt.sections, tt.fields)
 			if got := d.Join(); got != tt.join {
 				t.Errorf("Join() = %q, want %q", got, tt.join)
 			}
