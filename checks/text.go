@@ -57,8 +57,33 @@ func para(b *strings.Builder, label, text string, width int) {
 		return
 	}
 	const indent = "        "
-	wrapped := ansi.Wrap(label+text, width-len(indent), " /")
-	for _, line := range strings.Split(wrapped, "\n") {
-		b.WriteString(indent + line + "\n")
+	for _, line := range strings.Split(label+text, "\n") {
+		for _, l := range wrapWords(line, width-len(indent)) {
+			b.WriteString(indent + l + "\n")
+		}
 	}
+}
+
+// wrapWords fills lines of at most width columns, breaking only at spaces: a URL, GUID, check or fix ID, or
+// command is never split, so it can still be copied or clicked. A word wider than width stands alone on its
+// line.
+func wrapWords(text string, width int) []string {
+	var lines []string
+	var cur strings.Builder
+	curW := 0
+	for _, word := range strings.Fields(text) {
+		w := ansi.StringWidth(word)
+		if curW > 0 && curW+1+w > width {
+			lines = append(lines, cur.String())
+			cur.Reset()
+			curW = 0
+		}
+		if curW > 0 {
+			cur.WriteByte(' ')
+			curW++
+		}
+		cur.WriteString(word)
+		curW += w
+	}
+	return append(lines, cur.String())
 }

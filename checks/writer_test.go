@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,8 +75,34 @@ func TestTextFitsEightyColumns(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, line := range bytes.Split(b.Bytes(), []byte("\n")) {
-		if n := len([]rune(string(line))); n > 80 {
+		// Only a single word that cannot be broken (a URL, an ID) may stand wider than the page.
+		if n := len([]rune(string(line))); n > 80 && len(bytes.Fields(line)) > 1 {
 			t.Errorf("line %d is %d columns wide: %q", i+1, n, line)
+		}
+	}
+}
+
+// TestTextNeverSplitsAWord: URLs, GUIDs, IDs and commands reach the reader whole, to be clicked or copied.
+func TestTextNeverSplitsAWord(t *testing.T) {
+	for _, w := range []int{40, 80} {
+		var b bytes.Buffer
+		if err := WriteText(&b, sampleReport(), w); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		for _, r := range sampleReport().Results {
+			for _, word := range append(strings.Fields(r.Docs), strings.Fields(r.Summary)...) {
+				if !strings.Contains(out, word) {
+					t.Errorf("width %d: %q was split across lines", w, word)
+				}
+			}
+			for _, e := range r.Evidence {
+				for _, word := range strings.Fields(e.Source) {
+					if !strings.Contains(out, word) {
+						t.Errorf("width %d: %q was split across lines", w, word)
+					}
+				}
+			}
 		}
 	}
 }
