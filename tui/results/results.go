@@ -606,11 +606,12 @@ func (m Model) resultRow(item int, selected bool, w int) string {
 		mark = theme.Cursor
 	}
 	// Align the summaries unless the IDs would take more than a third of the list.
-	text := r.ID + strings.Repeat(" ", max(min(m.idWidth, w/3)-ansi.StringWidth(r.ID), 0))
+	// The subject opens the summary column, so that every summary starts in the same column.
+	text := r.ID + strings.Repeat(" ", max(min(m.idWidth, w/3)-ansi.StringWidth(r.ID), 0)) + "  "
 	if r.Subject != "" && r.Subject != m.target.User {
-		text += " · " + r.Subject
+		text += r.Subject + " · "
 	}
-	text += "  " + r.Summary
+	text += r.Summary
 	badge := s.Badge(r.Status)
 	if m.rerunning[r.ID] {
 		badge = m.spinner.View() + " …    "

@@ -55,11 +55,26 @@ func TestGroupedBySeverityFailuresFirst(t *testing.T) {
 			t.Errorf("view lacks %q:\n%s", s, v)
 		}
 	}
-	// A DNS result's subject differs from the user and is shown.
+	// A DNS result's subject differs from the user and is shown, opening the summary column, which starts
+	// in the same column on every row.
 	m = shown(200, 40, sample())
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "dns.enrollment-cname · contoso.com") {
+	v = screentest.Plain(m.View())
+	if !strings.Contains(v, "contoso.com · Skipped") {
 		t.Errorf("subject of a DNS result missing:\n%s", v)
 	}
+	if a, b := columnOf(v, "contoso.com · Skipped"), columnOf(v, "No Intune plan"); a != b || a < 0 {
+		t.Errorf("the subject's row starts its summary in column %d, another row in %d:\n%s", a, b, v)
+	}
+}
+
+// columnOf is the column, in runes, where text first stands on a line of the view; -1 when it is absent.
+func columnOf(view, text string) int {
+	for _, line := range strings.Split(view, "\n") {
+		if i := strings.Index(line, text); i >= 0 {
+			return len([]rune(line[:i]))
+		}
+	}
+	return -1
 }
 
 func TestMovingSelectsAndActs(t *testing.T) {
