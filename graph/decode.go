@@ -507,7 +507,7 @@ func decodeMobility(src facts.Source, policy, groups *fetch, p *plan) facts.Delt
 		}}
 	}
 	if policy.err == nil && policy.status == http.StatusNotFound {
-		return set(&facts.MobilityPolicy{ID: IntuneAppID, Present: false})
+		return set(&facts.MobilityPolicy{ID: facts.AppIntune, Present: false})
 	}
 	for _, f := range []*fetch{policy, groups} {
 		if f.failed() {

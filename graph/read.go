@@ -14,9 +14,6 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
-// IntuneAppID is the Intune application, whose mobility policies are the MDM and MAM user scopes.
-const IntuneAppID = "0000000a-0000-0000-c000-000000000000"
-
 // $select lists: only what the facts need, so that Graph sends (and meters) less.
 const (
 	selUser          = "id,userPrincipalName,displayName,accountEnabled,usageLocation,assignedLicenses,onPremisesUserPrincipalName,onPremisesSyncEnabled"
@@ -320,8 +317,8 @@ func (p *plan) tenantJobs(forUser bool) {
 		src  facts.Source
 		path string
 	}{
-		{facts.SrcMDMPolicy, "/policies/mobileDeviceManagementPolicies/" + IntuneAppID},
-		{facts.SrcMAMPolicy, "/policies/mobileAppManagementPolicies/" + IntuneAppID},
+		{facts.SrcMDMPolicy, "/policies/mobileDeviceManagementPolicies/" + facts.AppIntune},
+		{facts.SrcMAMPolicy, "/policies/mobileAppManagementPolicies/" + facts.AppIntune},
 	} {
 		// No $select: the MDM policy's isMdmEnrollmentDuringRegistrationDisabled belongs to the derived
 		// mobileDeviceManagementPolicy, which the MAM collection does not have; the policy is small.

@@ -198,7 +198,7 @@ func TestReadIsOneRoundTripWithSelect(t *testing.T) {
 		items++
 		sel := r.Query.Get("$select")
 		noSelect := strings.HasSuffix(r.Path, "/deviceEnrollmentConfigurations") || strings.HasSuffix(r.Path, "/troubleshootingEvents") ||
-			strings.HasSuffix(r.Path, "/deviceRegistrationPolicy") || strings.HasSuffix(r.Path, "ManagementPolicies/"+graph.IntuneAppID)
+			strings.HasSuffix(r.Path, "/deviceRegistrationPolicy") || strings.HasSuffix(r.Path, "ManagementPolicies/"+facts.AppIntune)
 		if sel == "" && !noSelect {
 			t.Errorf("%s has no $select", r.Path)
 		}

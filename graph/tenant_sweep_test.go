@@ -34,7 +34,7 @@ func scale(t testing.TB, opts graphtest.ScaleOptions) (*graphtest.Scale, *graph.
 func sweep(ctx context.Context, c *graph.Client) *facts.Facts {
 	f := facts.New("public", facts.Target{Kind: facts.TargetTenant}, time.Now())
 	f.Apply(facts.Delta{Source: facts.SrcMDMPolicy, Apply: func(f *facts.Facts) {
-		f.MDMPolicy = &facts.MobilityPolicy{ID: graph.IntuneAppID, AppliesTo: "all", Present: true}
+		f.MDMPolicy = &facts.MobilityPolicy{ID: facts.AppIntune, AppliesTo: "all", Present: true}
 	}})
 	f.Apply(facts.Delta{Source: facts.SrcScopeMembers, Apply: func(f *facts.Facts) { f.ScopeMembers = &facts.ScopeMembers{} }})
 	out := make(chan facts.Delta, 2)
