@@ -196,7 +196,7 @@ func fill(r *Result, c Check, f *facts.Facts) {
 	if r.Subject == "" {
 		r.Subject = defaultSubject(f)
 	}
-	r.normalize()
+	r.Normalize()
 }
 
 func defaultSubject(f *facts.Facts) string {

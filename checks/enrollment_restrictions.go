@@ -231,7 +231,7 @@ func restrictionVerdict(path PathReport, pvs []pathVerdict) Result {
 		r.Explanation += " Intune refuses every Windows enrollment of the user, automatic enrollment included; Windows typically reports it as 0x80180014 (platform not supported)."
 	}
 	if !allBlocked && path.Basis != PathGiven {
-		r.Explanation += " The verdict depends on the enrollment path (" + path.words() + "): give --path to judge one."
+		r.Explanation += " The verdict depends on the enrollment path (" + path.Words() + "): give --path to judge one."
 	}
 	if first.verdict == blocked && c != nil && c.config.Windows.PersonalDeviceEnrollmentBlocked && !c.config.Windows.PlatformBlocked {
 		r.Explanation += " Group Policy, co-management, Windows Autopilot, bulk provisioning packages and device enrollment managers are authorized as corporate enrollments and are not blocked, nor are devices registered with Autopilot or listed under corporate device identifiers."

@@ -18,22 +18,3 @@ func TestNonRoutableSuffixGetsNoDNSAdvice(t *testing.T) {
 		t.Fatalf("results %+v", rs)
 	}
 }
-
-// TestCSVCellsArePrintableAndInert: names reach the export as data: controls escaped, and no
-// formula behind leading blanks or line breaks.
-func TestCSVCellsArePrintableAndInert(t *testing.T) {
-	for in, want := range map[string]string{
-		"CAROL-LT":               "CAROL-LT",
-		"=HYPERLINK(\"x\")":      "'=HYPERLINK(\"x\")",
-		" =1+1":                  "' =1+1",
-		"\n@SUM(A1)":             "'\n@SUM(A1)",
-		"\r+1":                   `\x0d+1`,
-		"\t-2":                   "'\t-2",
-		"evil\x1b]52;c;eA==\x07": `evil\x1b]52;c;eA==\x07`,
-		"\u202edoc.exe":          `\u202edoc.exe`,
-	} {
-		if got := cellSafe(in); got != want {
-			t.Errorf("cellSafe(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -93,8 +93,8 @@ func (p PathReport) only(paths ...facts.EnrollmentPath) bool {
 // single reports whether the path was given, or inferred to one path.
 func (p PathReport) single() bool { return len(p.Paths) == 1 }
 
-// words names the judged paths and how they were settled, for explanations and evidence.
-func (p PathReport) words() string {
+// Words names the judged paths and how they were settled, for explanations and evidence.
+func (p PathReport) Words() string {
 	names := make([]string, len(p.Paths))
 	for i, x := range p.Paths {
 		names[i] = string(x)
@@ -110,5 +110,5 @@ func (p PathReport) words() string {
 
 // pathEvidence is the evidence line naming the path a result judged.
 func pathEvidence(p PathReport) Evidence {
-	return Evidence{Source: "enrollment path", Detail: p.words()}
+	return Evidence{Source: "enrollment path", Detail: p.Words()}
 }

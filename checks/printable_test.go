@@ -21,7 +21,7 @@ func TestPrintable(t *testing.T) {
 func TestResultsArePrintable(t *testing.T) {
 	r := Result{Summary: "device \x1b[31mRED", Evidence: []Evidence{{Source: "GET /devices", Detail: "name \x1b]52;c;x\x07"}},
 		Fixes: []Fix{{Title: "delete \x1b[2J"}}}
-	r.normalize()
+	r.Normalize()
 	for _, s := range []string{r.Summary, r.Evidence[0].Detail, r.Fixes[0].Title} {
 		for _, c := range s {
 			if c == 0x1b || c == 0x07 {

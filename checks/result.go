@@ -44,9 +44,9 @@ type Request struct {
 	Body   json.RawMessage `json:"body,omitempty"`
 }
 
-// normalize fills nil slices so the JSON report always has arrays, never null, and makes every text
+// Normalize fills nil slices so the JSON report always has arrays, never null, and makes every text
 // safe to print.
-func (r *Result) normalize() {
+func (r *Result) Normalize() {
 	r.makePrintable()
 	if r.Evidence == nil {
 		r.Evidence = []Evidence{}

@@ -145,7 +145,7 @@ func registrationEnrollment(f *facts.Facts, p *facts.MobilityPolicy, r Result) R
 	r.Explanation = "The setting \"Disable MDM enrollment when adding work or school account\" is Yes. Microsoft documents that it applies to Entra registered (workplace joined) devices and to accounts added for the first time through Microsoft Edge or an app such as Teams, not to accounts added through Settings (" + registrationDocs + "). " +
 		"A personal device whose user signs in to Edge or Teams is registered without being offered enrollment; joined devices are not affected."
 	if !path.single() {
-		r.Explanation += " Whether it matters depends on the enrollment path (" + path.words() + ")."
+		r.Explanation += " Whether it matters depends on the enrollment path (" + path.Words() + ")."
 	}
 	r.Remediation = "If personal devices should enroll, set Disable MDM enrollment when adding work or school account to No (Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment), or have the user add the account through Settings > Accounts > Access work or school."
 	return r

@@ -1,8 +1,9 @@
-// Package checks judges gathered facts into results and writes reports.
+// Package checks judges gathered facts into results.
 //
 // Every check is a pure function from facts.Facts to results; the engine runs each check as soon as
 // the sources it needs have settled, so results stream while slower sources are still being read.
-// This package performs no I/O of its own beyond writing reports to an io.Writer.
+// A result carries its evidence, the Microsoft documentation its rule follows and the fixes that
+// would remedy it, as data. This package performs no I/O: package report writes the results out.
 package checks
 
 import (

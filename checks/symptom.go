@@ -174,3 +174,16 @@ func joinSentences(a, b string) string {
 	}
 	return a + " " + b
 }
+
+// Symbol is the verdict as a mark that needs no colour to read.
+func (v Verdict) Symbol() string {
+	switch v {
+	case Confirmed:
+		return Fail.Symbol()
+	case Possible:
+		return Warn.Symbol()
+	case RuledOut:
+		return Pass.Symbol()
+	}
+	return Error.Symbol()
+}

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -33,16 +32,4 @@ func (t *Table) makePrintable() {
 			row[j] = Printable(row[j])
 		}
 	}
-}
-
-func writeTableMarkdown(b *strings.Builder, t Table) {
-	fmt.Fprintf(b, "| %s |\n|%s\n", strings.Join(t.Columns, " | "), strings.Repeat("---|", len(t.Columns)))
-	for _, row := range t.Rows {
-		cells := make([]string, len(row))
-		for j, c := range row {
-			cells[j] = mdEscape(c)
-		}
-		fmt.Fprintf(b, "| %s |\n", strings.Join(cells, " | "))
-	}
-	b.WriteString("\n")
 }

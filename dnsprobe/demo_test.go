@@ -10,6 +10,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe/dnstest"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/report"
 )
 
 // TestDemoZones runs what `mdmdoctor dns` does on the demo: the real prober against one loopback
@@ -64,8 +65,8 @@ func TestDemoZones(t *testing.T) {
 	}
 	if testing.Verbose() {
 		var b strings.Builder
-		rep := checks.NewReport("test", "public", target, results, time.Now())
-		if err := checks.WriteText(&b, rep, 100); err != nil {
+		rep := report.New("test", "public", target, results, time.Now())
+		if err := report.WriteText(&b, rep, 100); err != nil {
 			t.Fatal(err)
 		}
 		t.Log("\n" + b.String())

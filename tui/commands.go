@@ -17,6 +17,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/report"
 	"github.com/mdmdoctor/mdmdoctor/tui/recent"
 )
 
@@ -135,17 +136,17 @@ func saveRecent(path string, list []string) tea.Cmd {
 
 // saveReport writes the report to path in format, readable by the operator only (it names users and
 // devices), and refuses to overwrite a file that exists.
-func saveReport(path string, format checks.Format, r checks.Report) tea.Cmd {
-	return saveFile(path, "the report", func(w io.Writer) error { return checks.Write(w, r, format) })
+func saveReport(path string, format report.Format, r report.Report) tea.Cmd {
+	return saveFile(path, "the report", func(w io.Writer) error { return report.Write(w, r, format) })
 }
 
 // saveSweep writes a tenant walkthrough's device sweep as CSV, or as JSON when format says so.
-func saveSweep(path string, format checks.Format, sw checks.Sweep, t facts.Target, now time.Time) tea.Cmd {
+func saveSweep(path string, format report.Format, sw checks.Sweep, t facts.Target, now time.Time) tea.Cmd {
 	return saveFile(path, "the device sweep", func(w io.Writer) error {
-		if format == checks.FormatJSON {
-			return checks.WriteSweepJSON(w, sw, t, now)
+		if format == report.FormatJSON {
+			return report.WriteSweepJSON(w, sw, t, now)
 		}
-		return checks.WriteSweepCSV(w, sw)
+		return report.WriteSweepCSV(w, sw)
 	})
 }
 

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/report"
 )
 
 func triageOptions(b Backend) Options {
@@ -67,7 +67,7 @@ func TestFullTriage(t *testing.T) {
 
 	path := filepath.Join(t.TempDir(), "bob.json")
 	rep := s.saveJSONReport(path, "mdmdoctor-bob@contoso.com-20261125-1800.json")
-	if rep.Schema != checks.Schema || rep.Target.User != "bob@contoso.com" || rep.Summary.Fail != 2 || rep.Summary.Error != 1 || rep.Tool.Version != "0.1.0-test" {
+	if rep.Schema != report.Schema || rep.Target.User != "bob@contoso.com" || rep.Summary.Fail != 2 || rep.Summary.Error != 1 || rep.Tool.Version != "0.1.0-test" {
 		t.Fatalf("report = %+v", rep)
 	}
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {

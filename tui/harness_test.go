@@ -14,7 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
-	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/report"
 	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
 )
 
@@ -180,7 +180,7 @@ func (s *session) final() Model {
 
 // saveJSONReport saves the results as a JSON report at path through the report screen (its proposed
 // file name starting with proposed), quits, and returns the report read back.
-func (s *session) saveJSONReport(path, proposed string) checks.Report {
+func (s *session) saveJSONReport(path, proposed string) report.Report {
 	s.t.Helper()
 	s.press("w", "down", "enter")
 	s.waitFor("File: " + proposed)
@@ -193,7 +193,7 @@ func (s *session) saveJSONReport(path, proposed string) checks.Report {
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	var rep checks.Report
+	var rep report.Report
 	if err := json.Unmarshal(raw, &rep); err != nil {
 		s.t.Fatal(err)
 	}

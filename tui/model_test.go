@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	reports "github.com/mdmdoctor/mdmdoctor/report"
 	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
 	"github.com/mdmdoctor/mdmdoctor/tui/report"
@@ -191,7 +192,7 @@ func TestSaveReportPrivatelyAndNeverOverwrite(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "bob.md")
 	for i, want := range []string{"", "already exists"} {
-		_, cmd := update(t, m, report.SaveMsg{Format: checks.FormatMarkdown, Path: path})
+		_, cmd := update(t, m, report.SaveMsg{Format: reports.FormatMarkdown, Path: path})
 		msgs := runAll(cmd)
 		saved, ok := msgs[0].(reportSavedMsg)
 		if !ok {
@@ -211,13 +212,13 @@ func TestSaveReportPrivatelyAndNeverOverwrite(t *testing.T) {
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
 		t.Fatalf("mode %o", fi.Mode().Perm())
 	}
-	_, cmd := update(t, m, report.SaveMsg{Format: checks.FormatJSON, Path: filepath.Join(dir, "missing", "r.json")})
+	_, cmd := update(t, m, report.SaveMsg{Format: reports.FormatJSON, Path: filepath.Join(dir, "missing", "r.json")})
 	if saved := runAll(cmd)[0].(reportSavedMsg); saved.err == nil || !strings.Contains(saved.err.Error(), "folder does not exist") {
 		t.Fatalf("save into a missing folder: %v", saved.err)
 	}
-	_, cmd = update(t, m, report.SaveMsg{Format: checks.FormatJSON, Path: filepath.Join(dir, "r.json")})
+	_, cmd = update(t, m, report.SaveMsg{Format: reports.FormatJSON, Path: filepath.Join(dir, "r.json")})
 	runAll(cmd)
-	var rep checks.Report
+	var rep reports.Report
 	raw, _ := os.ReadFile(filepath.Join(dir, "r.json"))
 	if err := json.Unmarshal(raw, &rep); err != nil || rep.Summary.Fail != 1 || rep.Tool.Version != "0.1.0" {
 		t.Fatalf("JSON report %+v, %v", rep, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/dsregcmd"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	reports "github.com/mdmdoctor/mdmdoctor/report"
 	"github.com/mdmdoctor/mdmdoctor/tui/fixflow"
 	"github.com/mdmdoctor/mdmdoctor/tui/live"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
@@ -161,7 +162,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case report.CopyMsg:
 		var b strings.Builder
-		if err := checks.WriteMarkdown(&b, m.reportData()); err != nil {
+		if err := reports.WriteMarkdown(&b, m.reportData()); err != nil {
 			m.status = "Could not render the report: " + err.Error()
 			return m, nil
 		}
@@ -529,8 +530,8 @@ func (m Model) openDocs(url string) (tea.Model, tea.Cmd) {
 }
 
 // reportData assembles the report of what the results screen shows.
-func (m Model) reportData() checks.Report {
-	rep := checks.NewReport(m.opts.Version, m.cloud, m.current, slices.Clone(m.results.Results()), m.opts.Backend.Now())
+func (m Model) reportData() reports.Report {
+	rep := reports.New(m.opts.Version, m.cloud, m.current, slices.Clone(m.results.Results()), m.opts.Backend.Now())
 	rep.Symptom = m.results.Symptom()
 	rep.Path = m.path
 	return rep

@@ -10,6 +10,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/report"
 )
 
 const checkHelp = `Usage:
@@ -94,7 +95,7 @@ func runCheck(ctx context.Context, args []string, s streams) (int, error) {
 	if err := e.checkUser(ctx, t); err != nil {
 		return 0, err
 	}
-	return report(ctx, c, e, t, s)
+	return runReport(ctx, c, e, t, s)
 }
 
 func runDNS(ctx context.Context, args []string, s streams) (int, error) {
@@ -126,7 +127,7 @@ func runDNS(ctx context.Context, args []string, s streams) (int, error) {
 		return 0, err
 	}
 	defer e.Close()
-	return report(ctx, c, e, facts.Target{Kind: facts.TargetDNS, Domains: c.Domains}, s)
+	return runReport(ctx, c, e, facts.Target{Kind: facts.TargetDNS, Domains: c.Domains}, s)
 }
 
 const catalogHelp = `Usage:
@@ -148,27 +149,27 @@ func runCatalog(args []string, s streams) (int, error) {
 	if len(pos) > 0 {
 		return 0, usagef("checks takes no arguments")
 	}
-	f, err := checks.ParseFormat(*format)
+	f, err := report.ParseFormat(*format)
 	if err != nil {
 		return 0, usageError{err.Error()}
 	}
-	return 0, checks.WriteCatalog(s.out, f)
+	return 0, report.WriteCatalog(s.out, f)
 }
 
-// report runs the checks for a target and writes the report; its exit code follows the results.
-func report(ctx context.Context, c Config, e *env, t facts.Target, s streams) (int, error) {
+// runReport runs the checks for a target and writes the report; its exit code follows the results.
+func runReport(ctx context.Context, c Config, e *env, t facts.Target, s streams) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
 	f := facts.New(c.Cloud, t, e.Now())
 	deltas := facts.Gather(ctx, t, e.Readers(t)...)
 	results := checks.Run(ctx, f, deltas, checks.Options{Only: c.Only}, nil)
-	rep := checks.NewReport(version, c.Cloud, f.Target, results, e.Now())
+	rep := report.New(version, c.Cloud, f.Target, results, e.Now())
 	rep.Symptom = rankError(c.Error, rep.Results)
 	if t.Kind == facts.TargetUser {
 		p := checks.PathOf(f)
 		rep.Path = &p
 	}
-	if err := checks.Write(s.out, rep, c.Format); err != nil {
+	if err := report.Write(s.out, rep, c.Format); err != nil {
 		return 0, fmt.Errorf("could not write the report: %w", err)
 	}
 	return rep.ExitCode(), nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/errcodes"
+	"github.com/mdmdoctor/mdmdoctor/report"
 )
 
 const explainHelp = `Usage:
@@ -42,7 +43,7 @@ func runExplain(args []string, s streams) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	f, err := checks.ParseFormat(*format)
+	f, err := report.ParseFormat(*format)
 	if err != nil {
 		return 0, usageError{err.Error()}
 	}
@@ -61,7 +62,7 @@ func runExplain(args []string, s streams) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := checks.WriteSymptom(s.out, symptom, f); err != nil {
+	if err := report.WriteSymptom(s.out, symptom, f); err != nil {
 		return 0, fmt.Errorf("could not write the explanation: %w", err)
 	}
 	return 0, nil

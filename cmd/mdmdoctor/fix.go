@@ -18,6 +18,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/fix"
 	"github.com/mdmdoctor/mdmdoctor/graph"
+	"github.com/mdmdoctor/mdmdoctor/report"
 	"github.com/mdmdoctor/mdmdoctor/tui"
 )
 
@@ -218,7 +219,7 @@ func finishWrite(c *Config, format, only string) error {
 	if err := finish(c, format, only); err != nil {
 		return err
 	}
-	if c.Format != checks.FormatText || len(c.Only) > 0 {
+	if c.Format != report.FormatText || len(c.Only) > 0 {
 		return usagef("%s prints text and runs the checks its fix affects: --format and --only belong to check and dns", c.Command)
 	}
 	return nil

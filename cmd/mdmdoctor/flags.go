@@ -10,6 +10,7 @@ import (
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/report"
 )
 
 // Config is everything the command line decides.
@@ -19,7 +20,7 @@ type Config struct {
 	User       string
 	Tenant     bool
 	Domains    []string
-	Format     checks.Format
+	Format     report.Format
 	Only       []string
 	Cloud      string
 	GraphURL   string
@@ -102,7 +103,7 @@ func newFlagSet(name, help string, stdout io.Writer) *flag.FlagSet {
 
 // finish validates what the common flags hold.
 func finish(c *Config, format, only string) error {
-	f, err := checks.ParseFormat(format)
+	f, err := report.ParseFormat(format)
 	if err != nil {
 		return usageError{err.Error()}
 	}

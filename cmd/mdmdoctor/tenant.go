@@ -15,6 +15,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/graph"
+	"github.com/mdmdoctor/mdmdoctor/report"
 )
 
 // tenantTimeout bounds a walkthrough when --timeout is not given: the device sweep of a large tenant
@@ -94,8 +95,8 @@ func runTenant(ctx context.Context, c Config, o tenantOptions, s streams) (int, 
 	f := facts.New(c.Cloud, t, e.Now())
 	results := checks.Run(runCtx, f, facts.Gather(runCtx, t, dns, client), checks.Options{Checks: run.Checks(), Only: c.Only}, nil)
 	progress.clear()
-	rep := checks.NewReport(version, c.Cloud, f.Target, results, e.Now())
-	if err := checks.Write(s.out, rep, c.Format); err != nil {
+	rep := report.New(version, c.Cloud, f.Target, results, e.Now())
+	if err := report.Write(s.out, rep, c.Format); err != nil {
 		return 0, fmt.Errorf("could not write the report: %w", err)
 	}
 	if ctx.Err() != nil {
@@ -199,9 +200,9 @@ func exportSweep(name string, f *facts.Facts, now time.Time) error {
 	}
 	defer os.Remove(tmp.Name())
 	if strings.EqualFold(filepath.Ext(name), ".json") {
-		err = checks.WriteSweepJSON(tmp, sweep, f.Target, now)
+		err = report.WriteSweepJSON(tmp, sweep, f.Target, now)
 	} else {
-		err = checks.WriteSweepCSV(tmp, sweep)
+		err = report.WriteSweepCSV(tmp, sweep)
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr

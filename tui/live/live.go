@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/report"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/layout"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
@@ -194,13 +195,13 @@ func (m Model) header() []string {
 	case m.cancelled:
 		lines = append(lines, s.Error.Render("Run stopped before every source was read: unfinished checks are marked ? ERROR."))
 	default:
-		lines = append(lines, s.Strong.Render("Finished: ")+Tally(s, checks.Count(m.results)))
+		lines = append(lines, s.Strong.Render("Finished: ")+Tally(s, report.Count(m.results)))
 	}
 	return append(lines, "")
 }
 
 // Tally is a summary count with every status named, e.g. "✗ 2 fail  ? 0 error  ! 1 warn ...".
-func Tally(s *theme.Styles, sum checks.Summary) string {
+func Tally(s *theme.Styles, sum report.Summary) string {
 	part := func(st checks.Status, n int) string {
 		return s.Status(st, fmt.Sprintf("%s %d %s", st.Symbol(), n, st))
 	}

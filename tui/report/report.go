@@ -9,7 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/mdmdoctor/mdmdoctor/checks"
+	reports "github.com/mdmdoctor/mdmdoctor/report"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/layout"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
@@ -19,7 +19,7 @@ import (
 // SaveMsg asks the root to write the report in Format to Path, or with Sweep the tenant walkthrough's
 // device sweep (CSV unless Format is JSON).
 type SaveMsg struct {
-	Format checks.Format
+	Format reports.Format
 	Path   string
 	Sweep  bool
 }
@@ -29,22 +29,22 @@ type CopyMsg struct{}
 
 type choice struct {
 	label  string
-	format checks.Format
+	format reports.Format
 	copy   bool
 	sweep  bool
 	ext    string
 }
 
 var reportChoices = []choice{
-	{label: "Save as Markdown (for a ticket or the customer)", format: checks.FormatMarkdown, ext: ".md"},
-	{label: "Save as JSON (mdmdoctor.report/v1)", format: checks.FormatJSON, ext: ".json"},
+	{label: "Save as Markdown (for a ticket or the customer)", format: reports.FormatMarkdown, ext: ".md"},
+	{label: "Save as JSON (mdmdoctor.report/v1)", format: reports.FormatJSON, ext: ".json"},
 	{label: "Copy the Markdown to the clipboard (OSC 52, works over SSH)", copy: true},
 }
 
 // sweepChoices are offered after a tenant walkthrough: its device sweep, for cleanup work.
 var sweepChoices = []choice{
 	{label: "Export the device sweep as CSV (every duplicate, orphan and never-enrolled device)", sweep: true, ext: "-devices.csv"},
-	{label: "Export the device sweep as JSON", sweep: true, format: checks.FormatJSON, ext: "-devices.json"},
+	{label: "Export the device sweep as JSON", sweep: true, format: reports.FormatJSON, ext: "-devices.json"},
 }
 
 // Model is the report screen.

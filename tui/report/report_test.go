@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mdmdoctor/mdmdoctor/checks"
+	reports "github.com/mdmdoctor/mdmdoctor/report"
 	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
 	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
@@ -23,7 +23,7 @@ func TestSaveMarkdownWithDefaultName(t *testing.T) {
 		t.Fatalf("no file name field:\n%s", screentest.Plain(m.View()))
 	}
 	_, _, req := m.Update(keypress.Press("enter"))
-	want := SaveMsg{Format: checks.FormatMarkdown, Path: "mdmdoctor-bob@contoso.com-20261125-1800.md"}
+	want := SaveMsg{Format: reports.FormatMarkdown, Path: "mdmdoctor-bob@contoso.com-20261125-1800.md"}
 	if got := req; got != want {
 		t.Fatalf("enter sent %#v, want %#v", got, want)
 	}
@@ -41,7 +41,7 @@ func TestSaveJSONToTypedName(t *testing.T) {
 		m, _, _ = m.Update(k)
 	}
 	_, _, req := m.Update(keypress.Press("enter"))
-	if got := req; got != (SaveMsg{Format: checks.FormatJSON, Path: "/tmp/r.json"}) {
+	if got := req; got != (SaveMsg{Format: reports.FormatJSON, Path: "/tmp/r.json"}) {
 		t.Fatalf("enter sent %#v", got)
 	}
 	m = m.Saved("/tmp/r.json", errors.New("/tmp/r.json already exists: type another name"))

@@ -17,6 +17,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/errcodes"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/report"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/layout"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
@@ -108,7 +109,7 @@ func New(st *theme.Styles, km *keys.KeyMap) Model {
 // typed earlier still applies.
 func (m Model) Set(t facts.Target, results []checks.Result) Model {
 	m.target = t
-	m.results = checks.BySeverity(results)
+	m.results = report.BySeverity(results)
 	m.idWidth = 0
 	for _, r := range m.results {
 		m.idWidth = max(m.idWidth, ansi.StringWidth(r.ID))

@@ -1,4 +1,4 @@
-package checks
+package report
 
 import (
 	"encoding/csv"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
@@ -17,23 +18,23 @@ const SweepSchema = "mdmdoctor.sweep/v1"
 
 // sweepExport is the JSON export: the sweep's findings with every record they concern.
 type sweepExport struct {
-	Schema      string         `json:"schema"`
-	GeneratedAt time.Time      `json:"generatedAt"`
-	TenantID    string         `json:"tenantId"`
-	Counts      map[string]int `json:"counts"`
-	ScopeJudged bool           `json:"scopeJudged"`
-	Findings    []SweepFinding `json:"findings"`
+	Schema      string                `json:"schema"`
+	GeneratedAt time.Time             `json:"generatedAt"`
+	TenantID    string                `json:"tenantId"`
+	Counts      map[string]int        `json:"counts"`
+	ScopeJudged bool                  `json:"scopeJudged"`
+	Findings    []checks.SweepFinding `json:"findings"`
 }
 
 // WriteSweepJSON writes the sweep for cleanup work as one JSON document.
-func WriteSweepJSON(w io.Writer, s Sweep, t facts.Target, now time.Time) error {
+func WriteSweepJSON(w io.Writer, s checks.Sweep, t facts.Target, now time.Time) error {
 	findings := s.Findings
 	if findings == nil {
-		findings = []SweepFinding{}
+		findings = []checks.SweepFinding{}
 	}
 	doc := sweepExport{Schema: SweepSchema, GeneratedAt: now.UTC().Truncate(time.Second), TenantID: t.TenantID, ScopeJudged: s.ScopeJudged,
 		Counts: map[string]int{"entraRecords": s.EntraRecords, "intuneRecords": s.IntuneRecords, "devices": s.Devices,
-			string(SweepDuplicate): s.Count(SweepDuplicate), string(SweepOrphan): s.Count(SweepOrphan), string(SweepNeverEnrolled): s.Count(SweepNeverEnrolled)},
+			string(checks.SweepDuplicate): s.Count(checks.SweepDuplicate), string(checks.SweepOrphan): s.Count(checks.SweepOrphan), string(checks.SweepNeverEnrolled): s.Count(checks.SweepNeverEnrolled)},
 		Findings: findings}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -49,7 +50,7 @@ var sweepColumns = []string{"finding", "kind", "status", "device", "summary", "d
 	"serialNumber", "joinType", "operatingSystem", "user", "lastActivity", "note", "action"}
 
 // WriteSweepCSV writes the sweep for cleanup work as CSV (RFC 4180), one row per record.
-func WriteSweepCSV(w io.Writer, s Sweep) error {
+func WriteSweepCSV(w io.Writer, s checks.Sweep) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(sweepColumns); err != nil {
 		return fmt.Errorf("write the CSV export: %w", err)
@@ -81,7 +82,7 @@ func WriteSweepCSV(w io.Writer, s Sweep) error {
 // user names come from the tenant's users, and a name such as "=HYPERLINK(...)" would run when the
 // export is opened, also behind leading blanks or line breaks, which spreadsheets skip.
 func cellSafe(s string) string {
-	s = Printable(s)
+	s = checks.Printable(s)
 	t := strings.TrimLeft(s, " \t\r\n")
 	if s != "" && (s != t || strings.ContainsAny(t[:min(1, len(t))], "=+-@")) {
 		return "'" + s

@@ -1,4 +1,4 @@
-package checks
+package report
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
@@ -17,23 +18,23 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 // sampleReport has one result of every status, with evidence, a fix and text that needs escaping.
 func sampleReport() Report {
-	results := []Result{
-		{ID: "scope.mdm", Subject: "bob@contoso.com", Title: "MDM user scope", Status: Fail,
+	results := []checks.Result{
+		{ID: "scope.mdm", Subject: "bob@contoso.com", Title: "MDM user scope", Status: checks.Fail,
 			Summary:     "The MDM user scope is Some and the user is in none of its groups (\"Intune Users\").",
 			Explanation: "Automatic enrollment only happens for users inside the MDM user scope.",
 			Remediation: "Add the user to one of the included groups.",
-			Evidence:    []Evidence{{Source: "GET /beta/policies/mobileDeviceManagementPolicies/0000000a-0000-0000-c000-000000000000", Detail: "appliesTo=selected; included groups: \"Intune Users\""}},
+			Evidence:    []checks.Evidence{{Source: "GET /beta/policies/mobileDeviceManagementPolicies/0000000a-0000-0000-c000-000000000000", Detail: "appliesTo=selected; included groups: \"Intune Users\""}},
 			Docs:        "https://learn.microsoft.com/en-us/intune/intune-service/enrollment/windows-enroll",
-			Fixes: []Fix{{ID: "scope.mdm.add-user-to-group", Title: "Add the user to \"Intune Users\"", Reversible: true,
+			Fixes: []checks.Fix{{ID: "scope.mdm.add-user-to-group", Title: "Add the user to \"Intune Users\"", Reversible: true,
 				Permissions: []string{"GroupMember.ReadWrite.All"},
-				Requests:    []Request{{Method: "POST", URL: "https://graph.microsoft.com/v1.0/groups/g1/members/$ref", Body: json.RawMessage(`{"@odata.id":"https://graph.microsoft.com/v1.0/directoryObjects/u1"}`)}}}}},
-		{ID: "license.intune", Subject: "bob@contoso.com", Title: "Intune licence", Status: Error, Summary: "Could not run: 403", Error: "could not read licenseDetails: 403 | needs <LicenseAssignment.Read.All>"},
-		{ID: "mfa.registration", Subject: "bob@contoso.com", Title: "MFA to register or join devices", Status: Warn, Summary: "Nothing requires MFA to register or join devices for this user."},
-		{ID: "tenant.upn-domain", Subject: "bob@contoso.com", Title: "UPN suffix is a verified domain", Status: Pass, Summary: "The UPN suffix contoso.com is a verified domain."},
-		{ID: "device.prt", Subject: "bob@contoso.com", Title: "Primary refresh token", Status: Skip, Summary: "Skipped: no dsregcmd /status output was given"},
+				Requests:    []checks.Request{{Method: "POST", URL: "https://graph.microsoft.com/v1.0/groups/g1/members/$ref", Body: json.RawMessage(`{"@odata.id":"https://graph.microsoft.com/v1.0/directoryObjects/u1"}`)}}}}},
+		{ID: "license.intune", Subject: "bob@contoso.com", Title: "Intune licence", Status: checks.Error, Summary: "Could not run: 403", Error: "could not read licenseDetails: 403 | needs <LicenseAssignment.Read.All>"},
+		{ID: "mfa.registration", Subject: "bob@contoso.com", Title: "MFA to register or join devices", Status: checks.Warn, Summary: "Nothing requires MFA to register or join devices for this user."},
+		{ID: "tenant.upn-domain", Subject: "bob@contoso.com", Title: "UPN suffix is a verified domain", Status: checks.Pass, Summary: "The UPN suffix contoso.com is a verified domain."},
+		{ID: "device.prt", Subject: "bob@contoso.com", Title: "Primary refresh token", Status: checks.Skip, Summary: "Skipped: no dsregcmd /status output was given"},
 	}
 	at := time.Date(2026, 11, 25, 18, 0, 0, 0, time.UTC)
-	return NewReport("0.1.0", "public", facts.Target{Kind: facts.TargetUser, User: "bob@contoso.com", Domains: []string{"contoso.com"}}, results, at)
+	return New("0.1.0", "public", facts.Target{Kind: facts.TargetUser, User: "bob@contoso.com", Domains: []string{"contoso.com"}}, results, at)
 }
 
 func golden(t *testing.T, name string, got []byte) {
@@ -49,7 +50,7 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./checks -update to create it)", err)
+		t.Fatalf("%v (run go test ./report -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
@@ -140,19 +141,19 @@ func TestJSONContract(t *testing.T) {
 
 func TestExitCode(t *testing.T) {
 	for _, tc := range []struct {
-		statuses []Status
+		statuses []checks.Status
 		want     int
 	}{
-		{[]Status{Pass, Warn, Skip}, ExitOK},
-		{[]Status{Pass, Error}, ExitErrored},
-		{[]Status{Error, Fail}, ExitFailed},
+		{[]checks.Status{checks.Pass, checks.Warn, checks.Skip}, ExitOK},
+		{[]checks.Status{checks.Pass, checks.Error}, ExitErrored},
+		{[]checks.Status{checks.Error, checks.Fail}, ExitFailed},
 		{nil, ExitOK},
 	} {
-		var rs []Result
+		var rs []checks.Result
 		for _, s := range tc.statuses {
-			rs = append(rs, Result{Status: s})
+			rs = append(rs, checks.Result{Status: s})
 		}
-		if got := NewReport("v", "public", facts.Target{}, rs, time.Now()).ExitCode(); got != tc.want {
+		if got := New("v", "public", facts.Target{}, rs, time.Now()).ExitCode(); got != tc.want {
 			t.Errorf("%v: exit %d, want %d", tc.statuses, got, tc.want)
 		}
 	}
@@ -166,5 +167,30 @@ func TestParseFormat(t *testing.T) {
 	}
 	if _, err := ParseFormat("yaml"); err == nil {
 		t.Error("yaml must be refused")
+	}
+}
+
+// TestTableInReports: a result's table reaches the text report a row per line and Markdown as a table.
+func TestTableInReports(t *testing.T) {
+	r := checks.Result{ID: "enrollment.failures", Subject: "carol@contoso.com", Status: checks.Fail, Summary: "3 failures",
+		Table: &checks.Table{Columns: []string{"Time", "Category", "Reason", "Correlation ID"}, Rows: [][]string{
+			{"2026-11-24 18:00 UTC", "deviceNotSupported", "There was a problem. (0x80180014)", "corr-e-new"},
+			{"2026-11-23 18:00 UTC", "clientDisconnected", "Timed | out", ""},
+		}}}
+	rep := New("test", "public", facts.Target{Kind: facts.TargetUser, User: "carol@contoso.com"}, []checks.Result{r}, time.Now())
+	var text, md bytes.Buffer
+	if err := WriteText(&text, rep, 80); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "| 2026-11-24 18:00 UTC · deviceNotSupported · There was a problem.") ||
+		!strings.Contains(text.String(), "Timed | out · -\n") {
+		t.Errorf("the text report lacks the table:\n%s", text.String())
+	}
+	if err := WriteMarkdown(&md, rep); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "| Time | Category | Reason | Correlation ID |\n|---|---|---|---|\n") ||
+		!strings.Contains(md.String(), `| Timed \| out |  |`) {
+		t.Errorf("the Markdown report lacks the table:\n%s", md.String())
 	}
 }

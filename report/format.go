@@ -1,10 +1,12 @@
-package checks
+package report
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
 )
 
 // Format is a report output format.
@@ -51,9 +53,9 @@ func writeJSON(w io.Writer, v any) error {
 
 // BySeverity returns the results ordered failures first, then errors, warnings, passes and skips,
 // keeping catalog order within a status.
-func BySeverity(results []Result) []Result {
+func BySeverity(results []checks.Result) []checks.Result {
 	out := slices.Clone(results)
-	slices.SortStableFunc(out, func(a, b Result) int { return a.Status.Severity() - b.Status.Severity() })
+	slices.SortStableFunc(out, func(a, b checks.Result) int { return a.Status.Severity() - b.Status.Severity() })
 	return out
 }
 
@@ -61,7 +63,7 @@ func summaryLine(s Summary) string {
 	return fmt.Sprintf("%d fail, %d error, %d warn, %d pass, %d skip", s.Fail, s.Error, s.Warn, s.Pass, s.Skip)
 }
 
-func targetLine(r Report) string { return Printable(targetWords(r)) }
+func targetLine(r Report) string { return checks.Printable(targetWords(r)) }
 
 // targetWords names the report's target as read: a UPN or tenant id from the command line or Graph.
 func targetWords(r Report) string {

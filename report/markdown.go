@@ -1,9 +1,11 @@
-package checks
+package report
 
 import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
 )
 
 // WriteMarkdown writes the report as a Markdown document for a ticket or a customer.
@@ -12,7 +14,7 @@ func WriteMarkdown(w io.Writer, r Report) error {
 	fmt.Fprintf(&b, "# mdmdoctor report: %s\n\n", mdEscape(targetLine(r)))
 	fmt.Fprintf(&b, "Generated %s by mdmdoctor %s, %s cloud.\n\n", r.GeneratedAt.Format("2006-01-02 15:04 MST"), r.Tool.Version, r.Cloud)
 	if r.Path != nil {
-		fmt.Fprintf(&b, "**Judged:** %s\n\n", mdEscape(r.Path.words()))
+		fmt.Fprintf(&b, "**Judged:** %s\n\n", mdEscape(r.Path.Words()))
 	}
 	fmt.Fprintf(&b, "**Summary:** %s\n\n", summaryLine(r.Summary))
 	if r.Symptom != nil {
@@ -24,7 +26,7 @@ func WriteMarkdown(w io.Writer, r Report) error {
 		fmt.Fprintf(&b, "| %s %s | `%s` | %s | %s |\n", res.Status.Symbol(), res.Status, res.ID, mdEscape(res.Subject), mdEscape(res.Summary))
 	}
 	for _, res := range ordered {
-		if res.Status == Pass || res.Status == Skip {
+		if res.Status == checks.Pass || res.Status == checks.Skip {
 			continue
 		}
 		fmt.Fprintf(&b, "\n## %s %s: %s (%s)\n\n", res.Status.Symbol(), res.Status, mdEscape(res.Title), mdEscape(res.Subject))
@@ -75,4 +77,16 @@ func WriteMarkdown(w io.Writer, r Report) error {
 func mdEscape(s string) string {
 	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "'", "[", `\[`, "]", `\]`)
 	return r.Replace(s)
+}
+
+func writeTableMarkdown(b *strings.Builder, t checks.Table) {
+	fmt.Fprintf(b, "| %s |\n|%s\n", strings.Join(t.Columns, " | "), strings.Repeat("---|", len(t.Columns)))
+	for _, row := range t.Rows {
+		cells := make([]string, len(row))
+		for j, c := range row {
+			cells[j] = mdEscape(c)
+		}
+		fmt.Fprintf(b, "| %s |\n", strings.Join(cells, " | "))
+	}
+	b.WriteString("\n")
 }

@@ -1,4 +1,4 @@
-package checks
+package report
 
 import (
 	"encoding/json"
@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
 )
 
 // CatalogEntry is one check as `mdmdoctor checks` lists it: what it asks and where its rule comes from.
@@ -23,7 +25,7 @@ type CatalogEntry struct {
 
 // CatalogEntries lists the catalog, in order.
 func CatalogEntries() []CatalogEntry {
-	cat := Catalog()
+	cat := checks.Catalog()
 	out := make([]CatalogEntry, len(cat))
 	for i, c := range cat {
 		modes := make([]string, len(c.Modes))

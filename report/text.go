@@ -1,4 +1,4 @@
-package checks
+package report
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
 )
 
 // WriteText writes the report for a person at a terminal, failures first, wrapped to width columns.
@@ -17,7 +19,7 @@ func WriteText(w io.Writer, r Report, width int) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "mdmdoctor %s: %s (%s cloud)\n\n", r.Tool.Version, targetLine(r), r.Cloud)
 	if r.Path != nil {
-		para(&b, "Judged: ", r.Path.words(), width)
+		para(&b, "Judged: ", r.Path.Words(), width)
 		b.WriteString("\n")
 	}
 	if r.Symptom != nil {
@@ -27,7 +29,7 @@ func WriteText(w io.Writer, r Report, width int) error {
 	for _, res := range BySeverity(r.Results) {
 		fmt.Fprintf(&b, "%s %-5s %s  %s\n", res.Status.Symbol(), strings.ToUpper(res.Status.String()), res.ID, res.Subject)
 		para(&b, "", res.Summary, width)
-		if res.Status == Pass || res.Status == Skip {
+		if res.Status == checks.Pass || res.Status == checks.Skip {
 			continue
 		}
 		para(&b, "Why: ", res.Explanation, width)

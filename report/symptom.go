@@ -1,13 +1,15 @@
-package checks
+package report
 
 import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
 )
 
 // WriteSymptom writes a symptom alone, as mdmdoctor explain prints it.
-func WriteSymptom(w io.Writer, s Symptom, f Format) error {
+func WriteSymptom(w io.Writer, s checks.Symptom, f Format) error {
 	var b strings.Builder
 	switch f {
 	case FormatJSON:
@@ -22,14 +24,14 @@ func WriteSymptom(w io.Writer, s Symptom, f Format) error {
 }
 
 // symptomHeading names the symptom: its code and symbol, or the event or message it is.
-func symptomHeading(s Symptom) string {
+func symptomHeading(s checks.Symptom) string {
 	if s.Code != "" {
 		return fmt.Sprintf("%s %s: %s", s.Code, s.Symbol, s.Title)
 	}
 	return s.Title
 }
 
-func writeSymptomText(b *strings.Builder, s Symptom, width int) {
+func writeSymptomText(b *strings.Builder, s checks.Symptom, width int) {
 	fmt.Fprintf(b, "Error %s\n", symptomHeading(s))
 	para(b, "", s.Meaning, width)
 	para(b, "Source: ", s.Source, width)
@@ -65,20 +67,7 @@ func writeSymptomText(b *strings.Builder, s Symptom, width int) {
 	}
 }
 
-// Symbol is the verdict as a mark that needs no colour to read.
-func (v Verdict) Symbol() string {
-	switch v {
-	case Confirmed:
-		return Fail.Symbol()
-	case Possible:
-		return Warn.Symbol()
-	case RuledOut:
-		return Pass.Symbol()
-	}
-	return Error.Symbol()
-}
-
-func writeSymptomMarkdown(b *strings.Builder, s Symptom) {
+func writeSymptomMarkdown(b *strings.Builder, s checks.Symptom) {
 	fmt.Fprintf(b, "## Error %s\n\n%s\n\nSource: <%s>\n\n", mdEscape(symptomHeading(s)), mdEscape(s.Meaning), s.Source)
 	for _, a := range s.Also {
 		fmt.Fprintf(b, "Also: %s: %s. %s\n\n", mdEscape(a.Key), mdEscape(a.Title), mdEscape(a.Meaning))

@@ -1,8 +1,9 @@
-package checks
+package report
 
 import (
 	"time"
 
+	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
@@ -11,17 +12,17 @@ const Schema = "mdmdoctor.report/v1"
 
 // Report is the whole output of a run, as the JSON report contract describes it.
 type Report struct {
-	Schema      string       `json:"schema"`
-	Tool        Tool         `json:"tool"`
-	GeneratedAt time.Time    `json:"generatedAt"`
-	Cloud       string       `json:"cloud"`
-	Target      facts.Target `json:"target"`
-	Results     []Result     `json:"results"`
-	Summary     Summary      `json:"summary"`
+	Schema      string          `json:"schema"`
+	Tool        Tool            `json:"tool"`
+	GeneratedAt time.Time       `json:"generatedAt"`
+	Cloud       string          `json:"cloud"`
+	Target      facts.Target    `json:"target"`
+	Results     []checks.Result `json:"results"`
+	Summary     Summary         `json:"summary"`
 	// Symptom is set by check --error: the error's documented causes ranked for this user.
-	Symptom *Symptom `json:"symptom,omitempty"`
+	Symptom *checks.Symptom `json:"symptom,omitempty"`
 	// Path names the enrollment path the user checks judged; absent for tenant and DNS runs.
-	Path *PathReport `json:"path,omitempty"`
+	Path *checks.PathReport `json:"path,omitempty"`
 }
 
 // Tool names the program that wrote the report.
@@ -47,13 +48,14 @@ const (
 	ExitErrored = 3
 )
 
-// NewReport assembles a report and counts its summary.
-func NewReport(version, cloud string, target facts.Target, results []Result, at time.Time) Report {
+// New assembles a report and counts its summary; it makes every result's text printable and its
+// lists non-nil, as the JSON contract wants arrays, never null.
+func New(version, cloud string, target facts.Target, results []checks.Result, at time.Time) Report {
 	if results == nil {
-		results = []Result{}
+		results = []checks.Result{}
 	}
 	for i := range results {
-		results[i].normalize()
+		results[i].Normalize()
 	}
 	return Report{
 		Schema:      Schema,
@@ -67,19 +69,19 @@ func NewReport(version, cloud string, target facts.Target, results []Result, at 
 }
 
 // Count tallies results by status.
-func Count(results []Result) Summary {
+func Count(results []checks.Result) Summary {
 	var s Summary
 	for _, r := range results {
 		switch r.Status {
-		case Pass:
+		case checks.Pass:
 			s.Pass++
-		case Warn:
+		case checks.Warn:
 			s.Warn++
-		case Fail:
+		case checks.Fail:
 			s.Fail++
-		case Skip:
+		case checks.Skip:
 			s.Skip++
-		case Error:
+		case checks.Error:
 			s.Error++
 		}
 	}
