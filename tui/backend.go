@@ -6,6 +6,7 @@ import (
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/fix"
+	"github.com/mdmdoctor/mdmdoctor/tui/nav"
 )
 
 // Backend is everything the TUI needs from the outside world. The CLI implements it with graph,
@@ -26,6 +27,17 @@ type Backend interface {
 	Cloud() string
 	// Now is the time judgments and reports use. It must not block: Update calls it to date reports.
 	Now() time.Time
+
+	// DraftFix checks the target again on fresh facts and returns the fix as offered now, with the
+	// choices it needs. Its error is shown to the operator as is.
+	DraftFix(ctx context.Context, t facts.Target, fixID string) (*fix.Draft, error)
+	// ApplyFix signs in for the plan's write scopes (calling prompt when a device code must be
+	// entered to consent), then applies the plan, journaled, and re-checks; progress reports each
+	// request as it is sent and answered. It must not be cancelled mid-write by the TUI quitting.
+	ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(DeviceCode), progress func(fix.Event)) (*fix.Outcome, error)
+	// ReadOnly reports whether every fix is a dry run (--read-only): the fix screen then shows the plan
+	// and sends nothing.
+	ReadOnly() bool
 }
 
 // TenantBackend is a Backend that can also walk a whole tenant. The target screen offers the tenant
@@ -34,22 +46,6 @@ type TenantBackend interface {
 	Backend
 	// TenantTarget returns the target of the signed-in operator's tenant.
 	TenantTarget(ctx context.Context) (facts.Target, error)
-}
-
-// FixBackend is a Backend that can apply fixes. From a result with a fix, the fix screen then guides
-// the operator through choices, preview, confirmation, apply and re-check; without it, the screen
-// shows the plan read-only.
-type FixBackend interface {
-	Backend
-	// DraftFix checks the target again on fresh facts and returns the fix as offered now, with the
-	// choices it needs. Its error is shown to the operator as is.
-	DraftFix(ctx context.Context, t facts.Target, fixID string) (*fix.Draft, error)
-	// ApplyFix signs in for the plan's write scopes (calling prompt when a device code must be
-	// entered to consent), then applies the plan, journaled, and re-checks; progress reports each
-	// request as it is sent and answered. It must not be cancelled mid-write by the TUI quitting.
-	ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(DeviceCode), progress func(fix.Event)) (*fix.Outcome, error)
-	// ReadOnly reports whether every fix is a dry run (--read-only).
-	ReadOnly() bool
 }
 
 // TenantNamer is a Backend that can name the tenant a target lives in, for the header: its display
@@ -62,8 +58,4 @@ type TenantNamer interface {
 
 // DeviceCode is a device code sign-in prompt: show UserCode and VerificationURL prominently; Message
 // is the identity platform's own sentence, shown beneath.
-type DeviceCode struct {
-	Message         string
-	UserCode        string
-	VerificationURL string
-}
+type DeviceCode = nav.DeviceCode

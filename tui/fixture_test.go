@@ -12,6 +12,7 @@ import (
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/fix"
 )
 
 // This file is test data for the engine: a small check catalog and a backend whose readers send
@@ -176,6 +177,8 @@ type testBackend struct {
 	holding     chan struct{}
 	holdingOnce sync.Once
 	reads       int
+	// applied are the plans ApplyFix was given.
+	applied []*fix.Plan
 }
 
 func newTestBackend() *testBackend {
@@ -248,3 +251,40 @@ func (b *testBackend) ResolveTarget(_ context.Context, input string) (facts.Targ
 
 func (b *testBackend) Cloud() string  { return "public" }
 func (b *testBackend) Now() time.Time { return fixedNow }
+
+// DraftFix drafts with the real fix package on the facts the readers report, as the test catalog
+// judges them.
+func (b *testBackend) DraftFix(_ context.Context, t facts.Target, id string) (*fix.Draft, error) {
+	f := facts.New("public", t, fixedNow)
+	for _, d := range testDeltas(t) {
+		f.Apply(d)
+	}
+	// What a fix reads besides the checks' sources: the user and the tenant's licences.
+	f.Apply(facts.Delta{Source: facts.SrcUser, Apply: func(f *facts.Facts) {
+		f.User = &facts.User{ID: "d91731c4-e2fb-4ee9-a119-b64659a0b445", UserPrincipalName: t.User, UsageLocation: "US"}
+	}})
+	f.Apply(facts.Delta{Source: facts.SrcSubscribedSkus, Apply: func(f *facts.Facts) {
+		f.SubscribedSkus = []facts.SubscribedSku{{SkuID: "spe-e5", SkuPartNumber: "SPE_E5", CapabilityStatus: "Enabled", EnabledUnits: 25,
+			ConsumedUnits: 20, ServicePlans: []facts.ServicePlan{{ServicePlanName: "INTUNE_A", ProvisioningStatus: "Success"}}}}
+	}})
+	var rs []checks.Result
+	for _, c := range testChecks() {
+		rs = append(rs, checks.Evaluate(c, f)...)
+	}
+	return fix.NewDraft(f, rs, id)
+}
+
+// ApplyFix records the plan and answers as the tenant would have taken it; the real apply (journal,
+// Graph writes) is exercised by the fix package and the CLI's tests over graphtest.
+func (b *testBackend) ApplyFix(_ context.Context, _ facts.Target, p *fix.Plan, _ func(DeviceCode), progress func(fix.Event)) (*fix.Outcome, error) {
+	b.mu.Lock()
+	b.applied = append(b.applied, p)
+	b.mu.Unlock()
+	for i, rq := range p.Requests {
+		progress(fix.Event{Step: i + 1, Of: len(p.Requests), Request: rq})
+		progress(fix.Event{Step: i + 1, Of: len(p.Requests), Request: rq, Sent: true, Outcome: "204"})
+	}
+	return &fix.Outcome{Result: fix.Applied, JournalID: "20261125-180000-test01"}, nil
+}
+
+func (b *testBackend) ReadOnly() bool { return false }

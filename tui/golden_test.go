@@ -88,7 +88,7 @@ func TestNoColorFrames(t *testing.T) {
 	s.press("g", "s")
 	requireGolden(t, "steps-80x24", s.waitFor("Step 1 of 6: Requirements"))
 	s.press("esc", "f")
-	requireGolden(t, "fixplan-80x24", s.waitFor("Fix plan: license.intune"))
+	requireGolden(t, "fix-preview-80x24", s.waitFor("Fix: license.assign", "Nothing has been sent"))
 	s.press("esc")
 	s.resize(200, 60)
 	requireGolden(t, "results-200x60", s.waitFor("✗ Failures (2)", "│"))

@@ -2,7 +2,7 @@
 // watch the checks settle, read the results, step through them, see the fix plans and save a report.
 //
 // The root model here routes messages to one screen at a time (each its own package: signin, target,
-// live, results, steps, fixplan, report), owns every piece of work in flight and its cancellation,
+// live, results, steps, fixflow, report), owns every piece of work in flight and its cancellation,
 // and draws the frame around the screens: header, status line and key help. Keys are declared once
 // in tui/keys and styles once in tui/theme. All I/O runs in tea.Cmds, through the Backend the CLI
 // hands in; the TUI never reaches Graph or DNS itself.
@@ -16,7 +16,6 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/tui/fixflow"
-	"github.com/mdmdoctor/mdmdoctor/tui/fixplan"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/live"
 	"github.com/mdmdoctor/mdmdoctor/tui/report"
@@ -27,23 +26,6 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/tui/target"
 	"github.com/mdmdoctor/mdmdoctor/tui/theme"
 )
-
-// screen names the screen on show.
-type screen int
-
-const (
-	signInScreen screen = iota
-	targetScreen
-	liveScreen
-	resultsScreen
-	stepsScreen
-	fixScreen
-	reportScreen
-)
-
-var screenNames = [...]string{"Sign in", "Target", "Run", "Results", "Step through", "Fix plan", "Report"}
-
-func (s screen) String() string { return screenNames[s] }
 
 // Model is the root model.
 type Model struct {
@@ -56,11 +38,11 @@ type Model struct {
 	keys   *keys.KeyMap
 	help   help.Model
 	// cache is shared by every copy of the model: it caches by key, so a copy never sees a stale frame.
-	cache   *frameCache
-	width   int
-	height  int
-	screen  screen
-	fixBack screen
+	cache  *frameCache
+	width  int
+	height int
+	// levels are the way the operator came, the screen on show last: esc goes back one level.
+	levels []screenID
 	// showHelp replaces the screen's body with the full key help.
 	showHelp bool
 	status   string
@@ -70,11 +52,9 @@ type Model struct {
 	live    live.Model
 	results results.Model
 	steps   steps.Model
-	fix     fixplan.Model
 	report  report.Model
-	// flow is the guided fix screen, shown in place of fix when the backend can apply fixes.
-	flow    fixflow.Model
-	fixable bool
+	// flow is the guided fix screen.
+	flow fixflow.Model
 
 	// nextID numbers sign-in attempts and runs so that messages of abandoned ones are ignored.
 	nextID        int
@@ -129,12 +109,10 @@ func New(ctx context.Context, o Options) Model {
 		live:    live.New(st, &km),
 		results: results.New(st, &km),
 		steps:   steps.New(st, &km),
-		fix:     fixplan.New(st, &km),
 		report:  report.New(st, &km),
+		flow:    fixflow.New(st, &km, o.Backend),
+		levels:  []screenID{signInScreen},
 		reruns:  map[int]rerun{},
-	}
-	if fb, ok := o.Backend.(FixBackend); ok {
-		m.flow, m.fixable = fixflow.New(st, &km, fixer{fb}), true
 	}
 	return m
 }

@@ -59,8 +59,8 @@ func withResults(t *testing.T, m Model) Model {
 		{ID: "scope.urls", Subject: "bob@contoso.com", Status: checks.Pass, Summary: "Defaults"},
 	}
 	m, _ = update(t, m, runner.DoneMsg{ID: m.runID, Results: rs}, keypress.Press("enter"))
-	if m.screen != resultsScreen {
-		t.Fatalf("on %s, want the results", m.screen)
+	if m.screen() != resultsScreen {
+		t.Fatalf("on %s, want the results", m.screen())
 	}
 	return m
 }
@@ -88,24 +88,24 @@ func TestTransitionsAndBack(t *testing.T) {
 	r, _ := m.results.Selected()
 
 	m, _ = update(t, m, results.StepsMsg{Result: r})
-	if m.screen != stepsScreen {
-		t.Fatalf("steps request led to %s", m.screen)
+	if m.screen() != stepsScreen {
+		t.Fatalf("steps request led to %s", m.screen())
 	}
 	m, _ = update(t, m, keypress.Press("f"))
-	if m.screen != fixScreen {
-		t.Fatalf("f on a step led to %s", m.screen)
+	if m.screen() != fixScreen {
+		t.Fatalf("f on a step led to %s", m.screen())
 	}
 	m, _ = update(t, m, keypress.Press("esc"))
-	if m.screen != stepsScreen {
-		t.Fatalf("esc from a fix opened from the steps led to %s", m.screen)
+	if m.screen() != stepsScreen {
+		t.Fatalf("esc from a fix opened from the steps led to %s", m.screen())
 	}
 	m, _ = update(t, m, keypress.Press("esc"), keypress.Press("w"))
-	if m.screen != reportScreen {
-		t.Fatalf("w led to %s", m.screen)
+	if m.screen() != reportScreen {
+		t.Fatalf("w led to %s", m.screen())
 	}
 	m, _ = update(t, m, keypress.Press("esc"), keypress.Press("t"))
-	if m.screen != targetScreen {
-		t.Fatalf("t led to %s", m.screen)
+	if m.screen() != targetScreen {
+		t.Fatalf("t led to %s", m.screen())
 	}
 }
 
@@ -239,8 +239,8 @@ func TestCopyReportAndCode(t *testing.T) {
 
 func TestDeviceNameResolvesToUser(t *testing.T) {
 	m, _ := update(t, rootModel(t, Options{}), startSignInMsg{})
-	if m.screen != signInScreen {
-		t.Fatalf("signing in on %s", m.screen)
+	if m.screen() != signInScreen {
+		t.Fatalf("signing in on %s", m.screen())
 	}
 	m, _ = update(t, m, signInDoneMsg{id: m.signInID})
 	for _, k := range keypress.Type("BOB-LAPTOP") {
@@ -257,8 +257,8 @@ func TestDeviceNameResolvesToUser(t *testing.T) {
 		t.Fatalf("BOB-LAPTOP resolved to %+v", resolved)
 	}
 	m, _ = update(t, m, resolved)
-	if m.screen != liveScreen || m.current.User != "bob@contoso.com" || m.recent[0] != "BOB-LAPTOP" {
-		t.Fatalf("after resolving: screen %s, target %+v, recent %v", m.screen, m.current, m.recent)
+	if m.screen() != liveScreen || m.current.User != "bob@contoso.com" || m.recent[0] != "BOB-LAPTOP" {
+		t.Fatalf("after resolving: screen %s, target %+v, recent %v", m.screen(), m.current, m.recent)
 	}
 }
 
@@ -288,7 +288,7 @@ func BenchmarkResultsView2000(b *testing.B) {
 	}
 	m.current = bob
 	m.results = m.results.Set(bob, rs)
-	m.screen = resultsScreen
+	m.open(resultsScreen)
 	down := keypress.Press("j")
 	b.ReportAllocs()
 	for b.Loop() {
@@ -322,8 +322,8 @@ func TestTenantWalkthroughWhenBackendCan(t *testing.T) {
 		}
 	}
 	m, _ = update(t, m, resolved)
-	if m.screen != liveScreen || m.current.Kind != facts.TargetTenant || len(m.checks) != 1 || m.checks[0].ID != "scope.urls" {
-		t.Fatalf("tenant run: screen %s, target %+v, %d checks", m.screen, m.current, len(m.checks))
+	if m.screen() != liveScreen || m.current.Kind != facts.TargetTenant || len(m.checks) != 1 || m.checks[0].ID != "scope.urls" {
+		t.Fatalf("tenant run: screen %s, target %+v, %d checks", m.screen(), m.current, len(m.checks))
 	}
 	if len(m.recent) != 0 {
 		t.Fatalf("the tenant went into the recent targets: %v", m.recent)

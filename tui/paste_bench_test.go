@@ -23,7 +23,7 @@ type readyModel struct {
 func (r readyModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd := r.Model.Update(msg)
 	r.Model = m.(Model)
-	if r.screen == targetScreen && r.target.Typing() {
+	if r.screen() == targetScreen && r.target.Typing() {
 		r.once.Do(func() { close(r.ready) })
 	}
 	return r, cmd

@@ -111,41 +111,37 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case live.ResultsMsg:
 		m.results = m.results.Set(m.current, m.live.Results()).SetError(m.target.Error()).SetDevices(m.devices)
-		m.screen = resultsScreen
+		m.open(resultsScreen)
 		return m, nil
 	case live.StepsMsg:
 		m.results = m.results.Set(m.current, m.live.Results()).SetError(m.target.Error()).SetDevices(m.devices)
 		first, _ := m.results.Selected()
 		m.steps = m.steps.Set(m.checks, m.results.Results(), first)
-		m.screen = stepsScreen
+		m.open(stepsScreen)
 		return m, nil
 	case live.AgainMsg, results.RerunAllMsg:
 		return m.startRun(m.current)
 
 	case results.StepsMsg:
 		m.steps = m.steps.Set(m.checks, m.results.Results(), msg.Result)
-		m.screen = stepsScreen
+		m.open(stepsScreen)
 		return m, nil
 	case results.FixMsg:
-		m.fixBack, m.screen = m.screen, fixScreen
-		if m.fixable {
-			var cmd tea.Cmd
-			m.flow, cmd = m.flow.Start(m.ctx, m.current, msg.Result)
-			return m, cmd
-		}
-		m.fix = m.fix.Set(msg.Result)
-		return m, nil
+		m.open(fixScreen)
+		var cmd tea.Cmd
+		m.flow, cmd = m.flow.Start(m.ctx, m.current, msg.Result)
+		return m, cmd
 	case fixflow.DoneMsg:
 		return m.fixed(msg), nil
 	case results.RerunMsg:
 		return m.startRerun(msg.ID)
 	case results.ReportMsg:
 		m.report = m.report.Open(reportBase(m.current, m.opts.Backend.Now()), m.current.Kind == facts.TargetTenant)
-		m.screen = reportScreen
+		m.open(reportScreen)
 		return m, nil
 	case results.NewTargetMsg:
 		m.target = m.target.Idle()
-		m.screen = targetScreen
+		m.open(targetScreen)
 		return m, nil
 
 	case report.SaveMsg:
@@ -213,22 +209,10 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 }
 
 // typing reports whether a text field has focus: q is then a letter, and only ctrl+c quits.
-func (m Model) typing() bool {
-	switch m.screen {
-	case targetScreen:
-		return m.target.Typing()
-	case resultsScreen:
-		return m.results.Typing()
-	case reportScreen:
-		return m.report.Typing()
-	case fixScreen:
-		return m.fixable && m.flow.Typing()
-	}
-	return false
-}
+func (m Model) typing() bool { return m.active().typing() }
 
 // applyingFix reports whether a fix is being applied: quitting then waits for it.
-func (m Model) applyingFix() bool { return m.screen == fixScreen && m.fixable && m.flow.Applying() }
+func (m Model) applyingFix() bool { return m.screen() == fixScreen && m.flow.Applying() }
 
 // quit cancels every piece of work in flight before the program ends: a run's readers stop, a
 // sign-in stops waiting. Nothing is ever written to the tenant from here, so nothing is left half done.
@@ -252,28 +236,7 @@ func (m Model) cancelAll() {
 // updateScreen passes a message the root does not handle to the screen on show, and carries out at
 // once whatever the screen asks of the root.
 func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmd tea.Cmd
-	var req tea.Msg
-	switch m.screen {
-	case signInScreen:
-		m.signin, cmd, req = m.signin.Update(msg)
-	case targetScreen:
-		m.target, cmd, req = m.target.Update(msg)
-	case liveScreen:
-		m.live, cmd, req = m.live.Update(msg)
-	case resultsScreen:
-		m.results, cmd, req = m.results.Update(msg)
-	case stepsScreen:
-		m.steps, cmd, req = m.steps.Update(msg)
-	case fixScreen:
-		if m.fixable {
-			m.flow, cmd, req = m.flow.Update(msg)
-			break
-		}
-		m.fix, cmd, req = m.fix.Update(msg)
-	case reportScreen:
-		m.report, cmd, req = m.report.Update(msg)
-	}
+	cmd, req := m.active().update(msg)
 	if req == nil {
 		return m, cmd
 	}
@@ -281,31 +244,24 @@ func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return next, tea.Batch(cmd, more)
 }
 
-// tick feeds spinner ticks to every screen with a spinner; each ignores ticks of others' spinners and
-// stops ticking when it has nothing to spin for.
+// tick feeds spinner ticks to every screen; each ignores ticks of others' spinners and stops ticking
+// when it has nothing to spin for.
 func (m Model) tick(msg spinner.TickMsg) (tea.Model, tea.Cmd) {
-	var c1, c2, c3, c4, c5 tea.Cmd
-	m.signin, c1, _ = m.signin.Update(msg)
-	m.target, c2, _ = m.target.Update(msg)
-	m.live, c3, _ = m.live.Update(msg)
-	m.results, c4, _ = m.results.Update(msg)
-	if m.fixable {
-		m.flow, c5, _ = m.flow.Update(msg)
+	var cmds []tea.Cmd
+	for _, s := range screens {
+		cmd, _ := s(&m).update(msg)
+		cmds = append(cmds, cmd)
 	}
-	return m, tea.Batch(c1, c2, c3, c4, c5)
+	return m, tea.Batch(cmds...)
 }
 
+// back goes back one level, to the screen the one on show was opened from.
 func (m Model) back() Model {
-	switch m.screen {
-	case stepsScreen, reportScreen:
-		m.screen = resultsScreen
-	case resultsScreen:
-		m.screen = liveScreen
-	case fixScreen:
-		m.screen = m.fixBack
-	case liveScreen:
+	if len(m.levels) > 1 {
+		m.levels = m.levels[:len(m.levels)-1]
+	}
+	if m.screen() == targetScreen {
 		m.target = m.target.Idle()
-		m.screen = targetScreen
 	}
 	return m
 }
@@ -320,7 +276,7 @@ func (m Model) startSignIn() (tea.Model, tea.Cmd) {
 	m.signInCancel, m.signInAborted = cancel, false
 	var cmd tea.Cmd
 	m.signin, cmd = m.signin.Start()
-	m.screen = signInScreen
+	m.reset(signInScreen)
 	return m, tea.Batch(cmd, signIn(ctx, m.opts.Backend, m.signInID))
 }
 
@@ -329,7 +285,7 @@ func (m Model) prompted(msg signInPromptMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	c := msg.code
-	m.signin = m.signin.Prompt(signin.Code{Message: c.Message, UserCode: c.UserCode, VerificationURL: c.VerificationURL})
+	m.signin = m.signin.Prompt(c)
 	return m, tea.Batch(tea.SetClipboard(c.UserCode), waitSignIn(msg.events))
 }
 
@@ -352,7 +308,7 @@ func (m Model) signedIn(msg signInDoneMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.signin = m.signin.Done()
-	m.screen = targetScreen
+	m.reset(targetScreen)
 	if t := strings.TrimSpace(m.opts.Target); t != "" {
 		m.opts.Target = ""
 		m.target = m.target.SetValue(t)
@@ -366,7 +322,7 @@ func (m Model) signedIn(msg signInDoneMsg) (tea.Model, tea.Cmd) {
 func (m Model) resolved(msg resolvedMsg) (tea.Model, tea.Cmd) {
 	if msg.err != nil {
 		m.target = m.target.Failed(msg.err)
-		m.screen = targetScreen
+		m.open(targetScreen)
 		return m, nil
 	}
 	var save tea.Cmd
@@ -403,7 +359,7 @@ func (m Model) startRun(t facts.Target) (tea.Model, tea.Cmd) {
 	m.runCancel = cancel
 	var cmd tea.Cmd
 	m.live, cmd = m.live.Begin(t, m.checks)
-	m.screen = liveScreen
+	m.open(liveScreen)
 	return m, tea.Batch(cmd, m.launch(ctx, m.runID, t, m.checks))
 }
 
@@ -543,5 +499,28 @@ func (m Model) restyle(dark bool) Model {
 	*m.styles = *theme.New(dark)
 	m.help.Styles = help.DefaultStyles(dark)
 	*m.cache = frameCache{}
+	return m
+}
+
+// fixed leaves the fix screen for the results, with the re-checked results in place of the old ones.
+func (m Model) fixed(msg fixflow.DoneMsg) Model {
+	var ids []string
+	fresh := map[string][]checks.Result{}
+	for _, r := range msg.Rechecked {
+		if _, ok := fresh[r.ID]; !ok {
+			ids = append(ids, r.ID)
+		}
+		fresh[r.ID] = append(fresh[r.ID], r)
+	}
+	var said []string
+	for _, id := range ids {
+		m.results = m.results.Replace(id, fresh[id])
+		said = append(said, fmt.Sprintf("%s %s", id, outcome(fresh[id])))
+	}
+	// The step-through holds its own copy of the results: the results screen shows the fresh ones.
+	m.open(resultsScreen)
+	if len(said) > 0 {
+		m.status = "Re-checked after the fix: " + strings.Join(said, "; ")
+	}
 	return m
 }

@@ -26,14 +26,9 @@ const chrome = 4
 func (m *Model) resize() {
 	w, h := m.width, max(m.height-chrome, 1)
 	m.help.SetWidth(w)
-	m.signin.SetSize(w, h)
-	m.target.SetSize(w, h)
-	m.live.SetSize(w, h)
-	m.results.SetSize(w, h)
-	m.steps.SetSize(w, h)
-	m.fix.SetSize(w, h)
-	m.flow.SetSize(w, h)
-	m.report.SetSize(w, h)
+	for _, s := range screens {
+		s(m).setSize(w, h)
+	}
 }
 
 // View draws the frame and the screen on show, exactly the terminal's size and never wider.
@@ -58,7 +53,7 @@ func (m Model) frame() string {
 	if m.showHelp {
 		body = m.styles.Title.Render("Keys") + "\n\n" + m.fullHelp(m.screenHelp().FullHelp())
 	} else {
-		body = m.screenView()
+		body = m.active().view()
 	}
 	status := ""
 	if m.status != "" {
@@ -80,7 +75,7 @@ func (m Model) frame() string {
 type frameCache struct{ header, rule, help layout.Memo }
 
 func (m Model) headerKey() string {
-	return strconv.Itoa(m.width) + " " + strconv.Itoa(int(m.screen)) + " " + strconv.FormatBool(m.showHelp) + " " +
+	return strconv.Itoa(m.width) + " " + strconv.Itoa(int(m.screen())) + " " + strconv.FormatBool(m.showHelp) + " " +
 		m.tenantName + " " + m.seen.Domain + " " + m.seen.TenantID + " " + m.seen.Operator
 }
 
@@ -138,7 +133,7 @@ func (m Model) header() string {
 		tenant = "DEMO " + tenant
 	}
 	operator := m.seen.Operator
-	right := m.screen.String()
+	right := m.screen().String()
 	if m.showHelp {
 		right = "Help"
 	}
@@ -188,51 +183,9 @@ func (m Model) fullHelp(groups [][]key.Binding) string {
 	return strings.Join(rows, "\n\n")
 }
 
-func (m Model) screenView() string {
-	switch m.screen {
-	case signInScreen:
-		return m.signin.View()
-	case targetScreen:
-		return m.target.View()
-	case liveScreen:
-		return m.live.View()
-	case resultsScreen:
-		return m.results.View()
-	case stepsScreen:
-		return m.steps.View()
-	case fixScreen:
-		if m.fixable {
-			return m.flow.View()
-		}
-		return m.fix.View()
-	case reportScreen:
-		return m.report.View()
-	}
-	return ""
-}
-
 // screenHelp is the screen's key help plus the keys every screen shares.
 func (m Model) screenHelp() keys.Help {
-	var h keys.Help
-	switch m.screen {
-	case signInScreen:
-		h = m.signin.Help()
-	case targetScreen:
-		h = m.target.Help()
-	case liveScreen:
-		h = m.live.Help()
-	case resultsScreen:
-		h = m.results.Help()
-	case stepsScreen:
-		h = m.steps.Help()
-	case fixScreen:
-		h = m.fix.Help()
-		if m.fixable {
-			h = m.flow.Help()
-		}
-	case reportScreen:
-		h = m.report.Help()
-	}
+	h := m.active().help()
 	if m.typing() {
 		return h
 	}

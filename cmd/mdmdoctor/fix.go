@@ -505,7 +505,7 @@ func writeClient(ctx context.Context, e *env, t facts.Target, perms []string, pr
 	return client, nil
 }
 
-// The TUI's backend applies fixes too (tui.FixBackend), with the same machinery as the fix command.
+// The TUI's backend applies fixes too (tui.Backend), with the same machinery as the fix command.
 
 // DraftFix checks the target again and finds the fix among the fresh results.
 func (b *tuiBackend) DraftFix(ctx context.Context, t facts.Target, fixID string) (*fix.Draft, error) {

@@ -23,17 +23,10 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/tui/theme"
 )
 
-// Code is a device code to enter so that the operator consents to the fix's write permissions.
-type Code struct {
-	Message         string
-	UserCode        string
-	VerificationURL string
-}
-
 // Fixer drafts and applies fixes; the root hands in the backend's.
 type Fixer interface {
 	DraftFix(ctx context.Context, t facts.Target, fixID string) (*fix.Draft, error)
-	ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(Code), progress func(fix.Event)) (*fix.Outcome, error)
+	ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(nav.DeviceCode), progress func(fix.Event)) (*fix.Outcome, error)
 	ReadOnly() bool
 }
 
@@ -79,7 +72,7 @@ type Model struct {
 	typed   string
 	hint    string
 	lines   []string // progress while applying
-	code    *Code
+	code    *nav.DeviceCode
 	outcome *fix.Outcome
 	err     error
 	// quitting is set when the operator quit while a write was in flight.

@@ -75,9 +75,9 @@ func (x *fakeFixer) DraftFix(_ context.Context, _ facts.Target, id string) (*fix
 	return fix.NewDraft(x.f, x.results, id)
 }
 
-func (x *fakeFixer) ApplyFix(_ context.Context, _ facts.Target, p *fix.Plan, prompt func(Code), progress func(fix.Event)) (*fix.Outcome, error) {
+func (x *fakeFixer) ApplyFix(_ context.Context, _ facts.Target, p *fix.Plan, prompt func(nav.DeviceCode), progress func(fix.Event)) (*fix.Outcome, error) {
 	x.applied = append(x.applied, p)
-	prompt(Code{UserCode: "ABCD1234", VerificationURL: "https://microsoft.com/devicelogin", Message: "To sign in, use a web browser."})
+	prompt(nav.DeviceCode{UserCode: "ABCD1234", VerificationURL: "https://microsoft.com/devicelogin", Message: "To sign in, use a web browser."})
 	progress(fix.Event{Step: 1, Of: 1, Request: p.Requests[0]})
 	if x.release != nil {
 		<-x.release

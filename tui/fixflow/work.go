@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/mdmdoctor/mdmdoctor/fix"
+	"github.com/mdmdoctor/mdmdoctor/tui/nav"
 )
 
 // draftedMsg carries the fix as the backend planned it from a fresh check.
@@ -22,7 +23,7 @@ type draftedMsg struct {
 type progressMsg struct {
 	flow   int
 	event  *fix.Event
-	code   *Code
+	code   *nav.DeviceCode
 	events <-chan tea.Msg
 }
 
@@ -97,7 +98,7 @@ func (m Model) startApply() (Model, tea.Cmd, tea.Msg) {
 		go func() {
 			defer close(events)
 			out, err := fixer.ApplyFix(ctx, t, p,
-				func(c Code) { events <- progressMsg{flow: flow, code: &c, events: events} },
+				func(c nav.DeviceCode) { events <- progressMsg{flow: flow, code: &c, events: events} },
 				func(ev fix.Event) { events <- progressMsg{flow: flow, event: &ev, events: events} })
 			events <- appliedMsg{flow: flow, outcome: out, err: err}
 		}()

@@ -14,13 +14,6 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/tui/theme"
 )
 
-// Code is a device code prompt as the identity platform gives it.
-type Code struct {
-	Message         string
-	UserCode        string
-	VerificationURL string
-}
-
 // State is where the sign-in stands.
 type State int
 
@@ -47,7 +40,7 @@ type Model struct {
 	width   int
 	height  int
 	state   State
-	code    Code
+	code    nav.DeviceCode
 	err     string
 	spinner spinner.Model
 }
@@ -59,12 +52,12 @@ func New(st *theme.Styles, km *keys.KeyMap) Model {
 
 // Start puts the screen back to waiting, for a new attempt, and starts its spinner.
 func (m Model) Start() (Model, tea.Cmd) {
-	m.state, m.code, m.err = Waiting, Code{}, ""
+	m.state, m.code, m.err = Waiting, nav.DeviceCode{}, ""
 	return m, m.spinner.Tick
 }
 
 // Prompt shows a device code; the root copies it to the clipboard at the same time.
-func (m Model) Prompt(c Code) Model {
+func (m Model) Prompt(c nav.DeviceCode) Model {
 	m.state, m.code = Prompted, c
 	return m
 }

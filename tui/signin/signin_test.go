@@ -18,7 +18,7 @@ func newScreen() Model {
 }
 
 func TestPromptShowsCodeAndCopiesItAgain(t *testing.T) {
-	m := newScreen().Prompt(Code{UserCode: "FQK72RMW", VerificationURL: "https://microsoft.com/devicelogin", Message: "Use a browser."})
+	m := newScreen().Prompt(nav.DeviceCode{UserCode: "FQK72RMW", VerificationURL: "https://microsoft.com/devicelogin", Message: "Use a browser."})
 	view := screentest.Plain(m.View())
 	for _, want := range []string{"FQK72RMW", "https://microsoft.com/devicelogin", "Waiting for you", "Use a browser."} {
 		if !strings.Contains(view, want) {
@@ -40,7 +40,7 @@ func TestCopyNeedsACode(t *testing.T) {
 }
 
 func TestEscCancelsWhileWaiting(t *testing.T) {
-	for _, m := range []Model{newScreen(), newScreen().Prompt(Code{UserCode: "X"})} {
+	for _, m := range []Model{newScreen(), newScreen().Prompt(nav.DeviceCode{UserCode: "X"})} {
 		_, _, req := m.Update(keypress.Press("esc"))
 		if _, ok := req.(CancelMsg); !ok {
 			t.Fatalf("esc in state %d did not cancel", m.State())
@@ -69,7 +69,7 @@ func TestFailureAndCancelOfferRetry(t *testing.T) {
 }
 
 func TestHelpFollowsState(t *testing.T) {
-	if h := newScreen().Prompt(Code{UserCode: "X"}).Help(); len(h.Short) != 2 {
+	if h := newScreen().Prompt(nav.DeviceCode{UserCode: "X"}).Help(); len(h.Short) != 2 {
 		t.Fatalf("prompted help has %d keys, want copy and cancel", len(h.Short))
 	}
 	if h := newScreen().Fail(errors.New("x")).Help(); h.Short[0].Help().Desc != "try again" {
