@@ -20,6 +20,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/fix"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/pane"
 	"github.com/mdmdoctor/mdmdoctor/tui/theme"
 )
 
@@ -61,10 +62,11 @@ type Model struct {
 	target facts.Target
 	result checks.Result
 
-	state   state
-	flow    int // numbers flows so that answers to an abandoned one are ignored
-	cursor  int
-	scroll  int
+	state  state
+	flow   int // numbers flows so that answers to an abandoned one are ignored
+	cursor int
+	// body is the plan, the progress or the outcome below the head, scrolled with the shared keys.
+	body    pane.Model
 	draft   *fix.Draft
 	choices fix.Choices
 	need    int
@@ -82,7 +84,7 @@ type Model struct {
 
 // New returns the screen; fixer may not be nil.
 func New(st *theme.Styles, km *keys.KeyMap, fixer Fixer) Model {
-	return Model{styles: st, keys: km, fixer: fixer, spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+	return Model{styles: st, keys: km, fixer: fixer, body: pane.New(st, km, "pgdn"), spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
 }
 
 // Start opens the screen on a result of a run on t. ctx bounds the drafting; an apply outlives it,
@@ -90,16 +92,31 @@ func New(st *theme.Styles, km *keys.KeyMap, fixer Fixer) Model {
 func (m Model) Start(ctx context.Context, t facts.Target, r checks.Result) (Model, tea.Cmd) {
 	m.ctx, m.target, m.result = ctx, t, r
 	m.flow++
-	m.state, m.cursor, m.scroll, m.draft, m.plan, m.outcome, m.err, m.quitting = choosing, 0, 0, nil, nil, nil, nil, false
+	m.state, m.cursor, m.draft, m.plan, m.outcome, m.err, m.quitting = choosing, 0, nil, nil, nil, nil, false
+	var cmd tea.Cmd
 	if len(r.Fixes) == 1 {
-		m, cmd, _ := m.startDraft(0)
-		return m, cmd
+		m, cmd, _ = m.startDraft(0)
 	}
-	return m, nil
+	m.layOut(true)
+	return m, cmd
 }
 
 // SetSize sets the area the screen draws in.
-func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.layOut(false)
+}
+
+// layOut puts the body of the current state into the pane, sized to the rows under the head; top
+// scrolls back to its start (a new state), otherwise the reader stays where they were.
+func (m *Model) layOut(top bool) {
+	m.body.SetSize(m.width, m.bodyRows())
+	if top {
+		m.body.SetLines(m.bodyLines())
+		return
+	}
+	m.body.Refresh(m.bodyLines())
+}
 
 // Applying reports whether a write may be in flight: the root must not quit or leave now.
 func (m Model) Applying() bool { return m.state == applying }
@@ -115,6 +132,13 @@ func (m Model) Typing() bool { return m.state == confirming }
 
 // Update handles the keys and the flow's background work. Its third value is a request of the root.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
+	was, plan := m.state, m.plan
+	m, cmd, req := m.update(msg)
+	m.layOut(m.state != was || m.plan != plan)
+	return m, cmd, req
+}
+
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 	switch msg := msg.(type) {
 	case spinner.TickMsg:
 		if m.state != drafting && m.state != applying {
@@ -138,7 +162,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 		if msg.flow != m.flow {
 			return m, nil, nil
 		}
-		m.state, m.outcome, m.err, m.code, m.scroll = done, msg.outcome, msg.err, nil, 0
+		m.state, m.outcome, m.err, m.code = done, msg.outcome, msg.err, nil
 		if msg.err != nil {
 			m.state = stopped
 		}
@@ -159,7 +183,7 @@ func (m Model) back() (Model, tea.Cmd, tea.Msg) {
 	switch m.state {
 	case previewing:
 		if i := m.prevNeed(len(m.draft.Needs)); i >= 0 {
-			m.state, m.need, m.cursor, m.plan, m.scroll = picking, i, 0, nil, 0
+			m.state, m.need, m.cursor, m.plan = picking, i, 0, nil
 			return m, nil, nil
 		}
 	case picking:
@@ -229,7 +253,7 @@ func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 		}
 	case previewing:
 		switch {
-		case m.scrollKey(k):
+		case m.body.Update(k):
 		case key.Matches(k, km.Copy):
 			var b strings.Builder
 			_ = fix.Preview(&b, m.plan)
@@ -259,7 +283,7 @@ func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 		}
 	case done, stopped:
 		switch {
-		case m.scrollKey(k):
+		case m.body.Update(k):
 		case key.Matches(k, km.Back), key.Matches(k, km.Select):
 			if m.outcome != nil {
 				return m, nil, DoneMsg{Rechecked: m.outcome.Rechecked}
@@ -268,24 +292,6 @@ func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 		}
 	}
 	return m, nil, nil
-}
-
-// scrollKey scrolls a long plan or outcome; it reports whether the key was a scroll key.
-func (m *Model) scrollKey(k tea.KeyPressMsg) bool {
-	last := max(len(m.bodyLines())-m.bodyRows(), 0)
-	switch {
-	case key.Matches(k, m.keys.Down):
-		m.scroll = min(m.scroll+1, last)
-	case key.Matches(k, m.keys.Up):
-		m.scroll = max(m.scroll-1, 0)
-	case key.Matches(k, m.keys.PageDown):
-		m.scroll = min(m.scroll+max(m.bodyRows()-1, 1), last)
-	case key.Matches(k, m.keys.PageUp):
-		m.scroll = max(m.scroll-max(m.bodyRows()-1, 1), 0)
-	default:
-		return false
-	}
-	return true
 }
 
 // Help is the screen's key help.

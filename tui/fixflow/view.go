@@ -11,10 +11,10 @@ import (
 // View draws the screen.
 func (m Model) View() string {
 	head := m.head()
-	body := m.bodyLines()
-	rows := max(m.height-len(head), 1)
 	switch m.state {
 	case choosing, picking:
+		body := m.bodyLines()
+		rows := max(m.height-len(head), 1)
 		if len(body) <= rows {
 			return strings.Join(head, "\n") + "\n" + strings.Join(body, "\n")
 		}
@@ -24,7 +24,7 @@ func (m Model) View() string {
 		pos := m.styles.Subtle.Render(layout.Position(m.cursor, off, rows, len(body)))
 		return strings.Join(head, "\n") + "\n" + strings.Join(body[off:min(off+rows, len(body))], "\n") + "\n" + pos
 	}
-	return strings.Join(head, "\n") + "\n" + layout.Scroll(body, m.scroll, rows, m.styles.Subtle)
+	return strings.Join(head, "\n") + "\n" + m.body.View()
 }
 
 // head is the title and the lines that say where the operator is, above the scrolling body.

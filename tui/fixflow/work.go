@@ -84,7 +84,7 @@ func (m Model) nextNeed(i int) (Model, tea.Cmd, tea.Msg) {
 		m.state, m.err = stopped, err
 		return m, nil, nil
 	}
-	m.state, m.plan, m.scroll = previewing, p, 0
+	m.state, m.plan = previewing, p
 	return m, nil, nil
 }
 

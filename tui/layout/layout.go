@@ -4,7 +4,6 @@ package layout
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -166,24 +165,6 @@ func Para(style lipgloss.Style, text string, width int, indent string) string {
 
 // Width is the number of cells s takes on screen.
 func Width(s string) int { return ansi.StringWidth(s) }
-
-// Scroll shows height lines of lines from offset; when more follow, the last line says how many and
-// which key shows them, in the style given.
-func Scroll(lines []string, offset, height int, more lipgloss.Style) string {
-	if height <= 0 {
-		return ""
-	}
-	end := min(offset+height, len(lines))
-	start := min(max(offset, 0), end)
-	view := slices.Clone(lines[start:end])
-	if end < len(lines) && len(view) > 1 {
-		view[len(view)-1] = more.Render(fmt.Sprintf("↓ %d more lines (pgdn)", len(lines)-end+1))
-	}
-	return strings.Join(view, "\n")
-}
-
-// MaxOffset is the largest useful scroll offset for n lines shown height at a time.
-func MaxOffset(n, height int) int { return max(n-height, 0) }
 
 // Memo keeps one rendered string and the key it was rendered for, so that a part of the frame that
 // changes with the size or the screen, not with each key, is rendered once per change. Screens hold it

@@ -80,14 +80,3 @@ func TestWindowKeepsCursorInView(t *testing.T) {
 		}
 	}
 }
-
-func TestScrollSaysWhatIsLeft(t *testing.T) {
-	lines := []string{"a", "b", "c", "d", "e"}
-	plain := lipgloss.NewStyle()
-	if got := Scroll(lines, 0, 3, plain); got != "a\nb\n↓ 3 more lines (pgdn)" {
-		t.Fatalf("Scroll from the top = %q", got)
-	}
-	if got := Scroll(lines, MaxOffset(len(lines), 3), 3, plain); got != "c\nd\ne" {
-		t.Fatalf("Scroll at the end = %q", got)
-	}
-}

@@ -43,6 +43,13 @@ func (p *Model) SetLines(lines []string) {
 	p.vp.GotoTop()
 }
 
+// Refresh replaces the content as it changes under the reader (progress lines added, the width
+// changed), keeping the scroll position where it still fits.
+func (p *Model) Refresh(lines []string) {
+	p.vp.SetContentLines(lines)
+	p.vp.SetYOffset(p.vp.YOffset())
+}
+
 // ScrollBy moves the view n lines down (up when n is negative), within the content.
 func (p *Model) ScrollBy(n int) { p.vp.SetYOffset(p.vp.YOffset() + n) }
 
