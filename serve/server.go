@@ -1,0 +1,174 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"sync"
+	"time"
+
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// Server serves the terminal UI over SSH. Build it with New; it is safe for concurrent use.
+type Server struct {
+	cfg  Config
+	srv  *ssh.Server
+	keys *authorizedKeys
+
+	mu       sync.Mutex
+	sessions map[*session]struct{}
+	draining bool
+	running  sync.WaitGroup
+}
+
+// New checks cfg, reads the authorized keys and reads (or generates) the host key.
+func New(cfg Config) (*Server, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	keys, err := newAuthorizedKeys(cfg.AuthorizedKeys, cfg.Logger)
+	if err != nil {
+		return nil, err
+	}
+	signer, created, err := hostKey(cfg.HostKey)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		cfg.Logger.Info("host key generated", "path", cfg.HostKey,
+			"fingerprint", gossh.FingerprintSHA256(signer.PublicKey()))
+	}
+	s := &Server{cfg: cfg, keys: keys, sessions: map[*session]struct{}{}}
+	s.srv, err = wish.NewServer(
+		wish.WithAddress(cfg.Listen),
+		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
+		wish.WithPublicKeyAuth(s.authorize),
+		func(srv *ssh.Server) error {
+			srv.HandshakeTimeout = handshakeTimeout
+			// Only public keys are offered; this logs the other methods a client tries.
+			srv.ServerConfigCallback = func(ssh.Context) *gossh.ServerConfig {
+				return &gossh.ServerConfig{AuthLogCallback: s.logAuth}
+			}
+			return nil
+		},
+		wish.WithMiddleware(s.handle, logMiddleware(cfg.Logger)),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("set up the SSH server: %w", err)
+	}
+	cfg.Logger.Info("serving", "listen", cfg.Listen, "demo", cfg.Demo, "maxSessions", cfg.MaxSessions,
+		"idleTimeout", cfg.IdleTimeout.String(), "runTimeout", cfg.RunTimeout.String(),
+		"hostKey", gossh.FingerprintSHA256(signer.PublicKey()))
+	return s, nil
+}
+
+// ListenAndServe listens on Config.Listen and serves until Shutdown.
+func (s *Server) ListenAndServe() error {
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (choose another --listen address)", s.cfg.Listen, err)
+	}
+	return s.Serve(ln)
+}
+
+// Serve serves on ln until Shutdown; it then returns nil.
+func (s *Server) Serve(ln net.Listener) error {
+	err := s.srv.Serve(ln)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting connections and new sessions, waits for every session's fixes in flight
+// to be answered and journaled, then closes the sessions with a message. When ctx ends first, the
+// remaining sessions are closed at once and ctx's error is returned.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.draining = true
+	live := make([]*session, 0, len(s.sessions))
+	for se := range s.sessions {
+		live = append(live, se)
+	}
+	s.mu.Unlock()
+	s.cfg.Logger.Info("shutting down", "sessions", len(live))
+	closed := make(chan error, 1)
+	go func() { closed <- s.srv.Shutdown(ctx) }()
+
+	var drained sync.WaitGroup
+	for _, se := range live {
+		drained.Go(func() { se.drain(ctx) })
+	}
+	drained.Wait()
+	for _, se := range live {
+		se.end(errShutdown)
+	}
+	finished := make(chan struct{})
+	go func() { s.running.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-ctx.Done():
+	}
+	// Connections without a session (or sessions that did not finish in time) go now.
+	_ = s.srv.Close()
+	if err := <-closed; err != nil && ctx.Err() != nil {
+		return fmt.Errorf("shutdown cut short: %w", ctx.Err())
+	}
+	return nil
+}
+
+// authorize is the public key handler: the authorized_keys file decides, and a refusal is logged.
+func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
+	addr := addrOf(ctx.RemoteAddr())
+	ok, reason := s.keys.authorize(key, addr, time.Now())
+	if !ok {
+		s.cfg.Logger.Warn("authentication refused", "user", ctx.User(), "remote", ctx.RemoteAddr().String(),
+			"method", "publickey", "fingerprint", gossh.FingerprintSHA256(key), "reason", reason)
+	}
+	return ok
+}
+
+// logAuth logs the attempts of methods the server does not offer (password, keyboard-interactive).
+func (s *Server) logAuth(conn gossh.ConnMetadata, method string, err error) {
+	if err == nil || method == "none" || method == "publickey" {
+		return
+	}
+	s.cfg.Logger.Warn("authentication refused", "user", conn.User(), "remote", conn.RemoteAddr().String(),
+		"method", method, "reason", "only public keys are accepted")
+}
+
+// admit registers a session, unless the server is draining or full.
+func (s *Server) admit(se *session) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.draining:
+		return errors.New("mdmdoctor serve is shutting down: try again in a moment")
+	case len(s.sessions) >= s.cfg.MaxSessions:
+		return fmt.Errorf("mdmdoctor serve is at its limit of %d sessions: try again later", s.cfg.MaxSessions)
+	}
+	s.sessions[se] = struct{}{}
+	s.running.Add(1)
+	return nil
+}
+
+func (s *Server) release(se *session) {
+	s.mu.Lock()
+	delete(s.sessions, se)
+	s.mu.Unlock()
+	s.running.Done()
+}
+
+// addrOf is a connection's IP address (the zero Addr when it is not TCP).
+func addrOf(a net.Addr) netip.Addr {
+	if tcp, ok := a.(*net.TCPAddr); ok {
+		return tcp.AddrPort().Addr().Unmap()
+	}
+	return netip.Addr{}
+}
