@@ -130,7 +130,7 @@ func TestDevicesDuplicates(t *testing.T) {
 				for _, fx := range r.Fixes {
 					// The reversible disable comes first; a delete of an Entra record also reads its
 					// BitLocker keys' and LAPS password's metadata.
-					entra := strings.Contains(fx.Requests[0].URL, "/v1.0/devices/")
+					entra := strings.Contains(fx.Requests[0].URL(), "/v1.0/devices/")
 					switch {
 					case fx.ID == "devices.duplicates.disable-stale" && fx.Reversible && entra && len(fx.Permissions) == 1:
 					case fx.ID == "devices.duplicates.delete-stale" && !fx.Reversible && entra && len(fx.Permissions) == 3:
@@ -139,7 +139,7 @@ func TestDevicesDuplicates(t *testing.T) {
 						t.Errorf("fix %+v: want a reversible disable-stale or an irreversible delete-stale with its permissions", fx)
 					}
 					for _, rq := range fx.Requests {
-						requests = append(requests, rq.Method+" "+rq.URL)
+						requests = append(requests, rq.Method()+" "+rq.URL())
 					}
 				}
 			}
@@ -194,7 +194,7 @@ func TestDevicesDuplicatesFixFollowsTheCloud(t *testing.T) {
 		f.Cloud = cloud
 		f.UserDevices = []facts.EntraDevice{devWindows("LT", "AzureAd", true, 1), devWindows("LT", "Workplace", false, 90)}
 		r := devJudge(t, "devices.duplicates", f)
-		if len(r.Fixes) != 1 || r.Fixes[0].Requests[0].URL != want {
+		if len(r.Fixes) != 1 || r.Fixes[0].Requests[0].URL() != want {
 			t.Errorf("%s: fixes %+v, want one PATCH of %s", cloud, r.Fixes, want)
 		}
 	}

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"net/url"
 	"strings"
 	"time"
 
@@ -70,7 +69,7 @@ func deleteEntraFix(f *facts.Facts, e facts.EntraDevice) Fix {
 		Title:       "Delete the stale, disabled Entra record \"" + e.DisplayName + "\" (" + trustWords(e.TrustType) + ", object id " + e.ID + ")",
 		Reversible:  false,
 		Permissions: []string{permDeleteEntraDevice, permReadRecoveryKeys, permReadLAPS},
-		Requests:    []Request{{Method: "DELETE", URL: graphURL(f.Cloud, "/v1.0/devices/"+url.PathEscape(e.ID))}},
+		Requests:    []Request{DeleteDevice(graphRoot(f.Cloud), e.ID)},
 	}
 }
 
@@ -89,7 +88,7 @@ func disableEntraFix(f *facts.Facts, e facts.EntraDevice) Fix {
 		Title:       title,
 		Reversible:  true,
 		Permissions: []string{permDeleteEntraDevice},
-		Requests:    []Request{{Method: "PATCH", URL: graphURL(f.Cloud, "/v1.0/devices/"+url.PathEscape(e.ID)), Body: []byte(`{"accountEnabled":false}`)}},
+		Requests:    []Request{PatchDevice(graphRoot(f.Cloud), e.ID, []byte(`{"accountEnabled":false}`))},
 	}
 }
 
@@ -100,7 +99,7 @@ func deleteIntuneFix(f *facts.Facts, m facts.ManagedDevice) Fix {
 		Title:       "Delete the stale Intune record \"" + m.DeviceName + "\" (id " + m.ID + ")",
 		Reversible:  false,
 		Permissions: []string{permDeleteIntuneDevice},
-		Requests:    []Request{{Method: "DELETE", URL: graphURL(f.Cloud, "/v1.0/deviceManagement/managedDevices/"+url.PathEscape(m.ID))}},
+		Requests:    []Request{DeleteManagedDevice(graphRoot(f.Cloud), m.ID)},
 	}
 }
 

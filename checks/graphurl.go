@@ -6,7 +6,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
-// graphRoot is the Microsoft Graph root of a national cloud, for the URLs of planned fix requests.
+// graphRoot is the Microsoft Graph root of a national cloud, for the planned fix requests.
 func graphRoot(cloud string) string {
 	switch cloud {
 	case "usgov":
@@ -18,9 +18,6 @@ func graphRoot(cloud string) string {
 	}
 	return "https://graph.microsoft.com"
 }
-
-// graphURL joins the cloud's Graph root with a versioned path such as "/v1.0/devices/{id}".
-func graphURL(cloud, path string) string { return graphRoot(cloud) + path }
 
 // requestOf names the Graph request a source was read with, for evidence. Readers record it on the
 // source; fallback (a request template such as "GET /v1.0/users/{upn}/managedDevices") stands in when

@@ -14,7 +14,7 @@ func TestGraphRootPerCloud(t *testing.T) {
 		"usgovdod": "https://dod-graph.microsoft.us",
 		"china":    "https://microsoftgraph.chinacloudapi.cn",
 	} {
-		if got := graphURL(cloud, "/v1.0/devices/x"); got != want+"/v1.0/devices/x" {
+		if got := DeleteDevice(graphRoot(cloud), "x").URL(); got != want+"/v1.0/devices/x" {
 			t.Errorf("%q: %s, want %s/v1.0/devices/x", cloud, got, want)
 		}
 	}

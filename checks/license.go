@@ -267,6 +267,6 @@ func licenseAssignFix(f *facts.Facts, sku facts.SubscribedSku) Fix {
 	return Fix{
 		ID: "license.assign", Title: fmt.Sprintf("Assign %s (%d free units) to the user", sku.SkuPartNumber, sku.FreeUnits()),
 		Reversible: true, Permissions: []string{"LicenseAssignment.ReadWrite.All"},
-		Requests: []Request{{Method: "POST", URL: graphURL(f.Cloud, "/v1.0/users/"+user+"/assignLicense"), Body: []byte(body)}},
+		Requests: []Request{AssignLicense(graphRoot(f.Cloud), user, []byte(body))},
 	}
 }

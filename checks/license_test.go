@@ -77,8 +77,8 @@ func TestLicenseAssignFixBody(t *testing.T) {
 		ServicePlans: []facts.ServicePlan{plan(planIntuneA, "INTUNE_A", "Success")}}}
 	r := judgeOne(t, "license.intune", f)
 	rq := r.Fixes[0].Requests[0]
-	if rq.Method != "POST" || rq.URL != "https://graph.microsoft.com/v1.0/users/u-1/assignLicense" {
-		t.Errorf("request %s %s", rq.Method, rq.URL)
+	if rq.Method() != "POST" || rq.URL() != "https://graph.microsoft.com/v1.0/users/u-1/assignLicense" {
+		t.Errorf("request %s %s", rq.Method(), rq.URL())
 	}
 	// The service answers 400 unless both lists are present; nothing may be removed.
 	if string(rq.Body) != `{"addLicenses":[{"skuId":"sku-1","disabledPlans":[]}],"removeLicenses":[]}` {

@@ -312,5 +312,5 @@ func mfaPolicyFix(f *facts.Facts, p *facts.DeviceRegistrationPolicy) (Fix, bool)
 	}
 	return Fix{ID: "mfa.registration.policy-not-required", Title: "Set \"Require MFA to register or join devices\" to No, keeping every other setting",
 		Reversible: true, Permissions: []string{"Policy.ReadWrite.DeviceConfiguration"},
-		Requests: []Request{{Method: "PUT", URL: graphURL(f.Cloud, "/v1.0/policies/deviceRegistrationPolicy"), Body: body}}}, true
+		Requests: []Request{PutRegistration(graphRoot(f.Cloud), body)}}, true
 }

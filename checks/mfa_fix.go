@@ -43,5 +43,5 @@ func createCAReportOnlyFix(f *facts.Facts) Fix {
 	}
 	return Fix{ID: "mfa.registration.create-ca-report-only", Title: title,
 		Reversible: true, Permissions: []string{"Policy.ReadWrite.ConditionalAccess", "Policy.Read.All"},
-		Requests: []Request{{Method: "POST", URL: graphURL(f.Cloud, "/v1.0/identity/conditionalAccess/policies"), Body: NewRegistrationMFAPolicy(users, groups, roles)}}}
+		Requests: []Request{CreateCA(graphRoot(f.Cloud), NewRegistrationMFAPolicy(users, groups, roles))}}
 }

@@ -54,9 +54,7 @@ func (r *Result) makePrintable() {
 	}
 	for i := range r.Fixes {
 		fx := &r.Fixes[i]
+		// A request's URL is printable as built: every name in it is path-escaped (Request.URL).
 		fx.Title, fx.Guidance = Printable(fx.Title), Printable(fx.Guidance)
-		for j := range fx.Requests {
-			fx.Requests[j].URL = Printable(fx.Requests[j].URL)
-		}
 	}
 }

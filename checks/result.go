@@ -1,7 +1,5 @@
 package checks
 
-import "encoding/json"
-
 // Result is one verdict of one check about one subject. Field names are the JSON report contract.
 type Result struct {
 	ID          string     `json:"id"`
@@ -26,7 +24,7 @@ type Evidence struct {
 	Detail string `json:"detail"`
 }
 
-// Fix is a planned remedy: the exact Graph requests that would apply it.
+// Fix is a planned remedy: the exact Graph requests that would apply it, as typed values (Request).
 type Fix struct {
 	ID          string    `json:"id"`
 	Title       string    `json:"title"`
@@ -35,13 +33,6 @@ type Fix struct {
 	Requests    []Request `json:"requests"`
 	// Guidance is set for fixes that are steps for the operator rather than Graph calls (DNS).
 	Guidance string `json:"guidance,omitempty"`
-}
-
-// Request is one planned Graph request.
-type Request struct {
-	Method string          `json:"method"`
-	URL    string          `json:"url"`
-	Body   json.RawMessage `json:"body,omitempty"`
 }
 
 // Normalize fills nil slices so the JSON report always has arrays, never null, and makes every text

@@ -10,8 +10,6 @@ import (
 
 const (
 	scopeDocs = "https://learn.microsoft.com/en-us/intune/intune-service/enrollment/windows-enroll#enable-windows-automatic-enrollment"
-	mdmPath   = "/beta/policies/mobileDeviceManagementPolicies/"
-	mamPath   = "/beta/policies/mobileAppManagementPolicies/"
 )
 
 // inScope says whether a mobility policy's user scope reaches the user, and through which group.
@@ -81,7 +79,7 @@ func judgeMDMScope(f *facts.Facts) []Result {
 	r := Result{Status: Fail, Evidence: ev,
 		Explanation: "Automatic enrollment only happens for users inside the MDM user scope. Outside it the device joins or registers in Entra ID but is never enrolled in Intune (error 0x8018002b).",
 	}
-	policyURL := graphURL(f.Cloud, mdmPath+p.ID)
+	root := graphRoot(f.Cloud)
 	switch strings.ToLower(p.AppliesTo) {
 	case "none":
 		r.Summary = "The MDM user scope is None: no user is enrolled automatically."
@@ -98,8 +96,7 @@ func judgeMDMScope(f *facts.Facts) []Result {
 			r.Fixes = append(r.Fixes, Fix{
 				ID: "scope.mdm.add-user-to-group", Title: fmt.Sprintf("Add the user to the included group %q", g.DisplayName),
 				Reversible: true, Permissions: []string{"GroupMember.ReadWrite.All"},
-				Requests: []Request{{Method: "POST", URL: graphURL(f.Cloud, "/v1.0/groups/"+g.ID+"/members/$ref"),
-					Body: []byte(fmt.Sprintf(`{"@odata.id":%q}`, graphURL(f.Cloud, "/v1.0/directoryObjects/"+userID(f))))}},
+				Requests: []Request{AddMember(root, g.ID, userID(f))},
 			})
 			break
 		}
@@ -109,13 +106,12 @@ func judgeMDMScope(f *facts.Facts) []Result {
 		r.Fixes = append(r.Fixes,
 			Fix{ID: "scope.mdm.add-group", Title: "Add a group that holds the user to the MDM user scope (choose it with --group)",
 				Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
-				Requests: []Request{{Method: "POST", URL: policyURL + "/includedGroups/$ref",
-					Body: []byte(fmt.Sprintf(`{"@odata.id":%q}`, graphURL(f.Cloud, "/odata/groups('{groupId}')")))}}})
+				Requests: []Request{AddIncluded(root, MDMPolicies, p.ID, "")}})
 	}
 	r.Fixes = append(r.Fixes,
 		Fix{ID: "scope.mdm.all", Title: "Set the MDM user scope to All (every licensed user enrolls)",
 			Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
-			Requests: []Request{{Method: "PATCH", URL: policyURL, Body: []byte(`{"appliesTo":"all"}`)}}},
+			Requests: []Request{PatchScope(root, MDMPolicies, p.ID, []byte(`{"appliesTo":"all"}`))}},
 	)
 	return []Result{r}
 }
@@ -186,20 +182,20 @@ func judgeMAMConflict(f *facts.Facts) []Result {
 		Explanation: precedence,
 		Remediation: "Remove the user from the MAM scope group, or remove that group from the MAM user scope, or set MAM user scope to None (recommended unless WIP without enrollment is in use), in the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment.",
 	}
-	policyURL := graphURL(f.Cloud, mamPath+mam.ID)
+	root := graphRoot(f.Cloud)
 	if strings.EqualFold(mam.AppliesTo, "selected") {
 		if g, ok := memberOfAny(f, mam.IncludedGroups); ok {
 			r.Fixes = append(r.Fixes,
 				Fix{ID: "scope.mam-conflict.remove-user", Title: fmt.Sprintf("Remove the user from %q (works for direct membership only)", g.DisplayName),
 					Reversible: true, Permissions: []string{"GroupMember.ReadWrite.All"},
-					Requests: []Request{{Method: "DELETE", URL: graphURL(f.Cloud, "/v1.0/groups/"+g.ID+"/members/"+userID(f)+"/$ref")}}},
+					Requests: []Request{RemoveMember(root, g.ID, userID(f))}},
 				Fix{ID: "scope.mam-conflict.remove-group", Title: fmt.Sprintf("Remove %q from the MAM user scope (affects all its members)", g.DisplayName),
 					Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
-					Requests: []Request{{Method: "DELETE", URL: policyURL + "/includedGroups/" + g.ID + "/$ref"}}})
+					Requests: []Request{RemoveIncluded(root, MAMPolicies, mam.ID, g.ID)}})
 		}
 	}
 	r.Fixes = append(r.Fixes, Fix{ID: "scope.mam-conflict.mam-none", Title: "Set the MAM (WIP) user scope to None (the seed procedure's recommendation)",
 		Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
-		Requests: []Request{{Method: "PATCH", URL: policyURL, Body: []byte(`{"appliesTo":"none"}`)}}})
+		Requests: []Request{PatchScope(root, MAMPolicies, mam.ID, []byte(`{"appliesTo":"none"}`))}})
 	return []Result{r}
 }

@@ -95,7 +95,7 @@ func nestedScopeResult(f *facts.Facts, p *facts.MobilityPolicy, sr userScopeReac
 			"Entra ID evaluates it when the device joins or registers; if nesting is not followed, the device joins but never enrolls (error 0x8018002b).",
 		Remediation: "If the device does not enroll, add the user directly to an included group, or add the inner group itself to the MDM user scope (Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment > MDM user scope: Some).",
 	}
-	policyURL := graphURL(f.Cloud, mdmPath+p.ID)
+	root := graphRoot(f.Cloud)
 	for _, nr := range sr.nested {
 		if nr.outer.Dynamic {
 			continue
@@ -103,14 +103,12 @@ func nestedScopeResult(f *facts.Facts, p *facts.MobilityPolicy, sr userScopeReac
 		r.Fixes = append(r.Fixes, Fix{
 			ID: "scope.mdm.add-user-to-group", Title: fmt.Sprintf("Add the user directly to the included group %q", nr.outer.DisplayName),
 			Reversible: true, Permissions: []string{"GroupMember.ReadWrite.All"},
-			Requests: []Request{{Method: "POST", URL: graphURL(f.Cloud, "/v1.0/groups/"+nr.outer.ID+"/members/$ref"),
-				Body: []byte(fmt.Sprintf(`{"@odata.id":%q}`, graphURL(f.Cloud, "/v1.0/directoryObjects/"+userID(f))))}},
+			Requests: []Request{AddMember(root, nr.outer.ID, userID(f))},
 		})
 		break
 	}
 	r.Fixes = append(r.Fixes, Fix{ID: "scope.mdm.add-group", Title: "Add the inner group to the MDM user scope (choose it with --group)",
 		Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
-		Requests: []Request{{Method: "POST", URL: policyURL + "/includedGroups/$ref",
-			Body: []byte(fmt.Sprintf(`{"@odata.id":%q}`, graphURL(f.Cloud, "/odata/groups('{groupId}')")))}}})
+		Requests: []Request{AddIncluded(root, MDMPolicies, p.ID, "")}})
 	return r
 }

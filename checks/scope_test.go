@@ -98,14 +98,14 @@ func TestMDMScopeFixRequests(t *testing.T) {
 	f.MDMPolicy, f.MemberOf = policy("selected", intuneUsers), []facts.Group{sales}
 	r := judgeOne(t, "scope.mdm", f)
 	add := r.Fixes[0].Requests[0]
-	if add.Method != "POST" || add.URL != "https://graph.microsoft.com/v1.0/groups/g-intune/members/$ref" ||
+	if add.Method() != "POST" || add.URL() != "https://graph.microsoft.com/v1.0/groups/g-intune/members/$ref" ||
 		string(add.Body) != `{"@odata.id":"https://graph.microsoft.com/v1.0/directoryObjects/u-1"}` {
-		t.Errorf("add-user-to-group: %s %s %s", add.Method, add.URL, add.Body)
+		t.Errorf("add-user-to-group: %s %s %s", add.Method(), add.URL(), add.Body)
 	}
 	all := r.Fixes[2].Requests[0]
 	// appliesTo may not be patched together with the URLs: the body holds appliesTo alone.
-	if all.Method != "PATCH" || string(all.Body) != `{"appliesTo":"all"}` || !strings.HasSuffix(all.URL, "/beta/policies/mobileDeviceManagementPolicies/0000000a-0000-0000-c000-000000000000") {
-		t.Errorf("scope.mdm.all: %s %s %s", all.Method, all.URL, all.Body)
+	if all.Method() != "PATCH" || string(all.Body) != `{"appliesTo":"all"}` || !strings.HasSuffix(all.URL(), "/beta/policies/mobileDeviceManagementPolicies/0000000a-0000-0000-c000-000000000000") {
+		t.Errorf("scope.mdm.all: %s %s %s", all.Method(), all.URL(), all.Body)
 	}
 }
 
@@ -144,8 +144,8 @@ func TestMAMConflict(t *testing.T) {
 			t.Errorf("missing fix %s", id)
 		}
 	}
-	if rq := r.Fixes[0].Requests[0]; rq.Method != "DELETE" || !strings.HasSuffix(rq.URL, "/v1.0/groups/g-wip/members/u-1/$ref") {
-		t.Errorf("remove-user must delete the membership reference, never the user: %s %s", rq.Method, rq.URL)
+	if rq := r.Fixes[0].Requests[0]; rq.Method() != "DELETE" || !strings.HasSuffix(rq.URL(), "/v1.0/groups/g-wip/members/u-1/$ref") {
+		t.Errorf("remove-user must delete the membership reference, never the user: %s %s", rq.Method(), rq.URL())
 	}
 }
 

@@ -72,10 +72,6 @@ func judgeTenantScope(f *facts.Facts, links *linkCache) []Result {
 	}
 	ev = append(ev, sweep.joinedEvidence(f)...)
 	verdict := Result{Evidence: ev, Explanation: "Automatic enrollment only happens for users inside the MDM user scope. Outside it a device joins or registers in Entra ID but is never enrolled in Intune (error 0x8018002b)."}
-	var policyURL string
-	if p != nil {
-		policyURL = graphURL(f.Cloud, mdmPath+p.ID)
-	}
 	switch {
 	case p == nil || !p.Present:
 		verdict.Status = Fail
@@ -105,11 +101,10 @@ func judgeTenantScope(f *facts.Facts, links *linkCache) []Result {
 		verdict.Fixes = []Fix{
 			{ID: "scope.mdm.add-group", Title: "Add a group to the MDM user scope (choose it with --group)",
 				Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
-				Requests: []Request{{Method: "POST", URL: policyURL + "/includedGroups/$ref",
-					Body: []byte(fmt.Sprintf(`{"@odata.id":%q}`, "https://graph.microsoft.com/odata/groups('{groupId}')"))}}},
+				Requests: []Request{AddIncluded(graphRoot(f.Cloud), MDMPolicies, p.ID, "")}},
 			{ID: "scope.mdm.all", Title: "Set the MDM user scope to All (every licensed user enrolls)",
 				Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
-				Requests: []Request{{Method: "PATCH", URL: policyURL, Body: []byte(`{"appliesTo":"all"}`)}}},
+				Requests: []Request{PatchScope(graphRoot(f.Cloud), MDMPolicies, p.ID, []byte(`{"appliesTo":"all"}`))}},
 		}
 	}
 	out := []Result{verdict}
@@ -171,17 +166,17 @@ func judgeTenantMAM(f *facts.Facts) []Result {
 		}
 	}
 	r.Evidence = ev
-	policyURL := graphURL(f.Cloud, mamPath+mam.ID)
+	root := graphRoot(f.Cloud)
 	if strings.EqualFold(mam.AppliesTo, "selected") {
 		for _, g := range mam.IncludedGroups {
 			r.Fixes = append(r.Fixes, Fix{ID: "scope.mam-conflict.remove-group", Title: fmt.Sprintf("Remove %q from the MAM user scope (affects all its members)", g.DisplayName),
 				Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
-				Requests: []Request{{Method: "DELETE", URL: policyURL + "/includedGroups/" + g.ID + "/$ref"}}})
+				Requests: []Request{RemoveIncluded(root, MAMPolicies, mam.ID, g.ID)}})
 		}
 	}
 	r.Fixes = append(r.Fixes, Fix{ID: "scope.mam-conflict.mam-none", Title: "Set the MAM (WIP) user scope to None (the seed procedure's recommendation)",
 		Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
-		Requests: []Request{{Method: "PATCH", URL: policyURL, Body: []byte(`{"appliesTo":"none"}`)}}})
+		Requests: []Request{PatchScope(root, MAMPolicies, mam.ID, []byte(`{"appliesTo":"none"}`))}})
 	return []Result{r}
 }
 

@@ -411,11 +411,11 @@ func (rv deviceReview) records() []SweepRecord {
 	planned := map[string]string{}
 	for _, fx := range rv.fixes {
 		for _, rq := range fx.Requests {
-			switch rq.Method {
-			case "DELETE":
-				planned[rq.URL[strings.LastIndex(rq.URL, "/")+1:]] = "delete"
-			case "PATCH": // disable-stale: the reversible step before a delete
-				planned[rq.URL[strings.LastIndex(rq.URL, "/")+1:]] = "disable"
+			switch rq.Op {
+			case OpDeleteDevice, OpDeleteManagedDevice:
+				planned[rq.ID] = "delete"
+			case OpPatchDevice: // disable-stale: the reversible step before a delete
+				planned[rq.ID] = "disable"
 			}
 		}
 	}

@@ -80,7 +80,7 @@ func judgeURLs(f *facts.Facts) []Result {
 		Remediation: "In the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment, select Restore default MDM URLs and save. Devices that joined with the old URLs may need to leave and rejoin.",
 		Fixes: []Fix{{ID: "scope.urls.reset", Title: "Restore the default MDM URLs", Reversible: true,
 			Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
-			Requests:    []Request{{Method: "PATCH", URL: graphURL(f.Cloud, mdmPath+p.ID), Body: []byte(body)}}}},
+			Requests:    []Request{PatchScope(graphRoot(f.Cloud), MDMPolicies, p.ID, []byte(body))}}},
 	}}
 }
 

@@ -3,12 +3,14 @@ package fix
 import (
 	"fmt"
 	"slices"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
 )
 
 // allow is one kind of request a fix may send, forward or to revert it, and the body fields it may
 // carry (nil: the kind's body is checked elsewhere, or it has none).
 type allow struct {
-	kind   kind
+	op     checks.Op
 	fields []string
 }
 
@@ -31,30 +33,30 @@ var (
 func sends(fixID string) (allowance, bool) {
 	switch fixID {
 	case "scope.mdm.add-user-to-group", "scope.mam-conflict.remove-user":
-		return allowance{{addMember, refFields}, {removeMember, nil}}, true
+		return allowance{{checks.OpAddMember, refFields}, {checks.OpRemoveMember, nil}}, true
 	case "scope.mdm.add-group", "scope.mam-conflict.remove-group":
-		return allowance{{addIncluded, refFields}, {removeIncluded, nil}, {patchScope, scopeFields}}, true
+		return allowance{{checks.OpAddIncluded, refFields}, {checks.OpRemoveIncluded, nil}, {checks.OpPatchScope, scopeFields}}, true
 	case "scope.mdm.all", "scope.mam-conflict.mam-none":
-		return allowance{{patchScope, scopeFields}, {addIncluded, refFields}}, true
+		return allowance{{checks.OpPatchScope, scopeFields}, {checks.OpAddIncluded, refFields}}, true
 	case "scope.urls.reset":
-		return allowance{{patchScope, urlFields}}, true
+		return allowance{{checks.OpPatchScope, urlFields}}, true
 	case "license.assign":
-		return allowance{{patchUser, []string{"usageLocation"}}, {assignLicense, []string{"addLicenses", "removeLicenses"}}}, true
+		return allowance{{checks.OpPatchUser, []string{"usageLocation"}}, {checks.OpAssignLicense, []string{"addLicenses", "removeLicenses"}}}, true
 	case "devices.duplicates.disable-stale":
-		return allowance{{patchDevice, []string{"accountEnabled"}}}, true
+		return allowance{{checks.OpPatchDevice, []string{"accountEnabled"}}}, true
 	case "devices.duplicates.delete-stale":
-		return allowance{{deleteDevice, nil}, {deleteManagedDevice, nil}}, true
+		return allowance{{checks.OpDeleteDevice, nil}, {checks.OpDeleteManagedDevice, nil}}, true
 	case "mfa.registration.policy-not-required":
-		return allowance{{putRegistration, registrationFields}}, true
+		return allowance{{checks.OpPutRegistration, registrationFields}}, true
 	case "mfa.registration.create-ca-report-only":
-		return allowance{{createCA, caFields}, {deleteCA, nil}}, true
+		return allowance{{checks.OpCreateCA, caFields}, {checks.OpDeleteCA, nil}}, true
 	}
 	return nil, false
 }
 
 // check says why a step is not one the fix could send; nil when it is.
 func (a allowance) check(s step) error {
-	i := slices.IndexFunc(a, func(x allow) bool { return x.kind == s.kind })
+	i := slices.IndexFunc(a, func(x allow) bool { return x.op == s.req.Op })
 	if i < 0 {
 		return fmt.Errorf("not a request of this fix")
 	}
@@ -63,7 +65,7 @@ func (a allowance) check(s step) error {
 			return fmt.Errorf("it sets %q", k)
 		}
 	}
-	if s.kind == patchScope {
+	if s.req.Op == checks.OpPatchScope {
 		if v := stringField(s.body, "appliesTo"); v != "" && v != "none" && v != "all" && v != "selected" {
 			return fmt.Errorf("appliesTo %q is not none, all or selected", v)
 		}

@@ -223,16 +223,16 @@ func (s *Session) step(ctx context.Context, i, of int, st step, entry func(Entry
 		r.Outcome, r.Error = NotSent, why
 		return r, &StateChangedError{Reason: why}
 	}
-	if ds, ok := secretsAt(before); st.kind == deleteDevice && ok && !ds.gone() && len(ds.hazards()) > 0 && !st.named {
+	if ds, ok := secretsAt(before); st.req.Op == checks.OpDeleteDevice && ok && !ds.gone() && len(ds.hazards()) > 0 && !st.named {
 		why := "deleting it would delete what Entra holds for the device (" + strings.Join(ds.hazards(), " ") + "); plan the fix again with 'mdmdoctor fix devices.duplicates.delete-stale' on a terminal, which asks for the device's name"
 		r.Outcome, r.Error = NotSent, why
-		return r, fmt.Errorf("request %d of %d (%s %s) was not sent: %s", i+1, of, st.req.Method, pathOf(st.req.URL), why)
+		return r, fmt.Errorf("request %d of %d (%s %s) was not sent: %s", i+1, of, st.req.Method(), st.req.Path(), why)
 	}
 	if why := st.blocked(before); why != "" {
 		r.Outcome, r.Error = NotSent, why
-		return r, fmt.Errorf("request %d of %d (%s %s) was not sent: %s", i+1, of, st.req.Method, pathOf(st.req.URL), why)
+		return r, fmt.Errorf("request %d of %d (%s %s) was not sent: %s", i+1, of, st.req.Method(), st.req.Path(), why)
 	}
-	if st.kind == putRegistration && !st.holds(before) && !sameObject(withField(before, "multiFactorAuthConfiguration", mfaField(st.req.Body)), st.req.Body) {
+	if st.req.Op == checks.OpPutRegistration && !st.holds(before) && !sameObject(withField(before, "multiFactorAuthConfiguration", mfaField(st.req.Body)), st.req.Body) {
 		r.Outcome = NotSent
 		err := &StateChangedError{Reason: "the device registration policy differs from the one the plan sends back"}
 		r.Error = err.Error()
@@ -257,17 +257,17 @@ func (s *Session) step(ctx context.Context, i, of int, st step, entry func(Entry
 	switch {
 	case sendErr != nil:
 		r.Outcome, r.Error = Unknown, sendErr.Error()
-		failure = fmt.Errorf("request %d of %d (%s %s) got no answer: %w", i+1, of, req.Method, pathOf(req.URL), sendErr)
+		failure = fmt.Errorf("request %d of %d (%s %s) got no answer: %w", i+1, of, req.Method(), req.Path(), sendErr)
 	case resp.Status < 300:
 		r.Outcome = Applied
-		if st.kind == createCA {
+		if st.req.Op == checks.OpCreateCA {
 			after.Result = json.RawMessage(resp.Body)
 		}
 	case st.alreadyDone(resp):
 		r.Outcome = AlreadyApplied
 	default:
 		r.Outcome, r.Error = Failed, graphSaid(resp)
-		failure = fmt.Errorf("request %d of %d (%s %s) was refused: %s%s", i+1, of, req.Method, pathOf(req.URL), graphSaid(resp), advice(resp.Status))
+		failure = fmt.Errorf("request %d of %d (%s %s) was refused: %s%s", i+1, of, req.Method(), req.Path(), graphSaid(resp), advice(resp.Status))
 	}
 	r.Status, r.RequestID = resp.Status, resp.RequestID
 	after.Status, after.RequestID, after.Outcome, after.Error = resp.Status, resp.RequestID, r.Outcome, r.Error
@@ -325,7 +325,7 @@ func only(results []checks.Result, ids []string) []checks.Result {
 // sameRequests compares two request lists, bodies as JSON.
 func sameRequests(a, b []checks.Request) bool {
 	return slices.EqualFunc(a, b, func(x, y checks.Request) bool {
-		if x.Method != y.Method || x.URL != y.URL || (len(x.Body) == 0) != (len(y.Body) == 0) {
+		if x.Method() != y.Method() || x.URL() != y.URL() || (len(x.Body) == 0) != (len(y.Body) == 0) {
 			return false
 		}
 		return len(x.Body) == 0 || sameObject(x.Body, y.Body)

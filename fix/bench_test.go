@@ -16,8 +16,7 @@ import (
 // twice per request plus twice per run, against a Graph round trip of tens of milliseconds.
 func BenchmarkJournalAppend(b *testing.B) {
 	j := fix.OpenJournal(filepath.Join(b.TempDir(), "mdmdoctor", "journal.jsonl"))
-	req := checks.Request{Method: "POST", URL: "https://graph.microsoft.com/v1.0/groups/e0a64e87-b7a6-4106-bc6b-b28d7584456e/members/$ref",
-		Body: json.RawMessage(`{"@odata.id":"https://graph.microsoft.com/v1.0/directoryObjects/d91731c4-e2fb-4ee9-a119-b64659a0b445"}`)}
+	req := checks.AddMember("https://graph.microsoft.com", "e0a64e87-b7a6-4106-bc6b-b28d7584456e", "d91731c4-e2fb-4ee9-a119-b64659a0b445")
 	before := json.RawMessage(`{"id":"d91731c4-e2fb-4ee9-a119-b64659a0b445","memberOf":[],"transitiveMemberOf":[]}`)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -31,8 +30,8 @@ func BenchmarkJournalAppend(b *testing.B) {
 func BenchmarkFindLatestInALongJournal(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "journal.jsonl")
 	j := fix.OpenJournal(path)
-	req := checks.Request{Method: "PATCH", URL: "https://graph.microsoft.com/beta/policies/mobileDeviceManagementPolicies/0000000a-0000-0000-c000-000000000000",
-		Body: json.RawMessage(`{"appliesTo":"all"}`)}
+	req := checks.PatchScope("https://graph.microsoft.com", checks.MDMPolicies, "0000000a-0000-0000-c000-000000000000",
+		json.RawMessage(`{"appliesTo":"all"}`))
 	plan := &fix.Plan{Fix: "scope.mdm.all", Title: "Set the MDM user scope to All", User: "bob@contoso.com", Reversible: true, Requests: []checks.Request{req}}
 	// Written in one go: appending 8,000 synced entries would take the benchmark's setup seconds.
 	var data []byte

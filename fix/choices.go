@@ -159,9 +159,8 @@ func (d *Draft) need(k ChoiceKind) Need {
 // defaultFirst moves the group of the check's own plan to the front of a group choice.
 func (d *Draft) defaultFirst(n *Need) {
 	for _, r := range d.cands[0].fix.Requests {
-		s, err := parseStep(r)
-		if err == nil && s.group != "" {
-			moveFirst(n, s.group)
+		if r.Group != "" {
+			moveFirst(n, r.Group)
 			return
 		}
 	}

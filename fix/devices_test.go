@@ -254,7 +254,7 @@ func TestStaleGuidanceOffersNoFix(t *testing.T) {
 					continue
 				}
 				for _, fx := range r.Fixes {
-					if strings.Contains(strings.Join([]string{fx.Requests[0].URL}, ""), carolStale) {
+					if strings.Contains(strings.Join([]string{fx.Requests[0].URL()}, ""), carolStale) {
 						t.Errorf("offered %s", fx.ID)
 					}
 				}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
 )
 
 // Deleting an Entra device record deletes the BitLocker recovery keys escrowed to it and its Windows
@@ -31,7 +33,7 @@ type deviceSecrets struct {
 // deviceState reads a device record and what deleting it would delete with it. A secret that
 // cannot be read is recorded as unknown, not as absent.
 func deviceState(ctx context.Context, r Reader, s step) (json.RawMessage, error) {
-	dev, err := get(ctx, r, s.urlOf("/v1.0/devices/"+url.PathEscape(s.id)+"?$select=id,deviceId,displayName,trustType,accountEnabled,approximateLastSignInDateTime"))
+	dev, err := get(ctx, r, s.urlOf("/v1.0/devices/"+url.PathEscape(s.req.ID)+"?$select=id,deviceId,displayName,trustType,accountEnabled,approximateLastSignInDateTime"))
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +147,7 @@ func (ds deviceSecrets) deviceName(id string) string {
 // says so and asks for the device's name to be typed (Confirm) instead of yes.
 func Inspect(ctx context.Context, r Reader, p *Plan) error {
 	for _, st := range p.steps {
-		if st.kind != deleteDevice {
+		if st.req.Op != checks.OpDeleteDevice {
 			continue
 		}
 		raw, err := deviceState(ctx, r, st)
@@ -158,7 +160,7 @@ func Inspect(ctx context.Context, r Reader, p *Plan) error {
 		}
 		if h := ds.hazards(); len(h) > 0 {
 			p.Notes = append(p.Notes, h...)
-			p.Confirm = ds.deviceName(st.id)
+			p.Confirm = ds.deviceName(st.req.ID)
 		}
 	}
 	return nil

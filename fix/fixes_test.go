@@ -140,7 +140,7 @@ func TestDeleteStaleDeviceCannotBeUndone(t *testing.T) {
 	if p.Reversible || p.Subject == "" {
 		t.Fatalf("plan %+v", p)
 	}
-	id := p.Requests[0].URL[strings.LastIndex(p.Requests[0].URL, "/")+1:]
+	id := p.Requests[0].ID
 	device := e.tenantObject(func(tn *graphtest.Tenant) []graphtest.Object { return tn.Devices }, "id", id)
 	if device == nil || device["trustType"] != "Workplace" {
 		t.Fatalf("the plan deletes %v, want carol's stale Workplace record", device)
@@ -174,7 +174,7 @@ func TestDeleteStaleDeviceCannotBeUndone(t *testing.T) {
 func TestDeleteRefusedWhenTheOtherRecordWentAway(t *testing.T) {
 	e := newEnv(t, "contoso", nil, withSecrets(t, false, false))
 	p := e.plan("carol@contoso.com", "devices.duplicates.delete-stale", fix.Choices{})
-	stale := p.Requests[0].URL[strings.LastIndex(p.Requests[0].URL, "/")+1:]
+	stale := p.Requests[0].ID
 	e.srv.Update(func(tn *graphtest.Tenant) {
 		var keep []graphtest.Object
 		for _, d := range tn.Devices {

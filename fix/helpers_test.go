@@ -26,7 +26,7 @@ const (
 type graphIO struct{ c *graph.Client }
 
 func (g graphIO) Send(ctx context.Context, r checks.Request) (fix.Response, error) {
-	resp, err := g.c.Send(ctx, r.Method, r.URL, r.Body)
+	resp, err := g.c.Send(ctx, r.Method(), r.URL(), r.Body)
 	return fix.Response(resp), err
 }
 

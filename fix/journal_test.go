@@ -174,23 +174,23 @@ func crafted(id, tenant, fixID string, req checks.Request, before string) []stri
 // properties or reach paths its fix never sends; an entry without a tenant is refused.
 func TestUndoTrustsTheJournalOnlyAsFarAsTheFix(t *testing.T) {
 	const tenant = "11111111-1111-4111-8111-111111111111"
-	user := "https://graph.microsoft.com/v1.0/users/d91731c4-e2fb-4ee9-a119-b64659a0b445"
+	const root, user = "https://graph.microsoft.com", "d91731c4-e2fb-4ee9-a119-b64659a0b445"
 	for _, tc := range []struct {
 		name  string
 		lines []string
 		want  string
 	}{
 		{"a user property the fix never sets",
-			crafted("r1", tenant, "license.assign", checks.Request{Method: "PATCH", URL: user, Body: json.RawMessage(`{"accountEnabled":false}`)}, `{"accountEnabled":true}`),
+			crafted("r1", tenant, "license.assign", checks.PatchUser(root, user, json.RawMessage(`{"accountEnabled":false}`)), `{"accountEnabled":true}`),
 			`journal line 2 (step 1) holds PATCH /v1.0/users/d91731c4-e2fb-4ee9-a119-b64659a0b445, which license.assign does not send (it sets "accountEnabled")`},
 		{"a request of another fix",
-			crafted("r2", tenant, "scope.urls.reset", checks.Request{Method: "PATCH", URL: user, Body: json.RawMessage(`{"usageLocation":"GB"}`)}, `{"usageLocation":"US"}`),
+			crafted("r2", tenant, "scope.urls.reset", checks.PatchUser(root, user, json.RawMessage(`{"usageLocation":"GB"}`)), `{"usageLocation":"US"}`),
 			"which scope.urls.reset does not send"},
 		{"no tenant",
-			crafted("r3", "", "license.assign", checks.Request{Method: "PATCH", URL: user, Body: json.RawMessage(`{"usageLocation":"GB"}`)}, `{"usageLocation":"US"}`),
+			crafted("r3", "", "license.assign", checks.PatchUser(root, user, json.RawMessage(`{"usageLocation":"GB"}`)), `{"usageLocation":"US"}`),
 			"journal line 1) names no tenant"},
 		{"a fix mdmdoctor does not have",
-			crafted("r4", tenant, "users.make-admin", checks.Request{Method: "PATCH", URL: user, Body: json.RawMessage(`{"usageLocation":"GB"}`)}, `{}`),
+			crafted("r4", tenant, "users.make-admin", checks.PatchUser(root, user, json.RawMessage(`{"usageLocation":"GB"}`)), `{}`),
 			`names the fix "users.make-admin"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -207,7 +207,7 @@ func TestUndoTrustsTheJournalOnlyAsFarAsTheFix(t *testing.T) {
 		})
 	}
 	// The same entry as license.assign writes it is undone.
-	j, entries := journalLines(t, crafted("ok", tenant, "license.assign", checks.Request{Method: "PATCH", URL: user, Body: json.RawMessage(`{"usageLocation":"GB"}`)}, `{"usageLocation":"US"}`)...)
+	j, entries := journalLines(t, crafted("ok", tenant, "license.assign", checks.PatchUser(root, user, json.RawMessage(`{"usageLocation":"GB"}`)), `{"usageLocation":"US"}`)...)
 	run, err := fix.FindRun(entries, "", j.Path())
 	if err != nil {
 		t.Fatal(err)
@@ -222,10 +222,10 @@ func TestUndoTrustsTheJournalOnlyAsFarAsTheFix(t *testing.T) {
 // deleted device); the list says which can and why not, newest first.
 func TestUndoListAndNewestUndoable(t *testing.T) {
 	const tenant = "11111111-1111-4111-8111-111111111111"
-	user := "https://graph.microsoft.com/v1.0/users/d91731c4-e2fb-4ee9-a119-b64659a0b445"
-	lines := crafted("20261125-180000-aaaaaa", tenant, "license.assign", checks.Request{Method: "PATCH", URL: user, Body: json.RawMessage(`{"usageLocation":"GB"}`)}, `{"usageLocation":"US"}`)
+	const root, user = "https://graph.microsoft.com", "d91731c4-e2fb-4ee9-a119-b64659a0b445"
+	lines := crafted("20261125-180000-aaaaaa", tenant, "license.assign", checks.PatchUser(root, user, json.RawMessage(`{"usageLocation":"GB"}`)), `{"usageLocation":"US"}`)
 	lines = append(lines, crafted("20261125-190000-bbbbbb", tenant, "devices.duplicates.delete-stale",
-		checks.Request{Method: "DELETE", URL: "https://graph.microsoft.com/v1.0/devices/bddbcba3-9d08-444c-8520-91153c0b5749"}, `{"device":{"id":"bddbcba3-9d08-444c-8520-91153c0b5749"}}`)...)
+		checks.DeleteDevice(root, "bddbcba3-9d08-444c-8520-91153c0b5749"), `{"device":{"id":"bddbcba3-9d08-444c-8520-91153c0b5749"}}`)...)
 	j, entries := journalLines(t, lines...)
 	run, err := fix.FindRun(entries, "", j.Path())
 	if err != nil || run.ID != "20261125-180000-aaaaaa" {

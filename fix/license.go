@@ -130,7 +130,7 @@ func (d *Draft) assignLicense(p *Plan, ch Choices) error {
 	user := d.userID()
 	body, _ := json.Marshal(map[string]any{"addLicenses": []any{map[string]any{"skuId": sku.SkuID, "disabledPlans": []string{}}}, "removeLicenses": []string{}})
 	p.Title = fmt.Sprintf("Assign %s (%d free units) to the user", sku.SkuPartNumber, sku.FreeUnits())
-	p.Requests = []checks.Request{{Method: "POST", URL: root + "/v1.0/users/" + user + "/assignLicense", Body: body}}
+	p.Requests = []checks.Request{checks.AssignLicense(root, user, body)}
 	have := d.f.User.UsageLocation
 	switch {
 	case have != "" && ch.UsageLocation != "" && !strings.EqualFold(have, ch.UsageLocation):
@@ -143,7 +143,7 @@ func (d *Draft) assignLicense(p *Plan, ch Choices) error {
 		}
 		cc := strings.ToUpper(ch.UsageLocation)
 		patch, _ := json.Marshal(map[string]string{"usageLocation": cc})
-		p.Requests = append([]checks.Request{{Method: "PATCH", URL: root + "/v1.0/users/" + user, Body: patch}}, p.Requests...)
+		p.Requests = append([]checks.Request{checks.PatchUser(root, user, patch)}, p.Requests...)
 		p.Permissions = append(p.Permissions, "User.ReadWrite.All")
 		p.Notes = append(p.Notes, "the user has no usage location: it is set to "+cc+" first, as a licence needs one")
 	}

@@ -1,8 +1,6 @@
 package fix
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -215,7 +213,7 @@ func (d *Draft) Plan(ch Choices) (*Plan, error) {
 func (p *Plan) parse() error {
 	p.steps = nil
 	for _, r := range p.Requests {
-		s, err := parseStep(r)
+		s, err := newStep(r)
 		if err != nil {
 			return err
 		}
@@ -238,22 +236,11 @@ func (d *Draft) userID() string {
 // root is the Graph root the check's plan addresses.
 func (d *Draft) root() string {
 	for _, r := range d.cands[0].fix.Requests {
-		if s, err := parseStep(r); err == nil {
-			return s.root
-		}
-		if i := strings.Index(r.URL, "/v1.0/"); i > 0 {
-			return r.URL[:i]
-		}
-		if i := strings.Index(r.URL, "/beta/"); i > 0 {
-			return r.URL[:i]
+		if r.Root != "" {
+			return r.Root
 		}
 	}
 	return "https://graph.microsoft.com"
-}
-
-func refBody(u string) json.RawMessage {
-	b, _ := json.Marshal(map[string]string{"@odata.id": u})
-	return b
 }
 
 func (d *Draft) addUserToGroup(p *Plan, ch Choices) error {
@@ -266,8 +253,7 @@ func (d *Draft) addUserToGroup(p *Plan, ch Choices) error {
 	}
 	root := d.root()
 	p.Title = fmt.Sprintf("Add the user to the included group %q", g.DisplayName)
-	p.Requests = []checks.Request{{Method: "POST", URL: root + "/v1.0/groups/" + g.ID + "/members/$ref",
-		Body: refBody(root + "/v1.0/directoryObjects/" + d.userID())}}
+	p.Requests = []checks.Request{checks.AddMember(root, g.ID, d.userID())}
 	return nil
 }
 
@@ -281,7 +267,9 @@ func (d *Draft) addGroup(p *Plan, ch Choices) error {
 	}
 	p.Title = fmt.Sprintf("Add the group %q, which holds the user, to the MDM user scope", g.DisplayName)
 	for i, r := range p.Requests {
-		p.Requests[i].Body = bytes.ReplaceAll(r.Body, []byte("{groupId}"), []byte(g.ID))
+		if r.Op == checks.OpAddIncluded {
+			p.Requests[i] = checks.AddIncluded(r.Root, r.Set, r.Policy, g.ID)
+		}
 	}
 	return nil
 }
@@ -327,11 +315,11 @@ func (d *Draft) leaveMAM(p *Plan, ch Choices) error {
 	root := d.root()
 	if d.Fix == "scope.mam-conflict.remove-user" {
 		p.Title = fmt.Sprintf("Remove the user from %q (works for direct membership only)", g.DisplayName)
-		p.Requests = []checks.Request{{Method: "DELETE", URL: root + "/v1.0/groups/" + g.ID + "/members/" + d.userID() + "/$ref"}}
+		p.Requests = []checks.Request{checks.RemoveMember(root, g.ID, d.userID())}
 		return nil
 	}
 	p.Title = fmt.Sprintf("Remove %q from the MAM user scope (affects all its members)", g.DisplayName)
-	p.Requests = []checks.Request{{Method: "DELETE", URL: root + "/beta/policies/mobileAppManagementPolicies/" + d.f.MAMPolicy.ID + "/includedGroups/" + g.ID + "/$ref"}}
+	p.Requests = []checks.Request{checks.RemoveIncluded(root, checks.MAMPolicies, d.f.MAMPolicy.ID, g.ID)}
 	return nil
 }
 
@@ -355,12 +343,12 @@ func (d *Draft) pickRecord(p *Plan, ch Choices) error {
 	return nil
 }
 
+// lastSegment is the id of the record a device fix names.
 func lastSegment(fx checks.Fix) string {
 	if len(fx.Requests) == 0 {
 		return ""
 	}
-	u := fx.Requests[0].URL
-	return u[strings.LastIndex(u, "/")+1:]
+	return fx.Requests[0].ID
 }
 
 func (d *Draft) dnsRecord(p *Plan) {
@@ -387,7 +375,7 @@ func (d *Draft) dnsRecord(p *Plan) {
 // it plans to send back: they describe a response, not a property.
 func normalizePut(p *Plan) error {
 	for i, r := range p.Requests {
-		if r.Method != "PUT" {
+		if r.Op != checks.OpPutRegistration {
 			continue
 		}
 		b, err := withoutAnnotations(r.Body)

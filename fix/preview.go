@@ -55,7 +55,7 @@ func Preview(w io.Writer, p *Plan) error {
 	}
 	fmt.Fprintf(&b, "  %d request%s:\n", len(p.Requests), plural(len(p.Requests)))
 	for i, r := range p.Requests {
-		fmt.Fprintf(&b, "  %d. %s %s\n", i+1, r.Method, checks.Printable(r.URL))
+		fmt.Fprintf(&b, "  %d. %s %s\n", i+1, r.Method(), checks.Printable(r.URL()))
 		if body := checks.Printable(Indent(r.Body)); body != "" {
 			for _, l := range strings.Split(body, "\n") {
 				fmt.Fprintf(&b, "       %s\n", l)

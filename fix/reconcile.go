@@ -20,8 +20,8 @@ func changedDevices(steps []StepResult) []changedDevice {
 		if s.Outcome != Applied && s.Outcome != AlreadyApplied {
 			continue
 		}
-		st, err := parseStep(s.Request)
-		if err != nil || (st.kind != deleteDevice && st.kind != patchDevice) {
+		op := s.Request.Op
+		if op != checks.OpDeleteDevice && op != checks.OpPatchDevice {
 			continue
 		}
 		dev := s.before
@@ -37,7 +37,7 @@ func changedDevices(steps []StepResult) []changedDevice {
 			continue
 		}
 		done := "deleted"
-		if st.kind == patchDevice {
+		if op == checks.OpPatchDevice {
 			done = "disabled"
 		}
 		out = append(out, changedDevice{deviceID: d.DeviceID, name: d.DisplayName, done: done})

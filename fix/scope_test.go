@@ -54,7 +54,7 @@ func TestAddUserToGroupJournalRecheckUndo(t *testing.T) {
 	if err := json.Unmarshal(before.Before, &state); err != nil || state.ID != bobID || len(state.MemberOf) != 0 {
 		t.Errorf("state before: %s", before.Before)
 	}
-	if before.Request == nil || before.Request.Method != "POST" || after.Status != 204 || after.RequestID == "" {
+	if before.Request == nil || before.Request.Method() != "POST" || after.Status != 204 || after.RequestID == "" {
 		t.Errorf("before %+v after %+v", before, after)
 	}
 

@@ -19,9 +19,9 @@ const maxPages = 50
 // readState reads what a step is about to change, as the journal keeps it: the object's JSON, or
 // null when it does not exist (an object already deleted).
 func (s step) readState(ctx context.Context, r Reader) (json.RawMessage, error) {
-	switch s.kind {
-	case addMember, removeMember:
-		user := s.urlOf("/v1.0/users/" + url.PathEscape(s.object))
+	switch s.req.Op {
+	case checks.OpAddMember, checks.OpRemoveMember:
+		user := s.urlOf("/v1.0/users/" + url.PathEscape(s.req.Member))
 		direct, err := list(ctx, r, user+"/memberOf?$select=id,displayName")
 		if err != nil {
 			return nil, err
@@ -30,27 +30,27 @@ func (s step) readState(ctx context.Context, r Reader) (json.RawMessage, error) 
 		if err != nil {
 			return nil, err
 		}
-		return json.Marshal(map[string]any{"id": s.object, "memberOf": direct, "transitiveMemberOf": nested})
-	case addIncluded, removeIncluded, patchScope:
-		pol, err := get(ctx, r, s.urlOf(s.policyPath()+"?$select=id,displayName,appliesTo,discoveryUrl,termsOfUseUrl,complianceUrl"))
+		return json.Marshal(map[string]any{"id": s.req.Member, "memberOf": direct, "transitiveMemberOf": nested})
+	case checks.OpAddIncluded, checks.OpRemoveIncluded, checks.OpPatchScope:
+		pol, err := get(ctx, r, s.urlOf(s.req.PolicyPath()+"?$select=id,displayName,appliesTo,discoveryUrl,termsOfUseUrl,complianceUrl"))
 		if err != nil {
 			return nil, err
 		}
 		if pol == nil {
-			return nil, fmt.Errorf("%s (policy %s) no longer exists: re-check", scopeName(s.set), s.policy)
+			return nil, fmt.Errorf("%s (policy %s) no longer exists: re-check", scopeName(s.req.Set), s.req.Policy)
 		}
-		groups, err := list(ctx, r, s.urlOf(s.policyPath()+"/includedGroups?$select=id,displayName"))
+		groups, err := list(ctx, r, s.urlOf(s.req.PolicyPath()+"/includedGroups?$select=id,displayName"))
 		if err != nil {
 			return nil, err
 		}
 		return withRaw(pol, "includedGroups", groups)
-	case putRegistration:
+	case checks.OpPutRegistration:
 		pol, err := get(ctx, r, s.urlOf("/v1.0/policies/deviceRegistrationPolicy"))
 		if err == nil && pol == nil {
 			err = fmt.Errorf("the device registration policy was not found: re-check")
 		}
 		return pol, err
-	case createCA:
+	case checks.OpCreateCA:
 		all, err := list(ctx, r, s.urlOf("/v1.0/identity/conditionalAccess/policies?$select=id,displayName,state"))
 		if err != nil {
 			return nil, err
@@ -64,60 +64,60 @@ func (s step) readState(ctx context.Context, r Reader) (json.RawMessage, error) 
 			}
 		}
 		return json.Marshal(map[string]any{"sameName": same})
-	case deleteCA:
-		return orNull(get(ctx, r, s.urlOf("/v1.0/identity/conditionalAccess/policies/"+url.PathEscape(s.id))))
-	case assignLicense, patchUser:
-		u, err := get(ctx, r, s.urlOf("/v1.0/users/"+url.PathEscape(s.user)+"?$select=id,userPrincipalName,usageLocation,assignedLicenses"))
+	case checks.OpDeleteCA:
+		return orNull(get(ctx, r, s.urlOf("/v1.0/identity/conditionalAccess/policies/"+url.PathEscape(s.req.ID))))
+	case checks.OpAssignLicense, checks.OpPatchUser:
+		u, err := get(ctx, r, s.urlOf("/v1.0/users/"+url.PathEscape(s.req.ID)+"?$select=id,userPrincipalName,usageLocation,assignedLicenses"))
 		if err == nil && u == nil {
-			err = fmt.Errorf("user %s was not found: re-check", s.user)
+			err = fmt.Errorf("user %s was not found: re-check", s.req.ID)
 		}
 		return u, err
-	case deleteDevice:
+	case checks.OpDeleteDevice:
 		return deviceState(ctx, r, s)
-	case patchDevice:
-		d, err := get(ctx, r, s.urlOf("/v1.0/devices/"+url.PathEscape(s.id)))
+	case checks.OpPatchDevice:
+		d, err := get(ctx, r, s.urlOf("/v1.0/devices/"+url.PathEscape(s.req.ID)))
 		if err == nil && d == nil {
-			err = fmt.Errorf("the Entra device record %s was not found: re-check", s.id)
+			err = fmt.Errorf("the Entra device record %s was not found: re-check", s.req.ID)
 		}
 		return d, err
-	case deleteManagedDevice:
-		return orNull(get(ctx, r, s.urlOf("/v1.0/deviceManagement/managedDevices/"+url.PathEscape(s.id))))
+	case checks.OpDeleteManagedDevice:
+		return orNull(get(ctx, r, s.urlOf("/v1.0/deviceManagement/managedDevices/"+url.PathEscape(s.req.ID))))
 	}
-	return nil, fmt.Errorf("no state read for %s %s", s.req.Method, s.req.URL)
+	return nil, fmt.Errorf("no state read for %s %s", s.req.Method(), s.req.URL())
 }
 
 // holds reports whether the state already shows what the step would make of it.
 func (s step) holds(state json.RawMessage) bool {
 	var o map[string]json.RawMessage
 	_ = json.Unmarshal(state, &o)
-	switch s.kind {
-	case addMember:
-		return slices.Contains(ids(o["memberOf"]), strings.ToLower(s.group))
-	case removeMember:
-		return !slices.Contains(ids(o["transitiveMemberOf"]), strings.ToLower(s.group))
-	case addIncluded:
-		return slices.Contains(ids(o["includedGroups"]), strings.ToLower(s.group)) && strings.EqualFold(stringField(o, "appliesTo"), "selected")
-	case removeIncluded:
-		return !slices.Contains(ids(o["includedGroups"]), strings.ToLower(s.group))
-	case patchScope, patchUser, patchDevice:
+	switch s.req.Op {
+	case checks.OpAddMember:
+		return slices.Contains(ids(o["memberOf"]), strings.ToLower(s.req.Group))
+	case checks.OpRemoveMember:
+		return !slices.Contains(ids(o["transitiveMemberOf"]), strings.ToLower(s.req.Group))
+	case checks.OpAddIncluded:
+		return slices.Contains(ids(o["includedGroups"]), strings.ToLower(s.req.Group)) && strings.EqualFold(stringField(o, "appliesTo"), "selected")
+	case checks.OpRemoveIncluded:
+		return !slices.Contains(ids(o["includedGroups"]), strings.ToLower(s.req.Group))
+	case checks.OpPatchScope, checks.OpPatchUser, checks.OpPatchDevice:
 		for k, v := range s.body {
 			if !sameValue(o[k], v) {
 				return false
 			}
 		}
 		return true
-	case putRegistration:
+	case checks.OpPutRegistration:
 		return sameObject(state, s.req.Body)
-	case createCA:
+	case checks.OpCreateCA:
 		var same []json.RawMessage
 		_ = json.Unmarshal(o["sameName"], &same)
 		return len(same) > 0
-	case deleteDevice:
+	case checks.OpDeleteDevice:
 		ds, ok := secretsAt(state)
 		return o == nil || (ok && ds.gone())
-	case deleteCA, deleteManagedDevice:
+	case checks.OpDeleteCA, checks.OpDeleteManagedDevice:
 		return o == nil
-	case assignLicense:
+	case checks.OpAssignLicense:
 		held := skuIDs(o["assignedLicenses"])
 		for _, sku := range added(s.body) {
 			if !slices.Contains(held, sku) {
@@ -138,9 +138,9 @@ func (s step) holds(state json.RawMessage) bool {
 func (s step) blocked(state json.RawMessage) string {
 	var o map[string]json.RawMessage
 	_ = json.Unmarshal(state, &o)
-	g := strings.ToLower(s.group)
-	if s.kind == removeMember && !slices.Contains(ids(o["memberOf"]), g) && slices.Contains(ids(o["transitiveMemberOf"]), g) {
-		return "the user is in group " + s.group + " only through a nested group, so removing the direct membership is impossible: " +
+	g := strings.ToLower(s.req.Group)
+	if s.req.Op == checks.OpRemoveMember && !slices.Contains(ids(o["memberOf"]), g) && slices.Contains(ids(o["transitiveMemberOf"]), g) {
+		return "the user is in group " + s.req.Group + " only through a nested group, so removing the direct membership is impossible: " +
 			"remove the user from that nested group, or take the group out of the scope instead"
 	}
 	return ""
@@ -248,7 +248,7 @@ func skuIDs(raw json.RawMessage) []string {
 	return out
 }
 
-// added and removed read the SKUs of an assignLicense body, lower-cased.
+// added and removed read the SKUs of an checks.OpAssignLicense body, lower-cased.
 func added(body map[string]json.RawMessage) []string { return skuIDs(body["addLicenses"]) }
 
 func removed(body map[string]json.RawMessage) []string {

@@ -3,7 +3,6 @@ package fix
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -139,24 +138,24 @@ func PlanUndo(r *Run, journalPath string) (*Plan, error) {
 		if !rs.changed() || rs.Before.Request == nil {
 			continue
 		}
-		st, err := parseStep(*rs.Before.Request)
+		st, err := newStep(*rs.Before.Request)
 		if err == nil {
 			err = allowed.check(st)
 		}
 		if err != nil {
 			return nil, &CannotUndoError{ID: r.ID, Reasons: []string{fmt.Sprintf("journal line %d (step %d) holds %s %s, which %s does not send (%v): refused; the journal may have been edited",
-				rs.Before.Line, rs.Before.Step, rs.Before.Request.Method, pathOf(rs.Before.Request.URL), orig.Fix, err)}}
+				rs.Before.Line, rs.Before.Step, rs.Before.Request.Method(), rs.Before.Request.Path(), orig.Fix, err)}}
 		}
 		inv, why := inverse(st, rs.Before.Before, rs.After)
 		if why != "" {
 			p.Cannot = append(p.Cannot, fmt.Sprintf("step %d (%s %s): %s; its state before the write is in the journal %s, entry %s step %d",
-				rs.Before.Step, st.req.Method, pathOf(st.req.URL), why, journalPath, r.ID, rs.Before.Step))
+				rs.Before.Step, st.req.Method(), st.req.Path(), why, journalPath, r.ID, rs.Before.Step))
 			continue
 		}
 		for _, s := range inv {
 			if err := allowed.check(s); err != nil {
 				return nil, &CannotUndoError{ID: r.ID, Reasons: []string{fmt.Sprintf("the revert of journal line %d (step %d) would send %s %s, which %s never needs (%v): refused; the journal may have been edited",
-					rs.Before.Line, rs.Before.Step, s.req.Method, pathOf(s.req.URL), orig.Fix, err)}}
+					rs.Before.Line, rs.Before.Step, s.req.Method(), s.req.Path(), orig.Fix, err)}}
 			}
 			p.steps = append(p.steps, s)
 			p.Requests = append(p.Requests, s.req)
@@ -177,42 +176,34 @@ func PlanUndo(r *Run, journalPath string) (*Plan, error) {
 func inverse(s step, before json.RawMessage, after *Entry) ([]step, string) {
 	var o map[string]json.RawMessage
 	_ = json.Unmarshal(before, &o)
-	mk := func(method, path string, body any) step {
-		r := checks.Request{Method: method, URL: s.urlOf(path)}
-		if body != nil {
-			r.Body, _ = json.Marshal(body)
-		}
-		n, _ := parseStep(r)
+	mk := func(r checks.Request) step {
+		n, _ := newStep(r)
 		return n
 	}
-	groupRef := func(g string) map[string]string {
-		return map[string]string{"@odata.id": s.root + "/odata/groups('" + g + "')"}
-	}
-	switch s.kind {
-	case addMember:
-		return []step{mk("DELETE", "/v1.0/groups/"+url.PathEscape(s.group)+"/members/"+url.PathEscape(s.object)+"/$ref", nil)}, ""
-	case removeMember:
-		return []step{mk("POST", "/v1.0/groups/"+url.PathEscape(s.group)+"/members/$ref",
-			map[string]string{"@odata.id": s.root + "/v1.0/directoryObjects/" + s.object})}, ""
-	case addIncluded:
+	q := s.req
+	switch q.Op {
+	case checks.OpAddMember:
+		return []step{mk(checks.RemoveMember(q.Root, q.Group, q.Member))}, ""
+	case checks.OpRemoveMember:
+		return []step{mk(checks.AddMember(q.Root, q.Group, q.Member))}, ""
+	case checks.OpAddIncluded:
 		if was := stringField(o, "appliesTo"); was == "none" || was == "all" {
-			return []step{mk("PATCH", s.policyPath(), map[string]string{"appliesTo": was})}, ""
+			return []step{mk(checks.PatchScope(q.Root, q.Set, q.Policy, jsonOf(map[string]string{"appliesTo": was})))}, ""
 		}
-		return []step{mk("DELETE", s.policyPath()+"/includedGroups/"+url.PathEscape(s.group)+"/$ref", nil)}, ""
-	case removeIncluded:
-		return []step{mk("POST", s.policyPath()+"/includedGroups/$ref", groupRef(s.group))}, ""
-	case patchScope:
-		return inversePatchScope(s, o, mk, groupRef)
-	case putRegistration:
+		return []step{mk(checks.RemoveIncluded(q.Root, q.Set, q.Policy, q.Group))}, ""
+	case checks.OpRemoveIncluded:
+		return []step{mk(checks.AddIncluded(q.Root, q.Set, q.Policy, q.Group))}, ""
+	case checks.OpPatchScope:
+		return inversePatchScope(s, o, mk)
+	case checks.OpPutRegistration:
 		body, err := withoutAnnotations(before)
 		if err != nil {
 			return nil, "the policy before the write was not journaled"
 		}
-		n := mk("PUT", "/v1.0/policies/deviceRegistrationPolicy", nil)
-		n.req.Body = body
+		n := mk(checks.PutRegistration(q.Root, body))
 		n.expectWhole = s.req.Body
 		return []step{n}, ""
-	case createCA:
+	case checks.OpCreateCA:
 		var created struct {
 			ID string `json:"id"`
 		}
@@ -222,8 +213,8 @@ func inverse(s step, before json.RawMessage, after *Entry) ([]step, string) {
 		if created.ID == "" {
 			return nil, fmt.Sprintf("Graph's answer with the new policy's id was not received: delete the Conditional Access policy %q in the Entra admin center if it exists", stringField(s.body, "displayName"))
 		}
-		return []step{mk("DELETE", "/v1.0/identity/conditionalAccess/policies/"+url.PathEscape(created.ID), nil)}, ""
-	case assignLicense:
+		return []step{mk(checks.DeleteCA(q.Root, created.ID))}, ""
+	case checks.OpAssignLicense:
 		held := skuIDs(o["assignedLicenses"])
 		var undo []string
 		for _, sku := range added(s.body) {
@@ -234,8 +225,8 @@ func inverse(s step, before json.RawMessage, after *Entry) ([]step, string) {
 		if len(undo) == 0 {
 			return nil, "the user held that licence before"
 		}
-		return []step{mk("POST", "/v1.0/users/"+url.PathEscape(s.user)+"/assignLicense", map[string]any{"addLicenses": []any{}, "removeLicenses": undo})}, ""
-	case patchUser:
+		return []step{mk(checks.AssignLicense(q.Root, q.ID, jsonOf(map[string]any{"addLicenses": []any{}, "removeLicenses": undo})))}, ""
+	case checks.OpPatchUser:
 		back := map[string]json.RawMessage{}
 		for k := range s.body {
 			v := o[k]
@@ -244,20 +235,20 @@ func inverse(s step, before json.RawMessage, after *Entry) ([]step, string) {
 			}
 			back[k] = v
 		}
-		n := mk("PATCH", "/v1.0/users/"+url.PathEscape(s.user), back)
+		n := mk(checks.PatchUser(q.Root, q.ID, jsonOf(back)))
 		n.expect = s.body
 		return []step{n}, ""
-	case patchDevice:
+	case checks.OpPatchDevice:
 		back := map[string]json.RawMessage{"accountEnabled": o["accountEnabled"]}
 		if len(o["accountEnabled"]) == 0 || string(o["accountEnabled"]) == "null" {
 			return nil, "the record's accountEnabled before the write was not journaled"
 		}
-		n := mk("PATCH", "/v1.0/devices/"+url.PathEscape(s.id), back)
+		n := mk(checks.PatchDevice(q.Root, q.ID, jsonOf(back)))
 		n.expect = s.body
 		return []step{n}, ""
-	case deleteDevice, deleteManagedDevice:
+	case checks.OpDeleteDevice, checks.OpDeleteManagedDevice:
 		return nil, "Graph cannot restore a deleted device record"
-	case deleteCA:
+	case checks.OpDeleteCA:
 		return nil, "Graph cannot restore a deleted Conditional Access policy"
 	}
 	return nil, "mdmdoctor does not know how to revert it"
@@ -265,12 +256,13 @@ func inverse(s step, before json.RawMessage, after *Entry) ([]step, string) {
 
 // inversePatchScope reverts a PATCH of a mobility policy: appliesTo back to what it was (re-adding
 // the included groups when it was Some, since PATCH cannot set selected), or the URLs back.
-func inversePatchScope(s step, before map[string]json.RawMessage, mk func(string, string, any) step, groupRef func(string) map[string]string) ([]step, string) {
+func inversePatchScope(s step, before map[string]json.RawMessage, mk func(checks.Request) step) ([]step, string) {
+	q := s.req
 	if _, ok := s.body["appliesTo"]; ok {
 		was := stringField(before, "appliesTo")
 		expect := map[string]json.RawMessage{"appliesTo": s.body["appliesTo"]}
 		if was != "selected" {
-			n := mk("PATCH", s.policyPath(), map[string]string{"appliesTo": was})
+			n := mk(checks.PatchScope(q.Root, q.Set, q.Policy, jsonOf(map[string]string{"appliesTo": was})))
 			n.expect = expect
 			return []step{n}, ""
 		}
@@ -283,11 +275,11 @@ func inversePatchScope(s step, before map[string]json.RawMessage, mk func(string
 			groups = append(groups, g.ID)
 		}
 		if len(groups) == 0 {
-			return nil, scopeName(s.set) + " was Some with no group: set it back in the Intune admin center"
+			return nil, scopeName(s.req.Set) + " was Some with no group: set it back in the Intune admin center"
 		}
 		var out []step
 		for i, g := range groups {
-			n := mk("POST", s.policyPath()+"/includedGroups/$ref", groupRef(g))
+			n := mk(checks.AddIncluded(q.Root, q.Set, q.Policy, g))
 			if i == 0 {
 				n.expect = expect
 			}
@@ -303,7 +295,13 @@ func inversePatchScope(s step, before map[string]json.RawMessage, mk func(string
 		}
 		back[k] = v
 	}
-	n := mk("PATCH", s.policyPath(), back)
+	n := mk(checks.PatchScope(q.Root, q.Set, q.Policy, jsonOf(back)))
 	n.expect = s.body
 	return []step{n}, ""
+}
+
+// jsonOf encodes a body built here from maps of strings and raw JSON, which always encode.
+func jsonOf(v any) json.RawMessage {
+	b, _ := json.Marshal(v)
+	return b
 }

@@ -56,7 +56,7 @@ func WriteMarkdown(w io.Writer, r Report) error {
 				fmt.Fprintf(&b, "```\n%s\n```\n\n", fx.Guidance)
 			}
 			for _, rq := range fx.Requests {
-				fmt.Fprintf(&b, "    %s %s\n", rq.Method, rq.URL)
+				fmt.Fprintf(&b, "    %s %s\n", rq.Method(), rq.URL())
 				if len(rq.Body) > 0 {
 					fmt.Fprintf(&b, "    %s\n", rq.Body)
 				}

@@ -27,7 +27,7 @@ func sampleReport() Report {
 			Docs:        "https://learn.microsoft.com/en-us/intune/intune-service/enrollment/windows-enroll",
 			Fixes: []checks.Fix{{ID: "scope.mdm.add-user-to-group", Title: "Add the user to \"Intune Users\"", Reversible: true,
 				Permissions: []string{"GroupMember.ReadWrite.All"},
-				Requests:    []checks.Request{{Method: "POST", URL: "https://graph.microsoft.com/v1.0/groups/g1/members/$ref", Body: json.RawMessage(`{"@odata.id":"https://graph.microsoft.com/v1.0/directoryObjects/u1"}`)}}}}},
+				Requests:    []checks.Request{checks.AddMember("https://graph.microsoft.com", "g1", "u1")}}}},
 		{ID: "license.intune", Subject: "bob@contoso.com", Title: "Intune licence", Status: checks.Error, Summary: "Could not run: 403", Error: "could not read licenseDetails: 403 | needs <LicenseAssignment.Read.All>"},
 		{ID: "mfa.registration", Subject: "bob@contoso.com", Title: "MFA to register or join devices", Status: checks.Warn, Summary: "Nothing requires MFA to register or join devices for this user."},
 		{ID: "tenant.upn-domain", Subject: "bob@contoso.com", Title: "UPN suffix is a verified domain", Status: checks.Pass, Summary: "The UPN suffix contoso.com is a verified domain."},

@@ -62,7 +62,7 @@ func testChecks() []checks.Check {
 					Evidence:    []checks.Evidence{{Source: "GET /v1.0/users/" + f.Target.User + "/licenseDetails", Detail: "O365_BUSINESS_ESSENTIALS: INTUNE_O365 Success"}},
 					Fixes: []checks.Fix{{ID: "license.assign", Title: "Assign SPE_E5 to the user", Reversible: true,
 						Permissions: []string{"User.ReadWrite.All"},
-						Requests:    []checks.Request{{Method: "POST", URL: "/v1.0/users/" + f.Target.User + "/assignLicense", Body: body}}}}}}
+						Requests:    []checks.Request{checks.AssignLicense("", f.Target.User, body)}}}}}
 			},
 		},
 		{
@@ -85,7 +85,7 @@ func testChecks() []checks.Check {
 					Explanation: "Windows only enrolls automatically for users in the MDM user scope.",
 					Remediation: "Add the user to the group Intune Users.", Evidence: ev,
 					Fixes: []checks.Fix{{ID: "scope.mdm.add-user-to-group", Title: "Add the user to Intune Users", Reversible: true,
-						Requests: []checks.Request{{Method: "POST", URL: "/v1.0/groups/g-intune/members/$ref"}}}}}}
+						Requests: []checks.Request{checks.AddMember("", "g-intune", "u-bob")}}}}}
 			},
 		},
 		{

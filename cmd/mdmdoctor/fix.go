@@ -272,7 +272,7 @@ func applyPlan(ctx context.Context, c Config, e *env, t facts.Target, p *fix.Pla
 			fmt.Fprintf(s.out, "  %s\n", ev.Outcome)
 			return
 		}
-		fmt.Fprintf(s.out, "[%d/%d] %s %s ...", ev.Step, ev.Of, ev.Request.Method, ev.Request.URL)
+		fmt.Fprintf(s.out, "[%d/%d] %s %s ...", ev.Step, ev.Of, ev.Request.Method(), ev.Request.URL())
 	})
 	if err != nil {
 		return 0, usageError{oneLine(err.Error())}
@@ -442,7 +442,7 @@ type graphIO struct{ c *graph.Client }
 
 // Send implements fix.Writer.
 func (g graphIO) Send(ctx context.Context, r checks.Request) (fix.Response, error) {
-	resp, err := g.c.Send(ctx, r.Method, r.URL, r.Body)
+	resp, err := g.c.Send(ctx, r.Method(), r.URL(), r.Body)
 	return fix.Response(resp), err
 }
 

@@ -61,7 +61,7 @@ func (m Model) ownRecord() string {
 	var urls []string
 	for _, fx := range m.result.Fixes {
 		if fx.ID == m.draft.Fix && len(fx.Requests) == 1 {
-			urls = append(urls, fx.Requests[0].URL)
+			urls = append(urls, fx.Requests[0].URL())
 		}
 	}
 	if (m.draft.Fix != "devices.duplicates.delete-stale" && m.draft.Fix != "devices.duplicates.disable-stale") || len(urls) != 1 {
@@ -125,7 +125,7 @@ func (m Model) progress(msg progressMsg) Model {
 		return m
 	}
 	ev := msg.event
-	line := fmt.Sprintf("[%d/%d] %s %s", ev.Step, ev.Of, ev.Request.Method, shortURL(ev.Request.URL))
+	line := fmt.Sprintf("[%d/%d] %s %s", ev.Step, ev.Of, ev.Request.Method(), shortURL(ev.Request.URL()))
 	if !ev.Sent {
 		m.lines = append(m.lines, line+" …")
 		return m

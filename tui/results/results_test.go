@@ -25,7 +25,7 @@ func sample() []checks.Result {
 			Explanation: "Without an Intune plan enrollment is refused.", Remediation: "Assign SPE_E5.",
 			Evidence: []checks.Evidence{{Source: "GET /v1.0/users/bob@contoso.com/licenseDetails", Detail: "INTUNE_O365 only"}},
 			Docs:     "https://learn.microsoft.com/intune/licenses",
-			Fixes:    []checks.Fix{{ID: "license.assign", Title: "Assign SPE_E5", Requests: []checks.Request{{Method: "POST", URL: "/v1.0/users/bob/assignLicense"}}}}},
+			Fixes:    []checks.Fix{{ID: "license.assign", Title: "Assign SPE_E5", Requests: []checks.Request{checks.AssignLicense("", "bob", nil)}}}},
 		{ID: "mfa.registration", Subject: "bob@contoso.com", Title: "MFA", Status: checks.Warn, Summary: "No MFA for registration"},
 		{ID: "scope.mdm", Subject: "bob@contoso.com", Title: "MDM scope", Status: checks.Fail, Summary: "Not in scope"},
 		{ID: "enrollment.failures", Subject: "bob@contoso.com", Title: "Failures", Status: checks.Error, Summary: "Could not run", Error: "403"},
