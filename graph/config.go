@@ -16,6 +16,10 @@ const (
 	AuthDeviceCode Auth = "devicecode"
 	// AuthBrowser opens the system browser on this machine.
 	AuthBrowser Auth = "browser"
+	// AuthCode is the authorization code flow with PKCE, without a browser on this machine: the
+	// operator opens the sign-in URL on their own machine, whose SSH port forward carries the
+	// redirect to http://localhost:RedirectPort here. For tenants that block the device code flow.
+	AuthCode Auth = "authcode"
 	// AuthAzureCLI reuses the account of an `az login` on this machine.
 	AuthAzureCLI Auth = "azurecli"
 	// AuthClientSecret signs in as an application (app-only) with AZURE_CLIENT_SECRET.
@@ -77,6 +81,11 @@ type Config struct {
 	// Scopes replace ReadScopes for delegated sign-in (devicecode, browser), as permission names or
 	// full scope URLs. The Azure CLI and app-only sign-in always ask for the resource's .default.
 	Scopes []string
+	// RedirectPort is the loopback port --auth authcode waits on (DefaultRedirectPort when zero).
+	RedirectPort int
+	// ForwardCommand is the ssh command shown for --auth authcode (ForwardCommand's form); main
+	// builds it, knowing how the operator reaches this host.
+	ForwardCommand string
 	// StateDir is where the sign-in record lives ($XDG_STATE_HOME/mdmdoctor, found by main); device
 	// code and browser sign-in need it.
 	StateDir string
@@ -87,7 +96,7 @@ func (a Auth) appOnly() bool { return a == AuthClientSecret || a == AuthCertific
 
 func (c Config) validate() error {
 	switch c.Auth {
-	case AuthDeviceCode, AuthBrowser, AuthAzureCLI, AuthToken:
+	case AuthDeviceCode, AuthBrowser, AuthCode, AuthAzureCLI, AuthToken:
 	case AuthClientSecret, AuthCertificate:
 		if c.TenantID == "" || c.ClientID == "" {
 			return fmt.Errorf("--auth %s signs in as an application: give --tenant-id and --client-id (or AZURE_TENANT_ID and AZURE_CLIENT_ID)", c.Auth)
@@ -96,7 +105,7 @@ func (c Config) validate() error {
 			return fmt.Errorf("--auth certificate needs a certificate file: set AZURE_CLIENT_CERTIFICATE_PATH")
 		}
 	default:
-		return fmt.Errorf("unknown --auth %q: use devicecode, browser, azurecli, clientsecret or certificate", string(c.Auth))
+		return fmt.Errorf("unknown --auth %q: use devicecode, browser, authcode, azurecli, clientsecret or certificate", string(c.Auth))
 	}
 	if c.Auth == AuthToken && c.AccessToken == "" {
 		return fmt.Errorf("no access token: set MDMDOCTOR_ACCESS_TOKEN or choose another --auth")
