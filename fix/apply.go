@@ -23,6 +23,9 @@ type Session struct {
 	// claims in the pre-flight's facts.
 	Operator string
 	Tenant   string
+	// Via names the session the operator came through when the sign-in alone does not say it (a served
+	// session's SSH user and key fingerprint); journaled with every entry.
+	Via string
 	// Now dates the journal entries; time.Now when nil.
 	Now func() time.Time
 }
@@ -128,6 +131,7 @@ func (s *Session) Apply(ctx context.Context, p *Plan, progress func(Event)) (*Ou
 	entry := func(e Entry) error {
 		seq++
 		e.ID, e.Seq, e.Time, e.Fix, e.Operator, e.Tenant, e.User, e.Undoes = id, seq, s.now(), p.Fix, operator, s.Tenant, p.User, p.Undoes
+		e.Via = s.Via
 		return s.Journal.Append(e)
 	}
 	if err := entry(Entry{Kind: KindBegin, Plan: p}); err != nil {

@@ -54,7 +54,9 @@ type Entry struct {
 	Fix      string    `json:"fix"`
 	Operator string    `json:"operator,omitempty"`
 	Tenant   string    `json:"tenant,omitempty"`
-	User     string    `json:"user,omitempty"`
+	// Via is the session the operator came through (Session.Via), when it says more than Operator.
+	Via  string `json:"via,omitempty"`
+	User string `json:"user,omitempty"`
 	// Undoes is the run an undo reverts.
 	Undoes string `json:"undoes,omitempty"`
 	// Plan is on the begin entry.

@@ -89,6 +89,9 @@ type Config struct {
 	// StateDir is where the sign-in record lives ($XDG_STATE_HOME/mdmdoctor, found by main); device
 	// code and browser sign-in need it.
 	StateDir string
+	// InMemory keeps the signed-in account in memory only, for a session served to a remote operator:
+	// nothing is read from or written to StateDir.
+	InMemory bool
 }
 
 // appOnly reports whether the sign-in method yields an application token.

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mdmdoctor/mdmdoctor/app/apptest"
 	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
 )
 
@@ -48,7 +49,7 @@ func TestCreateCAFixExclusions(t *testing.T) {
 			t.Errorf("preview lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	if w := sentWrites(srv); len(w) != 0 {
+	if w := apptest.SentWrites(srv); len(w) != 0 {
 		t.Fatalf("a dry run wrote %v", w)
 	}
 	srv.ResetRequests()
@@ -56,7 +57,7 @@ func TestCreateCAFixExclusions(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "Applied.") {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	w := sentWrites(srv)
+	w := apptest.SentWrites(srv)
 	if len(w) != 1 || !strings.Contains(w[0], `"excludeGroups":["`+breakGlass+`","dca4c49c-03ab-470f-be74-29c40d3704ca"]`) ||
 		!strings.Contains(w[0], `"excludeUsers":["d91731c4-e2fb-4ee9-a119-b64659a0b445"]`) {
 		t.Errorf("writes %v", w)
@@ -68,7 +69,7 @@ func TestCreateCAFixExclusions(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, `--exclude-group "Nobody": no group has that id or display name`) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
 		t.Errorf("exit %d %q", r.code, r.stderr)
 	}
-	if w := sentWrites(srv); len(w) != 0 {
+	if w := apptest.SentWrites(srv); len(w) != 0 {
 		t.Errorf("sent %v", w)
 	}
 }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
-	"strings"
 
-	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/app"
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/report"
@@ -86,16 +84,17 @@ func runCheck(ctx context.Context, args []string, s streams) (int, error) {
 		return 0, err
 	}
 	c.User = upn
-	e, err := openEnv(ctx, c, s)
+	a, err := openApp(ctx, c, s, true)
 	if err != nil {
 		return 0, err
 	}
-	defer e.Close()
-	t := facts.Target{Kind: facts.TargetUser, User: upn, Domains: []string{upnDomainOf(upn)}, DeviceIDs: e.dsregDeviceIDs(), Path: c.Path}
-	if err := e.checkUser(ctx, t); err != nil {
+	defer a.Close()
+	t := app.UserTarget(upn)
+	t.DeviceIDs, t.Path = a.DsregDeviceIDs(), c.Path
+	if err := a.CheckUser(ctx, t); err != nil {
 		return 0, err
 	}
-	return runReport(ctx, c, e, t, s)
+	return a.Report(ctx, t, app.ReportOptions{Format: c.Format, Only: c.Only, Error: c.Error})
 }
 
 func runDNS(ctx context.Context, args []string, s streams) (int, error) {
@@ -122,12 +121,12 @@ func runDNS(ctx context.Context, args []string, s streams) (int, error) {
 		}
 		c.Domains = append(c.Domains, d)
 	}
-	e, err := openEnv(ctx, c, s)
+	a, err := openApp(ctx, c, s, false)
 	if err != nil {
 		return 0, err
 	}
-	defer e.Close()
-	return runReport(ctx, c, e, facts.Target{Kind: facts.TargetDNS, Domains: c.Domains}, s)
+	defer a.Close()
+	return a.Report(ctx, facts.Target{Kind: facts.TargetDNS, Domains: c.Domains}, app.ReportOptions{Format: c.Format, Only: c.Only})
 }
 
 const catalogHelp = `Usage:
@@ -156,25 +155,6 @@ func runCatalog(args []string, s streams) (int, error) {
 	return 0, report.WriteCatalog(s.out, f)
 }
 
-// runReport runs the checks for a target and writes the report; its exit code follows the results.
-func runReport(ctx context.Context, c Config, e *env, t facts.Target, s streams) (int, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
-	defer cancel()
-	f := facts.New(c.Cloud, t, e.Now())
-	deltas := facts.Gather(ctx, t, e.Readers(t)...)
-	results := checks.Run(ctx, f, deltas, checks.Options{Only: c.Only}, nil)
-	rep := report.New(version, c.Cloud, f.Target, results, e.Now())
-	rep.Symptom = rankError(c.Error, rep.Results)
-	if t.Kind == facts.TargetUser {
-		p := checks.PathOf(f)
-		rep.Path = &p
-	}
-	if err := report.Write(s.out, rep, c.Format); err != nil {
-		return 0, fmt.Errorf("could not write the report: %w", err)
-	}
-	return rep.ExitCode(), nil
-}
-
 // normalizeUPN checks a UPN the operator typed (dnsprobe.NormalizeUPN); a refusal is a usage error.
 func normalizeUPN(s string) (string, error) {
 	upn, err := dnsprobe.NormalizeUPN(s)
@@ -183,5 +163,3 @@ func normalizeUPN(s string) (string, error) {
 	}
 	return upn, nil
 }
-
-func upnDomainOf(upn string) string { return upn[strings.LastIndex(upn, "@")+1:] }

@@ -1,20 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/teatest/v2"
-
-	"github.com/mdmdoctor/mdmdoctor/tui"
 )
 
 // logMarks are what a debug record looks like, in the JSON the log is written in and in slog's
@@ -106,54 +97,4 @@ func TestDebugLogGoesToItsFile(t *testing.T) {
 		t.Errorf("without --debug, stderr: %q", quiet.stderr)
 	}
 	wantNoMarks(t, "stdout without --debug", quiet.stdout)
-}
-
-// TestDebugLogNeverOnTheTUIScreen runs the real Bubble Tea program over the demo env with --debug:
-// the records land in the file, never in what the program drew. The recent targets it remembers
-// are private to the operator.
-func TestDebugLogNeverOnTheTUIScreen(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	log := filepath.Join(t.TempDir(), "debug.jsonl")
-	state := t.TempDir()
-	e, err := openEnv(ctx, Config{Command: "tui", Demo: true, Cloud: "public", DNSTimeout: 2 * time.Second, Debug: log}, streams{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	recent := filepath.Join(state, "mdmdoctor", "recent.json")
-	o := tui.Options{Backend: &tuiBackend{env: e}, Version: "test", Demo: true, DemoUsers: e.demoUsers(),
-		Timeout: 30 * time.Second, RecentFile: recent, Environ: []string{"TERM=xterm-256color", "NO_COLOR=1"}}
-	tm := teatest.NewTestModel(t, tui.New(ctx, o), teatest.WithInitialTermSize(80, 24),
-		teatest.WithProgramOptions(tea.WithEnvironment(o.Environ)))
-	// drawn is everything the program wrote to its terminal.
-	var drawn bytes.Buffer
-	waitText := func(want string) {
-		t.Helper()
-		var seen []byte
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-			seen = b
-			return strings.Contains(ansi.Strip(string(b)), want)
-		}, teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-		drawn.Write(seen)
-	}
-	waitText("bob@contoso.com")
-	tm.Type("bob@contoso.com")
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	waitText("Finished")
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	waitText("Failures")
-	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
-	wantNoMarks(t, "the TUI's output", ansi.Strip(drawn.String()))
-	wantNoMarks(t, "the TUI's last screen", ansi.Strip(final.View().Content))
-	e.Close() // flushes and closes the debug log
-	wantRecords(t, readLog(t, log), true)
-	for path, dir := range map[string]bool{recent: false, filepath.Dir(recent): true} {
-		if _, err := os.Stat(path); err != nil {
-			t.Errorf("the TUI did not remember the target: %v", err)
-			continue
-		}
-		wantPrivate(t, path, dir)
-	}
 }

@@ -5,8 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/mdmdoctor/mdmdoctor/checks"
-	"github.com/mdmdoctor/mdmdoctor/errcodes"
+	"github.com/mdmdoctor/mdmdoctor/app"
 	"github.com/mdmdoctor/mdmdoctor/report"
 )
 
@@ -58,7 +57,7 @@ func runExplain(args []string, s streams) (int, error) {
 	if strings.TrimSpace(text) == "" {
 		return 0, usagef("name the error: mdmdoctor explain 0x80180014, or paste the message or event text in quotes (or - to read it from standard input)")
 	}
-	symptom, err := findSymptom(text)
+	symptom, err := app.FindSymptom(text)
 	if err != nil {
 		return 0, err
 	}
@@ -66,27 +65,6 @@ func runExplain(args []string, s streams) (int, error) {
 		return 0, fmt.Errorf("could not write the explanation: %w", err)
 	}
 	return 0, nil
-}
-
-// findSymptom looks a code, event or message up in the catalog; what it cannot place is bad input.
-func findSymptom(text string) (checks.Symptom, error) {
-	f := errcodes.Default().Find(text)
-	if s, ok := checks.ExplainSymptom(f); ok {
-		return s, nil
-	}
-	if len(f.Unknown)+len(f.Unplaced) == 0 {
-		return checks.Symptom{}, usagef("%q: %s", clip(text, 60), f.Problem())
-	}
-	return checks.Symptom{}, usageError{f.Problem()}
-}
-
-// clip shortens a pasted text for a one-line error.
-func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "..."
-	}
-	return s
 }
 
 // checkErrorFlag refuses, before any sign-in, an --error the catalog cannot place or a run it does
@@ -98,18 +76,6 @@ func checkErrorFlag(c Config) error {
 	if c.User == "" {
 		return usagef("--error ranks an error's causes for one user: use it with --user UPN")
 	}
-	_, err := findSymptom(c.Error)
+	_, err := app.FindSymptom(c.Error)
 	return err
-}
-
-// rankError ranks the causes of the error given with --error against the run's results; nil without one.
-func rankError(text string, results []checks.Result) *checks.Symptom {
-	if text == "" {
-		return nil
-	}
-	s, ok := checks.RankSymptom(errcodes.Default().Find(text), results)
-	if !ok {
-		return nil
-	}
-	return &s
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,14 +10,9 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/teatest/v2"
-
-	"github.com/mdmdoctor/mdmdoctor/dnsprobe/dnstest"
+	"github.com/mdmdoctor/mdmdoctor/app/apptest"
 	"github.com/mdmdoctor/mdmdoctor/fix"
 	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
-	"github.com/mdmdoctor/mdmdoctor/tui"
 )
 
 // runWith runs the binary with a given state directory (where the journal lives) and extra
@@ -43,32 +37,6 @@ func runWith(t *testing.T, state string, env []string, stdin string, args ...str
 	return runResult{out.String(), errb.String(), code}
 }
 
-// journal reads the journal a run left in state.
-func journal(t *testing.T, state string) []*fix.Run {
-	t.Helper()
-	entries, err := fix.OpenJournal(filepath.Join(state, "mdmdoctor", "journal.jsonl")).Entries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fix.Runs(entries)
-}
-
-func outcomes(r *fix.Run) string {
-	var parts []string
-	for _, s := range r.Steps {
-		o := "(no answer journaled)"
-		if s.After != nil {
-			o = s.After.Outcome
-		}
-		parts = append(parts, o)
-	}
-	end := "(no end)"
-	if r.End != nil {
-		end = r.End.Outcome
-	}
-	return strings.Join(parts, " ") + " / " + end
-}
-
 func TestFixOnTheDemo(t *testing.T) {
 	state := t.TempDir()
 	r := runWith(t, state, nil, "", "fix", "scope.mdm.add-user-to-group", "--user", "bob@contoso.com", "--demo", "--yes")
@@ -76,9 +44,9 @@ func TestFixOnTheDemo(t *testing.T) {
 		!strings.Contains(r.stdout, "Applied.") || !strings.Contains(r.stdout, "✓ PASS  scope.mdm") {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	runs := journal(t, state)
+	runs := apptest.Journal(t, filepath.Join(state, "mdmdoctor"))
 	if len(runs) != 1 || runs[0].Begin.Fix != "scope.mdm.add-user-to-group" || runs[0].Begin.Operator != "admin@contoso.com" ||
-		runs[0].Begin.Tenant != "11111111-1111-4111-8111-111111111111" || outcomes(runs[0]) != "applied / applied" {
+		runs[0].Begin.Tenant != "11111111-1111-4111-8111-111111111111" || apptest.Outcomes(runs[0]) != "applied / applied" {
 		t.Fatalf("journal %+v", runs)
 	}
 	if !strings.Contains(r.stdout, "Undo with: mdmdoctor undo "+runs[0].ID) {
@@ -121,7 +89,7 @@ func TestFixRefusesAndExplains(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q, want one line with %q", tc.args, r.code, r.stderr, tc.want)
 		}
 	}
-	if runs := journal(t, state); len(runs) != 0 {
+	if runs := apptest.Journal(t, filepath.Join(state, "mdmdoctor")); len(runs) != 0 {
 		t.Errorf("refused runs journaled %d runs", len(runs))
 	}
 	r := runWith(t, state, nil, "", "fix", "scope.mdm.add-user-to-group", "--user", "alice@contoso.com", "--demo")
@@ -150,8 +118,8 @@ func TestFixWriteRefusedOnTheDemo(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stdout, "403") || !strings.Contains(r.stdout, "✗ FAIL  scope.urls") {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	runs := journal(t, state)
-	if len(runs) != 1 || outcomes(runs[0]) != "failed / failed" || runs[0].Steps[0].After.Status != 403 || runs[0].Steps[0].After.RequestID == "" {
+	runs := apptest.Journal(t, filepath.Join(state, "mdmdoctor"))
+	if len(runs) != 1 || apptest.Outcomes(runs[0]) != "failed / failed" || runs[0].Steps[0].After.Status != 403 || runs[0].Steps[0].After.RequestID == "" {
 		t.Errorf("journal %+v", runs)
 	}
 }
@@ -171,64 +139,6 @@ func TestDNSFixIsGuidance(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stdout, "Not resolving yet") {
 		t.Errorf("--wait on a record nobody publishes: exit %d\n%s", r.code, r.stdout)
 	}
-}
-
-// fakeTenant serves a demo tenant (changed by edit) on loopback with a DNS server, and returns the
-// flags and environment that point the binary at them.
-func fakeTenant(t *testing.T, name string, edit func(*graphtest.Tenant)) (*graphtest.Server, []string, []string) {
-	t.Helper()
-	tn, err := graphtest.Load(os.DirFS("../../testdata/demo"), name+".json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if edit != nil {
-		edit(tn)
-	}
-	srv, err := graphtest.NewServer(tn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	dns, err := dnstest.Start(context.Background(), dnstest.Options{Zones: os.DirFS("../../testdata/demo/zones")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(dns.Close)
-	return srv, []string{"--graph-url", srv.URL(), "--resolver", dns.Addr(), "--dns-timeout", "300ms"}, []string{"MDMDOCTOR_ACCESS_TOKEN=" + srv.Token()}
-}
-
-const globalAdmin = "62e90394-69f5-4237-9190-012177145e10"
-
-func asGlobalAdmin(tn *graphtest.Tenant) { tn.Operator.RoleTemplateIDs = []string{globalAdmin} }
-
-// carolStaleDisabled disables carol's stale registered record, the state in which delete-stale (the
-// step after disable-stale) is offered.
-func carolStaleDisabled(tn *graphtest.Tenant) {
-	for _, d := range tn.Devices {
-		if d.ID() == "bddbcba3-9d08-444c-8520-91153c0b5749" {
-			d["accountEnabled"] = false
-		}
-	}
-}
-
-// sentWrites lists the writes the fake Graph received, as "METHOD path body".
-func sentWrites(srv *graphtest.Server) []string {
-	var out []string
-	for _, r := range srv.Requests() {
-		if r.Method == "GET" || r.Batch || strings.HasSuffix(r.Path, "/$batch") {
-			continue
-		}
-		line := r.Method + " " + r.Path
-		if len(r.Body) > 0 {
-			var v any
-			if json.Unmarshal(r.Body, &v) == nil {
-				b, _ := json.Marshal(v)
-				line += " " + string(b)
-			}
-		}
-		out = append(out, line)
-	}
-	return out
 }
 
 // TestEveryFixThroughTheBinary applies each Graph fix as an operator would, against the fake Graph,
@@ -275,16 +185,16 @@ func TestEveryFixThroughTheBinary(t *testing.T) {
 		{fix: "scope.mdm.all", tenant: "contoso", user: "bob@contoso.com", check: "scope.mdm",
 			writes: []string{"PATCH " + mdm + ` {"appliesTo":"all"}`},
 			undo:   []string{"POST " + mdm + `/includedGroups/$ref {"@odata.id":"https://graph.microsoft.com/odata/groups('` + iu + `')"}`}},
-		{fix: "scope.urls.reset", tenant: "fabrikam", user: "grace@fabrikam.com", edit: asGlobalAdmin, check: "scope.urls",
+		{fix: "scope.urls.reset", tenant: "fabrikam", user: "grace@fabrikam.com", edit: apptest.AsGlobalAdmin, check: "scope.urls",
 			writes: []string{"PATCH " + mdm + " {" + strings.Replace(urls, "%s", "https://enrollment.manage.microsoft.com/enrollmentserver/discovery.svc", 1)},
 			undo:   []string{"PATCH " + mdm + " {" + strings.Replace(urls, "%s", "https://enroll.fabrikam.com/discovery.svc", 1)}},
-		{fix: "scope.mam-conflict.remove-user", tenant: "fabrikam", user: "grace@fabrikam.com", edit: asGlobalAdmin, check: "scope.mam-conflict",
+		{fix: "scope.mam-conflict.remove-user", tenant: "fabrikam", user: "grace@fabrikam.com", edit: apptest.AsGlobalAdmin, check: "scope.mam-conflict",
 			writes: []string{"DELETE /v1.0/groups/" + wip + "/members/" + gr + "/$ref"},
 			undo:   []string{"POST /v1.0/groups/" + wip + `/members/$ref {"@odata.id":"https://graph.microsoft.com/v1.0/directoryObjects/` + gr + `"}`}},
-		{fix: "scope.mam-conflict.remove-group", tenant: "fabrikam", user: "grace@fabrikam.com", edit: asGlobalAdmin, check: "scope.mam-conflict",
+		{fix: "scope.mam-conflict.remove-group", tenant: "fabrikam", user: "grace@fabrikam.com", edit: apptest.AsGlobalAdmin, check: "scope.mam-conflict",
 			writes: []string{"DELETE " + mam + "/includedGroups/" + wip + "/$ref"},
 			undo:   []string{"POST " + mam + `/includedGroups/$ref {"@odata.id":"https://graph.microsoft.com/odata/groups('` + wip + `')"}`}},
-		{fix: "scope.mam-conflict.mam-none", tenant: "fabrikam", user: "grace@fabrikam.com", edit: asGlobalAdmin, check: "scope.mam-conflict",
+		{fix: "scope.mam-conflict.mam-none", tenant: "fabrikam", user: "grace@fabrikam.com", edit: apptest.AsGlobalAdmin, check: "scope.mam-conflict",
 			writes: []string{"PATCH " + mam + ` {"appliesTo":"none"}`},
 			undo:   []string{"POST " + mam + `/includedGroups/$ref {"@odata.id":"https://graph.microsoft.com/odata/groups('` + wip + `')"}`}},
 		{fix: "license.assign", tenant: "contoso", user: "bob@contoso.com", edit: bobNowhere, flags: []string{"--sku", "SPE_E5", "--usage-location", "gb"}, check: "license.intune",
@@ -301,7 +211,7 @@ func TestEveryFixThroughTheBinary(t *testing.T) {
 		{fix: "mfa.registration.create-ca-report-only", tenant: "contoso", user: "alice@contoso.com", edit: noRegistrationCA, check: "mfa.registration",
 			writes: []string{`POST /v1.0/identity/conditionalAccess/policies {"conditions":{"applications":{"includeUserActions":["urn:user:registerdevice"]},"clientAppTypes":["all"],"users":{"excludeGroups":["` + breakGlass + `"],"excludeRoles":[],"excludeUsers":[],"includeUsers":["All"]}},"displayName":"Require MFA to register or join devices (mdmdoctor)","grantControls":{"builtInControls":["mfa"],"operator":"OR"},"state":"enabledForReportingButNotEnforced"}`},
 			undo:   []string{"DELETE /v1.0/identity/conditionalAccess/policies/"}},
-		{fix: "mfa.registration.policy-not-required", tenant: "fabrikam", user: "grace@fabrikam.com", edit: asGlobalAdmin, check: "mfa.registration",
+		{fix: "mfa.registration.policy-not-required", tenant: "fabrikam", user: "grace@fabrikam.com", edit: apptest.AsGlobalAdmin, check: "mfa.registration",
 			writes: []string{"PUT /v1.0/policies/deviceRegistrationPolicy "},
 			undo:   []string{"PUT /v1.0/policies/deviceRegistrationPolicy "}},
 	} {
@@ -314,8 +224,8 @@ func TestEveryFixThroughTheBinary(t *testing.T) {
 			if r.code != 0 || !strings.Contains(r.stdout, "Applied.") {
 				t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 			}
-			matchWrites(t, sentWrites(srv), tc.writes)
-			runs := journal(t, state)
+			apptest.MatchWrites(t, apptest.SentWrites(srv), tc.writes)
+			runs := apptest.Journal(t, filepath.Join(state, "mdmdoctor"))
 			if len(runs) != 1 || runs[0].End == nil || runs[0].End.Outcome != fix.Applied {
 				t.Fatalf("journal %+v", runs)
 			}
@@ -334,7 +244,7 @@ func TestEveryFixThroughTheBinary(t *testing.T) {
 				if r.code != 2 || !strings.Contains(r.stderr, "cannot restore a deleted device") || !strings.Contains(r.stderr, "journal.jsonl") {
 					t.Errorf("undo of a delete: exit %d %q", r.code, r.stderr)
 				}
-				if w := sentWrites(srv); len(w) != 0 {
+				if w := apptest.SentWrites(srv); len(w) != 0 {
 					t.Errorf("undo of a delete sent %v", w)
 				}
 				return
@@ -342,11 +252,11 @@ func TestEveryFixThroughTheBinary(t *testing.T) {
 			if r.code != 0 || !strings.Contains(r.stdout, "Applied.") {
 				t.Fatalf("undo: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 			}
-			matchWrites(t, sentWrites(srv), tc.undo)
+			apptest.MatchWrites(t, apptest.SentWrites(srv), tc.undo)
 			if !strings.Contains(r.stdout, "FAIL  "+tc.check) && !strings.Contains(r.stdout, "WARN  "+tc.check) {
 				t.Errorf("after undo the check should fail or warn again:\n%s", r.stdout)
 			}
-			runs = journal(t, state)
+			runs = apptest.Journal(t, filepath.Join(state, "mdmdoctor"))
 			if len(runs) != 2 || runs[1].Begin.Undoes != runs[0].ID || runs[0].UndoneBy != runs[1].ID {
 				t.Errorf("undo journal %+v", runs)
 			}
@@ -354,25 +264,10 @@ func TestEveryFixThroughTheBinary(t *testing.T) {
 	}
 }
 
-// matchWrites compares writes with the wanted ones; a wanted line ending in a space or "/" is a prefix
-// (a body or an id the test cannot know in advance).
-func matchWrites(t *testing.T, got, want []string) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("writes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	for i := range want {
-		prefix := strings.HasSuffix(want[i], " ") || strings.HasSuffix(want[i], "/")
-		if got[i] != want[i] && !(prefix && strings.HasPrefix(got[i], want[i])) {
-			t.Errorf("write %d:\n%s\nwant:\n%s", i+1, got[i], want[i])
-		}
-	}
-}
-
 // TestFixStopsWhenTheTenantChanged: another admin changes the device registration policy between the
 // check and the pre-flight; the fix would send the old quota back, so it stops and writes nothing.
 func TestFixStopsWhenTheTenantChanged(t *testing.T) {
-	srv, flags, env := fakeTenant(t, "fabrikam", asGlobalAdmin)
+	srv, flags, env := fakeTenant(t, "fabrikam", apptest.AsGlobalAdmin)
 	// The check's v1.0 batch goes through; the pre-flight's is held while the policy changes.
 	srv.Inject(graphtest.Fault{Method: "POST", Path: "/v1.0/$batch", Times: 1})
 	srv.Inject(graphtest.Fault{Method: "POST", Path: "/v1.0/$batch", Delay: time.Second, Times: 1})
@@ -396,10 +291,10 @@ func TestFixStopsWhenTheTenantChanged(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, "changed since the check") || !strings.Contains(r.stderr, "nothing was written") {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if w := sentWrites(srv); len(w) != 0 {
+	if w := apptest.SentWrites(srv); len(w) != 0 {
 		t.Errorf("writes sent: %v", w)
 	}
-	if runs := journal(t, state); len(runs) != 0 {
+	if runs := apptest.Journal(t, filepath.Join(state, "mdmdoctor")); len(runs) != 0 {
 		t.Errorf("journaled %d runs", len(runs))
 	}
 }
@@ -431,134 +326,26 @@ func TestFixConnectionCutMidPlan(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stdout, "may or may not have been applied") {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	runs := journal(t, state)
-	if len(runs) != 1 || outcomes(runs[0]) != "applied unknown / partial" {
-		t.Fatalf("journal: %s", outcomes(runs[0]))
+	runs := apptest.Journal(t, filepath.Join(state, "mdmdoctor"))
+	if len(runs) != 1 || apptest.Outcomes(runs[0]) != "applied unknown / partial" {
+		t.Fatalf("journal: %s", apptest.Outcomes(runs[0]))
 	}
 }
 
-// tuiOnTenant runs the real TUI program over a real env on a fake tenant (fake Graph and DNS on
-// loopback, signed in with the tenant's token), at 80x24.
-func tuiOnTenant(t *testing.T, srv *graphtest.Server, flags []string, readOnly bool) (*teatest.TestModel, func(...string)) {
+// fakeTenant serves a demo tenant (changed by edit) on loopback with a DNS server, and returns the
+// flags and environment that point the command line at them.
+func fakeTenant(t *testing.T, name string, edit func(*graphtest.Tenant)) (*graphtest.Server, []string, []string) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	t.Setenv("MDMDOCTOR_ACCESS_TOKEN", srv.Token())
-	c := Config{Command: "tui", Cloud: "public", GraphURL: srv.URL(), Resolvers: []string{flags[3]}, DNSTimeout: 300 * time.Millisecond,
-		Timeout: 30 * time.Second, ReadOnly: readOnly}
-	e, err := openEnv(ctx, c, streams{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.Close)
-	o := tui.Options{Backend: &tuiBackend{env: e}, Version: "test", Timeout: 30 * time.Second,
-		Environ: []string{"TERM=xterm-256color", "NO_COLOR=1"}, Target: "bob@contoso.com"}
-	tm := teatest.NewTestModel(t, tui.New(ctx, o), teatest.WithInitialTermSize(80, 24),
-		teatest.WithProgramOptions(tea.WithEnvironment(o.Environ)))
-	// wait reads the program's output until every one of want has been drawn; what it read is gone
-	// for the next wait, so texts drawn together are waited for together.
-	wait := func(want ...string) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-			out := ansi.Strip(string(b))
-			for _, w := range want {
-				if !strings.Contains(out, w) {
-					return false
-				}
-			}
-			return true
-		}, teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	}
-	return tm, wait
+	f := apptest.FakeTenant(t, name, edit)
+	return f.Graph, f.Flags(), f.Env()
 }
-
-func press(tm *teatest.TestModel, keys ...string) {
-	for _, k := range keys {
-		switch k {
-		case "enter":
-			tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-		case "esc":
-			tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
-		default:
-			tm.Send(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
+// carolStaleDisabled disables carol's stale registered record, the state in which delete-stale (the
+// step after disable-stale) is offered.
+func carolStaleDisabled(tn *graphtest.Tenant) {
+	for _, d := range tn.Devices {
+		if d.ID() == "bddbcba3-9d08-444c-8520-91153c0b5749" {
+			d["accountEnabled"] = false
 		}
 	}
 }
 
-// TestTUIGuidedFix: from bob's failing licence check, the fix screen plans the licence, shows the
-// exact request, takes the typed yes, applies it with the journal and shows the re-checked status;
-// back on the results the check has turned.
-func TestTUIGuidedFix(t *testing.T) {
-	srv, flags, _ := fakeTenant(t, "contoso", nil)
-	tm, wait := tuiOnTenant(t, srv, flags, false)
-	wait("Finished")
-	press(tm, "enter")
-	wait("› ✗ FAIL  license.entra-premium")
-	srv.ResetRequests()
-	press(tm, "f")
-	wait("Nothing has been sent. Press enter to apply", "/assignLicense", `"removeLicenses": []`)
-	press(tm, "enter")
-	wait("Type yes and press enter to send this request")
-	press(tm, "n", "o", "enter")
-	wait("Type the word yes to send")
-	tm.Type("yes")
-	press(tm, "enter")
-	wait("✓ Applied.", "Journal entry", "license.entra-premium: Holds")
-	press(tm, "esc")
-	wait("Re-checked after the fix: license.entra-premium ✓ pass", "✓ PASS  license.intune")
-	press(tm, "q")
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-	matchWrites(t, sentWrites(srv), []string{`POST /v1.0/users/d91731c4-e2fb-4ee9-a119-b64659a0b445/assignLicense {"addLicenses":[{"disabledPlans":[],"skuId":"06ebc4ee-1bb5-47dd-8120-11324bc54e06"}],"removeLicenses":[]}`})
-	runs := journal(t, os.Getenv("XDG_STATE_HOME"))
-	if len(runs) != 1 || runs[0].Begin.Operator != "admin@contoso.com" || outcomes(runs[0]) != "applied / applied" {
-		t.Errorf("journal %+v", runs)
-	}
-}
-
-// TestTUIQuitWhileApplying: q while the write is in flight does not abandon it: the program quits
-// once Graph has answered and the answer is journaled.
-func TestTUIQuitWhileApplying(t *testing.T) {
-	srv, flags, _ := fakeTenant(t, "contoso", nil)
-	srv.Inject(graphtest.Fault{Method: "POST", Path: "/v1.0/users/*/assignLicense", Delay: 1500 * time.Millisecond})
-	tm, wait := tuiOnTenant(t, srv, flags, false)
-	wait("Finished")
-	press(tm, "enter")
-	wait("› ✗ FAIL  license.entra-premium")
-	press(tm, "f")
-	wait("Nothing has been sent")
-	press(tm, "enter")
-	wait("Type yes")
-	tm.Type("yes")
-	press(tm, "enter")
-	wait("Applying")
-	press(tm, "q")
-	wait("Quitting once")
-	tm.WaitFinished(t, teatest.WithFinalTimeout(15*time.Second))
-	runs := journal(t, os.Getenv("XDG_STATE_HOME"))
-	if len(runs) != 1 || outcomes(runs[0]) != "applied / applied" {
-		t.Fatalf("the write in flight was not seen through: %+v", runs)
-	}
-	if w := sentWrites(srv); len(w) != 1 {
-		t.Errorf("writes %v", w)
-	}
-}
-
-// TestTUIReadOnlyFixIsADryRun: with --read-only the plan shows and nothing can be sent.
-func TestTUIReadOnlyFixIsADryRun(t *testing.T) {
-	srv, flags, _ := fakeTenant(t, "contoso", nil)
-	tm, wait := tuiOnTenant(t, srv, flags, true)
-	wait("Finished")
-	press(tm, "enter")
-	wait("› ✗ FAIL  license.entra-premium")
-	press(tm, "f")
-	wait("Dry run (--read-only)")
-	srv.ResetRequests()
-	press(tm, "enter", "y", "e", "s", "enter", "esc")
-	wait("› ✗ FAIL  license.entra-premium")
-	press(tm, "q")
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-	if w := sentWrites(srv); len(w) != 0 {
-		t.Errorf("a read-only session sent %v", w)
-	}
-}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mdmdoctor/mdmdoctor/app/apptest"
 	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
 )
 
@@ -18,7 +19,7 @@ func TestDeleteNeedsTheTypedNameEvenWithYes(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, flags, env := fakeTenant(t, "contoso", func(tn *graphtest.Tenant) {
-		asGlobalAdmin(tn)
+		apptest.AsGlobalAdmin(tn)
 		for _, d := range tn.Devices {
 			if d.ID() == "bddbcba3-9d08-444c-8520-91153c0b5749" {
 				d["accountEnabled"] = false
@@ -33,7 +34,7 @@ func TestDeleteNeedsTheTypedNameEvenWithYes(t *testing.T) {
 		!strings.Contains(r.stdout, "1 BitLocker recovery key escrowed to this record: b465e4e8-e4e8-b465-e8e4-65b4e8e465b4") {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if w := sentWrites(srv); len(w) != 0 {
+	if w := apptest.SentWrites(srv); len(w) != 0 {
 		t.Errorf("sent %v", w)
 	}
 }
@@ -44,7 +45,7 @@ func TestUndoCommandAndList(t *testing.T) {
 	srv, flags, env := fakeTenant(t, "contoso", nil)
 	state := t.TempDir()
 	r := runIn(t, state, env, "", append([]string{"fix", "scope.mdm.add-user-to-group", "--user", "bob@contoso.com", "--yes"}, flags...)...)
-	runs := journal(t, state)
+	runs := apptest.Journal(t, filepath.Join(state, "mdmdoctor"))
 	if r.code != 0 || len(runs) != 1 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -108,7 +109,7 @@ func sampleKey(t *testing.T, raw []byte) graphtest.Object {
 // fix, and the one about the record just deleted neither asks to delete it again nor to reconnect.
 func TestFixRechecksThePaste(t *testing.T) {
 	_, flags, env := fakeTenant(t, "contoso", func(tn *graphtest.Tenant) {
-		asGlobalAdmin(tn)
+		apptest.AsGlobalAdmin(tn)
 		carolStaleDisabled(tn)
 	})
 	paste := filepath.Join("..", "..", "testdata", "dsregcmd", "demo-carol-duplicate.txt")

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mdmdoctor/mdmdoctor/app/apptest"
 	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
 )
 
@@ -46,7 +47,7 @@ func wantPrintable(t *testing.T, what, text string) {
 // journal titles, and the sweep's CSV cells.
 func TestHostileNamesEverywhere(t *testing.T) {
 	_, flags, env := fakeTenant(t, "contoso", func(tn *graphtest.Tenant) {
-		asGlobalAdmin(tn)
+		apptest.AsGlobalAdmin(tn)
 		hostileNames(tn)
 	})
 	state := t.TempDir()

@@ -1,51 +1,72 @@
 package main
 
 import (
-	"fmt"
+	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 
-	"github.com/mdmdoctor/mdmdoctor/fix"
+	"github.com/mdmdoctor/mdmdoctor/app"
 	"github.com/mdmdoctor/mdmdoctor/graph"
 )
 
-// stateDir is mdmdoctor's state directory (journal, recent targets): $XDG_STATE_HOME/mdmdoctor, or
-// ~/.local/state/mdmdoctor. The environment is read here, in main, and handed down.
-func stateDir() (string, error) {
-	dir := os.Getenv("XDG_STATE_HOME")
+// stateDir is mdmdoctor's state directory (journal, recent targets, remembered account):
+// $XDG_STATE_HOME/mdmdoctor, or ~/.local/state/mdmdoctor; "" when neither is set. The environment is
+// read here, in main, once, and handed down.
+func stateDir(getenv func(string) string) string {
+	dir := getenv("XDG_STATE_HOME")
 	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("find mdmdoctor's state directory: set XDG_STATE_HOME: %w", err)
+		home := getenv("HOME")
+		if home == "" && runtime.GOOS == "windows" {
+			home = getenv("USERPROFILE")
+		}
+		if home == "" {
+			return ""
 		}
 		dir = filepath.Join(home, ".local", "state")
 	}
-	return filepath.Join(dir, "mdmdoctor"), nil
+	return filepath.Join(dir, "mdmdoctor")
 }
 
-// journalPath is the fix journal's file in the state directory.
-func journalPath() (string, error) {
-	dir, err := stateDir()
+// secrets are a real tenant's credentials as azidentity names them in the environment.
+func secrets(getenv func(string) string) app.Secrets {
+	return app.Secrets{
+		AccessToken: getenv("MDMDOCTOR_ACCESS_TOKEN"),
+		TenantID:    getenv("AZURE_TENANT_ID"), ClientID: getenv("AZURE_CLIENT_ID"),
+		ClientSecret:    getenv("AZURE_CLIENT_SECRET"),
+		CertificatePath: getenv("AZURE_CLIENT_CERTIFICATE_PATH"), CertificatePassword: getenv("AZURE_CLIENT_CERTIFICATE_PASSWORD"),
+	}
+}
+
+// appConfig is the application the command line asks for: its flags, and the environment read here.
+func appConfig(c Config, s streams) app.Config {
+	getenv := os.Getenv
+	sec := secrets(getenv)
+	auth := graph.Auth(c.Auth)
+	if auth == "" {
+		ssh := getenv("SSH_CONNECTION") != "" || getenv("SSH_TTY") != ""
+		display := getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" || runtime.GOOS != "linux"
+		auth = app.DefaultAuth(sec.AccessToken, ssh, display)
+	}
+	return app.Config{
+		Version: version, Demo: c.Demo, DNSOnly: c.Command == "dns", Cloud: c.Cloud, GraphURL: c.GraphURL, Auth: auth,
+		TenantID: c.TenantID, ClientID: c.ClientID, Secrets: sec, Timeout: c.Timeout, DNSTimeout: c.DNSTimeout,
+		Resolvers: c.Resolvers, ReadOnly: c.ReadOnly, Debug: c.Debug, Dsregcmd: c.Dsregcmd, StateDir: stateDir(getenv),
+		Stdin: s.in, Stdout: s.out, Stderr: s.errOut, Environ: os.Environ(),
+	}
+}
+
+// openApp builds the application of a command, signed in when signIn says.
+func openApp(ctx context.Context, c Config, s streams, signIn bool) (*app.App, error) {
+	a, err := app.New(ctx, appConfig(c, s))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return fix.JournalPath(dir), nil
-}
-
-// fromEnv completes a real tenant's sign-in settings from the environment, read here in main as
-// azidentity names it: the tenant and app when no flag gave them, the client secret and certificate
-// (never flags), and the state directory for the sign-in record ("" when there is none: the sign-in
-// that needs it then says so).
-func fromEnv(c graph.Config) graph.Config {
-	if c.TenantID == "" {
-		c.TenantID = os.Getenv("AZURE_TENANT_ID")
+	if signIn {
+		if err := a.SignIn(ctx, nil); err != nil {
+			a.Close()
+			return nil, err
+		}
 	}
-	if c.ClientID == "" {
-		c.ClientID = os.Getenv("AZURE_CLIENT_ID")
-	}
-	c.ClientSecret = os.Getenv("AZURE_CLIENT_SECRET")
-	c.CertificatePath = os.Getenv("AZURE_CLIENT_CERTIFICATE_PATH")
-	c.CertificatePassword = os.Getenv("AZURE_CLIENT_CERTIFICATE_PASSWORD")
-	c.StateDir, _ = stateDir()
-	return c
+	return a, nil
 }

@@ -3,42 +3,30 @@ package main
 import (
 	"path/filepath"
 	"testing"
-
-	"github.com/mdmdoctor/mdmdoctor/graph"
 )
 
-// TestStateDirIsReadInMain: the journal and the recent targets live in one state directory, found
-// from XDG_STATE_HOME here and handed to the packages below.
+// TestStateDirIsReadInMain: the journal, the recent targets and the remembered account live in one
+// state directory, found from XDG_STATE_HOME (or HOME) here and handed to the application.
 func TestStateDirIsReadInMain(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", "/x/state")
-	if p, err := journalPath(); err != nil || p != filepath.FromSlash("/x/state/mdmdoctor/journal.jsonl") {
-		t.Errorf("journalPath = %q, %v", p, err)
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	if p := stateDir(env(map[string]string{"XDG_STATE_HOME": "/x/state", "HOME": "/home/op"})); p != filepath.FromSlash("/x/state/mdmdoctor") {
+		t.Errorf("stateDir = %q", p)
 	}
-	if p := recentFile(); p != filepath.FromSlash("/x/state/mdmdoctor/recent.json") {
-		t.Errorf("recentFile = %q", p)
+	if p := stateDir(env(map[string]string{"HOME": "/home/op"})); p != filepath.FromSlash("/home/op/.local/state/mdmdoctor") {
+		t.Errorf("stateDir without XDG_STATE_HOME = %q", p)
 	}
-	t.Setenv("XDG_STATE_HOME", "")
-	t.Setenv("HOME", "/home/op")
-	if p, err := journalPath(); err != nil || p != filepath.FromSlash("/home/op/.local/state/mdmdoctor/journal.jsonl") {
-		t.Errorf("journalPath without XDG_STATE_HOME = %q, %v", p, err)
+	if p := stateDir(env(nil)); p != "" {
+		t.Errorf("stateDir without a home = %q", p)
 	}
 }
 
-// TestFromEnvFillsWhatNoFlagGave: azidentity's variables are read in main; a flag wins over them, and
-// the secret and certificate come only from the environment.
-func TestFromEnvFillsWhatNoFlagGave(t *testing.T) {
-	t.Setenv("AZURE_TENANT_ID", "env-tenant")
-	t.Setenv("AZURE_CLIENT_ID", "env-client")
-	t.Setenv("AZURE_CLIENT_SECRET", "s3cret")
-	t.Setenv("AZURE_CLIENT_CERTIFICATE_PATH", "/certs/app.pem")
-	t.Setenv("AZURE_CLIENT_CERTIFICATE_PASSWORD", "pw")
-	t.Setenv("XDG_STATE_HOME", "/x/state")
-	c := fromEnv(graph.Config{})
-	if c.TenantID != "env-tenant" || c.ClientID != "env-client" || c.ClientSecret != "s3cret" || c.CertificatePath != "/certs/app.pem" ||
-		c.CertificatePassword != "pw" || c.StateDir != filepath.FromSlash("/x/state/mdmdoctor") {
-		t.Errorf("from the environment: %+v", c)
-	}
-	if c := fromEnv(graph.Config{TenantID: "flag-tenant", ClientID: "flag-client"}); c.TenantID != "flag-tenant" || c.ClientID != "flag-client" {
-		t.Errorf("the flags lost to the environment: %+v", c)
+// TestSecretsFromTheEnvironment: azidentity's variables are read in main, and only there.
+func TestSecretsFromTheEnvironment(t *testing.T) {
+	kv := map[string]string{"AZURE_TENANT_ID": "env-tenant", "AZURE_CLIENT_ID": "env-client", "AZURE_CLIENT_SECRET": "s3cret",
+		"AZURE_CLIENT_CERTIFICATE_PATH": "/certs/app.pem", "AZURE_CLIENT_CERTIFICATE_PASSWORD": "pw", "MDMDOCTOR_ACCESS_TOKEN": "tok"}
+	s := secrets(func(k string) string { return kv[k] })
+	if s.TenantID != "env-tenant" || s.ClientID != "env-client" || s.ClientSecret != "s3cret" || s.CertificatePath != "/certs/app.pem" ||
+		s.CertificatePassword != "pw" || s.AccessToken != "tok" {
+		t.Errorf("from the environment: %+v", s)
 	}
 }

@@ -13,14 +13,7 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/teatest/v2"
-
-	"github.com/mdmdoctor/mdmdoctor/facts"
-	"github.com/mdmdoctor/mdmdoctor/graph"
 	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
-	"github.com/mdmdoctor/mdmdoctor/tui"
 )
 
 // tenantResults decodes a JSON report into "id subject" -> status, and the target.
@@ -222,70 +215,5 @@ func TestTenantInterrupted(t *testing.T) {
 	}
 	if pages := srv.Served().Pages["/v1.0/devices"]; pages > 10 {
 		t.Errorf("%d pages read: the sweep did not stop", pages)
-	}
-}
-
-func TestSweepProgressLine(t *testing.T) {
-	if newSweepProgress(&bytes.Buffer{}, time.Now) != nil {
-		t.Error("progress on a writer that is no terminal")
-	}
-	f, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if newSweepProgress(f, time.Now) != nil {
-		t.Error("progress on a redirected stderr")
-	}
-	var buf bytes.Buffer
-	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	p := &sweepProgress{w: &buf, clock: func() time.Time { return now }, state: map[facts.Source]graph.SweepProgress{}}
-	p.update(graph.SweepProgress{Source: facts.SrcAllDevices, Pages: 1, Records: 999})
-	p.update(graph.SweepProgress{Source: facts.SrcAllManagedDevices, Pages: 1, Records: 999}) // within 100 ms: not drawn
-	now = now.Add(time.Second)
-	p.update(graph.SweepProgress{Source: facts.SrcAllDevices, Pages: 101, Records: 100_000, Done: true})
-	p.clear()
-	want := "\r\x1b[KReading devices: Entra ID 999 records, 1 pages · Intune 0 records, 0 pages" +
-		"\r\x1b[KReading devices: Entra ID 100,000 records, 101 pages (done) · Intune 999 records, 1 pages\r\x1b[K"
-	if buf.String() != want {
-		t.Errorf("progress\n%q\nwant\n%q", buf.String(), want)
-	}
-}
-
-// TestTUIDemoTenantWalkthrough chooses the whole-tenant walkthrough on the target screen of the real
-// program over the demo env, and finds the walkthrough's results on the results screen.
-func TestTUIDemoTenantWalkthrough(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	e, err := openEnv(ctx, Config{Command: "tui", Demo: true, Cloud: "public", DNSTimeout: 2 * time.Second, Timeout: 30 * time.Second}, streams{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	var _ tui.TenantBackend = &tuiBackend{env: e}
-	o := tui.Options{Backend: &tuiBackend{env: e}, Version: "test", Demo: true, DemoUsers: e.demoUsers(),
-		Timeout: 30 * time.Second, Environ: []string{"TERM=xterm-256color", "NO_COLOR=1"}}
-	tm := teatest.NewTestModel(t, tui.New(ctx, o), teatest.WithInitialTermSize(100, 30),
-		teatest.WithProgramOptions(tea.WithEnvironment(o.Environ)))
-	waitText := func(want string) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains([]byte(ansi.Strip(string(b))), []byte(want)) },
-			teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	}
-	waitText("Whole tenant walkthrough")
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnd})
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	waitText("Finished")
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	waitText("Failures")
-	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
-	screen := ansi.Strip(final.View().Content)
-	for _, want := range []string{"devices.duplicates", "FRANK-LT1"} {
-		if !strings.Contains(screen, want) {
-			t.Errorf("the results screen lacks %q:\n%s", want, screen)
-		}
 	}
 }

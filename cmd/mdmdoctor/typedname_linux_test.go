@@ -11,6 +11,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/mdmdoctor/mdmdoctor/app/apptest"
 	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
 )
 
@@ -55,7 +56,7 @@ func TestDeleteWithTheTypedName(t *testing.T) {
 		{"carol-lt", 0, "Applied."},
 	} {
 		srv, flags, env := fakeTenant(t, "contoso", func(tn *graphtest.Tenant) {
-			asGlobalAdmin(tn)
+			apptest.AsGlobalAdmin(tn)
 			for _, d := range tn.Devices {
 				if d.ID() == "bddbcba3-9d08-444c-8520-91153c0b5749" {
 					d["accountEnabled"] = false
@@ -77,7 +78,7 @@ func TestDeleteWithTheTypedName(t *testing.T) {
 		if code != tc.code || !strings.Contains(out.String()+errb.String(), tc.want) || !strings.Contains(errb.String(), "Type the device's name (CAROL-LT)") {
 			t.Errorf("typed %q: exit %d\n%s\n%s", tc.typed, code, out.String(), errb.String())
 		}
-		if w := sentWrites(srv); (tc.code == 0) != (len(w) == 1) {
+		if w := apptest.SentWrites(srv); (tc.code == 0) != (len(w) == 1) {
 			t.Errorf("typed %q: sent %v", tc.typed, w)
 		}
 	}

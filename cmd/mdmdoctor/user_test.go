@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 )
 
 // Issue 13 item 10: an unknown UPN ran every check (nine errors and a pass). It is now refused once,
@@ -16,17 +14,4 @@ func TestUnknownUserIsRefusedOnce(t *testing.T) {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
 	}
 
-	ctx := context.Background()
-	e, err := openEnv(ctx, Config{Command: "tui", Demo: true, Cloud: "public", DNSTimeout: 2 * time.Second, Timeout: 30 * time.Second}, streams{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	b := &tuiBackend{env: e}
-	if _, err := b.ResolveTarget(ctx, "nobody@contoso.com"); err == nil || !strings.Contains(err.Error(), want) {
-		t.Fatalf("target screen: %v", err)
-	}
-	if tgt, err := b.ResolveTarget(ctx, "alice@contoso.com"); err != nil || tgt.User != "alice@contoso.com" {
-		t.Fatalf("alice: %+v, %v", tgt, err)
-	}
 }

@@ -1,0 +1,132 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/fix"
+	"github.com/mdmdoctor/mdmdoctor/graph"
+	"github.com/mdmdoctor/mdmdoctor/tui"
+)
+
+// TUIOptions are the TUI's settings that are not the application's: where it starts.
+type TUIOptions struct {
+	// Target is a UPN to run right after sign-in, skipping the target screen.
+	Target string
+}
+
+// RunTUI runs the interactive troubleshooter on Stdin and Stdout until the operator quits.
+func (a *App) RunTUI(ctx context.Context, o TUIOptions) error {
+	return tui.Run(ctx, a.TUIOptions(o))
+}
+
+// TUIOptions are the tui package's options for this application: its backend, the recent targets in
+// the state directory, its streams and environment.
+func (a *App) TUIOptions(o TUIOptions) tui.Options {
+	opts := tui.Options{
+		Backend: a.Backend(), Version: a.cfg.Version, Demo: a.cfg.Demo, Target: o.Target,
+		Timeout: a.cfg.Timeout, RecentFile: a.recentFile(), Input: a.cfg.Stdin, Output: a.cfg.Stdout, Environ: a.cfg.Environ,
+	}
+	if a.cfg.Demo {
+		opts.DemoUsers = a.DemoUsers()
+	}
+	return opts
+}
+
+// Backend is the TUI's view of the application: a tui.Backend that also walks tenants and names them.
+func (a *App) Backend() *Backend { return &Backend{app: a} }
+
+// Backend implements tui.Backend, tui.TenantBackend and tui.TenantNamer over an App.
+type Backend struct{ app *App }
+
+var (
+	_ tui.TenantBackend = (*Backend)(nil)
+	_ tui.TenantNamer   = (*Backend)(nil)
+)
+
+// SignIn signs in to Graph, relaying the device code to the sign-in screen; the demo is signed in.
+func (b *Backend) SignIn(ctx context.Context, prompt func(tui.DeviceCode)) error {
+	return b.app.SignIn(ctx, func(p graph.DeviceCodePrompt) {
+		prompt(tui.DeviceCode{Message: p.Message, UserCode: p.Code, VerificationURL: p.URL})
+	})
+}
+
+// Readers implements tui.Backend: the TUI reads the device view from its own paste area.
+func (b *Backend) Readers(t facts.Target) []facts.Reader { return b.app.readers(t) }
+
+// ResolveTarget accepts a UPN, or a device name or serial number whose user it finds in the tenant.
+func (b *Backend) ResolveTarget(ctx context.Context, input string) (facts.Target, error) {
+	if !strings.Contains(input, "@") {
+		owner, err := b.app.ResolveDevice(ctx, strings.TrimSpace(input))
+		if err != nil {
+			return facts.Target{}, err
+		}
+		input = owner
+	}
+	upn, err := dnsprobe.NormalizeUPN(input)
+	if err != nil {
+		return facts.Target{}, err
+	}
+	t := UserTarget(upn)
+	if err := b.app.CheckUser(ctx, t); err != nil {
+		return facts.Target{}, err
+	}
+	return t, nil
+}
+
+// TenantName implements tui.TenantNamer for the header: in the demo, the demo tenant the target lives
+// in. A signed-in tenant's display name is not read (yet): the header shows its default domain alone.
+func (b *Backend) TenantName(_ context.Context, t facts.Target) (string, error) {
+	d := b.app.demoTenantFor(t)
+	if d == nil || d.name == "" {
+		return "", nil
+	}
+	return strings.ToUpper(d.name[:1]) + d.name[1:], nil
+}
+
+// TenantTarget implements tui.TenantBackend: the signed-in tenant (in the demo, Contoso), with its
+// verified domains for the DNS checks. When the domains cannot be read the walkthrough still runs, and
+// its DNS checks say there was no domain to probe.
+func (b *Backend) TenantTarget(ctx context.Context) (facts.Target, error) {
+	client := b.app.graphFor(facts.Target{Kind: facts.TargetTenant})
+	if client == nil {
+		return facts.Target{}, errors.New("not signed in to Microsoft Graph: sign in first")
+	}
+	t, _, err := tenantTarget(ctx, client)
+	return t, err
+}
+
+// DraftFix checks the target again and finds the fix among the fresh results.
+func (b *Backend) DraftFix(ctx context.Context, t facts.Target, fixID string) (*fix.Draft, error) {
+	f, results := checker{app: b.app, target: t, timeout: b.app.cfg.Timeout}.Check(ctx, nil)
+	return fix.NewDraft(f, results, fixID)
+}
+
+// ApplyFix signs in for the plan's permissions and applies it, journaled, as the fix command does.
+func (b *Backend) ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(tui.DeviceCode),
+	progress func(fix.Event)) (*fix.Outcome, error) {
+	if b.app.cfg.ReadOnly {
+		return nil, errors.New("--read-only: nothing is sent")
+	}
+	k := checker{app: b.app, target: t, timeout: b.app.cfg.Timeout}
+	session, err := b.app.newSession(ctx, k, p.Permissions, func(dc graph.DeviceCodePrompt) {
+		prompt(tui.DeviceCode{Message: dc.Message, UserCode: dc.Code, VerificationURL: dc.URL})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return session.Apply(ctx, p, progress)
+}
+
+// ReadOnly reports --read-only: the fix screen then shows plans as dry runs.
+func (b *Backend) ReadOnly() bool { return b.app.cfg.ReadOnly }
+
+// Cloud implements tui.Backend.
+func (b *Backend) Cloud() string { return b.app.cfg.Cloud }
+
+// Now implements tui.Backend.
+func (b *Backend) Now() time.Time { return b.app.Now() }

@@ -1,0 +1,134 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mdmdoctor/mdmdoctor/graph"
+)
+
+// Clouds are the Microsoft clouds --cloud accepts.
+var Clouds = []string{"public", "usgov", "usgovdod", "china"}
+
+// Auths are the sign-in methods --auth accepts.
+var Auths = []string{"devicecode", "browser", "authcode", "azurecli", "clientsecret", "certificate"}
+
+// Config is everything one application is built from. The caller (main, or the SSH server) decides
+// all of it once; nothing below reads the environment.
+type Config struct {
+	// Version names this build in reports and the TUI.
+	Version string
+	// Demo serves the embedded demo tenants and zones on loopback: no sign-in, no network.
+	Demo bool
+	// DNSOnly builds the DNS side alone (the dns command): no Graph, no demo tenant.
+	DNSOnly bool
+	// Cloud is public, usgov, usgovdod or china.
+	Cloud string
+	// GraphURL overrides the Graph root (no version): a proxy or a fake Graph on loopback.
+	GraphURL string
+	// Auth is the sign-in method, already decided (see DefaultAuth).
+	Auth graph.Auth
+	// TenantID and ClientID are --tenant-id and --client-id; the environment's values are in Secrets.
+	TenantID, ClientID string
+	// Secrets are the credentials main read from the environment.
+	Secrets Secrets
+	// Timeout bounds a run; DNSTimeout one DNS query.
+	Timeout, DNSTimeout time.Duration
+	// Resolvers replace the system resolvers (--resolver).
+	Resolvers []string
+	// ReadOnly turns every fix into a dry run.
+	ReadOnly bool
+	// Debug is the file of the structured debug log; "" writes none.
+	Debug string
+	// Dsregcmd is the file holding the device's dsregcmd /status output, "-" for Stdin, "" for none.
+	Dsregcmd string
+	// StateDir holds the journal, the recent targets and the remembered account ($XDG_STATE_HOME/mdmdoctor,
+	// decided by main); "" when there is none: nothing is remembered, and a fix refuses to write.
+	StateDir string
+	// Served marks a session served to a remote operator (mdmdoctor serve): sign-in methods that would
+	// lend every operator the server's own identity (Azure CLI, client secret, certificate, a token from
+	// the environment) are refused, and the signed-in account is kept in memory only.
+	Served bool
+	// Operator is who runs the session when the sign-in alone does not say it (SSH user and key).
+	Operator Operator
+	// Stdin, Stdout and Stderr are the session's streams; nil reads nothing and discards.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Environ is the environment the TUI sees (TERM, NO_COLOR, SSH_CONNECTION).
+	Environ []string
+	// Now is the clock checks judge by; time.Now when nil.
+	Now func() time.Time
+}
+
+// Secrets are the credentials of a real tenant's sign-in, read by main from the environment as azidentity
+// names them, never from flags: the shell history and the process list would show them.
+type Secrets struct {
+	// AccessToken is a ready bearer token (MDMDOCTOR_ACCESS_TOKEN).
+	AccessToken string
+	// TenantID and ClientID are AZURE_TENANT_ID and AZURE_CLIENT_ID, used when no flag gave them.
+	TenantID, ClientID string
+	// ClientSecret is AZURE_CLIENT_SECRET.
+	ClientSecret string
+	// CertificatePath and CertificatePassword are AZURE_CLIENT_CERTIFICATE_PATH and ..._PASSWORD.
+	CertificatePath, CertificatePassword string
+}
+
+// Operator names the person behind a served session, for the journal.
+type Operator struct {
+	// SSHUser is the name the operator connected as.
+	SSHUser string
+	// KeyFingerprint is the SHA256 fingerprint of the operator's public key.
+	KeyFingerprint string
+}
+
+// String is the operator as journaled: "ssh alice SHA256:...", or "" when unknown.
+func (o Operator) String() string {
+	if o.SSHUser == "" && o.KeyFingerprint == "" {
+		return ""
+	}
+	return strings.TrimSpace("ssh " + o.SSHUser + " " + o.KeyFingerprint)
+}
+
+// DefaultAuth is the sign-in method when --auth is not given: the token when one is given, device code
+// over SSH or without a display (where no browser can open), else the browser.
+func DefaultAuth(token string, ssh, display bool) graph.Auth {
+	switch {
+	case token != "":
+		return graph.AuthToken
+	case ssh || !display:
+		return graph.AuthDeviceCode
+	}
+	return graph.AuthBrowser
+}
+
+// served are the sign-in methods a served session allows: each operator signs in as themselves.
+var served = []graph.Auth{graph.AuthDeviceCode}
+
+// Validate checks the settings an operator typed; its errors say what to type instead.
+func (c Config) Validate() error {
+	if !slices.Contains(Clouds, c.Cloud) {
+		return fmt.Errorf("unknown cloud %q: use --cloud %s", c.Cloud, strings.Join(Clouds, ", "))
+	}
+	if c.Auth != "" && c.Auth != graph.AuthToken && !slices.Contains(Auths, string(c.Auth)) {
+		return fmt.Errorf("unknown sign-in method %q: use --auth %s", c.Auth, strings.Join(Auths, ", "))
+	}
+	if c.Timeout <= 0 || c.DNSTimeout <= 0 {
+		return errors.New("--timeout and --dns-timeout must be positive durations such as 30s or 2m")
+	}
+	if c.Served && !c.Demo && !slices.Contains(served, c.Auth) {
+		return fmt.Errorf("a served session signs each operator in as themselves: --auth %s would lend everyone "+
+			"this server's identity; use device code sign-in", c.Auth)
+	}
+	return nil
+}
+
+func (c Config) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}

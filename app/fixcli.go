@@ -1,0 +1,312 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/fix"
+	"github.com/mdmdoctor/mdmdoctor/graph"
+)
+
+// FixOptions are one fix's choices and switches (the fix command's flags).
+type FixOptions struct {
+	// ID is the fix to apply; User the user whose check offers it (a normalized UPN).
+	ID, User string
+	Choices  fix.Choices
+	// Wait probes DNS until a guided DNS fix resolves or the timeout ends.
+	Wait bool
+	// DryRun shows the plan and sends nothing; Yes confirms without asking.
+	DryRun, Yes bool
+}
+
+// Fix runs the checks for the user, finds the result offering the fix, previews its exact requests on
+// Stdout, asks for confirmation on Stdin, applies it journaled and re-checks. The exit code is 0 when
+// applied (or already, or only shown) and 1 when a write failed.
+func (a *App) Fix(ctx context.Context, o FixOptions) (int, error) {
+	t := UserTarget(o.User)
+	k := checker{app: a, target: t, timeout: a.cfg.Timeout, paste: true}
+	f, results := k.Check(ctx, nil)
+	d, err := fix.NewDraft(f, results, o.ID)
+	var no *fix.NotOfferedError
+	switch {
+	case errors.As(err, &no) && no.Passing():
+		fmt.Fprintf(a.out, "%s.\n", no.Error())
+		return 0, nil
+	case err != nil:
+		return 0, err
+	}
+	if err := d.Resolve(ctx, graphIO{a.graphFor(t)}, o.Choices); err != nil {
+		return 0, err
+	}
+	p, err := d.Plan(o.Choices)
+	if err != nil {
+		return 0, err
+	}
+	if client := a.graphFor(t); client != nil {
+		if err := fix.Inspect(ctx, graphIO{client}, p); err != nil {
+			return 0, fmt.Errorf("could not read what deleting the record would delete with it, so nothing was sent: %w", err)
+		}
+	}
+	if err := fix.Preview(a.out, p); err != nil {
+		return 0, err
+	}
+	if p.Guided() {
+		return a.guide(ctx, o, k, p)
+	}
+	return a.applyPlan(ctx, k, p, operatorOf(f), o.DryRun, o.Yes, "")
+}
+
+// UndoOptions say which journaled fix to revert, or to list the journal.
+type UndoOptions struct {
+	// ID is the journal run to revert; "" is the newest that can be.
+	ID string
+	// List prints the journal's runs instead.
+	List        bool
+	DryRun, Yes bool
+}
+
+// Undo reverts a journaled fix (as Fix applies one: preview, confirm, journal, re-check), or lists the
+// journal's runs.
+func (a *App) Undo(ctx context.Context, o UndoOptions) (int, error) {
+	path := a.JournalPath()
+	if path == "" {
+		return 0, errors.New("no state directory, so no journal to read: set XDG_STATE_HOME or HOME")
+	}
+	if w := fix.StateDirWarning(path); w != "" {
+		fmt.Fprintln(a.errOut, w)
+	}
+	entries, err := fix.OpenJournal(path).Entries()
+	if err != nil {
+		return 0, err
+	}
+	if o.List {
+		return 0, fix.WriteRunList(a.out, entries, path)
+	}
+	run, err := fix.FindRun(entries, o.ID, path)
+	if err != nil {
+		return 0, fmt.Errorf("%s (journal %s)", err, path)
+	}
+	p, err := fix.PlanUndo(run, path)
+	if err != nil {
+		return 0, err
+	}
+	if p.User == "" {
+		return 0, fmt.Errorf("journal entry %s names no user: revert it by hand from the requests it journaled", run.ID)
+	}
+	if err := a.SignIn(ctx, nil); err != nil {
+		return 0, err
+	}
+	k := checker{app: a, target: UserTarget(p.User), timeout: a.cfg.Timeout, paste: true}
+	f, _ := k.Check(ctx, []string{"operator.permissions"})
+	if err := fix.Preview(a.out, p); err != nil {
+		return 0, err
+	}
+	return a.applyPlan(ctx, k, p, operatorOf(f), o.DryRun, o.Yes, run.Begin.Tenant)
+}
+
+func operatorOf(f *facts.Facts) string {
+	if f != nil && f.Operator != nil {
+		return f.Operator.UserPrincipalName
+	}
+	return ""
+}
+
+// applyPlan confirms, signs in for the plan's write scopes, applies and reports. wantTenant, for an
+// undo, is the tenant the fix was journaled in.
+func (a *App) applyPlan(ctx context.Context, k checker, p *fix.Plan, operator string, dryRun, yes bool, wantTenant string) (int, error) {
+	if dryRun || a.cfg.ReadOnly {
+		why := "--dry-run"
+		if a.cfg.ReadOnly {
+			why = "--read-only"
+		}
+		fmt.Fprintf(a.out, "\nDry run (%s): nothing was sent.\n", why)
+		return 0, nil
+	}
+	if !yes || p.Confirm != "" {
+		if err := a.confirm(p, yes); err != nil {
+			return 0, err
+		}
+	}
+	session, err := a.newSession(ctx, k, p.Permissions, func(dc graph.DeviceCodePrompt) {
+		fmt.Fprintf(a.errOut, "The fix needs %s: sign in again to consent.\n%s\n", strings.Join(p.Permissions, ", "), dc.Message)
+	})
+	if err != nil {
+		return 0, err
+	}
+	session.Operator = operator
+	if wantTenant != "" && !strings.EqualFold(wantTenant, session.Tenant) {
+		return 0, fmt.Errorf("journal entry %s was made in tenant %s, but you are signed in to %s: sign in to that tenant "+
+			"(--tenant-id) to undo it", p.Undoes, wantTenant, session.Tenant)
+	}
+	path := session.Journal.Path()
+	if w := fix.StateDirWarning(path); w != "" {
+		fmt.Fprintln(a.errOut, w)
+	}
+	fmt.Fprintln(a.out)
+	out, err := session.Apply(ctx, p, func(ev fix.Event) {
+		if ev.Sent {
+			fmt.Fprintf(a.out, "  %s\n", ev.Outcome)
+			return
+		}
+		fmt.Fprintf(a.out, "[%d/%d] %s %s ...", ev.Step, ev.Of, ev.Request.Method(), ev.Request.URL())
+	})
+	if err != nil {
+		return 0, err
+	}
+	report := func(format string, args ...any) { fmt.Fprintf(a.out, format, args...) }
+	switch out.Result {
+	case fix.AlreadyApplied:
+		if p.Undoes != "" {
+			report("Already undone: nothing needed to change.\n")
+		} else {
+			report("Already applied: nothing needed to change.\n")
+		}
+	case fix.Applied:
+		report("Applied.\n")
+	default:
+		report("Not applied (%s): %s\n", out.Result, strings.Join(strings.Fields(out.Err.Error()), " "))
+	}
+	if out.JournalID != "" {
+		report("Journal: %s in %s\n", out.JournalID, path)
+		if out.Result == fix.Applied || out.Result == fix.Partial || out.Result == fix.Unknown {
+			if p.Undoes == "" && p.Reversible {
+				report("Undo with: %s\n", a.undoCommand(out.JournalID, session.Tenant))
+			}
+			if a.cfg.Demo && p.Undoes == "" && p.Reversible {
+				report("(Demo: the demo tenant starts afresh with every run, so a later undo finds nothing to revert.)\n")
+			}
+		}
+	}
+	writeRechecked(a.out, out.Rechecked)
+	if out.Result == fix.Applied || out.Result == fix.AlreadyApplied {
+		return 0, nil
+	}
+	return 1, nil
+}
+
+// confirm asks for the word yes on the terminal, or for the device's name when the plan asks for it
+// (then --yes, given as yes, does not stand in for it); without a terminal it refuses.
+func (a *App) confirm(p *fix.Plan, yes bool) error {
+	f, ok := a.cfg.Stdin.(*os.File)
+	if !ok || !term.IsTerminal(f.Fd()) {
+		if p.Confirm != "" {
+			return fmt.Errorf("refusing to delete %s without its name typed on a terminal (--yes is not enough for a "+
+				"record whose BitLocker keys or LAPS password go with it): run the fix again on a terminal", p.Confirm)
+		}
+		return errors.New("refusing to write without confirmation: standard input is not a terminal; review the plan " +
+			"with --dry-run, then run again with --yes")
+	}
+	n := len(p.Requests)
+	what := map[bool]string{true: "this request", false: fmt.Sprintf("these %d requests", n)}[n == 1]
+	if p.Confirm != "" {
+		fmt.Fprintf(a.errOut, "\nType the device's name (%s) to send %s to Microsoft Graph: ", p.Confirm, what)
+	} else {
+		fmt.Fprintf(a.errOut, "\nType yes to send %s to Microsoft Graph: ", what)
+	}
+	line, err := bufio.NewReader(f).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return fmt.Errorf("read the confirmation: %w", err)
+	}
+	if p.Confirm != "" {
+		if !p.Type(line) {
+			return fmt.Errorf("not confirmed: %q is not the device's name %s; nothing was sent", strings.TrimSpace(line), p.Confirm)
+		}
+		return nil
+	}
+	if strings.TrimSpace(line) != "yes" {
+		return errors.New("not confirmed: nothing was sent")
+	}
+	return nil
+}
+
+// undoCommand is the command that undoes a run, with the flags that reach the same tenant.
+func (a *App) undoCommand(id, tenant string) string {
+	c := a.cfg
+	parts := []string{"mdmdoctor", "undo", id}
+	if c.Demo {
+		parts = append(parts, "--demo")
+	}
+	if tenant != "" {
+		parts = append(parts, "--tenant-id", tenant)
+	} else if c.TenantID != "" {
+		parts = append(parts, "--tenant-id", c.TenantID)
+	}
+	if c.Cloud != "" && c.Cloud != "public" {
+		parts = append(parts, "--cloud", c.Cloud)
+	}
+	if c.GraphURL != "" {
+		parts = append(parts, "--graph-url", c.GraphURL)
+	}
+	return strings.Join(parts, " ")
+}
+
+// guide shows a guided fix's current state and, with Wait, probes again until it resolves.
+func (a *App) guide(ctx context.Context, o FixOptions, k checker, p *fix.Plan) (int, error) {
+	if !o.Wait {
+		_, results := k.Check(ctx, p.Checks)
+		writeRechecked(a.out, keep(results, p.Checks))
+		fmt.Fprintln(a.out, "Run again with --wait to probe DNS until the record resolves.")
+		return 0, nil
+	}
+	timeout := a.cfg.Timeout
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	fmt.Fprintf(a.out, "\nWaiting up to %s for the record to resolve (DNS changes take up to the record's TTL, sometimes longer)...\n", timeout)
+	results, ok := fix.WaitResolved(ctx, k, p.Checks, waitInterval(timeout), func(rs []checks.Result) {
+		fmt.Fprintf(a.out, "%s  ", a.Now().Format("15:04:05"))
+		var parts []string
+		for _, r := range rs {
+			parts = append(parts, r.ID+" "+r.Status.String())
+		}
+		fmt.Fprintln(a.out, strings.Join(parts, ", "))
+	})
+	writeRechecked(a.out, results)
+	if !ok {
+		fmt.Fprintf(a.out, "Not resolving yet after %s: check the record at your DNS host, then run again with --wait and a "+
+			"longer --timeout.\n", timeout)
+		return 1, nil
+	}
+	fmt.Fprintln(a.out, "Resolved.")
+	return 0, nil
+}
+
+// waitInterval spaces DNS probes: often enough to notice a change, rarely enough to spare the servers.
+func waitInterval(timeout time.Duration) time.Duration {
+	return min(max(timeout/20, time.Second), 30*time.Second)
+}
+
+func keep(results []checks.Result, ids []string) []checks.Result {
+	var out []checks.Result
+	for _, r := range results {
+		if slices.Contains(ids, r.ID) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// writeRechecked prints the fresh results of the affected checks, one line each.
+func writeRechecked(w io.Writer, results []checks.Result) {
+	if len(results) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Re-checked:")
+	for _, r := range results {
+		subject := ""
+		if r.Subject != "" {
+			subject = " [" + r.Subject + "]"
+		}
+		fmt.Fprintf(w, "  %s %-5s %s%s: %s\n", r.Status.Symbol(), strings.ToUpper(r.Status.String()), r.ID, subject, r.Summary)
+	}
+}

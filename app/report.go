@@ -1,0 +1,39 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/report"
+)
+
+// ReportOptions say what a non-interactive run reports and how.
+type ReportOptions struct {
+	Format report.Format
+	// Only are the check IDs to run (--only); the others are reported as skipped.
+	Only []string
+	// Error is the code, event or message the user met (check --error): its causes are ranked.
+	Error string
+}
+
+// Report runs the checks for a target and writes the report to Stdout; its exit code follows the
+// results.
+func (a *App) Report(ctx context.Context, t facts.Target, o ReportOptions) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
+	defer cancel()
+	f := facts.New(a.cfg.Cloud, t, a.Now())
+	deltas := facts.Gather(ctx, t, a.Readers(t)...)
+	results := checks.Run(ctx, f, deltas, checks.Options{Only: o.Only}, nil)
+	rep := report.New(a.cfg.Version, a.cfg.Cloud, f.Target, results, a.Now())
+	rep.Symptom = RankError(o.Error, rep.Results)
+	if t.Kind == facts.TargetUser {
+		p := checks.PathOf(f)
+		rep.Path = &p
+	}
+	if err := report.Write(a.out, rep, o.Format); err != nil {
+		return 0, fmt.Errorf("could not write the report: %w", err)
+	}
+	return rep.ExitCode(), nil
+}
