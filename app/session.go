@@ -37,15 +37,13 @@ func (k checker) Check(ctx context.Context, ids []string) (*facts.Facts, []check
 type graphIO struct{ c *graph.Client }
 
 // Send implements fix.Writer.
-func (g graphIO) Send(ctx context.Context, r checks.Request) (fix.Response, error) {
-	resp, err := g.c.Send(ctx, r.Method(), r.URL(), r.Body)
-	return fix.Response(resp), err
+func (g graphIO) Send(ctx context.Context, r checks.Request) (graph.Response, error) {
+	return g.c.Send(ctx, r.Method(), r.URL(), r.Body)
 }
 
 // Get implements fix.Reader.
-func (g graphIO) Get(ctx context.Context, u string) (fix.Response, error) {
-	resp, err := g.c.Send(ctx, "GET", u, nil)
-	return fix.Response(resp), err
+func (g graphIO) Get(ctx context.Context, u string) (graph.Response, error) {
+	return g.c.Send(ctx, "GET", u, nil)
 }
 
 // newSession signs in for the plan's write permissions and sets up a fix session over that client, with

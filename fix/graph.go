@@ -5,26 +5,20 @@ import (
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/graph"
 )
 
-// Response is Graph's answer to one request, whatever its status.
-type Response struct {
-	Status int
-	// RequestID is Graph's request-id header, the reference Microsoft support asks for.
-	RequestID string
-	Body      []byte
-}
-
 // Writer sends one planned request to Microsoft Graph. It returns every answer Graph gives, error
-// statuses included; its error means no answer came, so the write may or may not have been applied.
+// statuses included (graph.Client.Send's answer); its error means no answer came, so the write may or
+// may not have been applied.
 type Writer interface {
-	Send(ctx context.Context, r checks.Request) (Response, error)
+	Send(ctx context.Context, r checks.Request) (graph.Response, error)
 }
 
 // Reader reads the current state of an object: a GET of an absolute Graph URL (a plan's URL, or an
 // @odata.nextLink), answered like Writer.Send.
 type Reader interface {
-	Get(ctx context.Context, url string) (Response, error)
+	Get(ctx context.Context, url string) (graph.Response, error)
 }
 
 // Checker runs checks again for the fix's target on freshly read facts: the checks named by ids are

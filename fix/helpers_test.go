@@ -25,14 +25,14 @@ const (
 // graphIO is the real graph client as the fix package's Writer and Reader, as the CLI wires it.
 type graphIO struct{ c *graph.Client }
 
-func (g graphIO) Send(ctx context.Context, r checks.Request) (fix.Response, error) {
+func (g graphIO) Send(ctx context.Context, r checks.Request) (graph.Response, error) {
 	resp, err := g.c.Send(ctx, r.Method(), r.URL(), r.Body)
-	return fix.Response(resp), err
+	return resp, err
 }
 
-func (g graphIO) Get(ctx context.Context, u string) (fix.Response, error) {
+func (g graphIO) Get(ctx context.Context, u string) (graph.Response, error) {
 	resp, err := g.c.Send(ctx, "GET", u, nil)
-	return fix.Response(resp), err
+	return resp, err
 }
 
 // checker runs the catalog for one user over the graph client (and DNS readers when given).

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/fix"
+	"github.com/mdmdoctor/mdmdoctor/graph"
 	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
 )
 
@@ -102,7 +103,7 @@ type readerWithout struct {
 	graphIO
 }
 
-func (r readerWithout) Get(ctx context.Context, u string) (fix.Response, error) {
+func (r readerWithout) Get(ctx context.Context, u string) (graph.Response, error) {
 	resp, err := r.graphIO.Get(ctx, u)
 	if strings.Contains(u, "/memberOf") {
 		resp.Body = []byte(`{"value":[]}`)

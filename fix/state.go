@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/graph"
 )
 
 // maxPages bounds how many pages of a collection a state read follows.
@@ -336,18 +337,11 @@ func pathOf(u string) string {
 }
 
 // graphSaid sums up Graph's answer: status, error code and message.
-func graphSaid(r Response) string {
-	var e struct {
-		Error struct {
-			Code    string `json:"code"`
-			Message string `json:"message"`
-		} `json:"error"`
-	}
-	_ = json.Unmarshal(r.Body, &e)
+func graphSaid(r graph.Response) string {
 	s := fmt.Sprintf("%d %s", r.Status, http.StatusText(r.Status))
-	if e.Error.Code != "" || e.Error.Message != "" {
+	if e := r.Failure(); e != nil && (e.Code != "" || e.Message != "") {
 		// Graph's message may quote what it was sent (names from the tenant): data, made printable.
-		s += checks.Printable(fmt.Sprintf(" (%s: %s)", e.Error.Code, e.Error.Message))
+		s += checks.Printable(fmt.Sprintf(" (%s: %s)", e.Code, e.Message))
 	}
 	if r.RequestID != "" {
 		s += ", request-id " + r.RequestID

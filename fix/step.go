@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/graph"
 )
 
 // step is one planned request, its body read, and what undo expects of the object it changes.
@@ -46,10 +47,11 @@ func newStep(r checks.Request) (step, error) {
 
 // alreadyDone reports whether a failed answer means the change was in place already: a reference
 // that already exists, or an object or reference that is already gone.
-func (s step) alreadyDone(r Response) bool {
+func (s step) alreadyDone(r graph.Response) bool {
 	switch s.req.Op {
 	case checks.OpAddMember, checks.OpAddIncluded:
-		return r.Status == http.StatusBadRequest && strings.Contains(strings.ToLower(string(r.Body)), "already exist")
+		e := r.Failure()
+		return r.Status == http.StatusBadRequest && e != nil && strings.Contains(strings.ToLower(e.Message), "already exist")
 	case checks.OpRemoveMember, checks.OpRemoveIncluded, checks.OpDeleteCA, checks.OpDeleteDevice, checks.OpDeleteManagedDevice:
 		return r.Status == http.StatusNotFound
 	}

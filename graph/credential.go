@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -45,6 +46,8 @@ func newSignIn(cfg Config, resource string) (*signIn, error) {
 		s.cred, err = certificateCredential(cfg, opts)
 	case AuthDeviceCode, AuthBrowser:
 		err = s.delegated(cfg, opts, resource)
+	case AuthCode:
+		err = s.authCode(cfg, authority.ActiveDirectoryAuthorityHost, resource)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("set up %s sign-in: %w", cfg.Auth, err)
@@ -109,14 +112,53 @@ func (s *signIn) signInNow(ctx context.Context) error {
 	}
 	rec, err := s.authenticate(ctx, &policy.TokenRequestOptions{Scopes: s.scopes})
 	if err != nil {
-		return fmt.Errorf("sign-in failed: %w", err)
+		return fmt.Errorf("sign-in failed: %w", explainSignIn(err))
 	}
 	s.record = rec
 	if s.stateDir == "" {
-		return nil // InMemory: the account is forgotten with the session
+		// --auth authcode, or InMemory: the account lives in this process's memory only.
+		return nil
 	}
 	if err := saveRecord(s.stateDir, rec); err != nil {
 		return fmt.Errorf("signed in, but could not remember the account: %w", err)
+	}
+	return nil
+}
+
+// authCode sets up the authorization code flow with PKCE (see authCodeCredential). Nothing is
+// remembered on disk: a served session's tokens die with it.
+func (s *signIn) authCode(cfg Config, loginHost, resource string) error {
+	clientID, tenant := cfg.ClientID, cfg.TenantID
+	if clientID == "" {
+		clientID = DefaultClientID
+	}
+	if tenant == "" {
+		tenant = "organizations"
+	}
+	scopes := cfg.Scopes
+	if len(scopes) == 0 {
+		scopes = ReadScopes()
+	}
+	s.scopes = qualify(resource, scopes)
+	port := cfg.RedirectPort
+	if port == 0 {
+		port = DefaultRedirectPort
+	}
+	show := cfg.DeviceCode
+	if show == nil {
+		show = func(_ context.Context, p DeviceCodePrompt) error {
+			_, err := fmt.Fprintln(os.Stderr, p.Message)
+			return err
+		}
+	}
+	c, err := newAuthCodeCredential(strings.TrimSuffix(loginHost, "/")+"/"+tenant, clientID, port, cfg.ForwardCommand, show)
+	if err != nil {
+		return err
+	}
+	s.cred = c
+	s.authenticate = func(ctx context.Context, o *policy.TokenRequestOptions) (azidentity.AuthenticationRecord, error) {
+		_, err := c.GetToken(ctx, *o)
+		return azidentity.AuthenticationRecord{}, err
 	}
 	return nil
 }

@@ -17,6 +17,20 @@ type Response struct {
 	Body      []byte
 }
 
+// Failure is Graph's answer as an *Error when its status is one (400 or more), with Graph's code,
+// message and references decoded from its body (https://learn.microsoft.com/graph/errors) and the
+// request-id header where the body names none; nil for a success.
+func (r Response) Failure() *Error {
+	if r.Status < 400 {
+		return nil
+	}
+	e := (&Error{Status: r.Status}).decode(r.Body)
+	if e.RequestID == "" {
+		e.RequestID = r.RequestID
+	}
+	return e
+}
+
 // maxResponse bounds the body Send keeps: a device or policy is a few kilobytes.
 const maxResponse = 4 << 20
 

@@ -37,14 +37,19 @@ func TestSendAPlannedWrite(t *testing.T) {
 	if err != nil || resp.Status != http.StatusBadRequest || !strings.Contains(string(resp.Body), "already exist") {
 		t.Errorf("adding twice: %d %s %v", resp.Status, resp.Body, err)
 	}
+	// The refusal decodes as every Graph error does: Graph's code and message, the request's id.
+	if f := resp.Failure(); f == nil || f.Status != http.StatusBadRequest || f.Code == "" ||
+		!strings.Contains(f.Message, "already exist") || f.RequestID == "" {
+		t.Errorf("the refusal decoded as %+v", f)
+	}
 	resp, err = c.Send(ctx, "GET", "/beta/policies/mobileDeviceManagementPolicies/0000000a-0000-0000-c000-000000000000?$select=id,appliesTo", nil)
 	var pol map[string]any
 	if err != nil || json.Unmarshal(resp.Body, &pol) != nil || pol["appliesTo"] != "selected" || len(pol) != 3 {
 		t.Errorf("a relative beta read with $select: %s %v", resp.Body, err)
 	}
 	resp, err = c.Send(ctx, "DELETE", "https://graph.microsoft.com/v1.0/groups/"+kiosk+"/members/"+bob+"/$ref", nil)
-	if err != nil || resp.Status != http.StatusNoContent {
-		t.Errorf("remove member: %d %v", resp.Status, err)
+	if err != nil || resp.Status != http.StatusNoContent || resp.Failure() != nil {
+		t.Errorf("remove member: %d %v %v", resp.Status, err, resp.Failure())
 	}
 }
 
