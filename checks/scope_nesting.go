@@ -95,20 +95,13 @@ func nestedScopeResult(f *facts.Facts, p *facts.MobilityPolicy, sr userScopeReac
 			"Entra ID evaluates it when the device joins or registers; if nesting is not followed, the device joins but never enrolls (error 0x8018002b).",
 		Remediation: "If the device does not enroll, add the user directly to an included group, or add the inner group itself to the MDM user scope (Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment > MDM user scope: Some).",
 	}
-	root := graphRoot(f.Cloud)
 	for _, nr := range sr.nested {
 		if nr.outer.Dynamic {
 			continue
 		}
-		r.Fixes = append(r.Fixes, Fix{
-			ID: "scope.mdm.add-user-to-group", Title: fmt.Sprintf("Add the user directly to the included group %q", nr.outer.DisplayName),
-			Reversible: true, Permissions: []string{"GroupMember.ReadWrite.All"},
-			Requests: []Request{AddMember(root, nr.outer.ID, userID(f))},
-		})
+		r.Fixes = append(r.Fixes, addUserToGroupFix(f, nr.outer, fmt.Sprintf("Add the user directly to the included group %q", nr.outer.DisplayName)))
 		break
 	}
-	r.Fixes = append(r.Fixes, Fix{ID: "scope.mdm.add-group", Title: "Add the inner group to the MDM user scope (choose it with --group)",
-		Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
-		Requests: []Request{AddIncluded(root, MDMPolicies, p.ID, "")}})
+	r.Fixes = append(r.Fixes, mdmAddGroupFix(f, p, "Add the inner group to the MDM user scope (choose it with --group)"))
 	return r
 }

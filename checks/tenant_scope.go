@@ -21,13 +21,10 @@ type scopeReach struct {
 // reachOf says who a policy reaches: everyone for All, the scope groups' members for Some, nobody for
 // None or when the tenant has no such policy.
 func reachOf(p *facts.MobilityPolicy, members []string) scopeReach {
-	if p == nil || !p.Present {
-		return scopeReach{}
-	}
-	switch strings.ToLower(p.AppliesTo) {
-	case "all":
+	switch scopeOf(p) {
+	case scopeAll:
 		return scopeReach{all: true}
-	case "selected":
+	case scopeSome:
 		r := scopeReach{users: make(map[string]bool, len(members))}
 		for _, u := range members {
 			if k := strings.ToLower(u); !r.users[k] {
@@ -67,29 +64,27 @@ func judgeTenantScope(f *facts.Facts, links *linkCache) []Result {
 	sweep := tenantSweep(f, links.of(f), sweepNeverEnrolled)
 	ev := []Evidence{policyEvidence(f, facts.SrcMDMPolicy, p, "MDM")}
 	membersSrc := requestOf(f, facts.SrcScopeMembers, "GET /beta/groups/{included group}/transitiveMembers/microsoft.graph.user")
-	if p != nil && p.Present && strings.EqualFold(p.AppliesTo, "selected") {
+	kind := scopeOf(p)
+	if kind == scopeSome {
 		ev = append(ev, Evidence{Source: membersSrc, Detail: fmt.Sprintf("the included groups reach %d users, nested groups included", len(reach.names))})
 	}
 	ev = append(ev, sweep.joinedEvidence(f)...)
 	verdict := Result{Evidence: ev, Explanation: "Automatic enrollment only happens for users inside the MDM user scope. Outside it a device joins or registers in Entra ID but is never enrolled in Intune (error 0x8018002b)."}
 	switch {
 	case p == nil || !p.Present:
-		verdict.Status = Fail
-		verdict.Summary = "The tenant has no MDM user scope for Microsoft Intune."
-		verdict.Explanation = "Windows asks Entra ID for the MDM application when a device joins or registers; with no Intune MDM policy there is nothing to enroll into."
-		verdict.Remediation = "In the Intune admin center, check the tenant has an Intune subscription and that Devices > Enrollment > Windows > Automatic Enrollment lists Microsoft Intune; set its MDM user scope to Some or All."
-	case strings.EqualFold(p.AppliesTo, "all"):
+		verdict = noMDMPolicy(ev)
+	case kind == scopeAll:
 		verdict.Status = Pass
 		verdict.Summary = "The MDM user scope is All: every licensed user's Windows devices enroll when they join or register."
-	case strings.EqualFold(p.AppliesTo, "selected") && len(p.IncludedGroups) == 0:
+	case kind == scopeSome && len(p.IncludedGroups) == 0:
 		verdict.Status = Fail
 		verdict.Summary = "The MDM user scope is Some with no group in it: no user is enrolled automatically."
 		verdict.Remediation = "In the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment, add the groups of the users whose devices should enroll, or set MDM user scope to All."
-	case strings.EqualFold(p.AppliesTo, "selected") && len(reach.names) == 0:
+	case kind == scopeSome && len(reach.names) == 0:
 		verdict.Status = Warn
 		verdict.Summary = fmt.Sprintf("The MDM user scope is Some, but its groups (%s) hold no users.", groupNames(p.IncludedGroups))
 		verdict.Remediation = "Add the users whose devices should enroll to one of the included groups (nested groups count), or include the groups that hold them."
-	case strings.EqualFold(p.AppliesTo, "selected"):
+	case kind == scopeSome:
 		verdict.Status = Pass
 		verdict.Summary = fmt.Sprintf("The MDM user scope is Some: %d users through %s.", len(reach.names), groupNames(p.IncludedGroups))
 	default:
@@ -98,14 +93,7 @@ func judgeTenantScope(f *facts.Facts, links *linkCache) []Result {
 		verdict.Remediation = "In the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment, set MDM user scope to Some (with the groups of the users whose devices should enroll) or All."
 	}
 	if verdict.Status != Pass && p != nil && p.Present {
-		verdict.Fixes = []Fix{
-			{ID: "scope.mdm.add-group", Title: "Add a group to the MDM user scope (choose it with --group)",
-				Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
-				Requests: []Request{AddIncluded(graphRoot(f.Cloud), MDMPolicies, p.ID, "")}},
-			{ID: "scope.mdm.all", Title: "Set the MDM user scope to All (every licensed user enrolls)",
-				Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
-				Requests: []Request{PatchScope(graphRoot(f.Cloud), MDMPolicies, p.ID, []byte(`{"appliesTo":"all"}`))}},
-		}
+		verdict.Fixes = []Fix{mdmAddGroupFix(f, p, "Add a group to the MDM user scope (choose it with --group)"), mdmAllFix(f, p)}
 	}
 	out := []Result{verdict}
 	for _, d := range sweep.Findings {
@@ -125,13 +113,12 @@ func tenantMAMCheck() Check {
 func judgeTenantMAM(f *facts.Facts) []Result {
 	mam := f.MAMPolicy
 	ev := []Evidence{policyEvidence(f, facts.SrcMAMPolicy, mam, "MAM"), policyEvidence(f, facts.SrcMDMPolicy, f.MDMPolicy, "MDM")}
-	if mam == nil || !mam.Present || strings.EqualFold(mam.AppliesTo, "none") {
+	if scopeOf(mam) == scopeNone {
 		return []Result{{Status: Pass, Evidence: ev, Summary: "The MAM (WIP) user scope is None: no user can be in both scopes."}}
 	}
 	mdmUsers, mamUsers := scopeMembers(f)
 	inMDM, inMAM := reachOf(f.MDMPolicy, mdmUsers), reachOf(mam, mamUsers)
 	membersSrc := requestOf(f, facts.SrcScopeMembers, "GET /beta/groups/{included group}/transitiveMembers/microsoft.graph.user")
-	const precedence = "When a user is in both scopes, MDM wins on a corporate-owned device and it enrolls, but MAM wins on a personal device: the device registers for app protection (WIP) and does not enroll in Intune."
 	var both []string
 	everyone := inMDM.all && inMAM.all
 	switch {
@@ -150,10 +137,10 @@ func judgeTenantMAM(f *facts.Facts) []Result {
 	if !everyone && len(both) == 0 {
 		return []Result{{Status: Warn, Evidence: append(ev, Evidence{Source: membersSrc, Detail: "no user is in both scopes"}),
 			Summary:     "The MAM (WIP) user scope is " + mam.AppliesTo + ", but no user is in both the MDM and the MAM scopes.",
-			Explanation: precedence + " The seed procedure recommends MAM scope None so that no user can fall into both as groups change.",
-			Remediation: "If Windows Information Protection without enrollment is not in use, set MAM user scope to None in the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment."}}
+			Explanation: mamPrecedence + " The seed procedure recommends MAM scope None so that no user can fall into both as groups change.",
+			Remediation: mamNoneAdvice}}
 	}
-	r := Result{Status: Fail, Explanation: precedence,
+	r := Result{Status: Fail, Explanation: mamPrecedence,
 		Remediation: "Set MAM user scope to None (recommended unless WIP without enrollment is in use), or take the groups that hold MDM users out of the MAM user scope, in the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment."}
 	if everyone {
 		r.Summary = "Both the MDM and the MAM (WIP) user scopes are All: every user is in both."
@@ -166,17 +153,12 @@ func judgeTenantMAM(f *facts.Facts) []Result {
 		}
 	}
 	r.Evidence = ev
-	root := graphRoot(f.Cloud)
-	if strings.EqualFold(mam.AppliesTo, "selected") {
+	if scopeOf(mam) == scopeSome {
 		for _, g := range mam.IncludedGroups {
-			r.Fixes = append(r.Fixes, Fix{ID: "scope.mam-conflict.remove-group", Title: fmt.Sprintf("Remove %q from the MAM user scope (affects all its members)", g.DisplayName),
-				Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
-				Requests: []Request{RemoveIncluded(root, MAMPolicies, mam.ID, g.ID)}})
+			r.Fixes = append(r.Fixes, mamRemoveGroupFix(f, mam, g))
 		}
 	}
-	r.Fixes = append(r.Fixes, Fix{ID: "scope.mam-conflict.mam-none", Title: "Set the MAM (WIP) user scope to None (the seed procedure's recommendation)",
-		Reversible: true, Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
-		Requests: []Request{PatchScope(root, MAMPolicies, mam.ID, []byte(`{"appliesTo":"none"}`))}})
+	r.Fixes = append(r.Fixes, mamNoneFix(f, mam))
 	return []Result{r}
 }
 
