@@ -91,6 +91,32 @@ func (k planKind) lookAlikeOf(p facts.ServicePlan) (servicePlan, bool) {
 	return servicePlan{}, false
 }
 
+// lookAlikeEvidence says, for a user's licence or a tenant's subscription (sku), that a plan it
+// carries looks like the kind but is not it; false when the plan is no look-alike.
+func (k planKind) lookAlikeEvidence(src, sku string, p facts.ServicePlan) (Evidence, bool) {
+	d, ok := k.lookAlikeOf(p)
+	if !ok || k.matches(p) {
+		return Evidence{}, false
+	}
+	return Evidence{Source: src, Detail: fmt.Sprintf("%s carries %s (%s), which is not %s", sku, p.ServicePlanName, d.friendly, k.label)}, true
+}
+
+// licenceExamples names subscriptions that carry both plans, for remediations.
+const licenceExamples = "(for example Microsoft 365 E3/E5, Business Premium or EMS)"
+
+// skuUsable reports whether a subscription's plans still license users. Its capabilityStatus
+// (https://learn.microsoft.com/en-us/graph/api/resources/subscribedsku): Enabled works; Warning has
+// expired and still works in its grace period; Suspended, LockedOut and Deleted license no one.
+func skuUsable(s facts.SubscribedSku) bool { return skuActive(s) || skuInGrace(s) }
+
+// skuActive reports whether a subscription is Enabled (Graph may leave the status out).
+func skuActive(s facts.SubscribedSku) bool {
+	return s.CapabilityStatus == "" || strings.EqualFold(s.CapabilityStatus, "Enabled")
+}
+
+// skuInGrace reports whether a subscription is past its end date, in its grace period.
+func skuInGrace(s facts.SubscribedSku) bool { return strings.EqualFold(s.CapabilityStatus, "Warning") }
+
 const licenseDocs = "https://learn.microsoft.com/en-us/intune/intune-service/fundamentals/licenses-assign"
 
 func entraPremiumCheck() Check {
@@ -133,8 +159,8 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 		for _, p := range l.ServicePlans {
 			m := want.match(p)
 			if m == noMatch {
-				if d, ok := want.lookAlikeOf(p); ok {
-					ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("%s carries %s (%s), which is not %s", l.SkuPartNumber, p.ServicePlanName, d.friendly, want.label)})
+				if e, ok := want.lookAlikeEvidence(src, l.SkuPartNumber, p); ok {
+					ev = append(ev, e)
 				}
 				continue
 			}
@@ -184,7 +210,7 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 		r.Remediation = "In the Microsoft 365 admin center (or Entra admin center > Users > Licenses), open the user's licence and turn the plan on; a Disabled plan was switched off at assignment, a Pending plan needs the tenant's subscription to finish provisioning or an admin to activate it. Then wait a few minutes and re-run the check."
 	default:
 		r.Summary = fmt.Sprintf("The user holds no %s plan.", want.label)
-		r.Remediation = "Assign the user a licence that includes " + want.label + " (for example Microsoft 365 E3/E5, Business Premium or EMS) in the Microsoft 365 admin center or Entra admin center > Users > Licenses. The user needs a usage location first."
+		r.Remediation = "Assign the user a licence that includes " + want.label + " " + licenceExamples + " in the Microsoft 365 admin center or Entra admin center > Users > Licenses. The user needs a usage location first."
 	}
 	path := PathOf(f)
 	if want.label == intunePlans.label && path.has(facts.PathCoManage) {
@@ -249,9 +275,11 @@ func notHeld(skus []facts.SubscribedSku, held []facts.LicenseDetail) []facts.Sub
 	return out
 }
 
+// firstWithFreeUnits is the first active subscription with a unit free, the one a fix assigns: never
+// one in its grace period.
 func firstWithFreeUnits(skus []facts.SubscribedSku) *facts.SubscribedSku {
 	for i := range skus {
-		if skus[i].FreeUnits() > 0 && (skus[i].CapabilityStatus == "" || skus[i].CapabilityStatus == "Enabled") {
+		if skus[i].FreeUnits() > 0 && skuActive(skus[i]) {
 			return &skus[i]
 		}
 	}

@@ -15,20 +15,14 @@ func tenantLicenseCheck(user Check, want planKind) Check {
 		func(f *facts.Facts) []Result { return judgeTenantLicense(f, want) })
 }
 
-// skuUsable reports whether a subscription's plans work: Enabled, or Warning (expired, in its grace
-// period). Suspended, LockedOut and Deleted subscriptions no longer license anyone.
-func skuUsable(s facts.SubscribedSku) bool {
-	return s.CapabilityStatus == "" || strings.EqualFold(s.CapabilityStatus, "Enabled") || strings.EqualFold(s.CapabilityStatus, "Warning")
-}
-
 func judgeTenantLicense(f *facts.Facts, want planKind) []Result {
 	src := requestOf(f, facts.SrcSubscribedSkus, "GET /v1.0/subscribedSkus")
 	skus := skusCarrying(f.SubscribedSkus, want)
 	ev := tenantSkuEvidence(f, skus, want)
 	for _, s := range f.SubscribedSkus {
 		for _, p := range s.ServicePlans {
-			if d, ok := want.lookAlikeOf(p); ok && !want.matches(p) {
-				ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("%s carries %s (%s), which is not %s", s.SkuPartNumber, p.ServicePlanName, d.friendly, want.label)})
+			if e, ok := want.lookAlikeEvidence(src, s.SkuPartNumber, p); ok {
+				ev = append(ev, e)
 			}
 		}
 	}
@@ -42,7 +36,7 @@ func judgeTenantLicense(f *facts.Facts, want planKind) []Result {
 		if s.FreeUnits() > 0 {
 			free = append(free, fmt.Sprintf("%s (%d free)", s.SkuPartNumber, s.FreeUnits()))
 		}
-		if strings.EqualFold(s.CapabilityStatus, "Warning") {
+		if skuInGrace(s) {
 			grace = append(grace, s.SkuPartNumber)
 		}
 	}
@@ -50,7 +44,7 @@ func judgeTenantLicense(f *facts.Facts, want planKind) []Result {
 	case len(skus) == 0:
 		return []Result{{Status: Fail, Evidence: ev, Explanation: why,
 			Summary:     fmt.Sprintf("The tenant has no subscription carrying %s.", want.label),
-			Remediation: fmt.Sprintf("Buy a subscription that includes %s (for example Microsoft 365 E3/E5, Business Premium or EMS) in the Microsoft 365 admin center > Billing > Purchase services, then assign it to the users who enroll devices.", want.label)}}
+			Remediation: fmt.Sprintf("Buy a subscription that includes %s %s in the Microsoft 365 admin center > Billing > Purchase services, then assign it to the users who enroll devices.", want.label, licenceExamples)}}
 	case len(usable) == 0:
 		return []Result{{Status: Fail, Evidence: ev, Explanation: why + " A suspended, locked-out or deleted subscription no longer licenses anyone.",
 			Summary:     fmt.Sprintf("Every subscription carrying %s is inactive.", want.label),
