@@ -41,6 +41,44 @@ func isWindowsPlatformRestriction(c facts.EnrollmentConfig) bool {
 	return c.Windows != nil && strings.Contains(strings.ToLower(c.Type), "platformrestriction")
 }
 
+// restrictionKind is what a Windows platform restriction blocks, the rule enrollment.restrictions judges
+// for one user and for the tenant alike (restrictionsDocs).
+type restrictionKind int
+
+const (
+	// blocksNothing: Windows enrolls, within the version range and editions the restriction allows.
+	blocksNothing restrictionKind = iota
+	// blocksPersonal: only enrollments Intune authorizes as corporate (personalBlockRefuses).
+	blocksPersonal
+	// blocksWindows: every Windows MDM enrollment of the users it applies to.
+	blocksWindows
+)
+
+func restrictionKindOf(w *facts.PlatformRestriction) restrictionKind {
+	switch {
+	case w.PlatformBlocked:
+		return blocksWindows
+	case w.PersonalDeviceEnrollmentBlocked:
+		return blocksPersonal
+	}
+	return blocksNothing
+}
+
+// personalBlockRefuses reports whether a block of personally owned devices refuses a path: Entra join
+// in setup or Settings and adding a work account are not authorized as corporate enrollments; Group
+// Policy, co-management, Autopilot, bulk packages and device enrollment managers are.
+func personalBlockRefuses(p facts.EnrollmentPath) bool {
+	return p == facts.PathJoin || p == facts.PathRegister
+}
+
+// platformBlockedWhy is what a Windows platform block does to whom it applies to.
+func platformBlockedWhy(whom string) string {
+	return "Intune refuses every Windows enrollment of " + whom + ", automatic enrollment included; Windows typically reports it as 0x80180014 (platform not supported)."
+}
+
+// restrictionsPage is where the Intune admin center shows Windows platform restrictions.
+const restrictionsPage = "in the Intune admin center go to Devices > Enrollment > Device platform restriction, Windows restrictions tab"
+
 // pathOutcome is what a restriction does to one enrollment path.
 type pathOutcome int
 
@@ -147,11 +185,11 @@ func restrictionOutcome(p facts.EnrollmentPath, ac appliedConfig, dev facts.Entr
 	c, w := ac.config, ac.config.Windows
 	pv := pathVerdict{path: p, by: &ac}
 	name := fmt.Sprintf("%q (priority %d)", c.DisplayName, c.Priority)
-	switch {
-	case w.PlatformBlocked:
+	switch kind := restrictionKindOf(w); {
+	case kind == blocksWindows:
 		pv.verdict, pv.why = blocked, name+" blocks Windows (MDM) on every path"
 		return pv
-	case w.PersonalDeviceEnrollmentBlocked && (p == facts.PathJoin || p == facts.PathRegister):
+	case kind == blocksPersonal && personalBlockRefuses(p):
 		pv.verdict, pv.why = blocked, name+" blocks personally owned Windows devices, and "+p.Describe()+" is not authorized as a corporate enrollment unless the device is registered with Windows Autopilot or listed under corporate device identifiers"
 		return pv
 	}
@@ -203,7 +241,7 @@ func restrictionVerdict(path PathReport, pvs []pathVerdict) Result {
 		return r
 	}
 	c := first.by
-	where := "in the Intune admin center go to Devices > Enrollment > Device platform restriction, Windows restrictions tab"
+	where := restrictionsPage
 	if c != nil {
 		where += fmt.Sprintf(", open %q", c.config.DisplayName)
 	}
@@ -227,13 +265,17 @@ func restrictionVerdict(path PathReport, pvs []pathVerdict) Result {
 		r.Summary = "Whether the Windows platform restriction lets this device enroll depends on the device: " + strings.Join(dependPaths, ", ")
 	}
 	r.Explanation = first.why + "."
-	if first.verdict == blocked && c != nil && c.config.Windows.PlatformBlocked {
-		r.Explanation += " Intune refuses every Windows enrollment of the user, automatic enrollment included; Windows typically reports it as 0x80180014 (platform not supported)."
+	kind := blocksNothing
+	if c != nil {
+		kind = restrictionKindOf(c.config.Windows)
+	}
+	if first.verdict == blocked && kind == blocksWindows {
+		r.Explanation += " " + platformBlockedWhy("the user")
 	}
 	if !allBlocked && path.Basis != PathGiven {
 		r.Explanation += " The verdict depends on the enrollment path (" + path.Words() + "): give --path to judge one."
 	}
-	if first.verdict == blocked && c != nil && c.config.Windows.PersonalDeviceEnrollmentBlocked && !c.config.Windows.PlatformBlocked {
+	if first.verdict == blocked && kind == blocksPersonal {
 		r.Explanation += " Group Policy, co-management, Windows Autopilot, bulk provisioning packages and device enrollment managers are authorized as corporate enrollments and are not blocked, nor are devices registered with Autopilot or listed under corporate device identifiers."
 		r.Remediation = "If the user's device is corporate-owned, register it with Windows Autopilot or add it under Devices > Enrollment > Corporate device identifiers, then enroll it again. " + r.Remediation
 	}

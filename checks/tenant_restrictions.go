@@ -64,15 +64,15 @@ func judgeTenantRestrictions(f *facts.Facts) []Result {
 		e := restrictionEvidence(src, c)
 		e.Detail += "; it reaches " + who
 		r := Result{Subject: c.DisplayName, Evidence: []Evidence{e}}
-		where := fmt.Sprintf("In the Intune admin center go to Devices > Enrollment > Device platform restriction, Windows restrictions tab, and open %q.", c.DisplayName)
+		where := fmt.Sprintf("%s%s, and open %q.", strings.ToUpper(restrictionsPage[:1]), restrictionsPage[1:], c.DisplayName)
 		priority := " A user in several restricted groups gets the restriction with the lowest priority number."
-		switch {
-		case w.PlatformBlocked:
+		switch restrictionKindOf(w) {
+		case blocksWindows:
 			r.Status = Fail
 			r.Summary = fmt.Sprintf("%q blocks Windows enrollment for %s.", c.DisplayName, who)
-			r.Explanation = "Intune refuses every Windows enrollment of the users this restriction applies to, automatic enrollment included; Windows typically reports it as 0x80180014 (platform not supported)." + priority
+			r.Explanation = platformBlockedWhy("the users this restriction applies to") + priority
 			r.Remediation = where + " If Windows devices of these users should enroll, set Windows (MDM) to Allow, or narrow the assignment to the users who must not enroll Windows."
-		case w.PersonalDeviceEnrollmentBlocked:
+		case blocksPersonal:
 			r.Status = Warn
 			r.Summary = fmt.Sprintf("%q blocks personally owned Windows devices for %s.", c.DisplayName, who)
 			r.Explanation = "Intune then accepts only Windows enrollments it can authorize as corporate (Windows Autopilot, a device enrollment manager, a bulk provisioning package, Group Policy or co-management, or a corporate device identifier). " +
