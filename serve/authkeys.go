@@ -94,12 +94,12 @@ func (a *authorizedKeys) parse(data []byte) []keyEntry {
 	return entries
 }
 
-// authorize says whether key may sign in from addr at now; when not, why (for the log). As sshd
-// does, the first line that lists the key and whose options allow it wins.
-func (a *authorizedKeys) authorize(key gossh.PublicKey, addr netip.Addr, now time.Time) (bool, string) {
+// authorize says whether key may sign in from addr at now, with the options of its line; when not,
+// why (for the log). As sshd does, the first line that lists the key and whose options allow it wins.
+func (a *authorizedKeys) authorize(key gossh.PublicKey, addr netip.Addr, now time.Time) (keyOptions, bool, string) {
 	entries, err := a.load()
 	if err != nil {
-		return false, err.Error()
+		return keyOptions{}, false, err.Error()
 	}
 	wire := key.Marshal()
 	reason := "key not listed"
@@ -115,8 +115,8 @@ func (a *authorizedKeys) authorize(key gossh.PublicKey, addr netip.Addr, now tim
 		case e.opts.from != nil && !fromAllows(e.opts.from, addr):
 			reason = fmt.Sprintf("line %d: %s is not in from=", e.line, addr)
 		default:
-			return true, ""
+			return e.opts, true, ""
 		}
 	}
-	return false, reason
+	return keyOptions{}, false, reason
 }

@@ -41,6 +41,14 @@ type Config struct {
 	// RunTimeout bounds a session's whole life (DefaultRunTimeout when zero; negative: unbounded). At
 	// expiry the session's fix in flight is waited for, then the session ends with a message.
 	RunTimeout time.Duration
+	// RedirectPort, when set, offers each session a loopback port of its own for the sign-in redirect
+	// of the authorization code flow: the ports RedirectPort to RedirectPort+MaxSessions-1. Only the
+	// operator whose session holds a port may forward to it (ssh -N -L PORT:localhost:PORT), and only
+	// when their key's options allow port forwarding.
+	RedirectPort int
+	// PublicHost is the host name operators connect to, shown in the forward command (the listen
+	// host when empty).
+	PublicHost string
 	// Logger receives connect, refused authentication, disconnect and the application's own lines
 	// (sign-in, fix applied); nil discards. Never a token or a paste.
 	Logger *slog.Logger
@@ -54,6 +62,12 @@ type Session struct {
 	User        string
 	Fingerprint string
 	RemoteAddr  string
+	// RedirectPort is the session's own loopback port for a sign-in redirect (0: none offered);
+	// SSHHost ("user@host") and SSHPort are how the operator reaches this server, for the ssh
+	// command that forwards it.
+	RedirectPort int
+	SSHHost      string
+	SSHPort      string
 	// Width and Height are the PTY's size at the start; later changes reach the model as
 	// tea.WindowSizeMsg.
 	Width, Height int

@@ -16,6 +16,11 @@ type keyOptions struct {
 	from []string
 	// expiry is the expiry-time= instant, zero when absent.
 	expiry time.Time
+	// noForwarding: restrict (unless port-forwarding follows) or no-port-forwarding. The only
+	// forward the server ever opens is to the session's own sign-in redirect port.
+	noForwarding bool
+	// permitOpen limits that forward to these host:port destinations, when given.
+	permitOpen []string
 }
 
 // parseKeyOptions reads the options of one authorized_keys line as ssh.ParseAuthorizedKey returns
@@ -28,10 +33,16 @@ func parseKeyOptions(opts []string, loc *time.Location) (keyOptions, error) {
 		name = strings.ToLower(name)
 		value = unquoteOption(value)
 		switch name {
-		case "restrict", "no-port-forwarding", "no-agent-forwarding", "no-x11-forwarding", "no-user-rc",
-			"permitopen", "permitlisten", "pty", "port-forwarding", "agent-forwarding", "x11-forwarding",
-			"user-rc", "tunnel":
-			// Forwarding is never offered and no rc file is run, whatever the option says; pty is required.
+		case "restrict", "no-port-forwarding":
+			ko.noForwarding = true
+		case "port-forwarding":
+			ko.noForwarding = false
+		case "permitopen":
+			ko.permitOpen = append(ko.permitOpen, strings.ToLower(value))
+		case "no-agent-forwarding", "no-x11-forwarding", "no-user-rc", "permitlisten", "pty", "agent-forwarding",
+			"x11-forwarding", "user-rc", "tunnel":
+			// Agent, X11, tunnel and remote forwarding are never offered and no rc file is run,
+			// whatever the option says; pty is required.
 		case "environment":
 			// Ignored, as sshd ignores it by default (PermitUserEnvironment no).
 		case "from":
@@ -132,6 +143,24 @@ func fromAllows(patterns []string, addr netip.Addr) bool {
 		}
 	}
 	return allowed
+}
+
+// forwardAllowed says whether these options let the client forward to host:port, as sshd reads
+// restrict, no-port-forwarding and permitopen="host:port" (port may be *).
+func (ko keyOptions) forwardAllowed(host string, port uint32) bool {
+	if ko.noForwarding {
+		return false
+	}
+	if len(ko.permitOpen) == 0 {
+		return true
+	}
+	for _, p := range ko.permitOpen {
+		h, pp, ok := strings.Cut(p, ":")
+		if ok && h == strings.ToLower(host) && (pp == "*" || pp == fmt.Sprint(port)) {
+			return true
+		}
+	}
+	return false
 }
 
 // wildcard matches s against a pattern of * (any run) and ? (one character), sshd's match_pattern.

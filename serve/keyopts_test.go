@@ -71,3 +71,28 @@ func TestParseKeyOptions(t *testing.T) {
 		}
 	}
 }
+
+func TestForwardAllowed(t *testing.T) {
+	tests := []struct {
+		opts []string
+		want bool
+	}{
+		{nil, true},
+		{[]string{"restrict"}, false},
+		{[]string{"restrict", "port-forwarding"}, true},
+		{[]string{"no-port-forwarding"}, false},
+		{[]string{`permitopen="localhost:8400"`}, true},
+		{[]string{`permitopen="localhost:*"`}, true},
+		{[]string{`permitopen="localhost:9000"`}, false},
+		{[]string{`permitopen="127.0.0.1:8400"`}, false}, // sshd compares the name as given
+	}
+	for _, tt := range tests {
+		ko, err := parseKeyOptions(tt.opts, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ko.forwardAllowed("localhost", 8400); got != tt.want {
+			t.Errorf("%q: forward to localhost:8400 = %v, want %v", tt.opts, got, tt.want)
+		}
+	}
+}

@@ -47,6 +47,13 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, keys: keys, sessions: map[*session]struct{}{}}
 	s.srv, err = wish.NewServer(
 		wish.WithAddress(cfg.Listen),
+		func(srv *ssh.Server) error {
+			// The only channel besides sessions: a local forward to a session's sign-in redirect port.
+			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": ssh.DefaultSessionHandler,
+				"direct-tcpip": ssh.DirectTCPIPHandler}
+			srv.LocalPortForwardingCallback = s.allowForward
+			return nil
+		},
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
 		wish.WithPublicKeyAuth(s.authorize),
 		func(srv *ssh.Server) error {
@@ -126,12 +133,50 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // authorize is the public key handler: the authorized_keys file decides, and a refusal is logged.
 func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 	addr := addrOf(ctx.RemoteAddr())
-	ok, reason := s.keys.authorize(key, addr, time.Now())
-	if !ok {
+	opts, ok, reason := s.keys.authorize(key, addr, time.Now())
+	if ok {
+		ctx.SetValue(keyOptionsKey{}, opts)
+	} else {
 		s.cfg.Logger.Warn("authentication refused", "user", ctx.User(), "remote", ctx.RemoteAddr().String(),
 			"method", "publickey", "fingerprint", gossh.FingerprintSHA256(key), "reason", reason)
 	}
 	return ok
+}
+
+// keyOptionsKey holds, in a connection's context, the options of the authorized_keys line it
+// authenticated with.
+type keyOptionsKey struct{}
+
+// allowForward lets a connection forward to a loopback port only while a session of the same key
+// holds that port for its sign-in redirect, and only when the key's options allow forwarding.
+func (s *Server) allowForward(ctx ssh.Context, host string, port uint32) bool {
+	opts, _ := ctx.Value(keyOptionsKey{}).(keyOptions)
+	key, _ := ctx.Value(ssh.ContextKeyPublicKey).(ssh.PublicKey)
+	reason := ""
+	switch {
+	case host != "localhost" && host != "127.0.0.1" && host != "::1":
+		reason = "only localhost is forwarded"
+	case key == nil || !s.holdsRedirect(gossh.FingerprintSHA256(key), int(port)):
+		reason = "no session of this key waits for a sign-in on that port"
+	case !opts.forwardAllowed(host, port):
+		reason = "the key's options forbid this forward"
+	default:
+		return true
+	}
+	s.cfg.Logger.Warn("port forward refused", "user", ctx.User(), "remote", ctx.RemoteAddr().String(),
+		"destination", fmt.Sprintf("%s:%d", host, port), "reason", reason)
+	return false
+}
+
+func (s *Server) holdsRedirect(fingerprint string, port int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for se := range s.sessions {
+		if se.redirectPort == port && se.fingerprint == fingerprint {
+			return true
+		}
+	}
+	return false
 }
 
 // logAuth logs the attempts of methods the server does not offer (password, keyboard-interactive).
@@ -153,9 +198,26 @@ func (s *Server) admit(se *session) error {
 	case len(s.sessions) >= s.cfg.MaxSessions:
 		return fmt.Errorf("mdmdoctor serve is at its limit of %d sessions: try again later", s.cfg.MaxSessions)
 	}
+	if s.cfg.RedirectPort > 0 {
+		se.redirectPort = s.freeRedirectPort()
+	}
 	s.sessions[se] = struct{}{}
 	s.running.Add(1)
 	return nil
+}
+
+// freeRedirectPort is the first redirect port no live session holds (s.mu held). There are as many
+// ports as sessions allowed, so one is always free.
+func (s *Server) freeRedirectPort() int {
+	held := map[int]bool{}
+	for se := range s.sessions {
+		held[se.redirectPort] = true
+	}
+	for p := s.cfg.RedirectPort; ; p++ {
+		if !held[p] {
+			return p
+		}
+	}
 }
 
 func (s *Server) release(se *session) {

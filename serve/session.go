@@ -28,6 +28,10 @@ var (
 // session is one operator's SSH session and its application.
 type session struct {
 	lastInput atomic.Int64 // unix nanoseconds
+	// fingerprint is the key's; redirectPort the sign-in redirect port the session holds (0: none).
+	// Both are set before the session is admitted and never change.
+	fingerprint  string
+	redirectPort int
 
 	mu      sync.Mutex
 	cause   error
@@ -45,7 +49,7 @@ func (s *Server) handle(next ssh.Handler) ssh.Handler {
 			_ = sess.Exit(1)
 			return
 		}
-		se := &session{}
+		se := &session{fingerprint: fingerprint(sess)}
 		se.touch()
 		if err := s.admit(se); err != nil {
 			_, _ = fmt.Fprintf(sess.Stderr(), "%s\r\n", err)
@@ -58,7 +62,8 @@ func (s *Server) handle(next ssh.Handler) ssh.Handler {
 		logger := sessionLogger(s.cfg.Logger, sess)
 		env := sessionEnviron(sess, pty.Term)
 		app, err := s.cfg.NewApp(ctx, Session{
-			User: sess.User(), Fingerprint: fingerprint(sess), RemoteAddr: sess.RemoteAddr().String(),
+			User: sess.User(), Fingerprint: se.fingerprint, RemoteAddr: sess.RemoteAddr().String(),
+			RedirectPort: se.redirectPort, SSHHost: sess.User() + "@" + s.publicHost(sess), SSHPort: port(sess.LocalAddr()),
 			Width: pty.Window.Width, Height: pty.Window.Height, Environ: env, Output: sess, Logger: logger,
 		})
 		if err != nil {
@@ -227,6 +232,23 @@ func sshConnection(sess ssh.Session) string {
 		return a + " 0"
 	}
 	return host(sess.RemoteAddr().String()) + " " + host(sess.LocalAddr().String())
+}
+
+// publicHost is how operators name this server: Config.PublicHost, else the address they reached.
+func (s *Server) publicHost(sess ssh.Session) string {
+	if s.cfg.PublicHost != "" {
+		return s.cfg.PublicHost
+	}
+	h, _, err := net.SplitHostPort(sess.LocalAddr().String())
+	if err != nil {
+		return sess.LocalAddr().String()
+	}
+	return h
+}
+
+func port(a net.Addr) string {
+	_, p, _ := net.SplitHostPort(a.String())
+	return p
 }
 
 func fingerprint(sess ssh.Session) string {
