@@ -10,6 +10,11 @@
 // sessions, an idle timeout and a per-session run time; Shutdown waits for the fixes in flight to be
 // answered and journaled, then closes every session with a message.
 //
+// Forwarding of any kind is refused but one: with Config.RedirectPort, each session holds a loopback
+// port for the sign-in redirect of the authorization code flow, and a connection authenticated with
+// the same key may forward to that port (ssh -N -L PORT:localhost:PORT), for tenants that block the
+// device code flow.
+//
 // The package knows nothing of Microsoft Graph: the factory (package app, wired by cmd/mdmdoctor)
 // builds the application, and the tests build a small one of their own.
 package serve
