@@ -20,10 +20,11 @@ type Server struct {
 	srv  *ssh.Server
 	keys *authorizedKeys
 
-	mu       sync.Mutex
-	sessions map[*session]struct{}
-	draining bool
-	running  sync.WaitGroup
+	mu        sync.Mutex
+	sessions  map[*session]struct{}
+	listeners []net.Listener
+	draining  bool
+	running   sync.WaitGroup
 }
 
 // New checks cfg, reads the authorized keys and reads (or generates) the host key.
@@ -86,8 +87,18 @@ func (s *Server) ListenAndServe() error {
 
 // Serve serves on ln until Shutdown; it then returns nil.
 func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.draining {
+		s.mu.Unlock()
+		return ln.Close()
+	}
+	s.listeners = append(s.listeners, ln)
+	s.mu.Unlock()
 	err := s.srv.Serve(ln)
-	if errors.Is(err, ssh.ErrServerClosed) {
+	s.mu.Lock()
+	draining := s.draining
+	s.mu.Unlock()
+	if draining || errors.Is(err, ssh.ErrServerClosed) {
 		return nil
 	}
 	return err
@@ -103,10 +114,14 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	for se := range s.sessions {
 		live = append(live, se)
 	}
+	listeners := s.listeners
 	s.mu.Unlock()
 	s.cfg.Logger.Info("shutting down", "sessions", len(live))
-	closed := make(chan error, 1)
-	go func() { closed <- s.srv.Shutdown(ctx) }()
+	// Closing the listeners stops new connections. ssh.Server.Shutdown would too, but it races with a
+	// Serve that is just starting (its WaitGroup), and waits for connections this method closes itself.
+	for _, ln := range listeners {
+		_ = ln.Close()
+	}
 
 	var drained sync.WaitGroup
 	for _, se := range live {
@@ -124,8 +139,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	// Connections without a session (or sessions that did not finish in time) go now.
 	_ = s.srv.Close()
-	if err := <-closed; err != nil && ctx.Err() != nil {
-		return fmt.Errorf("shutdown cut short: %w", ctx.Err())
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("shutdown cut short: %w", err)
 	}
 	return nil
 }
