@@ -19,20 +19,15 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/report"
 	"github.com/mdmdoctor/mdmdoctor/tui/recent"
+	"github.com/mdmdoctor/mdmdoctor/tui/stream"
 )
 
 // Messages that the root's own commands report back with.
 type (
-	// signInStartedMsg hands over the channel a sign-in attempt reports on.
-	signInStartedMsg struct {
-		id     int
-		events <-chan tea.Msg
-	}
-	// signInPromptMsg carries a device code for attempt id, and the channel its outcome will come on.
+	// signInPromptMsg carries a device code for attempt id.
 	signInPromptMsg struct {
-		id     int
-		code   DeviceCode
-		events <-chan tea.Msg
+		id   int
+		code DeviceCode
 	}
 	// signInDoneMsg ends attempt id: nil error when signed in.
 	signInDoneMsg struct {
@@ -60,34 +55,13 @@ type (
 	}
 )
 
-// signIn starts attempt id in the background. The backend calls prompt from its own goroutine, so the
-// prompt and the outcome travel to the program over a channel read by waitSignIn.
+// signIn runs attempt id in the background; the backend calls prompt from its own goroutine, so the
+// prompts and the outcome reach the program on a stream.
 func signIn(ctx context.Context, b Backend, id int) tea.Cmd {
-	return func() tea.Msg {
-		events := make(chan tea.Msg, 4)
-		go func() {
-			defer close(events)
-			err := b.SignIn(ctx, func(c DeviceCode) {
-				select {
-				case events <- signInPromptMsg{id: id, code: c, events: events}:
-				case <-ctx.Done():
-				}
-			})
-			events <- signInDoneMsg{id: id, err: err}
-		}()
-		return signInStartedMsg{id: id, events: events}
-	}
-}
-
-// waitSignIn reads the next prompt or the outcome of a sign-in attempt.
-func waitSignIn(events <-chan tea.Msg) tea.Cmd {
-	return func() tea.Msg {
-		msg, ok := <-events
-		if !ok {
-			return nil
-		}
-		return msg
-	}
+	return stream.Start(func(send func(tea.Msg)) tea.Msg {
+		err := b.SignIn(ctx, func(c DeviceCode) { send(signInPromptMsg{id: id, code: c}) })
+		return signInDoneMsg{id: id, err: err}
+	})
 }
 
 func resolve(ctx context.Context, b Backend, input string) tea.Cmd {

@@ -23,6 +23,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/tui/results"
 	"github.com/mdmdoctor/mdmdoctor/tui/runner"
 	"github.com/mdmdoctor/mdmdoctor/tui/signin"
+	"github.com/mdmdoctor/mdmdoctor/tui/stream"
 	"github.com/mdmdoctor/mdmdoctor/tui/target"
 	"github.com/mdmdoctor/mdmdoctor/tui/theme"
 )
@@ -50,11 +51,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.signInCancel()
 		}
 		return m, nil
-	case signInStartedMsg:
-		if msg.id != m.signInID {
-			return m, nil
-		}
-		return m, waitSignIn(msg.events)
+	case stream.Batch:
+		return m.batch(msg)
 	case signInPromptMsg:
 		return m.prompted(msg)
 	case signInDoneMsg:
@@ -96,10 +94,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.tenantName = msg.name
 		return m, nil
 
-	case runner.StartedMsg:
-		return m.started(msg)
-	case runner.EventsMsg:
-		return m.events(msg)
+	case runner.EventMsg:
+		if msg.ID == m.runID {
+			m.live = m.live.Apply(msg.Event)
+		}
+		return m, nil
 	case runner.DoneMsg:
 		return m.done(msg)
 
@@ -286,7 +285,7 @@ func (m Model) prompted(msg signInPromptMsg) (tea.Model, tea.Cmd) {
 	}
 	c := msg.code
 	m.signin = m.signin.Prompt(c)
-	return m, tea.Batch(tea.SetClipboard(c.UserCode), waitSignIn(msg.events))
+	return m, tea.SetClipboard(c.UserCode)
 }
 
 // signedIn moves on from sign-in: to the run when a target was given, to the target screen otherwise.
@@ -400,28 +399,17 @@ func (m Model) launch(ctx context.Context, id int, t facts.Target, cs []checks.C
 	}
 }
 
-func (m Model) started(msg runner.StartedMsg) (tea.Model, tea.Cmd) {
-	if !m.wanted(msg.Stream.ID) {
-		return m, nil
+// batch handles what a stream of background work delivered, each message as if it had come alone,
+// and reads on. A stream of work no longer wanted (a replaced run) is read to its end all the same:
+// its messages carry their run's ID and are ignored, and its goroutine ends once its readers return.
+func (m Model) batch(b stream.Batch) (tea.Model, tea.Cmd) {
+	cmds := make([]tea.Cmd, 0, len(b.Msgs)+1)
+	for _, msg := range b.Msgs {
+		next, cmd := m.Update(msg)
+		m = next.(Model)
+		cmds = append(cmds, cmd)
 	}
-	return m, runner.Next(msg.Stream)
-}
-
-// wanted reports whether run id is still of interest: the current run or a re-run in flight. The
-// streams of others are no longer read; their goroutines end once their cancelled readers return.
-func (m Model) wanted(id int) bool {
-	_, ok := m.reruns[id]
-	return ok || id == m.runID
-}
-
-func (m Model) events(msg runner.EventsMsg) (tea.Model, tea.Cmd) {
-	if !m.wanted(msg.ID) {
-		return m, nil
-	}
-	if msg.ID == m.runID {
-		m.live = m.live.Apply(msg.Events)
-	}
-	return m, runner.Next(msg.Stream)
+	return m, tea.Batch(append(cmds, b.Next())...)
 }
 
 func (m Model) done(msg runner.DoneMsg) (tea.Model, tea.Cmd) {

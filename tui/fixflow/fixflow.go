@@ -156,8 +156,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 		if msg.flow != m.flow {
 			return m, nil, nil
 		}
-		m = m.progress(msg)
-		return m, next(msg.flow, msg.events), nil
+		return m.progress(msg), nil, nil
 	case appliedMsg:
 		if msg.flow != m.flow {
 			return m, nil, nil

@@ -10,12 +10,14 @@ import (
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/fix"
 	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/stream"
 )
 
 const (
@@ -115,6 +117,11 @@ func drain(t *testing.T, m Model, cmd tea.Cmd) (Model, tea.Msg) {
 		switch msg := c().(type) {
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
+		case stream.Batch:
+			for _, one := range msg.Msgs {
+				queue = append(queue, func() tea.Msg { return one })
+			}
+			queue = append(queue, msg.Next())
 		case spinner.TickMsg, nil:
 		case tea.QuitMsg:
 			return m, msg
@@ -204,11 +211,8 @@ func TestGuidedFixFromChoiceToOutcome(t *testing.T) {
 		t.Fatal("not applying after yes")
 	}
 	// The first messages arrive while the fake holds the write in flight.
-	msg := firstNonTick(cmd)
-	m, cmd, _ = m.Update(msg)
-	view(t, m, "Applying", "ABCD1234", "https://microsoft.com/devicelogin")
-	m, cmd, _ = m.Update(firstNonTick(cmd))
-	view(t, m, "[1/1] POST", "includedGroups/$ref …")
+	m, cmd = readUntil(t, m, cmd, "includedGroups/$ref …")
+	view(t, m, "Applying", "ABCD1234", "https://microsoft.com/devicelogin", "[1/1] POST")
 	close(x.release)
 	m, _ = drain(t, m, cmd)
 	view(t, m, "✓ Applied.", "[1/1] POST", "applied", "20261125-180000-abcdef", "mdmdoctor undo 20261125-180000-abcdef", "✓ PASS scope.mdm: The MDM user scope includes the user.")
@@ -222,7 +226,10 @@ func TestGuidedFixFromChoiceToOutcome(t *testing.T) {
 	}
 }
 
-func firstNonTick(cmd tea.Cmd) tea.Msg {
+// readUntil reads the apply's stream, batch by batch as the root would, until the screen shows want;
+// it returns the command that reads on.
+func readUntil(t *testing.T, m Model, cmd tea.Cmd, want string) (Model, tea.Cmd) {
+	t.Helper()
 	queue := []tea.Cmd{cmd}
 	for len(queue) > 0 {
 		c := queue[0]
@@ -233,12 +240,18 @@ func firstNonTick(cmd tea.Cmd) tea.Msg {
 		switch msg := c().(type) {
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case spinner.TickMsg:
-		default:
-			return msg
+		case stream.Batch:
+			for _, one := range msg.Msgs {
+				m, _, _ = m.Update(one)
+			}
+			if strings.Contains(ansi.Strip(m.View()), want) {
+				return m, msg.Next()
+			}
+			queue = append(queue, msg.Next())
 		}
 	}
-	return nil
+	t.Fatalf("the stream ended before the screen showed %q", want)
+	return m, nil
 }
 
 func TestReadOnlyIsADryRun(t *testing.T) {
@@ -281,8 +294,7 @@ func TestQuitWaitsForTheWriteInFlight(t *testing.T) {
 	var cmd tea.Cmd
 	m, cmd, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 	m = m.QuitWhenDone()
-	m, cmd, _ = m.Update(firstNonTick(cmd)) // the consent code
-	m, cmd, _ = m.Update(firstNonTick(cmd)) // the request sent
+	m, cmd = readUntil(t, m, cmd, "[1/1] POST") // the consent code and the request sent
 	view(t, m, "Quitting once the request in flight is answered and journaled")
 	close(x.release)
 	m, req := drain(t, m, cmd)

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/mdmdoctor/mdmdoctor/fix"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/stream"
 )
 
 // draftedMsg carries the fix as the backend planned it from a fresh check.
@@ -19,12 +20,11 @@ type draftedMsg struct {
 }
 
 // progressMsg carries one step of an apply in flight: a request sent or answered, or a device code
-// to consent with. events yields the next one.
+// to consent with.
 type progressMsg struct {
-	flow   int
-	event  *fix.Event
-	code   *nav.DeviceCode
-	events <-chan tea.Msg
+	flow  int
+	event *fix.Event
+	code  *nav.DeviceCode
 }
 
 // appliedMsg ends an apply.
@@ -93,29 +93,13 @@ func (m Model) nextNeed(i int) (Model, tea.Cmd, tea.Msg) {
 func (m Model) startApply() (Model, tea.Cmd, tea.Msg) {
 	m.state, m.lines, m.code, m.hint = applying, nil, nil, ""
 	fixer, ctx, t, p, flow := m.fixer, context.WithoutCancel(m.ctx), m.target, m.plan, m.flow
-	apply := func() tea.Msg {
-		events := make(chan tea.Msg, 16)
-		go func() {
-			defer close(events)
-			out, err := fixer.ApplyFix(ctx, t, p,
-				func(c nav.DeviceCode) { events <- progressMsg{flow: flow, code: &c, events: events} },
-				func(ev fix.Event) { events <- progressMsg{flow: flow, event: &ev, events: events} })
-			events <- appliedMsg{flow: flow, outcome: out, err: err}
-		}()
-		return <-events
-	}
+	apply := stream.Start(func(send func(tea.Msg)) tea.Msg {
+		out, err := fixer.ApplyFix(ctx, t, p,
+			func(c nav.DeviceCode) { send(progressMsg{flow: flow, code: &c}) },
+			func(ev fix.Event) { send(progressMsg{flow: flow, event: &ev}) })
+		return appliedMsg{flow: flow, outcome: out, err: err}
+	})
 	return m, tea.Batch(m.spinner.Tick, apply), nil
-}
-
-// next waits for the apply's next message.
-func next(flow int, events <-chan tea.Msg) tea.Cmd {
-	return func() tea.Msg {
-		msg, ok := <-events
-		if !ok {
-			return appliedMsg{flow: flow, err: fmt.Errorf("the fix ended without saying how: check the journal")}
-		}
-		return msg
-	}
 }
 
 // progress records a step of the apply as a line of the screen.

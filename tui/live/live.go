@@ -78,7 +78,7 @@ func (m Model) Begin(t facts.Target, cs []checks.Check) (Model, tea.Cmd) {
 }
 
 // Apply records engine events as they stream in.
-func (m Model) Apply(events []checks.Event) Model {
+func (m Model) Apply(events ...checks.Event) Model {
 	for _, e := range events {
 		switch e.Kind {
 		case checks.SourceSettled:

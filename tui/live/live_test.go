@@ -43,7 +43,7 @@ func TestChecksAppearWaitingThenSettle(t *testing.T) {
 		{Kind: checks.SourceSettled, Source: facts.SrcLicenseDetails, Status: facts.SourceStatus{State: facts.Loaded}},
 		{Kind: checks.CheckSettled, CheckID: "license.intune", Results: []checks.Result{{ID: "license.intune", Status: checks.Fail, Summary: "No Intune plan"}}},
 		{Kind: checks.SourceSettled, Source: facts.SrcMDMPolicy, Status: facts.SourceStatus{State: facts.Loaded}},
-	})
+	}...)
 	v = screentest.Plain(m.View())
 	for _, want := range []string{"2/3 sources", "✗ FAIL  license.intune", "No Intune plan", "waiting for memberOf", "reading: memberOf"} {
 		if !strings.Contains(v, want) {

@@ -1,8 +1,8 @@
 // Package runner runs the check engine for the TUI: facts.Gather feeding checks.Run in the background,
 // with every engine event delivered to Bubble Tea as a message, so results stream in as sources settle.
 //
-// All of it happens inside tea.Cmds: Start launches the run and hands back its event stream; Next reads
-// one event at a time, so the program's Update never blocks and stale runs can be told apart by ID.
+// All of it happens inside tea.Cmds: Start launches the run on a stream (package stream), so the
+// program's Update never blocks, and stale runs can be told apart by ID.
 package runner
 
 import (
@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/tui/stream"
 )
 
 // DefaultTimeout bounds a run when the spec gives none, as --timeout does on the command line.
@@ -31,22 +32,10 @@ type Spec struct {
 	Timeout time.Duration
 }
 
-// Stream is a started run: the queue its events arrive on.
-type Stream struct {
-	ID int
-	q  *queue
-}
-
-// StartedMsg reports that a run is under way; pass its Stream to Next to receive the events.
-type StartedMsg struct{ Stream Stream }
-
-// EventsMsg carries the engine events of a run that arrived since the last one, in order: sources that
-// settled and checks that were judged. Batching keeps a large run from costing one frame per event.
-type EventsMsg struct {
-	ID     int
-	Events []checks.Event
-	// Stream is where the run's next messages come from: pass it to Next.
-	Stream Stream
+// EventMsg carries one engine event of run ID: a source that settled or a check that was judged.
+type EventMsg struct {
+	ID    int
+	Event checks.Event
 }
 
 // DoneMsg ends a run with every result in catalog order. Cancelled is true when the run's context
@@ -101,29 +90,16 @@ func seen(f *facts.Facts) Seen {
 	return s
 }
 
-// Start returns a command that launches the run under ctx and reports StartedMsg. Cancelling ctx stops
-// the readers; the engine then settles the checks still waiting as errors and the run ends.
+// Start returns a command that launches the run under ctx and delivers its messages on a stream: an
+// EventMsg per engine event, then the DoneMsg. Cancelling ctx stops the readers; the engine then
+// settles the checks still waiting as errors and the run ends.
 func Start(ctx context.Context, s Spec) tea.Cmd {
-	return func() tea.Msg {
-		q := newQueue()
-		go run(ctx, s, q)
-		return StartedMsg{Stream: Stream{ID: s.ID, q: q}}
-	}
+	return stream.Start(func(send func(tea.Msg)) tea.Msg {
+		return run(ctx, s, func(e checks.Event) { send(EventMsg{ID: s.ID, Event: e}) })
+	})
 }
 
-// Next returns a command that waits for the stream's next message: an EventsMsg, or the DoneMsg after
-// which Next must not be called again.
-func Next(s Stream) tea.Cmd {
-	return func() tea.Msg {
-		events, done := s.q.pop()
-		if len(events) > 0 {
-			return EventsMsg{ID: s.ID, Events: events, Stream: s}
-		}
-		return done
-	}
-}
-
-func run(ctx context.Context, s Spec, q *queue) {
+func run(ctx context.Context, s Spec, push func(checks.Event)) DoneMsg {
 	timeout := s.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -133,7 +109,7 @@ func run(ctx context.Context, s Spec, q *queue) {
 
 	f := facts.New(s.Cloud, s.Target, s.Now)
 	deltas := facts.Gather(ctx, s.Target, s.Readers...)
-	results := checks.Run(ctx, f, deltas, checks.Options{Checks: s.Checks, Start: time.Now()}, q.push)
+	results := checks.Run(ctx, f, deltas, checks.Options{Checks: s.Checks, Start: time.Now()}, push)
 	cancelled := ctx.Err() != nil
 
 	// The engine may finish before every reader has (a run of one check needs only some sources):
@@ -150,5 +126,5 @@ func run(ctx context.Context, s Spec, q *queue) {
 		path := checks.PathOf(f)
 		done.Path = &path
 	}
-	q.finish(done)
+	return done
 }

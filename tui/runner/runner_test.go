@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/tui/stream"
 )
 
 var target = facts.Target{Kind: facts.TargetUser, User: "bob@contoso.com"}
@@ -50,33 +51,37 @@ func readers(gate <-chan struct{}, seenCancel chan<- struct{}) []facts.Reader {
 // and calling each after each message.
 func drain(t *testing.T, cmd tea.Cmd, each func(tea.Msg)) ([]checks.Event, DoneMsg) {
 	t.Helper()
-	started, ok := cmd().(StartedMsg)
-	if !ok {
-		t.Fatal("Start did not report StartedMsg")
-	}
 	var events []checks.Event
-	next := Next(started.Stream)
+	next := cmd
 	deadline := time.After(5 * time.Second)
-	for {
+	for next != nil {
 		got := make(chan tea.Msg, 1)
 		go func() { got <- next() }()
-		var msg tea.Msg
+		var b stream.Batch
 		select {
-		case msg = <-got:
+		case msg := <-got:
+			b = msg.(stream.Batch)
 		case <-deadline:
 			t.Fatal("the run never finished")
 		}
-		each(msg)
-		switch msg := msg.(type) {
-		case EventsMsg:
-			events = append(events, msg.Events...)
-			next = Next(msg.Stream)
-		case DoneMsg:
-			return events, msg
-		default:
-			t.Fatalf("unexpected %#v", msg)
+		for _, msg := range b.Msgs {
+			each(msg)
+			switch msg := msg.(type) {
+			case EventMsg:
+				events = append(events, msg.Event)
+			case DoneMsg:
+				if b.More {
+					t.Fatal("the stream went on after DoneMsg")
+				}
+				return events, msg
+			default:
+				t.Fatalf("unexpected %#v", msg)
+			}
 		}
+		next = b.Next()
 	}
+	t.Fatal("the stream ended without DoneMsg")
+	return nil, DoneMsg{}
 }
 
 func TestResultsStreamAsSourcesSettle(t *testing.T) {
@@ -85,15 +90,14 @@ func TestResultsStreamAsSourcesSettle(t *testing.T) {
 	released := false
 	events, done := drain(t, Start(context.Background(), spec), func(msg tea.Msg) {
 		// The fast check is judged while the slow source is still held back; only then release it.
-		if em, ok := msg.(EventsMsg); ok && !released {
-			for _, e := range em.Events {
-				if e.Kind == checks.CheckSettled && e.CheckID == "b.slow" {
-					t.Error("b.slow judged before its source was released")
-				}
-				if e.Kind == checks.CheckSettled && e.CheckID == "a.fast" {
-					released = true
-					close(gate)
-				}
+		if em, ok := msg.(EventMsg); ok && !released {
+			e := em.Event
+			if e.Kind == checks.CheckSettled && e.CheckID == "b.slow" {
+				t.Error("b.slow judged before its source was released")
+			}
+			if e.Kind == checks.CheckSettled && e.CheckID == "a.fast" {
+				released = true
+				close(gate)
 			}
 		}
 	})
@@ -119,7 +123,7 @@ func TestCancelEndsTheRunWithErrors(t *testing.T) {
 	seen := make(chan struct{})
 	spec := Spec{ID: 1, Target: target, Readers: readers(make(chan struct{}), seen), Checks: twoChecks()}
 	_, done := drain(t, Start(ctx, spec), func(msg tea.Msg) {
-		if _, ok := msg.(EventsMsg); ok {
+		if _, ok := msg.(EventMsg); ok {
 			cancel()
 		}
 	})
