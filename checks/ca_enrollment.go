@@ -32,11 +32,14 @@ const compliantAllResourcesDocs = "https://learn.microsoft.com/en-us/entra/ident
 
 func caEnrollmentCheck() Check {
 	return Check{
-		ID: "ca.enrollment-apps", Title: "Conditional Access on the enrollment sign-ins", Step: StepDevices, Modes: userOnly,
-		Docs:     caEnrollmentDocs,
-		Question: "Does a Conditional Access policy that applies to the user ask the enrollment sign-ins (Microsoft Intune Enrollment, Microsoft Intune, Device Registration Service) for something a device that is not enrolled yet cannot give?",
-		Needs:    []facts.Source{facts.SrcConditionalAccess, facts.SrcMemberOf, facts.SrcUser},
-		Judge:    judgeCAEnrollment,
+		ID: "ca.enrollment-apps", Title: "Conditional Access on the " +
+			"enrollment sign-ins", Step: StepDevices, Modes: userOnly,
+		Docs: caEnrollmentDocs,
+		Question: "Does a Conditional Access policy that applies to the user ask the enrollment sign-ins (Microsoft " +
+			"Intune Enrollment, Microsoft Intune, Device Registration Service) for something a device that is not " +
+			"enrolled yet cannot give?",
+		Needs: []facts.Source{facts.SrcConditionalAccess, facts.SrcMemberOf, facts.SrcUser},
+		Judge: judgeCAEnrollment,
 	}
 }
 
@@ -100,16 +103,22 @@ func grantFor(p facts.CAPolicy, app string) (verdict, string) {
 		case "compliantdevice":
 			switch {
 			case named:
-				cs = append(cs, control{cannotMeet, "a compliant device, which a device cannot be before it is enrolled"})
+				cs = append(cs, control{cannotMeet, "a compliant device, which a device cannot be before " +
+					"it is enrolled"})
 			case app == facts.AppDeviceRegistration:
-				cs = append(cs, control{depends, "a compliant device for all resources, and Microsoft does not document whether Conditional Access asks it of the sign-in that registers a device"})
+				cs = append(cs, control{depends, "a compliant device for all resources, and Microsoft does not " +
+					"document whether Conditional Access asks it of the sign-in that registers a device"})
 			default:
-				cs = append(cs, control{depends, "a compliant device for all resources, which Microsoft documents does not block Intune enrollment (" + compliantAllResourcesDocs + ") while the Intune documentation says not to put device-based rules on Microsoft Intune Enrollment"})
+				cs = append(cs, control{depends, "a compliant device for all resources, which Microsoft documents " +
+					"does not block Intune enrollment (" + compliantAllResourcesDocs + ") while the Intune " +
+					"documentation says not to put device-based rules on Microsoft Intune Enrollment"})
 			}
 		case "domainjoineddevice":
-			cs = append(cs, control{depends, "a hybrid joined device, which only a device joined through Group Policy or co-management is"})
+			cs = append(cs, control{depends, "a hybrid joined device, which only a device joined through Group " +
+				"Policy or co-management is"})
 		case "approvedapplication", "compliantapplication":
-			cs = append(cs, control{cannotMeet, "an approved client app or app protection policy, which Microsoft documents for iOS and Android only"})
+			cs = append(cs, control{cannotMeet, "an approved client app or app protection policy, which Microsoft " +
+				"documents for iOS and Android only"})
 		case "passwordchange":
 			cs = append(cs, control{depends, "a password change, asked only when user risk is detected"})
 		default:
@@ -124,7 +133,8 @@ func grantFor(p facts.CAPolicy, app string) (verdict, string) {
 		}
 	}
 	if len(p.TermsOfUse) > 0 {
-		cs = append(cs, control{depends, "terms of use, which Microsoft Intune Enrollment supports unless they require consent on every device"})
+		cs = append(cs, control{depends, "terms of use, which Microsoft Intune Enrollment supports unless they " +
+			"require consent on every device"})
 	}
 	if len(cs) == 0 {
 		return canMeet, ""
@@ -190,12 +200,15 @@ func judgeCAEnrollment(f *facts.Facts) []Result {
 			}
 			switch {
 			case !covered && excludedBy != "":
-				ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("Conditional Access %q targets %s but excludes the user through %s", p.DisplayName, facts.AppName(app), excludedBy)})
+				ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("Conditional Access %q targets %s but "+
+					"excludes the user through %s", p.DisplayName, facts.AppName(app), excludedBy)})
 				continue
 			case !covered:
 				continue
 			case !appliesToWindows(p):
-				ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("Conditional Access %q targets %s but not Windows sign-ins (platforms %s, client apps %s)", p.DisplayName, facts.AppName(app), listOr(p.IncludePlatforms, "any")+listExcept(p.ExcludePlatforms), listOr(p.ClientAppTypes, "all"))})
+				ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("Conditional Access %q targets %s but not "+
+					"Windows sign-ins (platforms %s, "+
+					"client apps %s)", p.DisplayName, facts.AppName(app), listOr(p.IncludePlatforms, "any")+listExcept(p.ExcludePlatforms), listOr(p.ClientAppTypes, "all"))})
 				continue
 			}
 			v, why := grantFor(p, app)
@@ -203,22 +216,27 @@ func judgeCAEnrollment(f *facts.Facts) []Result {
 				v, why = depends, why+", depending on "+cond
 			}
 			if v == canMeet {
-				ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("Conditional Access %q (state %s) applies to the user's sign-in to %s with a grant an enrolling device can meet (%s)", p.DisplayName, p.State, facts.AppName(app), grantWords(p))})
+				ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("Conditional Access %q (state %s) applies "+
+					"to the user's sign-in to %s with a grant an enrolling device "+
+					"can meet (%s)", p.DisplayName, p.State, facts.AppName(app), grantWords(p))})
 				continue
 			}
 			findings = append(findings, caFinding{policy: p, app: app, v: v, why: why})
-			ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("Conditional Access %q (state %s) applies to the user's sign-in to %s (%s): %s", p.DisplayName, p.State, facts.AppName(app), app, why)})
+			ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("Conditional Access %q (state %s) applies to "+
+				"the user's sign-in to %s (%s): %s", p.DisplayName, p.State, facts.AppName(app), app, why)})
 		}
 	}
 	enforced := slices.DeleteFunc(slices.Clone(findings), func(c caFinding) bool { return c.policy.State != "enabled" })
 	if len(findings) == 0 {
 		return []Result{{Status: Pass, Evidence: ev,
-			Summary: fmt.Sprintf("No Conditional Access policy asks the user's enrollment sign-ins for something an enrolling device cannot give (%d policies read).", len(f.CAPolicies))}}
+			Summary: fmt.Sprintf("No Conditional Access policy asks the user's enrollment sign-ins for something an "+
+				"enrolling device cannot give (%d policies read).", len(f.CAPolicies))}}
 	}
 	if len(enforced) == 0 {
 		c := findings[0]
 		return []Result{{Status: Warn, Evidence: ev,
-			Summary:     fmt.Sprintf("Report-only Conditional Access %q would stop the user's sign-in to %s once switched on: %s.", c.policy.DisplayName, facts.AppName(c.app), c.why),
+			Summary: fmt.Sprintf("Report-only Conditional Access %q would stop the user's sign-in to %s once "+
+				"switched on: %s.", c.policy.DisplayName, facts.AppName(c.app), c.why),
 			Explanation: "Report-only policies are evaluated and logged, never enforced: today they block nothing.",
 			Remediation: exclusionAdvice(c)}}
 	}
@@ -227,21 +245,30 @@ func judgeCAEnrollment(f *facts.Facts) []Result {
 	r := Result{Evidence: ev, Remediation: exclusionAdvice(c)}
 	if c.v == cannotMeet {
 		r.Status = Fail
-		r.Summary = fmt.Sprintf("Conditional Access %q stops the user's sign-in to %s from a device that is not enrolled yet: %s.", c.policy.DisplayName, facts.AppName(c.app), c.why)
-		r.Explanation = "Enrollment signs in to Microsoft Intune Enrollment (and to the Device Registration Service to register the device) before the device is enrolled or compliant. Microsoft's Intune documentation says not to put device-based rules on Microsoft Intune Enrollment, because a device cannot be evaluated for compliance until it is enrolled."
+		r.Summary = fmt.Sprintf("Conditional Access %q stops the user's sign-in to %s from a device that is not "+
+			"enrolled yet: %s.", c.policy.DisplayName, facts.AppName(c.app), c.why)
+		r.Explanation = "Enrollment signs in to Microsoft Intune Enrollment (and to the Device Registration Service " +
+			"to register the device) before the device is enrolled or compliant. Microsoft's Intune documentation " +
+			"says not to put device-based rules on Microsoft Intune Enrollment, because a device cannot be " +
+			"evaluated for compliance until it is enrolled."
 		return []Result{r}
 	}
 	r.Status = Warn
-	r.Summary = fmt.Sprintf("Conditional Access %q may stop the user's sign-in to %s: %s.", c.policy.DisplayName, facts.AppName(c.app), c.why)
-	r.Explanation = "Whether the policy blocks enrollment depends on something mdmdoctor cannot see from here; the sign-in log (signins.enrollment) records how each enrollment sign-in was judged."
+	r.Summary = fmt.Sprintf("Conditional Access %q may stop the user's "+
+		"sign-in to %s: %s.", c.policy.DisplayName, facts.AppName(c.app), c.why)
+	r.Explanation = "Whether the policy blocks enrollment depends on something mdmdoctor cannot see from here; the " +
+		"sign-in log (signins.enrollment) records how each enrollment sign-in was judged."
 	return []Result{r}
 }
 
 // exclusionAdvice is the remediation for a finding: the documented exclusion of the app from the policy.
 func exclusionAdvice(c caFinding) string {
-	return fmt.Sprintf("In the Entra admin center > Protection > Conditional Access, open %q and under Target resources > Exclude add %s (app id %s), "+
-		"or change its grant to one an enrolling device can meet (Require multifactor authentication). Keep device-based rules off Microsoft Intune Enrollment: "+
-		"Microsoft documents that a device cannot be evaluated for compliance until it is enrolled.", c.policy.DisplayName, facts.AppName(c.app), c.app)
+	return fmt.Sprintf("In the Entra admin center > Protection > Conditional Access, open %q and under Target "+
+		"resources > Exclude add %s (app id %s), "+
+		"or change its grant to one an enrolling device can meet (Require multifactor authentication). Keep "+
+		"device-based rules off Microsoft Intune Enrollment: "+
+		"Microsoft documents that a device cannot be evaluated for compliance until it "+
+		"is enrolled.", c.policy.DisplayName, facts.AppName(c.app), c.app)
 }
 
 // grantWords describes a policy's grant for evidence.

@@ -21,7 +21,8 @@ const (
 	StepDevice
 )
 
-var stepNames = [...]string{"Requirements", "MDM user scope", "MDM URLs", "WIP/MAM scope", "MFA for device registration", "Devices and enrollment", "DNS", "The device's own view"}
+var stepNames = [...]string{"Requirements", "MDM user scope", "MDM URLs", "WIP/MAM scope", "MFA for device " +
+	"registration", "Devices and enrollment", "DNS", "The device's own view"}
 
 func (s Step) String() string {
 	if int(s) >= 0 && int(s) < len(stepNames) {

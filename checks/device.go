@@ -18,7 +18,8 @@ const (
 	// dsregSource is the Source of evidence quoted from the paste.
 	dsregSource = "dsregcmd /status"
 	// dsregRerun asks for a complete paste, for results that found a needed line missing.
-	dsregRerun = "Ask the user to run `dsregcmd /status` in their own session (a normal, not elevated, command prompt) and paste the whole output."
+	dsregRerun = "Ask the user to run `dsregcmd /status` in their own session (a normal, not elevated, command " +
+		"prompt) and paste the whole output."
 )
 
 // Trust types of Entra device records, as Graph spells them.
@@ -153,7 +154,8 @@ func (s dsregSession) perUser() bool { return s.kind == dsregSessionUser }
 func (s dsregSession) evidence() []Evidence { return dsregQuotes(s.account, s.context) }
 
 // dsregRerunUser is the remediation for a paste taken in the wrong session.
-const dsregRerunUser = "Ask the user to sign in to Windows with their work account and run `dsregcmd /status` in a normal (not elevated) command prompt, then paste that output."
+const dsregRerunUser = "Ask the user to sign in to Windows with their work account and run `dsregcmd /status` in a " +
+	"normal (not elevated) command prompt, then paste that output."
 
 func (v dsregView) accounts() []dsregAccount {
 	if v.d == nil {
@@ -258,8 +260,9 @@ func dsregQuotes(fs ...facts.DsregField) []Evidence {
 // incomplete is the result for a paste that lacks a line the check needs.
 func dsregIncomplete(subject, what string) []Result {
 	return []Result{{Status: Warn, Subject: subject,
-		Summary:     "The dsregcmd /status output has no usable " + what + " line, so this cannot be judged.",
-		Explanation: "The paste is cut short, its identifiers were elided (\"72f9...db47\"), or it was taken in a context where Windows does not print that line.",
+		Summary: "The dsregcmd /status output has no usable " + what + " line, so this cannot be judged.",
+		Explanation: "The paste is cut short, its identifiers were elided (\"72f9...db47\"), or it was taken in a " +
+			"context where Windows does not print that line.",
 		Remediation: dsregRerun,
 	}}
 }

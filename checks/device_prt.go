@@ -28,7 +28,8 @@ func judgePRT(f *facts.Facts) []Result {
 	subject := v.subject()
 	if s.known && !s.joined {
 		return []Result{{Status: Skip, Subject: subject, Evidence: dsregQuotes(s.aadj),
-			Summary: "Skipped: the device is not joined to Microsoft Entra ID; the PRT of the Windows sign-in applies to joined and hybrid joined devices only."}}
+			Summary: "Skipped: the device is not joined to Microsoft Entra ID; the PRT of the Windows sign-in " +
+				"applies to joined and hybrid joined devices only."}}
 	}
 	prt := v.field("SSO State", "AzureAdPrt")
 	if !dsregPresent(prt) {
@@ -40,8 +41,10 @@ func judgePRT(f *facts.Facts) []Result {
 	session := v.session(f.Target.User)
 	if !session.perUser() {
 		return []Result{{Status: Warn, Subject: subject, Evidence: append(dsregQuotes(prt), session.evidence()...),
-			Summary:     "The output was taken in " + session.who + ", so its AzureAdPrt " + strings.TrimSpace(prt.Value) + " is that account's, not the user's.",
-			Explanation: "The primary refresh token belongs to the Windows user who signed in: the SSO State section shows the token of the account that ran dsregcmd. SYSTEM, the computer account and a local account never hold one; another user's token says nothing of this user's.",
+			Summary: "The output was taken in " + session.who + ", so its AzureAdPrt " + strings.TrimSpace(prt.Value) + " is that account's, not the user's.",
+			Explanation: "The primary refresh token belongs to the Windows user who signed in: the SSO State section " +
+				"shows the token of the account that ran dsregcmd. SYSTEM, the computer account and a local account " +
+				"never hold one; another user's token says nothing of this user's.",
 			Remediation: dsregRerunUser,
 		}}
 	}
@@ -53,7 +56,8 @@ func judgePRT(f *facts.Facts) []Result {
 	for _, k := range dsregPRTDiagnostics() {
 		ev = append(ev, dsregQuotes(v.field(k[0], k[1]))...)
 	}
-	summary := "The user holds no primary refresh token on the device (AzureAdPrt " + strings.TrimSpace(prt.Value) + ")."
+	summary := "The user holds no primary refresh token on the device " +
+		"(AzureAdPrt " + strings.TrimSpace(prt.Value) + ")."
 	status, attempt := v.field("SSO State", "Attempt Status"), ""
 	ev = append(ev, catalogEvidence(status.Value)...)
 	if status.Value != "" {
@@ -69,9 +73,14 @@ func judgePRT(f *facts.Facts) []Result {
 		summary += " The last attempt failed: " + attempt + "."
 	}
 	result := Result{Status: Fail, Subject: subject, Summary: summary,
-		Explanation: "The primary refresh token is the user's Entra sign-in on the device. Without it the sign-in is broken: automatic enrollment, which runs with the user's token after sign-in, will not happen, and single sign-on and device-based Conditional Access fail too.",
-		Remediation: "Have the user sign out of Windows and sign in again with the work account, online (with a password if Windows Hello fails), then run `dsregcmd /status` again. " +
-			"If AzureAdPrt stays NO, look up the quoted diagnostics (Attempt Status, Server Error Code and Description; AADSTS50126, for example, is a wrong user name or password) and check device.auth-status: a disabled or deleted device gets no token.",
+		Explanation: "The primary refresh token is the user's Entra sign-in on the device. Without it the sign-in is " +
+			"broken: automatic enrollment, which runs with the user's token after sign-in, will not happen, and " +
+			"single sign-on and device-based Conditional Access fail too.",
+		Remediation: "Have the user sign out of Windows and sign in again with the work account, online (with a " +
+			"password if Windows Hello fails), then run `dsregcmd /status` again. " +
+			"If AzureAdPrt stays NO, look up the quoted diagnostics (Attempt Status, Server Error Code and " +
+			"Description; AADSTS50126, for example, is a wrong user name or password) and check " +
+			"device.auth-status: a disabled or deleted device gets no token.",
 	}
 	identity := v.field("SSO State", "User Identity")
 	switch {
@@ -79,14 +88,17 @@ func judgePRT(f *facts.Facts) []Result {
 		// "On a shared device, this diagnostics information could be from a different user's login attempt."
 		result.Status = Warn
 		result.Summary += " The failed attempt was another user's (User Identity " + identity.Value + ")."
-		result.Explanation += " The PRT diagnostics are of the last failed attempt on the device, which can be another user's on a shared device."
+		result.Explanation += " The PRT diagnostics are of the last failed attempt on the device, which can be " +
+			"another user's on a shared device."
 	case !s.known && attempt == "":
 		// Without the join lines and without a failed attempt, NO can be a registered device's normal state.
 		result.Status = Warn
-		result.Summary += " The output has no AzureAdJoined line: a PRT is expected only on joined and hybrid joined devices."
+		result.Summary += " The output has no AzureAdJoined line: a PRT is expected only on joined and hybrid " +
+			"joined devices."
 		result.Remediation = dsregRerun
 	case !s.known:
-		result.Summary += " (The output has no AzureAdJoined line; the failed attempt shows the device tried to get one, as joined and hybrid joined devices do.)"
+		result.Summary += " (The output has no AzureAdJoined line; the failed attempt shows the device tried to get " +
+			"one, as joined and hybrid joined devices do.)"
 	}
 	result.Evidence = append(ev, dsregQuotes(identity)...)
 	return []Result{result}

@@ -58,7 +58,8 @@ func judgeDeviceRecord(f *facts.Facts) []Result {
 	}
 	if len(ids) == 0 {
 		return []Result{{Status: Skip, Subject: subject, Evidence: dsregQuotes(s.aadj, s.wpj),
-			Summary: "Skipped: the paste holds no DeviceId of this tenant (the device is neither joined nor registered here; see device.join-state)."}}
+			Summary: "Skipped: the paste holds no DeviceId of this tenant (the device is neither joined nor " +
+				"registered here; see device.join-state)."}}
 	}
 	pool, where := dsregRecordPool(f)
 	r := Result{Status: Pass, Subject: subject}
@@ -150,7 +151,8 @@ func dsregJudgeIdentity(id dsregIdentity, pool []facts.EntraDevice, where string
 		if len(e.OwnerUPNs) > 0 {
 			owners = "registered owner " + strings.Join(e.OwnerUPNs, ", ")
 		}
-		vd.evidence = append(vd.evidence, Evidence{Source: where, Detail: fmt.Sprintf("%q deviceId %s trustType %s isManaged %t accountEnabled %t, %s",
+		vd.evidence = append(vd.evidence, Evidence{Source: where, Detail: fmt.Sprintf("%q deviceId %s trustType %s "+
+			"isManaged %t accountEnabled %t, %s",
 			e.DisplayName, e.DeviceID, e.TrustType, e.IsManaged, e.AccountEnabled, owners)})
 	}
 	if len(found) == 0 {
@@ -158,19 +160,28 @@ func dsregJudgeIdentity(id dsregIdentity, pool []facts.EntraDevice, where string
 		switch {
 		case tenantWide:
 			vd.status = Fail
-			vd.summary = fmt.Sprintf("No Entra device record in this tenant has the %s DeviceId %s (searched tenant-wide).", id.state, id.id.Value)
-			vd.explanation = "The device believes it is " + id.state + " with this id, but no device of this tenant has it: the record was deleted (DeviceAuthStatus then fails too), or the device is " + id.state + " with another tenant."
+			vd.summary = fmt.Sprintf("No Entra device record in this tenant has the %s DeviceId %s (searched "+
+				"tenant-wide).", id.state, id.id.Value)
+			vd.explanation = "The device believes it is " + id.state + " with this id, but no device of this tenant " +
+				"has it: the record was deleted (DeviceAuthStatus then fails too), or " +
+				"the device is " + id.state + " with another tenant."
 			vd.remediation = dsregReregister(id)
 		case id.trust == dsregTrustHybrid:
 			vd.status = Warn
 			vd.summary = fmt.Sprintf("The hybrid joined DeviceId %s is not among the user's devices.", id.id.Value)
-			vd.explanation = "Hybrid joined devices usually have no registered owner, so the user's device list need not hold them: this does not show that the record is missing."
-			vd.remediation = "Search the DeviceId in the Entra admin center > Devices to confirm that a record with join type \"Microsoft Entra hybrid joined\" exists."
+			vd.explanation = "Hybrid joined devices usually have no registered owner, so the user's device list need " +
+				"not hold them: this does not show that the record is missing."
+			vd.remediation = "Search the DeviceId in the Entra admin center > Devices to confirm that a record with " +
+				"join type \"Microsoft Entra hybrid joined\" exists."
 		default:
 			vd.status = Warn
-			vd.summary = fmt.Sprintf("The %s DeviceId %s is not among the user's devices, and the tenant's other devices were not searched.", id.state, id.id.Value)
-			vd.explanation = "The record may be missing, or it may belong to the other account the device was " + id.state + " with: only the user's own devices were read."
-			vd.remediation = "Search the DeviceId in the Entra admin center > Devices. A record owned by another user means that account's triage decides the enrollment; no record means it was deleted: " + dsregReregister(id)
+			vd.summary = fmt.Sprintf("The %s DeviceId %s is not among the user's devices, and the tenant's other "+
+				"devices were not searched.", id.state, id.id.Value)
+			vd.explanation = "The record may be missing, or it may belong to the other account " +
+				"the device was " + id.state + " with: only the user's own devices were read."
+			vd.remediation = "Search the DeviceId in the Entra admin center > Devices. A record owned by another " +
+				"user means that account's triage decides the enrollment; no record means it " +
+				"was deleted: " + dsregReregister(id)
 		}
 		return vd
 	}
@@ -188,31 +199,50 @@ func dsregJudgeIdentity(id dsregIdentity, pool []facts.EntraDevice, where string
 	switch {
 	case len(others) > 0:
 		vd.status = Warn
-		vd.summary = fmt.Sprintf("The %s record %q (DeviceId %s) belongs to %s, not to this user.", id.state, match.DisplayName, id.id.Value, strings.Join(others, ", "))
-		vd.explanation = fmt.Sprintf("The device was %s with another account: Entra ID lists %s as the record's registered owner, and automatic enrollment ran (or will run) as that user, so this user's scope, licences and limits do not decide this device's enrollment.", id.state, strings.Join(others, ", "))
-		vd.remediation = fmt.Sprintf("Triage %s (mdmdoctor check --user %s) if the device is theirs; if it should be this user's, have them disconnect it and connect or join it again with their own account.", others[0], others[0])
+		vd.summary = fmt.Sprintf("The %s record %q (DeviceId %s) belongs to %s, not "+
+			"to this user.", id.state, match.DisplayName, id.id.Value, strings.Join(others, ", "))
+		vd.explanation = fmt.Sprintf("The device was %s with another account: Entra ID lists %s as the record's "+
+			"registered owner, and automatic enrollment ran (or will run) as that user, so this user's scope, "+
+			"licences and limits do not decide this device's enrollment.", id.state, strings.Join(others, ", "))
+		vd.remediation = fmt.Sprintf("Triage %s (mdmdoctor check --user %s) if the device is theirs; if it should be "+
+			"this user's, have them disconnect it and connect or join it again with their "+
+			"own account.", others[0], others[0])
 	case match == nil:
 		vd.status = Fail
-		vd.summary = fmt.Sprintf("The Entra record of DeviceId %s has trust type %s, but the device is %s (%s).", id.id.Value, found[0].TrustType, id.state, id.trust)
-		vd.explanation = "The record is left from an earlier join or registration of the device with the same id; the device's present state has no record of its own, so Intune cannot tie the enrollment to it."
+		vd.summary = fmt.Sprintf("The Entra record of DeviceId %s has trust type %s, but the "+
+			"device is %s (%s).", id.id.Value, found[0].TrustType, id.state, id.trust)
+		vd.explanation = "The record is left from an earlier join or registration of the device with the same id; " +
+			"the device's present state has no record of its own, so Intune cannot tie the enrollment to it."
 		vd.remediation = dsregReregister(id)
 	case !match.IsManaged && id.duplicate:
 		vd.status = Warn
-		vd.summary = fmt.Sprintf("The registered record %q (DeviceId %s) exists, unmanaged, beside the device's join.", match.DisplayName, id.id.Value)
-		vd.explanation = "It is the registered half of the duplicate pair device.join-state reports: Intune manages the device through its join, so this record will stay unmanaged and go stale."
+		vd.summary = fmt.Sprintf("The registered record %q (DeviceId %s) exists, unmanaged, beside the "+
+			"device's join.", match.DisplayName, id.id.Value)
+		vd.explanation = "It is the registered half of the duplicate pair device.join-state reports: Intune manages " +
+			"the device through its join, so this record will stay unmanaged and go stale."
 		// Microsoft's stale-device guidance: disable first, delete later (as devices.duplicates offers them).
-		vd.remediation = "Disconnect the work account on the device (see device.join-state), then disable this record (fix devices.duplicates.disable-stale, which can be undone) and delete it once it has stayed disabled for a while (fix devices.duplicates.delete-stale)."
+		vd.remediation = "Disconnect the work account on the device (see device.join-state), then disable this " +
+			"record (fix devices.duplicates.disable-stale, which can be undone) and delete it once it has stayed " +
+			"disabled for a while (fix devices.duplicates.delete-stale)."
 		if !match.AccountEnabled {
-			vd.remediation = "Disconnect the work account on the device (see device.join-state); the record is disabled already, so once it has stayed disabled for a while delete it (fix devices.duplicates.delete-stale)."
+			vd.remediation = "Disconnect the work account on the device (see device.join-state); the record is " +
+				"disabled already, so once it has stayed disabled for a while delete it (fix " +
+				"devices.duplicates.delete-stale)."
 		}
 	case !match.IsManaged:
 		vd.status = Warn
-		vd.summary = fmt.Sprintf("The %s record %q (DeviceId %s) exists but is not managed by an MDM.", id.state, match.DisplayName, id.id.Value)
-		vd.explanation = "The device is known to Entra ID but never enrolled (or its MDM no longer reports it): automatic enrollment did not happen for this record. device.mdm-urls and device.prt say why on the device's side."
-		vd.remediation = "Fix what device.mdm-urls, device.prt and the scope and licence checks report; then have the user sign out and in again (automatic enrollment runs at sign-in), or use Settings > Accounts > Access work or school > Enroll only in device management."
+		vd.summary = fmt.Sprintf("The %s record %q (DeviceId %s) exists but is not "+
+			"managed by an MDM.", id.state, match.DisplayName, id.id.Value)
+		vd.explanation = "The device is known to Entra ID but never enrolled (or its MDM no longer reports it): " +
+			"automatic enrollment did not happen for this record. device.mdm-urls and device.prt say why on the " +
+			"device's side."
+		vd.remediation = "Fix what device.mdm-urls, device.prt and the scope and licence checks report; then have " +
+			"the user sign out and in again (automatic enrollment runs at sign-in), or use Settings > Accounts > " +
+			"Access work or school > Enroll only in device management."
 	default:
 		vd.status = Pass
-		vd.summary = fmt.Sprintf("The %s record %q (DeviceId %s) exists with trust type %s and is managed.", id.state, match.DisplayName, id.id.Value, match.TrustType)
+		vd.summary = fmt.Sprintf("The %s record %q (DeviceId %s) exists with trust type %s "+
+			"and is managed.", id.state, match.DisplayName, id.id.Value, match.TrustType)
 	}
 	return vd
 }
@@ -220,7 +250,9 @@ func dsregJudgeIdentity(id dsregIdentity, pool []facts.EntraDevice, where string
 // dsregReregister is the device-side step that gives a device a fresh record of the right kind.
 func dsregReregister(id dsregIdentity) string {
 	if id.trust == dsregTrustRegistered {
-		return "On the device: Settings > Accounts > Access work or school, select the work account, Disconnect, then Connect again with the user's account."
+		return "On the device: Settings > Accounts > Access work or school, select the work account, Disconnect, " +
+			"then Connect again with the user's account."
 	}
-	return "On the device, in an elevated prompt: `dsregcmd /leave`, restart, and join again (a hybrid joined device re-registers by itself once Entra Connect has synchronised it and the user signs in)."
+	return "On the device, in an elevated prompt: `dsregcmd /leave`, restart, and join again (a hybrid joined device " +
+		"re-registers by itself once Entra Connect has synchronised it and the user signs in)."
 }

@@ -45,8 +45,9 @@ func exemptFromIntuneLimit(f *facts.Facts, m facts.ManagedDevice) bool {
 func devicesLimitsCheck() Check {
 	return Check{
 		ID: "devices.limits", Title: "Device limits and who may join", Step: StepDevices, Modes: userOnly,
-		Question: "May the user join or register another device, and enroll it, within the Entra and Intune device limits?",
-		Docs:     limitsDocs,
+		Question: "May the user join or register another device, and enroll it, within the Entra and Intune " +
+			"device limits?",
+		Docs: limitsDocs,
 		// SrcUser: "selected" join permissions list users by object id.
 		Needs: []facts.Source{facts.SrcUser, facts.SrcUserDevices, facts.SrcRegistrationPolicy, facts.SrcManagedDevices,
 			facts.SrcEnrollmentConfigs, facts.SrcMemberOf},
@@ -58,8 +59,10 @@ func judgeLimits(f *facts.Facts) []Result {
 	polSrc := requestOf(f, facts.SrcRegistrationPolicy, "GET /v1.0/policies/deviceRegistrationPolicy")
 	pol := f.RegistrationPolicy
 	if pol == nil {
-		return []Result{{Status: Error, Summary: "Could not run: the device registration policy was read but came back empty",
-			Error: "the device registration policy (" + polSrc + ") came back empty: check that the operator can read it (Policy.Read.DeviceConfiguration) and run the check again"}}
+		return []Result{{Status: Error, Summary: "Could not run: the device registration policy was read but " +
+			"came back empty",
+			Error: "the device registration policy (" + polSrc + ") came back empty: check that the operator can " +
+				"read it (Policy.Read.DeviceConfiguration) and run the check again"}}
 	}
 	var findings []deviceFinding
 	var ev []Evidence
@@ -69,10 +72,12 @@ func judgeLimits(f *facts.Facts) []Result {
 		}
 	}
 	fd, ok, detail := judgeJoinPermission(f, pol.AzureADJoin, true)
-	ev = append(ev, Evidence{Source: polSrc, Detail: "Users may join devices to Microsoft Entra (azureADJoin): " + detail})
+	ev = append(ev, Evidence{Source: polSrc, Detail: "Users may join devices to Microsoft Entra " +
+		"(azureADJoin): " + detail})
 	add(fd, ok)
 	fd, ok, detail = judgeJoinPermission(f, pol.AzureADRegistration, false)
-	ev = append(ev, Evidence{Source: polSrc, Detail: "Users may register their devices with Microsoft Entra (azureADRegistration): " + detail})
+	ev = append(ev, Evidence{Source: polSrc, Detail: "Users may register their devices with Microsoft Entra " +
+		"(azureADRegistration): " + detail})
 	add(fd, ok)
 	fd, ok, quotaEv := judgeEntraQuota(f, pol, polSrc)
 	ev = append(ev, quotaEv...)
@@ -83,10 +88,12 @@ func judgeLimits(f *facts.Facts) []Result {
 
 	if len(findings) == 0 {
 		return []Result{{
-			Status:      Pass,
-			Summary:     "The user may join and register devices and is below the Entra device quota and the Intune device limit",
-			Explanation: "Neither Microsoft Entra nor Intune will refuse the user's next device because of who may join or how many devices the user already has.",
-			Evidence:    ev,
+			Status: Pass,
+			Summary: "The user may join and register devices and is below the Entra device quota and the Intune " +
+				"device limit",
+			Explanation: "Neither Microsoft Entra nor Intune will refuse the user's next device because of who may " +
+				"join or how many devices the user already has.",
+			Evidence: ev,
 		}}
 	}
 	slices.SortStableFunc(findings, func(a, b deviceFinding) int { return a.status.Severity() - b.status.Severity() })
@@ -111,19 +118,23 @@ func judgeJoinPermission(f *facts.Facts, m facts.Membership, join bool) (deviceF
 	if join {
 		setting, verb, status = "Users may join devices to Microsoft Entra", "join", Fail
 	}
-	consequence := "Windows stops at the join (error 0x801C0003, the user is not authorized) and the device never reaches automatic enrollment."
+	consequence := "Windows stops at the join (error 0x801C0003, the user is not authorized) and the device never " +
+		"reaches automatic enrollment."
 	if !join {
-		consequence = "Personal devices cannot register (add a work or school account), so they never enroll automatically; devices joined to Microsoft Entra are not affected."
+		consequence = "Personal devices cannot register (add a work or school account), so they never enroll " +
+			"automatically; devices joined to Microsoft Entra are not affected."
 	}
 	switch strings.ToLower(m.Kind) {
 	case "all":
 		return deviceFinding{}, false, "All"
 	case "none":
 		return deviceFinding{
-			status:      status,
-			summary:     fmt.Sprintf("No user may %s devices: %q is set to None", verb, setting),
-			explanation: fmt.Sprintf("The device setting %q is None, so nobody can %s a device with Microsoft Entra. %s", setting, verb, consequence),
-			remediation: fmt.Sprintf("In the Entra admin center go to Devices > Device settings and set %q to All, or to Selected with a group that contains the user; then Save.", setting),
+			status:  status,
+			summary: fmt.Sprintf("No user may %s devices: %q is set to None", verb, setting),
+			explanation: fmt.Sprintf("The device setting %q is None, so nobody can %s a device with "+
+				"Microsoft Entra. %s", setting, verb, consequence),
+			remediation: fmt.Sprintf("In the Entra admin center go to Devices > Device settings and set %q to All, "+
+				"or to Selected with a group that contains the user; then Save.", setting),
 		}, true, "None"
 	case "enumerated", "selected":
 		detail := fmt.Sprintf("Selected (%d users, %d groups)", len(m.Users), len(m.Groups))
@@ -131,18 +142,24 @@ func judgeJoinPermission(f *facts.Facts, m facts.Membership, join bool) (deviceF
 			return deviceFinding{}, false, detail + "; the user is included " + via
 		}
 		return deviceFinding{
-			status:      status,
-			summary:     fmt.Sprintf("The user may not %s devices: %q is limited to selected users and groups that leave the user out", verb, setting),
-			explanation: fmt.Sprintf("The device setting %q is Selected, and neither the user nor any group the user belongs to is selected. %s", setting, consequence),
-			remediation: fmt.Sprintf("In the Entra admin center go to Devices > Device settings, open the Selected list under %q and add the user or a group that contains the user; then Save.", setting),
+			status: status,
+			summary: fmt.Sprintf("The user may not %s devices: %q is limited to selected users and groups that "+
+				"leave the user out", verb, setting),
+			explanation: fmt.Sprintf("The device setting %q is Selected, and neither the user nor any group the user "+
+				"belongs to is selected. %s", setting, consequence),
+			remediation: fmt.Sprintf("In the Entra admin center go to Devices > Device settings, open the Selected "+
+				"list under %q and add the user or a group that contains the user; then Save.", setting),
 		}, true, detail + "; the user is not among them"
 	}
 	// A kind mdmdoctor does not know (or none at all) says nothing about the user: no pass on it.
 	return deviceFinding{
-		status:      Warn,
-		summary:     fmt.Sprintf("Who may %s devices could not be read: %q states it as %q", verb, setting, m.Kind),
-		explanation: fmt.Sprintf("The device registration policy names who may %s devices by a membership of kind all, enumerated (Selected) or none; this one is neither, so whether the user may %s is not known.", verb, verb),
-		remediation: fmt.Sprintf("In the Entra admin center go to Devices > Device settings and read %q; run with --debug and report the policy as Graph sent it.", setting),
+		status:  Warn,
+		summary: fmt.Sprintf("Who may %s devices could not be read: %q states it as %q", verb, setting, m.Kind),
+		explanation: fmt.Sprintf("The device registration policy names who may %s devices by a membership of kind "+
+			"all, enumerated (Selected) or none; this one is neither, so whether the user may %s "+
+			"is not known.", verb, verb),
+		remediation: fmt.Sprintf("In the Entra admin center go to Devices > Device settings and read %q; run with "+
+			"--debug and report the policy as Graph sent it.", setting),
 	}, true, fmt.Sprintf("not stated in the policy as read (%q): not judged", m.Kind)
 }
 
@@ -184,27 +201,36 @@ func judgeEntraQuota(f *facts.Facts, pol *facts.DeviceRegistrationPolicy, polSrc
 	}
 	ev := []Evidence{
 		{Source: polSrc, Detail: fmt.Sprintf("Maximum number of devices per user (userDeviceQuota): %d", q)},
-		{Source: devSrc, Detail: fmt.Sprintf("the user has %d Microsoft Entra joined or registered device%s%s", n, pluralSuffix(n), listAfterColon(counted))},
+		{Source: devSrc, Detail: fmt.Sprintf("the user has %d Microsoft Entra joined or "+
+			"registered device%s%s", n, pluralSuffix(n), listAfterColon(counted))},
 	}
-	cleanup := "In the Entra admin center open Users > the user > Devices, check each device's Activity date with the user, and delete the records of devices the user no longer has (devices.duplicates points out records that are one device twice)."
+	cleanup := "In the Entra admin center open Users > the user > Devices, check each device's Activity date with " +
+		"the user, and delete the records of devices the user no longer has (devices.duplicates points out records " +
+		"that are one device twice)."
 	switch {
 	case q < 0:
 		// Not a documented value (the portal's "Unlimited" may read this way): judge nothing rather than guess.
 		ev[0].Detail += " (not a documented value: the quota is not judged)"
 	case q == 0:
 		return deviceFinding{
-			status:  Fail,
-			summary: fmt.Sprintf("The Entra device quota (userDeviceQuota) is %d: no user can join or register any device", q),
-			explanation: "userDeviceQuota 0 means nobody may join or register a device. It is a known trap: updating the device registration policy through Graph without userDeviceQuota resets it to 0, " +
+			status: Fail,
+			summary: fmt.Sprintf("The Entra device quota (userDeviceQuota) is %d: no user can join or "+
+				"register any device", q),
+			explanation: "userDeviceQuota 0 means nobody may join or register a device. It is a known trap: updating " +
+				"the device registration policy through Graph without userDeviceQuota resets it to 0, " +
 				"so a script that changed another setting can leave the whole tenant unable to join devices.",
-			remediation: "In the Entra admin center go to Devices > Device settings and set Maximum number of devices per user to the number your organisation intends (Microsoft's default is 50); then Save.",
+			remediation: "In the Entra admin center go to Devices > Device settings and set Maximum number of " +
+				"devices per user to the number your organisation intends (Microsoft's default is 50); then Save.",
 		}, true, ev
 	case n >= q:
 		fd := deviceFinding{
-			status:  Fail,
-			summary: fmt.Sprintf("The user has %d Entra devices and the quota is %d per user: Entra will refuse another join or registration", n, q),
-			explanation: fmt.Sprintf("Microsoft Entra counts the user's joined and registered devices (not hybrid joined ones) against the maximum of %d per user. "+
-				"At the limit, Windows stops with error 0x801C000E (registration quota reached) and the new device never gets the Entra identity that automatic enrollment needs.", q),
+			status: Fail,
+			summary: fmt.Sprintf("The user has %d Entra devices and the quota is %d per user: Entra will refuse "+
+				"another join or registration", n, q),
+			explanation: fmt.Sprintf("Microsoft Entra counts the user's joined and registered devices (not hybrid "+
+				"joined ones) against the maximum of %d per user. "+
+				"At the limit, Windows stops with error 0x801C000E (registration quota reached) and the new device "+
+				"never gets the Entra identity that automatic enrollment needs.", q),
 			remediation: cleanup + " Or raise Maximum number of devices per user in Devices > Device settings.",
 		}
 		// Issue 14: a verdict that depends on an unknown path is a warning naming the paths it stops.
@@ -216,15 +242,19 @@ func judgeEntraQuota(f *facts.Facts, pol *facts.DeviceRegistrationPolicy, polSrc
 				}
 			}
 			fd.status = Warn
-			fd.summary += fmt.Sprintf(" (paths %s); whether it stops this device depends on how it enrolls: a hybrid joined device (gpo) is not limited", strings.Join(stopped, ", "))
+			fd.summary += fmt.Sprintf(" (paths %s); whether it stops this device depends on how it enrolls: a hybrid "+
+				"joined device (gpo) is not limited", strings.Join(stopped, ", "))
 			ev = append(ev, pathEvidence(path))
 		}
 		return fd, true, ev
 	case n == q-1:
 		return deviceFinding{
-			status:      Warn,
-			summary:     fmt.Sprintf("The user has %d Entra devices and the quota is %d per user: one more device reaches it", n, q),
-			explanation: fmt.Sprintf("Microsoft Entra counts the user's joined and registered devices against the maximum of %d per user; after one more device, the next join or registration fails with error 0x801C000E.", q),
+			status: Warn,
+			summary: fmt.Sprintf("The user has %d Entra devices and the quota is %d per user: one more "+
+				"device reaches it", n, q),
+			explanation: fmt.Sprintf("Microsoft Entra counts the user's joined and registered devices against the "+
+				"maximum of %d per user; after one more device, the next join or registration fails with "+
+				"error 0x801C000E.", q),
 			remediation: cleanup,
 		}, true, ev
 	}
@@ -262,20 +292,31 @@ func judgeIntuneLimit(f *facts.Facts) (deviceFinding, bool, []Evidence) {
 	limit, n, name := ac.config.Limit, len(counted), ac.config.DisplayName
 	if path := PathOf(f); !path.has(facts.PathRegister) {
 		// Only a work account added on a personal device is a Windows enrollment the limit applies to.
-		ev = append(ev, pathEvidence(path), Evidence{Source: mdSrc, Detail: fmt.Sprintf("%d of the user's %d Intune records count toward the limit of %d; the limit does not apply to this device's path", n, len(f.ManagedDevices), limit)})
+		ev = append(ev, pathEvidence(path), Evidence{Source: mdSrc, Detail: fmt.Sprintf("%d of the user's %d Intune "+
+			"records count toward the limit of %d; the limit does not apply to this "+
+			"device's path", n, len(f.ManagedDevices), limit)})
 		return deviceFinding{}, false, ev
 	}
-	ev = append(ev, Evidence{Source: mdSrc, Detail: fmt.Sprintf("%d of the user's %d Intune records count toward the limit of %d%s; not counted (enrolled by Entra join, Autopilot, Group Policy, co-management, bulk or a device enrollment manager, or silent for 90 days): %d%s",
+	ev = append(ev, Evidence{Source: mdSrc, Detail: fmt.Sprintf("%d of the user's %d Intune records count toward the "+
+		"limit of %d%s; not counted (enrolled by Entra join, Autopilot, Group Policy, co-management, bulk or a "+
+		"device enrollment manager, or silent for 90 days): %d%s",
 		n, len(f.ManagedDevices), limit, listAfterColon(counted), len(exempt), listAfterColon(exempt))})
-	why := fmt.Sprintf("The Intune device limit restriction %q (priority %d) allows %d devices per user. It counts and blocks the enrollments users start themselves (mostly phones, tablets and Macs enrolled through the Company Portal; Windows reports the refusal as 0x80180013). "+
-		"Automatic enrollment of a Windows device joined to Microsoft Entra, Autopilot, Group Policy and co-management enrollments neither count nor are blocked.", name, ac.config.Priority, limit)
-	do := fmt.Sprintf("In the Intune admin center go to Devices > All devices, filter by the user, and delete or retire the devices the user no longer has; or raise the limit in Devices > Enrollment > Device limit restrictions > %q (at most 15).", name)
+	why := fmt.Sprintf("The Intune device limit restriction %q (priority %d) allows %d devices per user. It counts "+
+		"and blocks the enrollments users start themselves (mostly phones, tablets and Macs enrolled through the "+
+		"Company Portal; Windows reports the refusal as 0x80180013). "+
+		"Automatic enrollment of a Windows device joined to Microsoft Entra, Autopilot, Group Policy and "+
+		"co-management enrollments neither count nor are blocked.", name, ac.config.Priority, limit)
+	do := fmt.Sprintf("In the Intune admin center go to Devices > All devices, filter by the user, and delete or "+
+		"retire the devices the user no longer has; or raise the limit in Devices > Enrollment > Device limit "+
+		"restrictions > %q (at most 15).", name)
 	switch {
 	case n >= limit:
-		return deviceFinding{status: Warn, summary: fmt.Sprintf("The user has %d Intune enrollments that count toward the device limit of %d: Intune refuses the next one the user starts", n, limit),
+		return deviceFinding{status: Warn, summary: fmt.Sprintf("The user has %d Intune enrollments that count "+
+			"toward the device limit of %d: Intune refuses the next one the user starts", n, limit),
 			explanation: why, remediation: do}, true, ev
 	case n == limit-1:
-		return deviceFinding{status: Warn, summary: fmt.Sprintf("The user has %d Intune enrollments that count toward the device limit of %d: one more reaches it", n, limit),
+		return deviceFinding{status: Warn, summary: fmt.Sprintf("The user has %d Intune enrollments that count "+
+			"toward the device limit of %d: one more reaches it", n, limit),
 			explanation: why, remediation: do}, true, ev
 	}
 	return deviceFinding{}, false, ev

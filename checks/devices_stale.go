@@ -65,8 +65,9 @@ func intuneActivity(m facts.ManagedDevice) time.Time {
 // password: the fix package reads whether there are any before it asks for confirmation.
 func deleteEntraFix(f *facts.Facts, e facts.EntraDevice) Fix {
 	return Fix{
-		ID:          "devices.duplicates.delete-stale",
-		Title:       "Delete the stale, disabled Entra record \"" + e.DisplayName + "\" (" + trustWords(e.TrustType) + ", object id " + e.ID + ")",
+		ID: "devices.duplicates.delete-stale",
+		Title: "Delete the stale, disabled " +
+			"Entra record \"" + e.DisplayName + "\" (" + trustWords(e.TrustType) + ", object id " + e.ID + ")",
 		Reversible:  false,
 		Permissions: []string{permDeleteEntraDevice, permReadRecoveryKeys, permReadLAPS},
 		Requests:    []Request{DeleteDevice(graphRoot(f.Cloud), e.ID)},
@@ -77,7 +78,8 @@ func deleteEntraFix(f *facts.Facts, e facts.EntraDevice) Fix {
 // first step Microsoft's stale-device guidance recommends before a delete. A disabled device cannot
 // authenticate to Entra ID; on a Microsoft Entra joined device, users can no longer sign in.
 func disableEntraFix(f *facts.Facts, e facts.EntraDevice) Fix {
-	title := "Disable the stale Entra record \"" + e.DisplayName + "\" (" + trustWords(e.TrustType) + ", object id " + e.ID + ")"
+	title := "Disable the stale " +
+		"Entra record \"" + e.DisplayName + "\" (" + trustWords(e.TrustType) + ", object id " + e.ID + ")"
 	if strings.EqualFold(e.TrustType, "AzureAd") {
 		title += ": users can no longer sign in on that device"
 	} else {

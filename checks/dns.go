@@ -52,7 +52,10 @@ type dnsTarget struct {
 // registration service (https://learn.microsoft.com/en-us/entra/identity/devices/howto-vm-sign-in-azure-ad-windows#network-requirements,
 // https://learn.microsoft.com/en-us/mem/intune/fundamentals/intune-us-government-endpoints). Both are accepted.
 var usgovRegistration = dnsTarget{want: "EnterpriseRegistration.windows.net.", also: []string{"EnterpriseRegistration.microsoftonline.us."},
-	disagreement: "Microsoft's pages disagree for US government clouds: the Intune article on these CNAMEs gives EnterpriseRegistration.windows.net, while the Entra and Intune endpoint pages name enterpriseregistration.microsoftonline.us as Azure Government's device registration service. mdmdoctor accepts both."}
+	disagreement: "Microsoft's pages disagree for US government clouds: the Intune article on these CNAMEs gives " +
+		"EnterpriseRegistration.windows.net, while the Entra and Intune endpoint pages name " +
+		"enterpriseregistration.microsoftonline.us as Azure Government's device registration service. mdmdoctor " +
+		"accepts both."}
 
 // dnsClouds are the clouds of --cloud, for recognising a target that belongs to another one.
 var dnsClouds = [...]string{"public", "usgov", "usgovdod", "china"}
@@ -288,7 +291,8 @@ func judgeDNSProbe(cloud string, p facts.DNSProbe) Result {
 	if nonRoutableSuffix(p.Domain) {
 		// As for any missing record, warn: the failure is the suffix itself (tenant.upn-domain).
 		r.Status = Warn
-		r.Summary = fmt.Sprintf("%s is not a routable domain, so no record can be published for it in public DNS", p.Domain)
+		r.Summary = fmt.Sprintf("%s is not a routable domain, so no record can be published for it "+
+			"in public DNS", p.Domain)
 		r.Remediation = noDNSForNonRoutable
 		return r
 	}
@@ -324,8 +328,10 @@ func judgeDNSProbe(cloud string, p facts.DNSProbe) Result {
 		r.Status = Error
 		r.Error = "no vantage point answered: " + strings.Join(failed, "; ")
 		r.Summary = fmt.Sprintf("Could not check %s: no vantage point answered", d.show)
-		r.Remediation = "Check that this machine can reach its resolvers over UDP and TCP port 53, name working ones with " +
-			"--resolver ADDR[:PORT], or raise --dns-timeout on a slow link. A server that times out or answers SERVFAIL says " +
+		r.Remediation = "Check that this machine can reach its resolvers over UDP and TCP port 53, name " +
+			"working ones with " +
+			"--resolver ADDR[:PORT], or raise --dns-timeout on a slow link. A server that times out or answers " +
+			"SERVFAIL says " +
 			"nothing about the record itself."
 		return r
 	case len(groups) == 1:
@@ -335,7 +341,8 @@ func judgeDNSProbe(cloud string, p facts.DNSProbe) Result {
 		r.Remediation = d.remediation(g.v)
 		if g.v.out == outMissing && isInitialDNSDomain(p.Domain) {
 			r.Status = Skip
-			r.Summary = fmt.Sprintf("Skipped: %s is the tenant's initial domain, whose DNS Microsoft hosts; no record can be created there", p.Domain)
+			r.Summary = fmt.Sprintf("Skipped: %s is the tenant's initial domain, whose DNS Microsoft hosts; no "+
+				"record can be created there", p.Domain)
 			r.Remediation = ""
 		}
 	default:
@@ -346,20 +353,26 @@ func judgeDNSProbe(cloud string, p facts.DNSProbe) Result {
 		}
 		r.Summary = fmt.Sprintf("Vantage points disagree about %s: %s", d.show, strings.Join(parts, "; "))
 		r.Explanation += " Different answers from different servers mean a split-horizon zone (an internal copy that " +
-			"differs from the public one), a resolver cache still holding an old record until its TTL runs out, or a name " +
-			"server out of step with the others. A device sees whatever its own resolver says, so the outcome depends on " +
+			"differs from the public one), a resolver cache still holding an old record until its TTL runs " +
+			"out, or a name " +
+			"server out of step with the others. A device sees whatever its own resolver says, so the " +
+			"outcome depends on " +
 			"where the device is."
-		r.Remediation = fmt.Sprintf("If only a resolver differs and the authoritative servers are right, the old answer "+
-			"expires after the TTL shown (or flush that resolver's cache); if the office resolver serves its own copy of the "+
+		r.Remediation = fmt.Sprintf("If only a resolver differs and the authoritative servers are right, "+
+			"the old answer "+
+			"expires after the TTL shown (or flush that resolver's cache); if the office resolver serves its own "+
+			"copy of the "+
 			"zone, put the record there too. Every view should publish: %s", d.line)
 	}
 	if exp.disagreement != "" {
 		r.Explanation += " " + exp.disagreement
 	}
 	if exp.unconfirmed {
-		r.Summary += fmt.Sprintf(" (UNCONFIRMED: %s is not in Microsoft's documentation for %s)", exp.want, dnsCloudLabel(cloud))
+		r.Summary += fmt.Sprintf(" (UNCONFIRMED: %s is not in Microsoft's "+
+			"documentation for %s)", exp.want, dnsCloudLabel(cloud))
 		r.Explanation += fmt.Sprintf(" The expected target for the %s cloud, %s, comes from third-party practice, not "+
-			"from Microsoft's documentation: confirm it with Microsoft support before changing DNS.", dnsCloudLabel(cloud), exp.want)
+			"from Microsoft's documentation: confirm it with Microsoft support before "+
+			"changing DNS.", dnsCloudLabel(cloud), exp.want)
 	}
 	if r.Status == Warn || r.Status == Fail {
 		r.Fixes = []Fix{{
@@ -369,7 +382,8 @@ func judgeDNSProbe(cloud string, p facts.DNSProbe) Result {
 		}}
 	}
 	if len(failed) > 0 && r.Status != Error {
-		r.Remediation = strings.TrimSpace(fmt.Sprintf("%s could not answer: evidence about %s, not about the record. %s",
+		r.Remediation = strings.TrimSpace(fmt.Sprintf("%s could not answer: evidence about %s, not about "+
+			"the record. %s",
 			dnsCount(len(failed), "vantage point"), dnsPick(len(failed), "that server", "those servers"), r.Remediation))
 	}
 	return r
@@ -398,15 +412,20 @@ func (d dnsResult) summary(v dnsView) string {
 	case outCorrect:
 		return fmt.Sprintf("%s points to %s, the %s cloud's %s", d.show, v.target, c, d.service())
 	case outLegacy:
-		return fmt.Sprintf("%s points to the legacy target %s: enrollment works, but users get an extra prompt", d.show, v.target)
+		return fmt.Sprintf("%s points to the legacy target %s: enrollment works, but users get an "+
+			"extra prompt", d.show, v.target)
 	case outMissing:
-		return fmt.Sprintf("%s has no record (%s): recommended, not required, for automatic enrollment", d.show, dnsMissingWhy(v.detail))
+		return fmt.Sprintf("%s has no record (%s): recommended, not required, for "+
+			"automatic enrollment", d.show, dnsMissingWhy(v.detail))
 	case outWrongCloud:
-		return fmt.Sprintf("%s points to %s, the %s cloud's target, but this tenant is in the %s cloud", d.show, v.target, dnsCloudLabel(v.detail), c)
+		return fmt.Sprintf("%s points to %s, the %s cloud's target, but this tenant is in "+
+			"the %s cloud", d.show, v.target, dnsCloudLabel(v.detail), c)
 	case outSwapped:
-		return fmt.Sprintf("%s points to %s, the target of the other record: the two records look swapped", d.show, v.target)
+		return fmt.Sprintf("%s points to %s, the target of the other record: the two records "+
+			"look swapped", d.show, v.target)
 	case outSlip:
-		return fmt.Sprintf("%s points to %s: the target lost its trailing dot, so the zone name was appended", d.show, v.detail)
+		return fmt.Sprintf("%s points to %s: the target lost its trailing dot, so the zone name "+
+			"was appended", d.show, v.detail)
 	case outWrong:
 		return fmt.Sprintf("%s points to %s, which is not the %s", d.show, v.target, d.service())
 	case outAddress:
@@ -414,7 +433,8 @@ func (d dnsResult) summary(v dnsView) string {
 	case outLoop:
 		return fmt.Sprintf("%s is a CNAME loop: %s", d.show, v.detail)
 	case outTooLong:
-		return fmt.Sprintf("%s's CNAME chain was cut after %s records without reaching the %s", d.show, v.detail, d.service())
+		return fmt.Sprintf("%s's CNAME chain was cut after %s records without "+
+			"reaching the %s", d.show, v.detail, d.service())
 	}
 	return d.show
 }
@@ -461,7 +481,8 @@ func (d dnsResult) remediation(v dnsView) string {
 	case outCorrect:
 		return ""
 	case outLegacy:
-		return fmt.Sprintf("The legacy target keeps working meanwhile, and changes can take up to 72 hours to reach every "+
+		return fmt.Sprintf("The legacy target keeps working meanwhile, and changes can take up to 72 hours to "+
+			"reach every "+
 			"resolver. Point the name at the current target %s: %s", zone, d.line)
 	case outMissing:
 		return fmt.Sprintf("Automatic enrollment of Entra-joined devices does not need the record, but enrolling from "+
@@ -473,19 +494,26 @@ func (d dnsResult) remediation(v dnsView) string {
 		return fmt.Sprintf("The EnterpriseEnrollment and EnterpriseRegistration targets look swapped: check the other "+
 			"record too. Replace this one %s: %s", zone, d.line)
 	case outSlip:
-		return fmt.Sprintf("The target was written without its final dot, so the DNS server read it as a name inside %s. "+
-			"Web DNS consoles usually add the dot themselves: there, check that the saved target is %s and nothing more. "+
-			"In a zone file, write it fully qualified, ending in a dot: %s", d.probe.Domain, strings.TrimSuffix(d.exp.want, "."), d.line)
+		return fmt.Sprintf("The target was written without its final dot, so the DNS server read it as a "+
+			"name inside %s. "+
+			"Web DNS consoles usually add the dot themselves: there, check that the saved target is %s and "+
+			"nothing more. "+
+			"In a zone file, write it fully qualified, ending "+
+			"in a dot: %s", d.probe.Domain, strings.TrimSuffix(d.exp.want, "."), d.line)
 	case outWrong:
 		return fmt.Sprintf("Replace the record %s: %s", zone, d.line)
 	case outAddress:
-		return fmt.Sprintf("With an address there, Windows sends its request to that host instead of Microsoft's service. "+
-			"Delete the A/AAAA records of %s (a name with a CNAME may hold no other data), then create: %s", d.show, d.line)
+		return fmt.Sprintf("With an address there, Windows sends its request to that host instead of "+
+			"Microsoft's service. "+
+			"Delete the A/AAAA records of %s (a name with a CNAME may hold no other data), "+
+			"then create: %s", d.show, d.line)
 	case outLoop:
-		return fmt.Sprintf("No client can resolve a loop; remove its aliases if nothing else uses them. Point %s straight "+
+		return fmt.Sprintf("No client can resolve a loop; remove its aliases if nothing else uses them. Point "+
+			"%s straight "+
 			"at the service: %s", d.show, d.line)
 	case outTooLong:
-		return fmt.Sprintf("Resolvers give up on long CNAME chains. Point %s straight at the service: %s", d.show, d.line)
+		return fmt.Sprintf("Resolvers give up on long CNAME chains. Point %s straight at "+
+			"the service: %s", d.show, d.line)
 	}
 	return ""
 }
@@ -521,15 +549,21 @@ func dnsPick(n int, one, many string) string {
 
 func dnsExplanation(record, domain string) string {
 	if record == facts.RecordRegistration {
-		return fmt.Sprintf("EnterpriseRegistration.%s lets Windows find Microsoft Entra device registration for users of "+
-			"%s when they register or join a device with their work account. Microsoft recommends this CNAME together with "+
-			"EnterpriseEnrollment; a record that points elsewhere sends registration requests to the wrong place.", domain, domain)
+		return fmt.Sprintf("EnterpriseRegistration.%s lets Windows find Microsoft Entra device registration "+
+			"for users of "+
+			"%s when they register or join a device with their work account. Microsoft recommends this CNAME "+
+			"together with "+
+			"EnterpriseEnrollment; a record that points elsewhere sends registration requests to the "+
+			"wrong place.", domain, domain)
 	}
-	return fmt.Sprintf("When a user of %s adds a work account to Windows or enrolls with just an email address, Windows "+
-		"looks up EnterpriseEnrollment.%s and calls https://EnterpriseEnrollment.%s/EnrollmentServer/Discovery.svc. The "+
+	return fmt.Sprintf("When a user of %s adds a work account to Windows or enrolls with just an email "+
+		"address, Windows "+
+		"looks up EnterpriseEnrollment.%s and calls "+
+		"https://EnterpriseEnrollment.%s/EnrollmentServer/Discovery.svc. The "+
 		"CNAME sends that request to Intune's discovery service; without it the user must type the server address. "+
 		"Automatic enrollment of Entra-joined devices takes the MDM URLs from Entra ID instead, so the record is "+
-		"recommended, not required. A record pointing elsewhere is worse than none: Windows follows it.", domain, domain, domain)
+		"recommended, not required. A record pointing elsewhere is worse than none: "+
+		"Windows follows it.", domain, domain, domain)
 }
 
 func dnsVantageSource(v facts.DNSVantage) string {

@@ -111,7 +111,8 @@ func Run(ctx context.Context, f *facts.Facts, deltas <-chan facts.Delta, opts Op
 			}
 			why := "its facts were never read: " + strings.Join(pending(c, f), ", ")
 			if ctx.Err() != nil {
-				why = fmt.Sprintf("%s before %s could be read; raise --timeout or retry", ctxReason(ctx), strings.Join(pending(c, f), ", "))
+				why = fmt.Sprintf("%s before %s could be read; raise "+
+					"--timeout or retry", ctxReason(ctx), strings.Join(pending(c, f), ", "))
 			}
 			settle(i, []Result{errored(c, f, why)})
 		}

@@ -93,7 +93,8 @@ func applicableAmong(f *facts.Facts, cands []facts.EnrollmentConfig) appliedConf
 			continue
 		}
 		out.filter = r.filter
-		out.considered = append(out.considered, fmt.Sprintf("%s: applies through %s, but only to devices that %s", label, r.via, filterWords(*r.filter)))
+		out.considered = append(out.considered, fmt.Sprintf("%s: applies through %s, but only to "+
+			"devices that %s", label, r.via, filterWords(*r.filter)))
 		next := applicableAmong(f, cands[i+1:])
 		out.next = &next
 		out.considered = append(out.considered, next.considered...)
@@ -134,7 +135,8 @@ func reachesUser(f *facts.Facts, c facts.EnrollmentConfig) reach {
 	}
 	for _, id := range c.AssignedGroups {
 		if g, ok := memberGroup(f, id); ok {
-			hits = append(hits, reach{via: fmt.Sprintf("its assignment to group %q (the user is a member, directly or through a nested group)", g.DisplayName),
+			hits = append(hits, reach{via: fmt.Sprintf("its assignment to group %q (the user is a member, directly "+
+				"or through a nested group)", g.DisplayName),
 				group: g.DisplayName, ok: true, filter: filterOn(c, id)})
 		}
 	}

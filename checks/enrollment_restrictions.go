@@ -73,11 +73,13 @@ func personalBlockRefuses(p facts.EnrollmentPath) bool {
 
 // platformBlockedWhy is what a Windows platform block does to whom it applies to.
 func platformBlockedWhy(whom string) string {
-	return "Intune refuses every Windows enrollment of " + whom + ", automatic enrollment included; Windows typically reports it as 0x80180014 (platform not supported)."
+	return "Intune refuses every Windows enrollment of " + whom + ", automatic enrollment included; Windows " +
+		"typically reports it as 0x80180014 (platform not supported)."
 }
 
 // restrictionsPage is where the Intune admin center shows Windows platform restrictions.
-const restrictionsPage = "in the Intune admin center go to Devices > Enrollment > Device platform restriction, Windows restrictions tab"
+const restrictionsPage = "in the Intune admin center go to Devices > Enrollment > Device platform restriction, " +
+	"Windows restrictions tab"
 
 // pathOutcome is what a restriction does to one enrollment path.
 type pathOutcome int
@@ -112,7 +114,8 @@ func judgeRestrictions(f *facts.Facts) []Result {
 		ev = append(ev, restrictionEvidence(src, user.config))
 	}
 	if devKnown {
-		ev = append(ev, Evidence{Source: "Entra device record", Detail: fmt.Sprintf("%q (deviceId %s): operatingSystemVersion %s", dev.DisplayName, dev.DeviceID, valueOrNone(dev.OperatingSystemVersion))})
+		ev = append(ev, Evidence{Source: "Entra device record", Detail: fmt.Sprintf("%q (deviceId %s): "+
+			"operatingSystemVersion %s", dev.DisplayName, dev.DeviceID, valueOrNone(dev.OperatingSystemVersion))})
 	}
 	var pvs []pathVerdict
 	for _, p := range path.Paths {
@@ -130,7 +133,8 @@ func judgeRestrictions(f *facts.Facts) []Result {
 			r.Status = Warn
 			r.Summary += ", as far as the operator can see"
 			r.Explanation += " " + why
-			r.Remediation = "Run the check again as an operator who sees every restriction (Intune Administrator, Global Reader, or an Intune role with the scope tag \"Default\" and all others)."
+			r.Remediation = "Run the check again as an operator who sees every restriction (Intune Administrator, " +
+				"Global Reader, or an Intune role with the scope tag \"Default\" and all others)."
 		}
 	}
 	return []Result{r}
@@ -151,7 +155,8 @@ func restrictionEvidence(src string, c facts.EnrollmentConfig) Evidence {
 	if c.Platform != "" {
 		kind = "single-platform restriction (" + c.Platform + ")"
 	}
-	d := fmt.Sprintf("%q (id %s, priority %d, %s): Windows platformBlocked %t, personalDeviceEnrollmentBlocked %t, osMinimumVersion %s, osMaximumVersion %s",
+	d := fmt.Sprintf("%q (id %s, priority %d, %s): Windows platformBlocked %t, personalDeviceEnrollmentBlocked %t, "+
+		"osMinimumVersion %s, osMaximumVersion %s",
 		c.DisplayName, c.ID, c.Priority, kind, w.PlatformBlocked, w.PersonalDeviceEnrollmentBlocked, valueOrNone(w.OSMinimumVersion), valueOrNone(w.OSMaximumVersion))
 	if len(w.BlockedSkus) > 0 {
 		d += ", blockedSkus " + strings.Join(w.BlockedSkus, ", ")
@@ -190,22 +195,28 @@ func restrictionOutcome(p facts.EnrollmentPath, ac appliedConfig, dev facts.Entr
 		pv.verdict, pv.why = blocked, name+" blocks Windows (MDM) on every path"
 		return pv
 	case kind == blocksPersonal && personalBlockRefuses(p):
-		pv.verdict, pv.why = blocked, name+" blocks personally owned Windows devices, and "+p.Describe()+" is not authorized as a corporate enrollment unless the device is registered with Windows Autopilot or listed under corporate device identifiers"
+		pv.verdict, pv.why = blocked, name+" blocks personally owned Windows "+
+			"devices, and "+p.Describe()+" is not authorized as a corporate enrollment unless the device is "+
+			"registered with Windows Autopilot or listed under corporate device identifiers"
 		return pv
 	}
 	if w.OSMinimumVersion != "" || w.OSMaximumVersion != "" {
 		v := strings.TrimSpace(dev.OperatingSystemVersion)
 		switch {
 		case !devKnown || v == "":
-			pv.verdict, pv.why = dependsOnDevice, name+" allows only Windows "+versionRange(w)+", and the device's Windows version is not known (no Entra record of the pasted device)"
+			pv.verdict, pv.why = dependsOnDevice, name+" allows only Windows "+versionRange(w)+", and the device's "+
+				"Windows version is not known (no Entra record of the pasted device)"
 			return pv
 		case outsideRange(v, w):
-			pv.verdict, pv.why = blocked, fmt.Sprintf("%s allows only Windows %s, and the device's Entra record says %s", name, versionRange(w), v)
+			pv.verdict, pv.why = blocked, fmt.Sprintf("%s allows only Windows %s, and the device's Entra "+
+				"record says %s", name, versionRange(w), v)
 			return pv
 		}
 	}
 	if len(w.BlockedSkus) > 0 {
-		pv.verdict, pv.why = dependsOnDevice, fmt.Sprintf("%s blocks the Windows editions (operating system SKUs) %s, and the device's edition is not known to Graph before enrollment", name, strings.Join(w.BlockedSkus, ", "))
+		pv.verdict, pv.why = dependsOnDevice, fmt.Sprintf("%s blocks the Windows editions (operating system SKUs) "+
+			"%s, and the device's edition is not known to Graph "+
+			"before enrollment", name, strings.Join(w.BlockedSkus, ", "))
 		return pv
 	}
 	pv.verdict, pv.why = allowed, name+" allows "+p.Describe()
@@ -236,7 +247,8 @@ func restrictionVerdict(path PathReport, pvs []pathVerdict) Result {
 			Summary:     "No Windows platform restriction stops the device on its enrollment path",
 			Explanation: "The platform restriction that applies to the user allows Windows on " + pathList(pvs) + "."}
 		if pvs[0].by != nil {
-			r.Summary = fmt.Sprintf("The enrollment restriction that applies (%q) allows Windows on %s", pvs[0].by.config.DisplayName, pathList(pvs))
+			r.Summary = fmt.Sprintf("The enrollment restriction that applies (%q) allows "+
+				"Windows on %s", pvs[0].by.config.DisplayName, pathList(pvs))
 		}
 		return r
 	}
@@ -249,20 +261,25 @@ func restrictionVerdict(path PathReport, pvs []pathVerdict) Result {
 	if c != nil && c.group != "" {
 		scope = fmt.Sprintf(" Or, if the restriction is right for its group, take the user out of group %q.", c.group)
 	} else if c != nil && !isDefaultConfig(c.config) {
-		scope = " It reaches every user: rather than change it for everyone, create a restriction that allows what this user needs, assign it to a group with the user in it, and give it a higher priority."
+		scope = " It reaches every user: rather than change it for everyone, create a restriction that allows what " +
+			"this user needs, assign it to a group with the user in it, and give it a higher priority."
 	}
-	r := Result{Evidence: ev, Remediation: "If the device should enroll, " + where + " and allow what it needs (Windows MDM, personally owned devices, the version range)." + scope}
+	r := Result{Evidence: ev, Remediation: "If the device should enroll, " + where + " and allow what it needs " +
+		"(Windows MDM, personally owned devices, the version range)." + scope}
 	allBlocked := len(blockedPaths) == len(pvs)
 	switch {
 	case allBlocked:
 		r.Status = Fail
-		r.Summary = fmt.Sprintf("The enrollment restriction %q blocks this device's enrollment (%s)", c.config.DisplayName, strings.Join(blockedPaths, ", "))
+		r.Summary = fmt.Sprintf("The enrollment restriction %q blocks this device's "+
+			"enrollment (%s)", c.config.DisplayName, strings.Join(blockedPaths, ", "))
 	case len(blockedPaths) > 0:
 		r.Status = Warn
-		r.Summary = fmt.Sprintf("The enrollment restriction %q blocks enrollment by %s; whether it stops this device depends on how it enrolls", c.config.DisplayName, strings.Join(blockedPaths, ", "))
+		r.Summary = fmt.Sprintf("The enrollment restriction %q blocks enrollment by %s; whether it stops this device "+
+			"depends on how it enrolls", c.config.DisplayName, strings.Join(blockedPaths, ", "))
 	default:
 		r.Status = Warn
-		r.Summary = "Whether the Windows platform restriction lets this device enroll depends on the device: " + strings.Join(dependPaths, ", ")
+		r.Summary = "Whether the Windows platform restriction lets this device enroll depends on " +
+			"the device: " + strings.Join(dependPaths, ", ")
 	}
 	r.Explanation = first.why + "."
 	kind := blocksNothing
@@ -276,8 +293,11 @@ func restrictionVerdict(path PathReport, pvs []pathVerdict) Result {
 		r.Explanation += " The verdict depends on the enrollment path (" + path.Words() + "): give --path to judge one."
 	}
 	if first.verdict == blocked && kind == blocksPersonal {
-		r.Explanation += " Group Policy, co-management, Windows Autopilot, bulk provisioning packages and device enrollment managers are authorized as corporate enrollments and are not blocked, nor are devices registered with Autopilot or listed under corporate device identifiers."
-		r.Remediation = "If the user's device is corporate-owned, register it with Windows Autopilot or add it under Devices > Enrollment > Corporate device identifiers, then enroll it again. " + r.Remediation
+		r.Explanation += " Group Policy, co-management, Windows Autopilot, bulk provisioning packages and device " +
+			"enrollment managers are authorized as corporate enrollments and are not blocked, nor are devices " +
+			"registered with Autopilot or listed under corporate device identifiers."
+		r.Remediation = "If the user's device is corporate-owned, register it with Windows Autopilot or add it under " +
+			"Devices > Enrollment > Corporate device identifiers, then enroll it again. " + r.Remediation
 	}
 	return r
 }

@@ -35,7 +35,8 @@ var (
 		{"41781fb2-bc02-4b7c-bd55-b576c07bb09d", "AAD_PREMIUM", "Microsoft Entra ID P1"},
 		{"eec0eb4f-6444-4f95-aba0-50c24d67f998", "AAD_PREMIUM_P2", "Microsoft Entra ID P2"},
 	}, lookAlike: []servicePlan{
-		{"de377cbc-0019-4ec2-b77c-3f223947e102", "AAD_SMB", "Microsoft Entra ID (not P1: Business Premium carries AAD_PREMIUM beside it)"},
+		{"de377cbc-0019-4ec2-b77c-3f223947e102", "AAD_SMB", "Microsoft Entra ID (not P1: Business Premium carries " +
+			"AAD_PREMIUM beside it)"},
 		{"c4da7f8a-5ee2-4c99-a7e1-87d2df57f6fe", "AAD_BASIC", "Microsoft Entra Basic"},
 	}}
 	intunePlans = planKind{label: "Microsoft Intune", plans: []servicePlan{
@@ -45,7 +46,8 @@ var (
 		{"8e9ff0ff-aa7a-4b20-83c1-2f636b600ac2", "INTUNE_SMBIZ", "Microsoft Intune (Business Premium, Intune SMB)"},
 	}, nameOnly: []string{"INTUNE_EDU"}, lookAlike: []servicePlan{
 		{planIntuneO365, "INTUNE_O365", "Mobile Device Management for Office 365 (Basic Mobility and Security)"},
-		{"1689aade-3d6a-4bfc-b017-46d2672df5ad", "Intune_Defender", "MDE_SecurityManagement (Defender for Endpoint security settings)"},
+		{"1689aade-3d6a-4bfc-b017-46d2672df5ad", "Intune_Defender", "MDE_SecurityManagement (Defender for Endpoint " +
+			"security settings)"},
 		{"d9923fe3-a2de-4d29-a5be-e3e83bb786be", "INTUNE_P2", "Intune Plan 2 (an add-on that needs Plan 1)"},
 		{"", "Intune_ServiceNow", "Intune ServiceNow connector"},
 	}}
@@ -98,7 +100,8 @@ func (k planKind) lookAlikeEvidence(src, sku string, p facts.ServicePlan) (Evide
 	if !ok || k.matches(p) {
 		return Evidence{}, false
 	}
-	return Evidence{Source: src, Detail: fmt.Sprintf("%s carries %s (%s), which is not %s", sku, p.ServicePlanName, d.friendly, k.label)}, true
+	return Evidence{Source: src, Detail: fmt.Sprintf("%s carries %s (%s), "+
+		"which is not %s", sku, p.ServicePlanName, d.friendly, k.label)}, true
 }
 
 // licenceExamples names subscriptions that carry both plans, for remediations.
@@ -164,9 +167,11 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 				}
 				continue
 			}
-			desc := fmt.Sprintf("%s carries %s (servicePlanId %s), provisioningStatus %s", l.SkuPartNumber, p.ServicePlanName, valueOrNone(p.ServicePlanID), p.ProvisioningStatus)
+			desc := fmt.Sprintf("%s carries %s (servicePlanId %s), "+
+				"provisioningStatus %s", l.SkuPartNumber, p.ServicePlanName, valueOrNone(p.ServicePlanID), p.ProvisioningStatus)
 			if m == byName {
-				desc += "; recognised by its name only: its servicePlanId is not one Microsoft's licensing reference gives for it"
+				desc += "; recognised by its name only: its servicePlanId is not one Microsoft's licensing reference " +
+					"gives for it"
 			}
 			ev = append(ev, Evidence{Source: src, Detail: desc})
 			switch {
@@ -185,9 +190,13 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 	}
 	if len(heldByName) > 0 {
 		return []Result{{Status: Warn, Evidence: ev,
-			Summary:     fmt.Sprintf("Holds a plan named like %s (%s), but not by a service plan id Microsoft documents for it.", want.label, strings.Join(heldByName, ", ")),
-			Explanation: "mdmdoctor recognises licences by the service plan ids of Microsoft's licensing reference (" + planReferenceDocs + "); a plan known only by its name may be a new or regional variant, or not the plan it looks like.",
-			Remediation: "Check in the Microsoft 365 admin center that the user's licence includes " + want.label + "; if it does, the device should enroll."}}
+			Summary: fmt.Sprintf("Holds a plan named like %s (%s), but not by a service plan id Microsoft "+
+				"documents for it.", want.label, strings.Join(heldByName, ", ")),
+			Explanation: "mdmdoctor recognises licences by the service plan ids of Microsoft's " +
+				"licensing reference (" + planReferenceDocs + "); a plan known only by its name may be a new or " +
+				"regional variant, or not the plan it looks like.",
+			Remediation: "Check in the Microsoft 365 admin center that the user's " +
+				"licence includes " + want.label + "; if it does, the device should enroll."}}
 	}
 	if len(f.LicenseDetails) == 0 {
 		ev = append(ev, Evidence{Source: src, Detail: "the user has no licences assigned"})
@@ -203,24 +212,35 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 	ev = append(ev, tenantSkuEvidence(f, tenantSkus, want)...)
 
 	r := Result{Status: Fail, Evidence: ev,
-		Explanation: fmt.Sprintf("Automatic MDM enrollment needs the user to hold %s. Microsoft documents the consequence for an Entra join: the MDM enrollment fails and the Microsoft Entra join is rolled back (%s); a registered (work account) device stays registered without enrolling.", want.label, joinPlanDocs)}
+		Explanation: fmt.Sprintf("Automatic MDM enrollment needs the user to hold %s. Microsoft documents the "+
+			"consequence for an Entra join: the MDM enrollment fails and the Microsoft Entra join is rolled back "+
+			"(%s); a registered (work account) device stays registered "+
+			"without enrolling.", want.label, joinPlanDocs)}
 	switch {
 	case len(unusable) > 0:
 		r.Summary = fmt.Sprintf("%s is assigned but not usable: %s.", want.label, strings.Join(unusable, "; "))
-		r.Remediation = "In the Microsoft 365 admin center (or Entra admin center > Users > Licenses), open the user's licence and turn the plan on; a Disabled plan was switched off at assignment, a Pending plan needs the tenant's subscription to finish provisioning or an admin to activate it. Then wait a few minutes and re-run the check."
+		r.Remediation = "In the Microsoft 365 admin center (or Entra admin center > Users > Licenses), open the " +
+			"user's licence and turn the plan on; a Disabled plan was switched off at assignment, a Pending plan " +
+			"needs the tenant's subscription to finish provisioning or an admin to activate it. Then wait a few " +
+			"minutes and re-run the check."
 	default:
 		r.Summary = fmt.Sprintf("The user holds no %s plan.", want.label)
-		r.Remediation = "Assign the user a licence that includes " + want.label + " " + licenceExamples + " in the Microsoft 365 admin center or Entra admin center > Users > Licenses. The user needs a usage location first."
+		r.Remediation = "Assign the user a licence " +
+			"that includes " + want.label + " " + licenceExamples + " in the Microsoft 365 admin center or Entra " +
+			"admin center > Users > Licenses. The user needs a usage location first."
 	}
 	path := PathOf(f)
 	if want.label == intunePlans.label && path.has(facts.PathCoManage) {
 		r.Evidence = append(r.Evidence, pathEvidence(path))
-		note := " Co-management is different: Microsoft says you may not need to assign individual Intune licences to users whose Windows PCs are co-managed, since Configuration Manager licences with Software Assurance carry Intune rights for them (" + coManagementLicenseDocs + "); Graph does not show those rights."
+		note := " Co-management is different: Microsoft says you may not need to assign individual Intune licences " +
+			"to users whose Windows PCs are co-managed, since Configuration Manager licences with Software Assurance " +
+			"carry Intune rights for them (" + coManagementLicenseDocs + "); Graph does not show those rights."
 		r.Explanation += note
 		if path.only(facts.PathCoManage) {
 			r.Status = Warn
 			r.Summary = fmt.Sprintf("The user holds no %s plan; a co-managed PC may not need one.", want.label)
-			r.Remediation = "If the organisation's Configuration Manager licences carry Software Assurance, nothing to do for co-management; otherwise assign the user a licence that includes Microsoft Intune."
+			r.Remediation = "If the organisation's Configuration Manager licences carry Software Assurance, nothing " +
+				"to do for co-management; otherwise assign the user a licence that includes Microsoft Intune."
 			return []Result{r}
 		}
 		r.Status = Warn
@@ -259,7 +279,8 @@ func tenantSkuEvidence(f *facts.Facts, skus []facts.SubscribedSku, want planKind
 	}
 	var ev []Evidence
 	for _, s := range skus {
-		ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("tenant SKU %s (%s): %d of %d units assigned, %d free", s.SkuPartNumber, s.CapabilityStatus, s.ConsumedUnits, s.EnabledUnits, s.FreeUnits())})
+		ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("tenant SKU %s (%s): %d of %d units "+
+			"assigned, %d free", s.SkuPartNumber, s.CapabilityStatus, s.ConsumedUnits, s.EnabledUnits, s.FreeUnits())})
 	}
 	return ev
 }
@@ -293,7 +314,8 @@ func licenseAssignFix(f *facts.Facts, sku facts.SubscribedSku) Fix {
 	}
 	body := fmt.Sprintf(`{"addLicenses":[{"skuId":%q,"disabledPlans":[]}],"removeLicenses":[]}`, sku.SkuID)
 	return Fix{
-		ID: "license.assign", Title: fmt.Sprintf("Assign %s (%d free units) to the user", sku.SkuPartNumber, sku.FreeUnits()),
+		ID: "license.assign", Title: fmt.Sprintf("Assign %s (%d free "+
+			"units) to the user", sku.SkuPartNumber, sku.FreeUnits()),
 		Reversible: true, Permissions: []string{"LicenseAssignment.ReadWrite.All"},
 		Requests: []Request{AssignLicense(graphRoot(f.Cloud), user, []byte(body))},
 	}

@@ -33,13 +33,17 @@ const (
 const mfaRegistrationDocs = "https://learn.microsoft.com/en-us/entra/identity/conditional-access/concept-conditional-access-cloud-apps#user-actions"
 
 // conflictExplanation is the documented conflict, in words.
-const conflictExplanation = "Microsoft documents that when a Conditional Access policy is configured with the \"Register or join devices\" user action, the device setting \"Require Multifactor Authentication to register or join devices\" must be No; otherwise the policy is not properly enforced. The conflict holds for the whole tenant, whatever the policy grants and whoever it covers."
+const conflictExplanation = "Microsoft documents that when a Conditional Access policy is configured with the " +
+	"\"Register or join devices\" user action, the device setting \"Require Multifactor Authentication to register " +
+	"or join devices\" must be No; otherwise the policy is not properly enforced. The conflict holds for the " +
+	"whole tenant, whatever the policy grants and whoever it covers."
 
 func mfaRegistrationCheck() Check {
 	return Check{
 		ID: "mfa.registration", Title: "MFA to register or join devices", Step: StepMFA, Modes: userOnly,
-		Docs:     mfaRegistrationDocs,
-		Question: "Is MFA required to register or join devices, by exactly one of the device setting or Conditional Access?",
+		Docs: mfaRegistrationDocs,
+		Question: "Is MFA required to register or join devices, by exactly one of the device setting or " +
+			"Conditional Access?",
 		// SrcUser: policies name excluded users by object id. SrcCAExclusions: the fix it may offer
 		// is planned from them, so they must have settled when the run ends.
 		Needs: []facts.Source{facts.SrcRegistrationPolicy, facts.SrcConditionalAccess, facts.SrcMemberOf, facts.SrcUser, facts.SrcCAExclusions},
@@ -124,7 +128,8 @@ func registrationGrant(p facts.CAPolicy) (mfa bool, blocked string) {
 	case len(bad) == 0, len(ok) > 0 && !strings.EqualFold(p.GrantOperator, "AND"):
 		return true, ""
 	}
-	return false, "its grant requires " + strings.Join(bad, " and ") + ", which a device cannot meet before it is registered (only MFA and authentication strengths the join flow can satisfy work for this user action)"
+	return false, "its grant requires " + strings.Join(bad, " and ") + ", which a device cannot meet before it is " +
+		"registered (only MFA and authentication strengths the join flow can satisfy work for this user action)"
 }
 
 // strengthUnsatisfiable says why the policy's authentication strength cannot be met while joining:
@@ -141,7 +146,8 @@ func strengthUnsatisfiable(p facts.CAPolicy) string {
 			return ""
 		}
 	}
-	return "authentication strength " + quote(p.AuthenticationStrength) + " (only Windows Hello for Business or passkeys: " + strings.Join(p.AuthenticationCombinations, "; ") + ")"
+	return "authentication strength " + quote(p.AuthenticationStrength) + " (only Windows Hello for Business " +
+		"or passkeys: " + strings.Join(p.AuthenticationCombinations, "; ") + ")"
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
@@ -174,7 +180,8 @@ func judgeMFA(f *facts.Facts, sc mfaScope) []Result {
 		setting = pol.MultiFactorAuthConfiguration
 	}
 	ev := []Evidence{{Source: requestOf(f, facts.SrcRegistrationPolicy, "GET /v1.0/policies/deviceRegistrationPolicy"),
-		Detail: "device setting \"Require MFA to register or join devices\" (the whole tenant; not hybrid joined devices): multiFactorAuthConfiguration=" + setting}}
+		Detail: "device setting \"Require MFA to register or join devices\" (the whole tenant; not hybrid joined " +
+			"devices): multiFactorAuthConfiguration=" + setting}}
 
 	var enabled, reportOnly []facts.CAPolicy
 	for _, p := range f.CAPolicies {
@@ -184,31 +191,46 @@ func judgeMFA(f *facts.Facts, sc mfaScope) []Result {
 		case hasRegisterAction(p) && p.State == caReportOnly:
 			reportOnly = append(reportOnly, p)
 		case hasRegisterAction(p):
-			ev = append(ev, Evidence{Source: caSrc, Detail: fmt.Sprintf("Conditional Access %q has the %s user action but is %s", p.DisplayName, registerDeviceAction, p.State)})
+			ev = append(ev, Evidence{Source: caSrc, Detail: fmt.Sprintf("Conditional Access %q has the %s user "+
+				"action but is %s", p.DisplayName, registerDeviceAction, p.State)})
 		case p.State == "enabled" && forAllResources(p) && containsFold(p.BuiltInControls, "mfa"):
-			ev = append(ev, Evidence{Source: caSrc, Detail: fmt.Sprintf("Conditional Access %q requires MFA for all resources; Microsoft does not document that a policy for all resources applies when a device is registered or joined (it documents the \"Register or join devices\" user action for that), so it is not counted: %s", p.DisplayName, mfaRegistrationDocs)})
+			ev = append(ev, Evidence{Source: caSrc, Detail: fmt.Sprintf("Conditional Access %q requires MFA for all "+
+				"resources; Microsoft does not document that a policy for all resources applies when a device is "+
+				"registered or joined (it documents the \"Register or join devices\" user action for that), so "+
+				"it is not counted: %s", p.DisplayName, mfaRegistrationDocs)})
 		}
 	}
 	for _, p := range append(slices.Clone(enabled), reportOnly...) {
-		ev = append(ev, Evidence{Source: caSrc, Detail: fmt.Sprintf("Conditional Access %q (state %s) is configured with %s; covers %s", p.DisplayName, p.State, registerDeviceAction, caCoverage(p))})
+		ev = append(ev, Evidence{Source: caSrc, Detail: fmt.Sprintf("Conditional Access %q (state %s) is configured "+
+			"with %s; covers %s", p.DisplayName, p.State, registerDeviceAction, caCoverage(p))})
 	}
 
 	switch {
 	case required && len(enabled) > 0:
 		r := Result{Status: Fail, Evidence: ev, Explanation: conflictExplanation,
-			Summary: fmt.Sprintf("The device setting requires MFA to register or join devices while Conditional Access %s is configured with the \"Register or join devices\" user action: the documented conflict, for every user of the tenant.", policyNames(enabled)),
-			Remediation: "In the Entra admin center > Devices > Device settings, set \"Require Multifactor Authentication to register or join devices\" to No, and let the Conditional Access policy require MFA " +
+			Summary: fmt.Sprintf("The device setting requires MFA to register or join devices while Conditional "+
+				"Access %s is configured with the \"Register or join devices\" user action: the documented conflict, "+
+				"for every user of the tenant.", policyNames(enabled)),
+			Remediation: "In the Entra admin center > Devices > Device settings, set \"Require Multifactor " +
+				"Authentication to register or join devices\" to No, and let the Conditional Access policy " +
+				"require MFA " +
 				"(include All users in it, excluding only the emergency access accounts, if it covers fewer)."}
 		if fx, ok := mfaPolicyFix(f, pol); ok {
 			r.Fixes = []Fix{fx}
 		}
 		return []Result{r}
 	case required && len(reportOnly) > 0:
-		return []Result{{Status: Warn, Evidence: ev, Explanation: conflictExplanation + " Report-only policies are not enforced, so the conflict starts when the policy is switched on.",
-			Summary:     fmt.Sprintf("The device setting requires MFA, and report-only Conditional Access %s, configured with the \"Register or join devices\" user action, would conflict with it once switched on.", policyNames(reportOnly)),
-			Remediation: "Before you switch the Conditional Access policy on, set \"Require Multifactor Authentication to register or join devices\" to No in the Entra admin center > Devices > Device settings."}}
+		return []Result{{Status: Warn, Evidence: ev, Explanation: conflictExplanation + " Report-only policies are " +
+			"not enforced, so the conflict starts when the policy is switched on.",
+			Summary: fmt.Sprintf("The device setting requires MFA, and report-only Conditional Access %s, "+
+				"configured with the \"Register or join devices\" user action, would conflict with it once "+
+				"switched on.", policyNames(reportOnly)),
+			Remediation: "Before you switch the Conditional Access policy on, set \"Require Multifactor " +
+				"Authentication to register or join devices\" to No in the Entra admin center > Devices > " +
+				"Device settings."}}
 	case required:
-		return []Result{{Status: Pass, Evidence: ev, Summary: fmt.Sprintf("MFA to register or join devices is required for %s by the device setting.", sc.who)}}
+		return []Result{{Status: Pass, Evidence: ev, Summary: fmt.Sprintf("MFA to register or join devices is "+
+			"required for %s by the device setting.", sc.who)}}
 	}
 
 	var requiring, blocking, partial []facts.CAPolicy
@@ -243,38 +265,62 @@ func judgeMFA(f *facts.Facts, sc mfaScope) []Result {
 			why = append(why, fmt.Sprintf("%q: %s", p.DisplayName, blocked))
 		}
 		return []Result{{Status: Fail, Evidence: ev,
-			Summary:     fmt.Sprintf("Conditional Access %s stops %s from registering or joining devices: %s.", policyNames(hard), sc.who, strings.Join(why, "; ")),
-			Explanation: "Microsoft documents that only \"Require multifactor authentication\" and \"Require authentication strength\" work with the \"Register or join devices\" user action, and that Windows Hello for Business and device-bound passkeys cannot be used because they need the device to be registered already.",
-			Remediation: "Change the policy's grant to Require multifactor authentication, or to an authentication strength that allows a method other than Windows Hello for Business and passkeys (Entra admin center > Protection > Conditional Access)."}}
+			Summary: fmt.Sprintf("Conditional Access %s stops %s from registering or joining "+
+				"devices: %s.", policyNames(hard), sc.who, strings.Join(why, "; ")),
+			Explanation: "Microsoft documents that only \"Require multifactor authentication\" and \"Require " +
+				"authentication strength\" work with the \"Register or join devices\" user action, and that Windows " +
+				"Hello for Business and device-bound passkeys cannot be used because they need the device to be " +
+				"registered already.",
+			Remediation: "Change the policy's grant to Require multifactor authentication, or to an authentication " +
+				"strength that allows a method other than Windows Hello for Business and passkeys (Entra admin " +
+				"center > Protection > Conditional Access)."}}
 	}
 	for _, p := range blocking {
 		// Only conditional blocks are left here.
-		ev = append(ev, Evidence{Source: caSrc, Detail: fmt.Sprintf("Conditional Access %q blocks registering or joining devices under its conditions (locations %s): registration is refused there, not protected by MFA", p.DisplayName, listOr(p.IncludeLocations, "any"))})
+		ev = append(ev, Evidence{Source: caSrc, Detail: fmt.Sprintf("Conditional Access %q blocks registering or "+
+			"joining devices under its conditions (locations %s): registration is refused there, not "+
+			"protected by MFA", p.DisplayName, listOr(p.IncludeLocations, "any"))})
 	}
 	switch {
 	case len(requiring) > 0:
-		return []Result{{Status: Pass, Evidence: ev, Summary: fmt.Sprintf("MFA to register or join devices is required for %s by Conditional Access %s.", sc.who, policyNames(requiring))}}
+		return []Result{{Status: Pass, Evidence: ev, Summary: fmt.Sprintf("MFA to register or join devices is "+
+			"required for %s by Conditional Access %s.", sc.who, policyNames(requiring))}}
 	case len(partial) > 0:
 		return []Result{{Status: Warn, Evidence: ev,
-			Summary:     fmt.Sprintf("Conditional Access %s requires MFA to register devices only for the users, groups or roles it names; everyone else registers without MFA.", policyNames(partial)),
-			Explanation: "The automatic enrollment procedure recommends requiring MFA for device registration so that a stolen password cannot register a device; a policy limited to some groups leaves the others open.",
-			Remediation: "Unless the limit is intended (a pilot), include All users in the policy and exclude only the emergency access accounts (Entra admin center > Protection > Conditional Access)."}}
+			Summary: fmt.Sprintf("Conditional Access %s requires MFA to register devices only for the users, "+
+				"groups or roles it names; everyone else registers without MFA.", policyNames(partial)),
+			Explanation: "The automatic enrollment procedure recommends requiring MFA for device registration so " +
+				"that a stolen password cannot register a device; a policy limited to some groups leaves the " +
+				"others open.",
+			Remediation: "Unless the limit is intended (a pilot), include All users in the policy and exclude only " +
+				"the emergency access accounts (Entra admin center > Protection > Conditional Access)."}}
 	case len(missed) > 0:
 		return []Result{{Status: Warn, Evidence: ev,
-			Summary:     fmt.Sprintf("Conditional Access %s requires MFA to register or join devices, but not for %s.", strings.Join(missed, ", "), sc.who),
-			Explanation: "Users left out of the policy, by its assignments or its exclusions (emergency access accounts are excluded on purpose), register devices without MFA.",
-			Remediation: "If the user is not an emergency access account, include them in the policy or remove the exclusion that leaves them out (Entra admin center > Protection > Conditional Access)."}}
+			Summary: fmt.Sprintf("Conditional Access %s requires MFA to register or join devices, "+
+				"but not for %s.", strings.Join(missed, ", "), sc.who),
+			Explanation: "Users left out of the policy, by its assignments or its exclusions (emergency access " +
+				"accounts are excluded on purpose), register devices without MFA.",
+			Remediation: "If the user is not an emergency access account, include them in the policy or remove the " +
+				"exclusion that leaves them out (Entra admin center > Protection > Conditional Access)."}}
 	}
 	if slices.ContainsFunc(reportOnly, func(p facts.CAPolicy) bool { full, some, _ := sc.reach(p); return full || some }) {
 		return []Result{{Status: Warn, Evidence: ev,
-			Summary:     fmt.Sprintf("Conditional Access %s would require MFA to register devices but is in report-only mode.", policyNames(reportOnly)),
-			Explanation: "Report-only policies are evaluated and logged, never enforced: devices are registered without MFA.",
-			Remediation: "Review the policy's sign-in logs, then set it to On in the Entra admin center > Protection > Conditional Access."}}
+			Summary: fmt.Sprintf("Conditional Access %s would require MFA to register devices but is in "+
+				"report-only mode.", policyNames(reportOnly)),
+			Explanation: "Report-only policies are evaluated and logged, never enforced: devices are registered " +
+				"without MFA.",
+			Remediation: "Review the policy's sign-in logs, then set it to On in the Entra admin center > Protection " +
+				"> Conditional Access."}}
 	}
 	r := Result{Status: Warn, Evidence: ev,
-		Summary:     fmt.Sprintf("Nothing requires MFA to register or join devices for %s.", sc.who),
-		Explanation: "MFA is not required for enrollment by default, but the automatic enrollment procedure recommends requiring it for device registration so that a stolen password cannot register a device. A policy requiring MFA for all resources is not documented to apply when a device is registered or joined.",
-		Remediation: "Create a Conditional Access policy for All users (excluding the emergency access accounts) with the user action \"Register or join devices\" granting access with MFA (Entra admin center > Protection > Conditional Access), and leave the device setting at No.",
+		Summary: fmt.Sprintf("Nothing requires MFA to register or join devices for %s.", sc.who),
+		Explanation: "MFA is not required for enrollment by default, but the automatic enrollment procedure " +
+			"recommends requiring it for device registration so that a stolen password cannot register a device. A " +
+			"policy requiring MFA for all resources is not documented to apply when a device is " +
+			"registered or joined.",
+		Remediation: "Create a Conditional Access policy for All users (excluding the emergency access accounts) " +
+			"with the user action \"Register or join devices\" granting access with MFA (Entra admin center > " +
+			"Protection > Conditional Access), and leave the device setting at No.",
 	}
 	if len(reportOnly) == 0 {
 		r.Fixes = []Fix{createCAReportOnlyFix(f)}
@@ -310,7 +356,8 @@ func mfaPolicyFix(f *facts.Facts, p *facts.DeviceRegistrationPolicy) (Fix, bool)
 	if !ok {
 		return Fix{}, false
 	}
-	return Fix{ID: "mfa.registration.policy-not-required", Title: "Set \"Require MFA to register or join devices\" to No, keeping every other setting",
+	return Fix{ID: "mfa.registration.policy-not-required", Title: "Set \"Require MFA to register or join devices\" " +
+		"to No, keeping every other setting",
 		Reversible: true, Permissions: []string{"Policy.ReadWrite.DeviceConfiguration"},
 		Requests: []Request{PutRegistration(graphRoot(f.Cloud), body)}}, true
 }

@@ -44,20 +44,24 @@ func PathOf(f *facts.Facts) PathReport {
 		for _, id := range dev.PhysicalIDs {
 			if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(id)), "[ZTDID]") {
 				return PathReport{Paths: []facts.EnrollmentPath{facts.PathAutopilot}, Basis: PathInferred,
-					Evidence: fmt.Sprintf("the device's Entra record (deviceId %s) carries the Autopilot identifier %s", dev.DeviceID, id)}
+					Evidence: fmt.Sprintf("the device's Entra record (deviceId %s) carries the Autopilot "+
+						"identifier %s", dev.DeviceID, id)}
 			}
 		}
 	}
 	switch {
 	case s.domain:
 		return PathReport{Paths: []facts.EnrollmentPath{facts.PathGPO, facts.PathCoManage}, Basis: PathInferred,
-			Evidence: "dsregcmd says DomainJoined YES: a domain-joined device enrolls automatically through Group Policy or co-management once hybrid joined"}
+			Evidence: "dsregcmd says DomainJoined YES: a domain-joined device enrolls automatically through Group " +
+				"Policy or co-management once hybrid joined"}
 	case s.joined:
 		return PathReport{Paths: []facts.EnrollmentPath{facts.PathJoin, facts.PathAutopilot, facts.PathBulk, facts.PathDEM}, Basis: PathInferred,
-			Evidence: "dsregcmd says AzureAdJoined YES and DomainJoined NO: one of the Entra join paths (setup or Settings, Autopilot, a bulk package, a device enrollment manager)"}
+			Evidence: "dsregcmd says AzureAdJoined YES and DomainJoined NO: one of the Entra join paths (setup or " +
+				"Settings, Autopilot, a bulk package, a device enrollment manager)"}
 	case s.registered:
 		return PathReport{Paths: []facts.EnrollmentPath{facts.PathRegister}, Basis: PathInferred,
-			Evidence: "dsregcmd says WorkplaceJoined YES and the device is not joined: a work or school account added on the device"}
+			Evidence: "dsregcmd says WorkplaceJoined YES and the device is not joined: a work or school account " +
+				"added on the device"}
 	}
 	return PathReport{Paths: facts.EnrollmentPaths(), Basis: PathUnknown}
 }

@@ -49,7 +49,8 @@ func judgePermissions(f *facts.Facts) []Result {
 		src = "access token claims"
 	}
 	if op == nil || !op.Known {
-		return []Result{{Status: Warn, Evidence: []Evidence{{Source: src, Detail: "the token could not be read (not a JWT)"}},
+		return []Result{{Status: Warn, Evidence: []Evidence{{Source: src, Detail: "the token could not be " +
+			"read (not a JWT)"}},
 			Summary:     "The operator's permissions are unknown: the access token is opaque.",
 			Explanation: "Checks whose reads are refused will end in error naming the permission they needed.",
 			Remediation: "Nothing to do unless checks end in error; then grant the permission they name."}}
@@ -106,26 +107,39 @@ func judgePermissions(f *facts.Facts) []Result {
 	case len(cannot) > 0:
 		ev = append(ev, Evidence{Source: src, Detail: "cannot run: " + strings.Join(cannot, "; ")})
 		return []Result{{Status: Fail, Evidence: ev,
-			Summary:     fmt.Sprintf("%d checks cannot run with the operator's permissions.", len(cannot)),
-			Explanation: "A check whose facts cannot be read ends in error; the cause of the enrollment failure may hide there.",
-			Remediation: "Consent to the missing delegated scopes for the mdmdoctor app registration (Entra admin center > App registrations > API permissions), or sign in as an operator holding the role named; the README lists each check's narrowest permission."}}
+			Summary: fmt.Sprintf("%d checks cannot run with the operator's permissions.", len(cannot)),
+			Explanation: "A check whose facts cannot be read ends in error; the cause of the enrollment failure " +
+				"may hide there.",
+			Remediation: "Consent to the missing delegated scopes for the mdmdoctor app registration (Entra admin " +
+				"center > App registrations > API permissions), or sign in as an operator holding the role named; " +
+				"the README lists each check's narrowest permission."}}
 	case len(intuneOnly) > 0:
-		ev = append(ev, Evidence{Source: src, Detail: "needs an Intune role the token cannot show: " + strings.Join(intuneOnly, "; ")})
+		ev = append(ev, Evidence{Source: src, Detail: "needs an Intune role the token " +
+			"cannot show: " + strings.Join(intuneOnly, "; ")})
 		if len(noFix) > 0 {
 			ev = append(ev, Evidence{Source: src, Detail: "fixes unavailable: " + strings.Join(noFix, "; ")})
 		}
 		return []Result{{Status: Warn, Evidence: ev,
-			Summary: "The Intune checks depend on an Intune role the operator may hold; their device and restriction results may be partial.",
-			Explanation: "The operator holds no Entra role with Intune access (Intune Administrator, Global Reader, Helpdesk Administrator, Security Reader and the others Microsoft lists). " +
-				"An Intune role such as Read Only Operator, Help Desk Operator or a custom role also reads these, but the token does not show it: if the operator has none, those checks end in error naming the refusal. " +
-				"An Intune role limited by scope tags or scope groups hides the restrictions and devices outside its scope, so those results say so instead of passing.",
-			Remediation: "Nothing to do if the Intune checks ran; if they ended in error, assign the operator an Intune role (Read Only Operator suffices to read) in Intune admin center > Tenant administration > Roles, with the Default scope tag and all devices in scope."}}
+			Summary: "The Intune checks depend on an Intune role the operator may hold; their device and restriction " +
+				"results may be partial.",
+			Explanation: "The operator holds no Entra role with Intune access (Intune Administrator, Global Reader, " +
+				"Helpdesk Administrator, Security Reader and the others Microsoft lists). " +
+				"An Intune role such as Read Only Operator, Help Desk Operator or a custom role also reads these, " +
+				"but the token does not show it: if the operator has none, those checks end in error naming " +
+				"the refusal. " +
+				"An Intune role limited by scope tags or scope groups hides the restrictions and devices outside its " +
+				"scope, so those results say so instead of passing.",
+			Remediation: "Nothing to do if the Intune checks ran; if they ended in error, assign the operator an " +
+				"Intune role (Read Only Operator suffices to read) in Intune admin center > Tenant administration > " +
+				"Roles, with the Default scope tag and all devices in scope."}}
 	case len(noFix) > 0:
 		ev = append(ev, Evidence{Source: src, Detail: "fixes unavailable: " + strings.Join(noFix, "; ")})
 		return []Result{{Status: Warn, Evidence: ev,
 			Summary:     "Every check can run, but the operator's roles do not allow some fixes.",
 			Explanation: "Fixes write to the tenant and are refused without a role that allows the write.",
-			Remediation: "Ask an administrator holding the roles named to apply those fixes, or activate the role (Privileged Identity Management) and sign in again."}}
+			Remediation: "Ask an administrator holding the roles named to apply those fixes, or activate the role " +
+				"(Privileged Identity Management) and sign in again."}}
 	}
-	return []Result{{Status: Pass, Evidence: ev, Summary: "The operator can read everything the checks need and apply every fix."}}
+	return []Result{{Status: Pass, Evidence: ev, Summary: "The operator can read everything the checks need and " +
+		"apply every fix."}}
 }

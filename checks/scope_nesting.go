@@ -87,21 +87,28 @@ func nestedScopeResult(f *facts.Facts, p *facts.MobilityPolicy, sr userScopeReac
 	var chains []string
 	for _, nr := range sr.nested {
 		chains = append(chains, nr.words())
-		ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("the user is not a direct member of included group %q: %s", nr.outer.DisplayName, nr.words())})
+		ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("the user is not a direct member of included "+
+			"group %q: %s", nr.outer.DisplayName, nr.words())})
 	}
 	r := Result{Status: Warn, Evidence: ev,
 		Summary: "The user is in the MDM user scope only through nested groups: " + strings.Join(chains, "; ") + ".",
-		Explanation: "Microsoft documents the MDM user scope as the groups selected under Some, and does not document whether members of groups nested inside them are in scope. " +
-			"Entra ID evaluates it when the device joins or registers; if nesting is not followed, the device joins but never enrolls (error 0x8018002b).",
-		Remediation: "If the device does not enroll, add the user directly to an included group, or add the inner group itself to the MDM user scope (Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment > MDM user scope: Some).",
+		Explanation: "Microsoft documents the MDM user scope as the groups selected under Some, and does not " +
+			"document whether members of groups nested inside them are in scope. " +
+			"Entra ID evaluates it when the device joins or registers; if nesting is not followed, the device joins " +
+			"but never enrolls (error 0x8018002b).",
+		Remediation: "If the device does not enroll, add the user directly to an included group, or add the inner " +
+			"group itself to the MDM user scope (Intune admin center > Devices > Enrollment > Windows > Automatic " +
+			"Enrollment > MDM user scope: Some).",
 	}
 	for _, nr := range sr.nested {
 		if nr.outer.Dynamic {
 			continue
 		}
-		r.Fixes = append(r.Fixes, addUserToGroupFix(f, nr.outer, fmt.Sprintf("Add the user directly to the included group %q", nr.outer.DisplayName)))
+		r.Fixes = append(r.Fixes, addUserToGroupFix(f, nr.outer, fmt.Sprintf("Add the user directly to the "+
+			"included group %q", nr.outer.DisplayName)))
 		break
 	}
-	r.Fixes = append(r.Fixes, mdmAddGroupFix(f, p, "Add the inner group to the MDM user scope (choose it with --group)"))
+	r.Fixes = append(r.Fixes, mdmAddGroupFix(f, p, "Add the inner group to the MDM user scope (choose it "+
+		"with --group)"))
 	return r
 }

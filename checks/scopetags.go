@@ -20,11 +20,14 @@ func intuneVisibility(f *facts.Facts) (full bool, why string) {
 	op := f.Operator
 	switch {
 	case op == nil || !op.Known:
-		return false, "The operator's roles are unknown (the access token could not be read), so Intune data hidden by scope tags cannot be ruled out."
+		return false, "The operator's roles are unknown (the access token could not be read), so Intune data hidden " +
+			"by scope tags cannot be ruled out."
 	case op.AppOnly:
 		return true, ""
 	case hasAny(op.RoleTemplateIDs, facts.IntuneReaders()):
 		return true, ""
 	}
-	return false, "The operator holds no Entra role that reads all Intune data, so their access comes from an Intune role; if that role's assignment is limited by scope tags or scope groups, Intune hides the restrictions and devices outside it (" + intuneRBACDocs + ")."
+	return false, "The operator holds no Entra role that reads all Intune data, so their access comes from an Intune " +
+		"role; if that role's assignment is limited by scope tags or scope groups, Intune hides the restrictions and " +
+		"devices outside it (" + intuneRBACDocs + ")."
 }

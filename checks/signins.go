@@ -25,10 +25,11 @@ const maxSignInEvidence = 12
 func signInsCheck() Check {
 	return Check{
 		ID: "signins.enrollment", Title: "Sign-ins to the enrollment apps", Step: StepDevices, Modes: userOnly,
-		Docs:     signInsDocs,
-		Question: "Did the user's recent sign-ins to Microsoft Intune Enrollment, Microsoft Intune and the Device Registration Service succeed, and if not, why?",
-		Needs:    []facts.Source{facts.SrcSignIns},
-		Judge:    judgeSignIns,
+		Docs: signInsDocs,
+		Question: "Did the user's recent sign-ins to Microsoft Intune Enrollment, Microsoft Intune and the Device " +
+			"Registration Service succeed, and if not, why?",
+		Needs: []facts.Source{facts.SrcSignIns},
+		Judge: judgeSignIns,
 	}
 }
 
@@ -53,9 +54,13 @@ func judgeSignIns(f *facts.Facts) []Result {
 	// Newest first, as Graph lists them; sorted again because the reads per app are merged.
 	slices.SortStableFunc(ins, func(a, b facts.SignIn) int { return b.CreatedDateTime.Compare(a.CreatedDateTime) })
 	if len(ins) == 0 {
-		return []Result{{Status: Pass, Evidence: []Evidence{{Source: src, Detail: "no sign-in of the user to Microsoft Intune Enrollment, Microsoft Intune or the Device Registration Service in the log read"}},
-			Summary:     "The sign-in log holds no failed sign-in of the user to the enrollment apps (and no sign-in to them at all).",
-			Explanation: "No enrollment sign-in was recorded for the user: either the device has not tried to enroll as this user in the period the log keeps, or it failed before reaching Microsoft Entra ID (DNS, network, the MDM user scope)."}}
+		return []Result{{Status: Pass, Evidence: []Evidence{{Source: src, Detail: "no sign-in of the user to " +
+			"Microsoft Intune Enrollment, Microsoft Intune or the Device Registration Service in the log read"}},
+			Summary: "The sign-in log holds no failed sign-in of the user to the enrollment apps (and no sign-in " +
+				"to them at all).",
+			Explanation: "No enrollment sign-in was recorded for the user: either the device has not tried to enroll " +
+				"as this user in the period the log keeps, or it failed before reaching Microsoft Entra ID (DNS, " +
+				"network, the MDM user scope)."}}
 	}
 	var standing, superseded []facts.SignIn
 	for i, s := range ins {
@@ -70,10 +75,12 @@ func judgeSignIns(f *facts.Facts) []Result {
 			standing = append(standing, s)
 		}
 	}
-	ev := []Evidence{{Source: src, Detail: fmt.Sprintf("%d sign-ins of the user to the enrollment apps: %d failed without a later success, %d failed and were followed by a success", len(ins), len(standing), len(superseded))}}
+	ev := []Evidence{{Source: src, Detail: fmt.Sprintf("%d sign-ins of the user to the enrollment apps: %d failed "+
+		"without a later success, %d failed and were followed by a success", len(ins), len(standing), len(superseded))}}
 	for i, s := range append(slices.Clone(standing), superseded...) {
 		if i == maxSignInEvidence {
-			ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("%d more failed sign-ins not listed", len(standing)+len(superseded)-i)})
+			ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("%d more failed "+
+				"sign-ins not listed", len(standing)+len(superseded)-i)})
 			break
 		}
 		ev = append(ev, Evidence{Source: src, Detail: describeSignIn(f, s)})
@@ -86,21 +93,29 @@ func judgeSignIns(f *facts.Facts) []Result {
 	ev = append(ev, catalogEvidence(reasons...)...)
 	if len(standing) == 0 {
 		if len(superseded) == 0 {
-			return []Result{{Status: Pass, Evidence: ev, Summary: fmt.Sprintf("The user's %d recent sign-in%s to the enrollment apps succeeded.", len(ins), pluralSuffix(len(ins)))}}
+			return []Result{{Status: Pass, Evidence: ev, Summary: fmt.Sprintf("The user's %d recent sign-in%s to the "+
+				"enrollment apps succeeded.", len(ins), pluralSuffix(len(ins)))}}
 		}
 		s := superseded[0]
 		return []Result{{Status: Warn, Evidence: ev,
-			Summary:     fmt.Sprintf("The user's sign-in to %s failed %s (error %d) but a later sign-in to it succeeded.", signInApp(s), howLongAgo(s.CreatedDateTime, f.Now), s.ErrorCode),
-			Explanation: "A successful sign-in after the failure shows the cause was passed (an MFA prompt completed, a policy changed); the failure is history unless enrollment still fails."}}
+			Summary: fmt.Sprintf("The user's sign-in to %s failed %s (error %d) but a later sign-in to "+
+				"it succeeded.", signInApp(s), howLongAgo(s.CreatedDateTime, f.Now), s.ErrorCode),
+			Explanation: "A successful sign-in after the failure shows the cause was passed (an MFA prompt " +
+				"completed, a policy changed); the failure is history unless enrollment still fails."}}
 	}
 	s := standing[0]
 	r := Result{Status: Fail, Evidence: ev,
-		Summary: fmt.Sprintf("The user's sign-in to %s failed %s with error %d (%s), and no later sign-in to it succeeded.",
+		Summary: fmt.Sprintf("The user's sign-in to %s failed %s with error %d (%s), and no later sign-in to "+
+			"it succeeded.",
 			signInApp(s), howLongAgo(s.CreatedDateTime, f.Now), s.ErrorCode, strings.TrimSuffix(listOr([]string{s.FailureReason}, "no reason given"), ".")),
-		Explanation: "The sign-in log is the only record of why an enrollment sign-in was refused at that moment: its error code, Microsoft's failure reason and the Conditional Access policies that judged it.",
-		Remediation: "Look the sign-in up by its correlation id in the Entra admin center > Monitoring & health > Sign-in logs (Conditional Access tab) and fix its cause; then have the user enroll again."}
+		Explanation: "The sign-in log is the only record of why an enrollment sign-in was refused at that moment: " +
+			"its error code, Microsoft's failure reason and the Conditional Access policies that judged it.",
+		Remediation: "Look the sign-in up by its correlation id in the Entra admin center > Monitoring & health > " +
+			"Sign-in logs (Conditional Access tab) and fix its cause; then have the user enroll again."}
 	if failed := failedPolicies(s); len(failed) > 0 {
-		r.Remediation = fmt.Sprintf("Conditional Access %s failed this sign-in: exclude %s (app id %s) from it or change its grant to one an enrolling device can meet (see ca.enrollment-apps), then have the user enroll again.",
+		r.Remediation = fmt.Sprintf("Conditional Access %s failed this sign-in: exclude %s (app id %s) from it or "+
+			"change its grant to one an enrolling device can meet (see ca.enrollment-apps), then have the user "+
+			"enroll again.",
 			strings.Join(failed, ", "), signInApp(s), enrollmentApp(s))
 	}
 	return []Result{r}
@@ -139,7 +154,8 @@ func describeSignIn(f *facts.Facts, s facts.SignIn) string {
 		d += " (failed by " + strings.Join(failed, ", ") + ")"
 	}
 	if s.DeviceName != "" || s.DeviceID != "" {
-		d += fmt.Sprintf(", device %s %s trust %s compliant %t", s.DeviceName, s.DeviceID, listOr([]string{s.TrustType}, "none"), s.IsCompliant)
+		d += fmt.Sprintf(", device %s %s trust %s "+
+			"compliant %t", s.DeviceName, s.DeviceID, listOr([]string{s.TrustType}, "none"), s.IsCompliant)
 	}
 	if s.CorrelationID != "" {
 		d += ", correlation id " + s.CorrelationID

@@ -102,7 +102,8 @@ func ExplainSymptom(f errcodes.Finding) (Symptom, bool) {
 func RankSymptom(f errcodes.Finding, results []Result) (Symptom, bool) {
 	return buildSymptom(f, func(_ errcodes.Entry, c errcodes.Cause) SymptomCause {
 		if c.Check == "" {
-			return SymptomCause{Verdict: Unknown, HowToVerify: joinSentences("Not visible from Microsoft Graph.", c.Verify)}
+			return SymptomCause{Verdict: Unknown, HowToVerify: joinSentences("Not visible from "+
+				"Microsoft Graph.", c.Verify)}
 		}
 		worst, found := Pass, false
 		var summary string
@@ -117,18 +118,22 @@ func RankSymptom(f errcodes.Finding, results []Result) (Symptom, bool) {
 		}
 		switch {
 		case !found:
-			return SymptomCause{Verdict: Unknown, HowToVerify: joinSentences(c.Check+" did not run: run the check without --only, or with "+c.Check+" in it.", c.Verify)}
+			return SymptomCause{Verdict: Unknown, HowToVerify: joinSentences(c.Check+" did not run: run the check "+
+				"without --only, or with "+c.Check+" in it.", c.Verify)}
 		case worst == Fail:
 			return SymptomCause{Verdict: Confirmed, Finding: summary, HowToVerify: joinSentences("See "+c.Check+" in the results for the evidence and the fix.", c.Verify)}
 		case worst == Warn:
 			return SymptomCause{Verdict: Possible, Finding: summary, HowToVerify: joinSentences("See "+c.Check+" in the results: it depends on something mdmdoctor could not settle.", c.Verify)}
 		case worst == Pass:
 			return SymptomCause{Verdict: RuledOut, Finding: "As of now: " + summary,
-				HowToVerify: joinSentences("The check passes now. If the error is older than a recent change to this setting, it may have been the cause then: mdmdoctor does not read the audit log.", c.Verify)}
+				HowToVerify: joinSentences("The check passes now. If the error is older than a recent change to this "+
+					"setting, it may have been the cause then: mdmdoctor does not read the audit log.", c.Verify)}
 		case worst == Skip:
-			return SymptomCause{Verdict: Unknown, Finding: summary, HowToVerify: joinSentences(c.Check+" was skipped in this run.", c.Verify)}
+			return SymptomCause{Verdict: Unknown, Finding: summary, HowToVerify: joinSentences(c.Check+" was skipped "+
+				"in this run.", c.Verify)}
 		}
-		return SymptomCause{Verdict: Unknown, Finding: summary, HowToVerify: joinSentences(c.Check+" could not read what it needs (see its error).", c.Verify)}
+		return SymptomCause{Verdict: Unknown, Finding: summary, HowToVerify: joinSentences(c.Check+" could not read "+
+			"what it needs (see its error).", c.Verify)}
 	})
 }
 

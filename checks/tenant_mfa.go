@@ -8,7 +8,8 @@ import (
 )
 
 func tenantMFACheck() Check {
-	return asTenantCheck(mfaRegistrationCheck(), "Is MFA required to register or join devices, for whom, and by exactly one of the device setting or Conditional Access?",
+	return asTenantCheck(mfaRegistrationCheck(), "Is MFA required to register or join devices, for whom, and by "+
+		"exactly one of the device setting or Conditional Access?",
 		[]facts.Source{facts.SrcRegistrationPolicy, facts.SrcConditionalAccess}, judgeTenantMFA)
 }
 

@@ -48,10 +48,13 @@ func judgeTenantRestrictions(f *facts.Facts) []Result {
 		}
 	}
 	if len(rs) == 0 {
-		r := Result{Status: Pass, Summary: "No Windows platform restriction exists: nothing in enrollment restrictions stops Windows devices.",
-			Evidence: []Evidence{{Source: src, Detail: fmt.Sprintf("none of %d enrollment configurations restricts Windows", len(f.EnrollmentConfigs))}}}
+		r := Result{Status: Pass, Summary: "No Windows platform restriction exists: nothing in enrollment " +
+			"restrictions stops Windows devices.",
+			Evidence: []Evidence{{Source: src, Detail: fmt.Sprintf("none of %d enrollment configurations "+
+				"restricts Windows", len(f.EnrollmentConfigs))}}}
 		if full, hidden := intuneVisibility(f); !full {
-			r.Status, r.Summary, r.Explanation = Warn, "No Windows platform restriction is visible to the operator.", hidden
+			r.Status, r.Summary, r.Explanation = Warn, "No Windows platform restriction is visible to "+
+				"the operator.", hidden
 		}
 		return []Result{r}
 	}
@@ -71,13 +74,20 @@ func judgeTenantRestrictions(f *facts.Facts) []Result {
 			r.Status = Fail
 			r.Summary = fmt.Sprintf("%q blocks Windows enrollment for %s.", c.DisplayName, who)
 			r.Explanation = platformBlockedWhy("the users this restriction applies to") + priority
-			r.Remediation = where + " If Windows devices of these users should enroll, set Windows (MDM) to Allow, or narrow the assignment to the users who must not enroll Windows."
+			r.Remediation = where + " If Windows devices of these users should enroll, set Windows (MDM) to Allow, " +
+				"or narrow the assignment to the users who must not enroll Windows."
 		case blocksPersonal:
 			r.Status = Warn
 			r.Summary = fmt.Sprintf("%q blocks personally owned Windows devices for %s.", c.DisplayName, who)
-			r.Explanation = "Intune then accepts only Windows enrollments it can authorize as corporate (Windows Autopilot, a device enrollment manager, a bulk provisioning package, Group Policy or co-management, or a corporate device identifier). " +
-				"Joining a device to Microsoft Entra in Windows setup or in Settings, or adding a work account on a personal device, does not enroll it unless the device is registered with Autopilot." + versionLimits(w) + priority
-			r.Remediation = where + " If this is not intended, set Personally owned devices to Allow; if it is, make sure these users' devices come through Windows Autopilot or are listed as corporate device identifiers."
+			r.Explanation = "Intune then accepts only Windows enrollments it can authorize as corporate (Windows " +
+				"Autopilot, a device enrollment manager, a bulk provisioning package, Group Policy or co-management, " +
+				"or a corporate device identifier). " +
+				"Joining a device to Microsoft Entra in Windows setup or in Settings, or adding a work account on a " +
+				"personal device, does not enroll it unless the device is registered " +
+				"with Autopilot." + versionLimits(w) + priority
+			r.Remediation = where + " If this is not intended, set Personally owned devices to Allow; if it is, make " +
+				"sure these users' devices come through Windows Autopilot or are listed as corporate device " +
+				"identifiers."
 		default:
 			r.Status = Pass
 			r.Summary = fmt.Sprintf("%q allows Windows, personal devices included, for %s.", c.DisplayName, who)

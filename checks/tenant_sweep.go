@@ -338,24 +338,37 @@ func (rv *deviceReview) orphaned(f *facts.Facts) {
 		if f.Now.Sub(intuneActivity(m)) <= staleAfter {
 			setNote(rv.notes, intuneKey(m), "still checks in, but its Entra device is gone")
 			rv.findings = append(rv.findings, deviceFinding{
-				status:  Fail,
-				summary: fmt.Sprintf("%q checks in to Intune, but its Entra device (device id %s) no longer exists", name, id),
-				explanation: fmt.Sprintf("The Intune record %s (last check-in %s) points at Entra device id %s, which the tenant does not have: the device object was deleted in Entra, by a cleanup rule or by hand, while the device stayed enrolled. "+
-					"Without its Entra object the device gets no device token: Conditional Access sees it as unregistered and the user is blocked where a compliant device is required.", m.ID, dateAndAge(m.LastSyncDateTime, f.Now), id),
-				remediation: fmt.Sprintf("On %q run dsregcmd /status (then mdmdoctor check --user %s --dsregcmd FILE). The device has to join Microsoft Entra again: reset it with Windows Autopilot, or disconnect it in Settings > Accounts > Access work or school and join again. "+
-					"Once it has re-enrolled, delete this Intune record in the Intune admin center > Devices > All devices.", name, valueOrNone(m.UserPrincipalName)),
+				status: Fail,
+				summary: fmt.Sprintf("%q checks in to Intune, but its Entra device (device id %s) no "+
+					"longer exists", name, id),
+				explanation: fmt.Sprintf("The Intune record %s (last check-in %s) points at Entra device id %s, "+
+					"which the tenant does not have: the device object was deleted in Entra, by a cleanup rule or by "+
+					"hand, while the device stayed enrolled. "+
+					"Without its Entra object the device gets no device token: Conditional Access sees it as "+
+					"unregistered and the user is blocked where a compliant device "+
+					"is required.", m.ID, dateAndAge(m.LastSyncDateTime, f.Now), id),
+				remediation: fmt.Sprintf("On %q run dsregcmd /status (then mdmdoctor check --user %s --dsregcmd "+
+					"FILE). The device has to join Microsoft Entra again: reset it with Windows Autopilot, or "+
+					"disconnect it in Settings > Accounts > Access work or school and join again. "+
+					"Once it has re-enrolled, delete this Intune record in the Intune admin center > Devices > "+
+					"All devices.", name, valueOrNone(m.UserPrincipalName)),
 			})
 			continue
 		}
 		setNote(rv.notes, intuneKey(m), "stale, and its Entra device is gone")
 		rv.fixes = append(rv.fixes, deleteIntuneFix(f, m))
 		rv.findings = append(rv.findings, deviceFinding{
-			status:  Warn,
-			summary: fmt.Sprintf("Intune record %q is stale and its Entra device is gone (last check-in %s)", name, dateAndAge(intuneActivity(m), f.Now)),
-			explanation: fmt.Sprintf("The Intune record %s points at Entra device id %s, which the tenant no longer has, and it has not checked in for more than 30 days: a leftover of a device that was retired or reset. "+
+			status: Warn,
+			summary: fmt.Sprintf("Intune record %q is stale and its Entra device is gone (last "+
+				"check-in %s)", name, dateAndAge(intuneActivity(m), f.Now)),
+			explanation: fmt.Sprintf("The Intune record %s points at Entra device id %s, which the tenant no longer "+
+				"has, and it has not checked in for more than 30 days: a leftover of a device that was "+
+				"retired or reset. "+
 				"It counts against its user's Intune device limit and clutters every report.", m.ID, id),
-			remediation: fmt.Sprintf("In the Intune admin center go to Devices > All devices, search for %q, check its Last check-in is %s, and Delete it (or let a device cleanup rule retire such records). "+
-				"mdmdoctor can delete it for you: mdmdoctor fix devices.duplicates.delete-stale.", name, dateAndAge(intuneActivity(m), f.Now)),
+			remediation: fmt.Sprintf("In the Intune admin center go to Devices > All devices, search for %q, check "+
+				"its Last check-in is %s, and Delete it (or let a device cleanup rule retire such records). "+
+				"mdmdoctor can delete it for you: mdmdoctor fix "+
+				"devices.duplicates.delete-stale.", name, dateAndAge(intuneActivity(m), f.Now)),
 		})
 	}
 }
@@ -388,18 +401,28 @@ func (sw *sweeper) neverEnrolled(e facts.EntraDevice) (deviceReview, bool) {
 	rv := deviceReview{device: physicalDevice{entra: []facts.EntraDevice{e}}, notes: map[string]string{
 		entraKey(e): "joined by " + strings.Join(e.OwnerUPNs, ", ") + ", in the MDM user scope; no Intune record"}}
 	fd := deviceFinding{
-		status:  Fail,
-		summary: fmt.Sprintf("%q is Microsoft Entra joined by %s, who is in the MDM user scope, but it never enrolled in Intune", e.DisplayName, owner),
-		explanation: fmt.Sprintf("The device joined Microsoft Entra on %s and Entra says it is not managed; no Intune record points at it or shares its name. "+
-			"Automatic enrollment runs once, when the device joins: it fails when the user was outside the MDM scope or unlicensed then, when an enrollment restriction refused the device, or when enrollment during join was turned off. The device does not try again by itself.",
+		status: Fail,
+		summary: fmt.Sprintf("%q is Microsoft Entra joined by %s, who is in the MDM user scope, but it never "+
+			"enrolled in Intune", e.DisplayName, owner),
+		explanation: fmt.Sprintf("The device joined Microsoft Entra on %s and Entra says it is not managed; no "+
+			"Intune record points at it or shares its name. "+
+			"Automatic enrollment runs once, when the device joins: it fails when the user was outside the MDM scope "+
+			"or unlicensed then, when an enrollment restriction refused the device, or when enrollment during "+
+			"join was turned off. The device does not try again by itself.",
 			dateAndAge(e.RegistrationDateTime, f.Now)),
-		remediation: fmt.Sprintf("Run mdmdoctor check --user %s to see what stops this user today (licence, restrictions, recent enrollment failures). Once it passes, enroll the device by joining it again: reset it with Windows Autopilot, or disconnect it from Microsoft Entra in Settings > Accounts > Access work or school and join again. "+
-			"Avoid \"Enroll only in device management\" on a joined device: it adds a second record and compliance lands on it.", owner),
+		remediation: fmt.Sprintf("Run mdmdoctor check --user %s to see what stops this user today (licence, "+
+			"restrictions, recent enrollment failures). Once it passes, enroll the device by joining it again: reset "+
+			"it with Windows Autopilot, or disconnect it from Microsoft Entra in Settings > Accounts > Access "+
+			"work or school and join again. "+
+			"Avoid \"Enroll only in device management\" on a joined device: it adds a second record and compliance "+
+			"lands on it.", owner),
 	}
 	if f.Now.Sub(entraActivity(e)) > staleAfter {
 		fd.status = Warn
 		fd.summary += fmt.Sprintf("; it has not signed in since %s", dateAndAge(entraActivity(e), f.Now))
-		fd.remediation = fmt.Sprintf("The device has been silent for more than 30 days: if it is out of use, disable and then delete it in the Entra admin center > Devices > All devices. Otherwise, run mdmdoctor check --user %s and join it again once the user passes.", owner)
+		fd.remediation = fmt.Sprintf("The device has been silent for more than 30 days: if it is out of use, disable "+
+			"and then delete it in the Entra admin center > Devices > All devices. Otherwise, run mdmdoctor check "+
+			"--user %s and join it again once the user passes.", owner)
 	}
 	rv.findings = []deviceFinding{fd}
 	return rv, true
@@ -448,14 +471,18 @@ func (s Sweep) joinedEvidence(f *facts.Facts) []Evidence {
 	n := s.notEnrolledInScope + s.notEnrolledOutside + s.notEnrolledNoOwner
 	src := requestOf(f, facts.SrcAllDevices, "GET /v1.0/devices")
 	if n == 0 {
-		return []Evidence{{Source: src, Detail: fmt.Sprintf("every Microsoft Entra joined Windows device among %d Windows devices has an Intune record or says it is managed", s.Devices)}}
+		return []Evidence{{Source: src, Detail: fmt.Sprintf("every Microsoft Entra joined Windows device among %d "+
+			"Windows devices has an Intune record or says it is managed", s.Devices)}}
 	}
-	return []Evidence{{Source: src, Detail: fmt.Sprintf("%d Microsoft Entra joined Windows devices have no Intune record and are not managed: %d of users in the MDM user scope (one result each), %d of users outside it (not expected to enroll), %d with no known owner",
+	return []Evidence{{Source: src, Detail: fmt.Sprintf("%d Microsoft Entra joined Windows devices have no Intune "+
+		"record and are not managed: %d of users in the MDM user scope (one result each), %d of users outside it "+
+		"(not expected to enroll), %d with no known owner",
 		n, s.notEnrolledInScope, s.notEnrolledOutside, s.notEnrolledNoOwner)}}
 }
 
 func tenantDevicesCheck(links *linkCache) Check {
-	return asTenantCheck(devicesDuplicatesCheck(), "Is any Windows device of the tenant recorded twice, or left in Intune after its Entra device was deleted?",
+	return asTenantCheck(devicesDuplicatesCheck(), "Is any Windows device of the tenant recorded twice, or left in "+
+		"Intune after its Entra device was deleted?",
 		[]facts.Source{facts.SrcAllDevices, facts.SrcAllManagedDevices},
 		func(f *facts.Facts) []Result { return judgeTenantDevices(f, links) })
 }
@@ -476,8 +503,12 @@ func judgeTenantDevices(f *facts.Facts, links *linkCache) []Result {
 	entraSrc := requestOf(f, facts.SrcAllDevices, "GET /v1.0/devices")
 	intuneSrc := requestOf(f, facts.SrcAllManagedDevices, "GET /v1.0/deviceManagement/managedDevices")
 	return []Result{{Status: Pass,
-		Summary:     fmt.Sprintf("None of the tenant's %d Windows devices is recorded twice, and every Intune record has its Entra device.", s.Devices),
-		Explanation: "Every physical Windows device has one Entra record (hybrid Autopilot's expected pair aside) and at most one Intune record, which points at it.",
-		Evidence: []Evidence{{Source: entraSrc, Detail: fmt.Sprintf("%d Windows records among %d Entra devices", s.EntraRecords, len(f.AllDevices))},
-			{Source: intuneSrc, Detail: fmt.Sprintf("%d Windows records among %d Intune managed devices", s.IntuneRecords, len(f.AllManagedDevices))}}}}
+		Summary: fmt.Sprintf("None of the tenant's %d Windows devices is recorded twice, and every Intune record "+
+			"has its Entra device.", s.Devices),
+		Explanation: "Every physical Windows device has one Entra record (hybrid Autopilot's expected pair aside) " +
+			"and at most one Intune record, which points at it.",
+		Evidence: []Evidence{{Source: entraSrc, Detail: fmt.Sprintf("%d Windows records among %d "+
+			"Entra devices", s.EntraRecords, len(f.AllDevices))},
+			{Source: intuneSrc, Detail: fmt.Sprintf("%d Windows records among %d Intune "+
+				"managed devices", s.IntuneRecords, len(f.AllManagedDevices))}}}}
 }

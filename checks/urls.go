@@ -68,16 +68,21 @@ func judgeURLs(f *facts.Facts) []Result {
 	}
 	note := ""
 	if !want.Confirmed {
-		note = fmt.Sprintf(" The defaults used for the %s cloud are not confirmed in Microsoft's documentation; compare with the Intune admin center of a known-good tenant in that cloud.", f.Cloud)
+		note = fmt.Sprintf(" The defaults used for the %s cloud are not confirmed in Microsoft's documentation; "+
+			"compare with the Intune admin center of a known-good tenant in that cloud.", f.Cloud)
 	}
 	if len(wrong) == 0 {
-		return []Result{{Status: Pass, Evidence: ev, Summary: "The MDM URLs are the defaults for the " + f.Cloud + " cloud." + note}}
+		return []Result{{Status: Pass, Evidence: ev, Summary: "The MDM URLs are the " +
+			"defaults for the " + f.Cloud + " cloud." + note}}
 	}
 	body := fmt.Sprintf(`{"discoveryUrl":%q,"termsOfUseUrl":%q,"complianceUrl":%q}`, want.Discovery, want.TermsOfUse, want.Compliance)
 	return []Result{{Status: Fail, Evidence: ev,
-		Summary:     "The MDM " + strings.Join(wrong, " and ") + map[bool]string{true: " differs", false: " differ"}[len(wrong) == 1] + " from the defaults.",
-		Explanation: "Windows enrolls through the discovery URL it receives from Entra ID when the device joins. Changed URLs send devices to a service that is not Intune (often left over from a former MDM), so enrollment fails." + note,
-		Remediation: "In the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment, select Restore default MDM URLs and save. Devices that joined with the old URLs may need to leave and rejoin.",
+		Summary: "The MDM " + strings.Join(wrong, " and ") + map[bool]string{true: " differs", false: " differ"}[len(wrong) == 1] + " from the defaults.",
+		Explanation: "Windows enrolls through the discovery URL it receives from Entra ID when the device joins. " +
+			"Changed URLs send devices to a service that is not Intune (often left over from a former MDM), so " +
+			"enrollment fails." + note,
+		Remediation: "In the Intune admin center > Devices > Enrollment > Windows > Automatic Enrollment, select " +
+			"Restore default MDM URLs and save. Devices that joined with the old URLs may need to leave and rejoin.",
 		Fixes: []Fix{{ID: "scope.urls.reset", Title: "Restore the default MDM URLs", Reversible: true,
 			Permissions: []string{"Policy.ReadWrite.MobilityManagement"},
 			Requests:    []Request{PatchScope(graphRoot(f.Cloud), MDMPolicies, p.ID, []byte(body))}}},

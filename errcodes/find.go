@@ -190,9 +190,12 @@ func (f Finding) Problem() string {
 	case len(f.Matches) > 0:
 		return ""
 	case len(f.Unknown) > 0:
-		return strings.Join(f.Unknown, ", ") + " is not in mdmdoctor's catalog of enrollment errors: " + paste + ", or look the code up in Microsoft's Windows enrollment troubleshooting articles"
+		return strings.Join(f.Unknown, ", ") + " is not in mdmdoctor's catalog of " +
+			"enrollment errors: " + paste + ", or look the code up in Microsoft's Windows enrollment " +
+			"troubleshooting articles"
 	case len(f.Unplaced) > 0:
 		return "event " + strconv.Itoa(f.Unplaced[0]) + " means something only in its log: " + paste
 	}
-	return "no enrollment error code, event or known message found: give the code as shown (0x80180014, 80180014, 2149056532 or -2145910764), or " + paste
+	return "no enrollment error code, event or known message found: give the code as shown (0x80180014, 80180014, " +
+		"2149056532 or -2145910764), or " + paste
 }

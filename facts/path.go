@@ -71,5 +71,6 @@ func ParseEnrollmentPath(s string) (EnrollmentPath, error) {
 	for _, p := range EnrollmentPaths() {
 		names = append(names, string(p))
 	}
-	return PathUnknown, fmt.Errorf("unknown enrollment path %q: use one of %s, or leave it out to judge every path", s, strings.Join(names, ", "))
+	return PathUnknown, fmt.Errorf("unknown enrollment path %q: use one of %s, or leave it out to "+
+		"judge every path", s, strings.Join(names, ", "))
 }

@@ -228,7 +228,9 @@ func (s *Session) step(ctx context.Context, i, of int, st step, entry func(Entry
 		return r, &StateChangedError{Reason: why}
 	}
 	if ds, ok := secretsAt(before); st.req.Op == checks.OpDeleteDevice && ok && !ds.gone() && len(ds.hazards()) > 0 && !st.named {
-		why := "deleting it would delete what Entra holds for the device (" + strings.Join(ds.hazards(), " ") + "); plan the fix again with 'mdmdoctor fix devices.duplicates.delete-stale' on a terminal, which asks for the device's name"
+		why := "deleting it would delete what Entra holds for " +
+			"the device (" + strings.Join(ds.hazards(), " ") + "); plan the fix again with 'mdmdoctor fix " +
+			"devices.duplicates.delete-stale' on a terminal, which asks for the device's name"
 		r.Outcome, r.Error = NotSent, why
 		return r, fmt.Errorf("request %d of %d (%s %s) was not sent: %s", i+1, of, st.req.Method(), st.req.Path(), why)
 	}
@@ -271,7 +273,8 @@ func (s *Session) step(ctx context.Context, i, of int, st step, entry func(Entry
 		r.Outcome = AlreadyApplied
 	default:
 		r.Outcome, r.Error = Failed, graphSaid(resp)
-		failure = fmt.Errorf("request %d of %d (%s %s) was refused: %s%s", i+1, of, req.Method(), req.Path(), graphSaid(resp), advice(resp.Status))
+		failure = fmt.Errorf("request %d of %d (%s %s) was "+
+			"refused: %s%s", i+1, of, req.Method(), req.Path(), graphSaid(resp), advice(resp.Status))
 	}
 	r.Status, r.RequestID = resp.Status, resp.RequestID
 	after.Status, after.RequestID, after.Outcome, after.Error = resp.Status, resp.RequestID, r.Outcome, r.Error
@@ -288,7 +291,8 @@ func advice(status int) string {
 	case http.StatusUnauthorized:
 		return ": the sign-in expired; sign in again"
 	case http.StatusForbidden:
-		return ": the operator's role or consented scopes do not allow this write (see operator.permissions); ask an administrator holding the role, or activate it and sign in again"
+		return ": the operator's role or consented scopes do not allow this write (see operator.permissions); ask an " +
+			"administrator holding the role, or activate it and sign in again"
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		return ": Graph is busy; wait a minute and run the fix again"
 	}

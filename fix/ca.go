@@ -46,7 +46,8 @@ func (d *Draft) Resolve(ctx context.Context, r Reader, ch Choices) error {
 			return err
 		}
 		if raw == nil {
-			return fmt.Errorf("--exclude-user %q: no such user in this tenant: give a user principal name or object id", u)
+			return fmt.Errorf("--exclude-user %q: no such user in this tenant: give a user principal name "+
+				"or object id", u)
 		}
 		var w struct{ ID, DisplayName, UserPrincipalName string }
 		if err := json.Unmarshal(raw, &w); err != nil || w.ID == "" {
@@ -83,7 +84,8 @@ func readGroup(ctx context.Context, r Reader, root, g string) (facts.DirectoryOb
 		return facts.DirectoryObject{}, fmt.Errorf("--exclude-group %q: no group has that id or display name", g)
 	case 1:
 	default:
-		return facts.DirectoryObject{}, fmt.Errorf("--exclude-group %q: %d groups have that name: give the group's object id", g, len(found))
+		return facts.DirectoryObject{}, fmt.Errorf("--exclude-group %q: %d groups have that name: give the "+
+			"group's object id", g, len(found))
 	}
 	var w struct{ ID, DisplayName string }
 	if err := json.Unmarshal(found[0], &w); err != nil || w.ID == "" {
@@ -147,12 +149,16 @@ func (d *Draft) createCA(p *Plan, ch Choices) error {
 		if why == "" {
 			why = "they were not read"
 		}
-		return fmt.Errorf("the exclusions of the tenant's enabled All-users Conditional Access policies could not be read (%s): "+
-			"mdmdoctor creates no policy that might lock out the emergency access accounts; grant Directory.Read.All and run the fix again", why)
+		return fmt.Errorf("the exclusions of the tenant's enabled All-users Conditional Access policies could not "+
+			"be read (%s): "+
+			"mdmdoctor creates no policy that might lock out the emergency access accounts; grant Directory.Read.All "+
+			"and run the fix again", why)
 	}
 	if len(x.Unreadable) > 0 {
-		return fmt.Errorf("some exclusions of the tenant's enabled All-users Conditional Access policies could not be read (%s): "+
-			"mdmdoctor creates no policy whose exclusions it cannot name; grant Directory.Read.All and run the fix again", checks.Printable(strings.Join(x.Unreadable, "; ")))
+		return fmt.Errorf("some exclusions of the tenant's enabled All-users Conditional Access policies could not "+
+			"be read (%s): "+
+			"mdmdoctor creates no policy whose exclusions it cannot name; grant Directory.Read.All and run "+
+			"the fix again", checks.Printable(strings.Join(x.Unreadable, "; ")))
 	}
 	users, groups, roles, from := facts.SharedExclusions(d.f.CAPolicies)
 	reached := map[string]bool{}
@@ -185,17 +191,20 @@ func (d *Draft) createCA(p *Plan, ch Choices) error {
 		}
 	}
 	if len(from) == 0 {
-		p.Notes = append(p.Notes, "the tenant has no enabled Conditional Access policy for All users, so there are no shared exclusions to keep")
+		p.Notes = append(p.Notes, "the tenant has no enabled Conditional Access policy for All users, so there are "+
+			"no shared exclusions to keep")
 	} else if len(names) == 0 {
 		p.Notes = append(p.Notes, fmt.Sprintf("the enabled All-users policies (%s) share no exclusion", quoteAll(from)))
 	} else {
-		p.Notes = append(p.Notes, fmt.Sprintf("keeps the exclusions every enabled All-users policy (%s) has: %s", quoteAll(from), strings.Join(names, ", ")))
+		p.Notes = append(p.Notes, fmt.Sprintf("keeps the exclusions every enabled All-users policy "+
+			"(%s) has: %s", quoteAll(from), strings.Join(names, ", ")))
 	}
 	var added []string
 	for _, g := range ch.ExcludeGroups {
 		o, ok := d.knownGroup(g)
 		if !ok {
-			return fmt.Errorf("--exclude-group %q was not looked up: run the fix from the command line, which reads it", g)
+			return fmt.Errorf("--exclude-group %q was not looked up: run the fix from the command line, "+
+				"which reads it", g)
 		}
 		if !slices.ContainsFunc(groups, func(id string) bool { return strings.EqualFold(id, o.ID) }) {
 			groups = append(groups, o.ID)
@@ -205,7 +214,8 @@ func (d *Draft) createCA(p *Plan, ch Choices) error {
 	for _, u := range ch.ExcludeUsers {
 		o, ok := d.knownUser(u)
 		if !ok {
-			return fmt.Errorf("--exclude-user %q was not looked up: run the fix from the command line, which reads it", u)
+			return fmt.Errorf("--exclude-user %q was not looked up: run the fix from the command line, "+
+				"which reads it", u)
 		}
 		if !slices.ContainsFunc(users, func(id string) bool { return strings.EqualFold(id, o.ID) }) {
 			users = append(users, o.ID)
@@ -216,7 +226,8 @@ func (d *Draft) createCA(p *Plan, ch Choices) error {
 		p.Notes = append(p.Notes, "also excludes, as asked: "+strings.Join(added, ", "))
 	}
 	if len(users)+len(groups)+len(roles) == 0 {
-		p.Notes = append(p.Notes, "excludes no one: add the emergency access accounts with --exclude-group or --exclude-user before switching it on")
+		p.Notes = append(p.Notes, "excludes no one: add the emergency access accounts with --exclude-group or "+
+			"--exclude-user before switching it on")
 	}
 	if x.TenantUsers >= 0 {
 		covered := max(x.TenantUsers-len(reached), 0)
@@ -226,7 +237,8 @@ func (d *Draft) createCA(p *Plan, ch Choices) error {
 		}
 		p.Notes = append(p.Notes, n)
 	} else {
-		p.Notes = append(p.Notes, "Graph did not say how many users the tenant has, so the number the policy would cover is unknown")
+		p.Notes = append(p.Notes, "Graph did not say how many users the tenant has, so the number the policy would "+
+			"cover is unknown")
 	}
 	for i := range p.Notes {
 		p.Notes[i] = checks.Printable(p.Notes[i])

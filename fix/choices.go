@@ -139,7 +139,8 @@ func (d *Draft) need(k ChoiceKind) Need {
 			moveFirst(&n, sku.SkuPartNumber)
 		}
 	case k == ChooseCountry:
-		n.Prompt = "a usage location for the user, who has none while a licence needs one (a two-letter ISO 3166 country code)"
+		n.Prompt = "a usage location for the user, who has none while a licence needs one (a two-letter ISO 3166 " +
+			"country code)"
 		n.Required = d.f.User != nil && d.f.User.UsageLocation == ""
 		n.Options = countries()
 	case k == ChooseDevice:
@@ -179,10 +180,12 @@ func countries() []Option {
 	const list = "US United States|GB United Kingdom|CA Canada|AU Australia|NZ New Zealand|IE Ireland|DE Germany|" +
 		"FR France|NL Netherlands|BE Belgium|LU Luxembourg|CH Switzerland|AT Austria|IT Italy|ES Spain|PT Portugal|" +
 		"SE Sweden|NO Norway|DK Denmark|FI Finland|IS Iceland|PL Poland|CZ Czechia|SK Slovakia|HU Hungary|RO Romania|" +
-		"BG Bulgaria|GR Greece|HR Croatia|SI Slovenia|EE Estonia|LV Latvia|LT Lithuania|UA Ukraine|TR Türkiye|IL Israel|" +
+		"BG Bulgaria|GR Greece|HR Croatia|SI Slovenia|EE Estonia|LV Latvia|LT Lithuania|UA Ukraine|TR " +
+		"Türkiye|IL Israel|" +
 		"AE United Arab Emirates|SA Saudi Arabia|QA Qatar|EG Egypt|ZA South Africa|NG Nigeria|KE Kenya|MA Morocco|" +
 		"IN India|PK Pakistan|SG Singapore|MY Malaysia|ID Indonesia|TH Thailand|VN Vietnam|PH Philippines|" +
-		"JP Japan|KR Korea|CN China|HK Hong Kong SAR|TW Taiwan|MX Mexico|BR Brazil|AR Argentina|CL Chile|CO Colombia|PE Peru"
+		"JP Japan|KR Korea|CN China|HK Hong Kong SAR|TW Taiwan|MX Mexico|BR Brazil|AR Argentina|CL Chile|CO " +
+		"Colombia|PE Peru"
 	var out []Option
 	for _, e := range strings.Split(list, "|") {
 		code, name, _ := strings.Cut(e, " ")

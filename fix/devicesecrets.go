@@ -101,8 +101,11 @@ func (ds deviceSecrets) hazards() []string {
 	var out []string
 	switch {
 	case ds.RecoveryKeysError != "":
-		out = append(out, "mdmdoctor could not read whether BitLocker recovery keys are escrowed to this record ("+ds.RecoveryKeysError+
-			"): deleting the record deletes any there are. Needs BitlockerKey.ReadBasic.All and a role that may read them (Cloud Device Administrator, Helpdesk Administrator, Intune Administrator, Security Reader or Global Reader).")
+		out = append(out, "mdmdoctor could not read whether BitLocker recovery keys are escrowed to "+
+			"this record ("+ds.RecoveryKeysError+
+			"): deleting the record deletes any there are. Needs BitlockerKey.ReadBasic.All and a role that may read "+
+			"them (Cloud Device Administrator, Helpdesk Administrator, Intune Administrator, Security Reader or "+
+			"Global Reader).")
 	case len(ds.RecoveryKeys) > 0:
 		var ids []string
 		for _, k := range ds.RecoveryKeys {
@@ -113,19 +116,22 @@ func (ds deviceSecrets) hazards() []string {
 			_ = json.Unmarshal(k, &m)
 			ids = append(ids, fmt.Sprintf("%s (backed up %s)", m.ID, m.Created))
 		}
-		out = append(out, fmt.Sprintf("%d BitLocker recovery key%s escrowed to this record: %s. Deleting the record deletes %s; if the disk is still in use, save %s first (Entra admin center > Devices > BitLocker keys).",
+		out = append(out, fmt.Sprintf("%d BitLocker recovery key%s escrowed to this record: %s. Deleting the record "+
+			"deletes %s; if the disk is still in use, save %s first (Entra admin center > Devices > BitLocker keys).",
 			len(ids), plural(len(ids)), strings.Join(ids, ", "), map[bool]string{true: "it", false: "them"}[len(ids) == 1], map[bool]string{true: "it", false: "them"}[len(ids) == 1]))
 	}
 	switch {
 	case ds.LocalCredentialError != "":
-		out = append(out, "mdmdoctor could not read whether Windows LAPS holds a local administrator password for this device ("+ds.LocalCredentialError+
+		out = append(out, "mdmdoctor could not read whether Windows LAPS holds a local administrator password for "+
+			"this device ("+ds.LocalCredentialError+
 			"): deleting the record deletes any there is. Needs DeviceLocalCredential.ReadBasic.All.")
 	case len(ds.LocalCredential) > 0 && string(ds.LocalCredential) != "null":
 		var m struct {
 			LastBackup string `json:"lastBackupDateTime"`
 		}
 		_ = json.Unmarshal(ds.LocalCredential, &m)
-		out = append(out, "Windows LAPS holds the local administrator password of this device (last backed up "+m.LastBackup+"): deleting the record deletes it.")
+		out = append(out, "Windows LAPS holds the local administrator password of this device "+
+			"(last backed up "+m.LastBackup+"): deleting the record deletes it.")
 	}
 	return out
 }

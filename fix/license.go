@@ -108,7 +108,8 @@ func (d *Draft) assignLicense(p *Plan, ch Choices) error {
 			return strings.EqualFold(s.SkuID, ch.SKU) || strings.EqualFold(s.SkuPartNumber, ch.SKU) || strings.EqualFold(checks.Printable(s.SkuPartNumber), ch.SKU)
 		})
 		if i < 0 {
-			return fmt.Errorf("%q is not a licence that carries the missing plan, has free units and is not assigned to the user already: choose one of %s",
+			return fmt.Errorf("%q is not a licence that carries the missing plan, has free units and is not assigned "+
+				"to the user already: choose one of %s",
 				ch.SKU, optionList(d.need(ChooseSKU).Options))
 		}
 		sku = &options[i]
@@ -124,7 +125,8 @@ func (d *Draft) assignLicense(p *Plan, ch Choices) error {
 	}
 	p.Checks = covers
 	if len(covers) < len(d.missing()) {
-		p.Notes = append(p.Notes, fmt.Sprintf("%s does not carry every missing plan: %s stays failing", sku.SkuPartNumber, strings.Join(without(d.missing(), covers), ", ")))
+		p.Notes = append(p.Notes, fmt.Sprintf("%s does not carry every missing plan: %s "+
+			"stays failing", sku.SkuPartNumber, strings.Join(without(d.missing(), covers), ", ")))
 	}
 	root := d.root()
 	user := d.userID()
@@ -134,7 +136,8 @@ func (d *Draft) assignLicense(p *Plan, ch Choices) error {
 	have := d.f.User.UsageLocation
 	switch {
 	case have != "" && ch.UsageLocation != "" && !strings.EqualFold(have, ch.UsageLocation):
-		return fmt.Errorf("the user's usage location is %s already: --usage-location is for users without one; change it in the Entra admin center if it is wrong", have)
+		return fmt.Errorf("the user's usage location is %s already: --usage-location is for users without one; "+
+			"change it in the Entra admin center if it is wrong", have)
 	case have == "" && ch.UsageLocation == "":
 		return &ChoiceError{Fix: d.Fix, Need: d.need(ChooseCountry)}
 	case have == "":

@@ -203,8 +203,10 @@ func (d *Draft) Plan(ch Choices) (*Plan, error) {
 		p.Guidance[i] = checks.Printable(p.Guidance[i])
 	}
 	if role := checks.FixRoleGap(d.f.Operator, d.Fix); role != "" {
-		p.Notes = append(p.Notes, "operator.permissions: the signed-in operator holds no role that may apply this fix (it needs "+role+
-			"), so Graph will refuse it; ask an administrator holding the role, or activate it (Privileged Identity Management) and sign in again")
+		p.Notes = append(p.Notes, "operator.permissions: the signed-in operator holds no role that may apply this "+
+			"fix (it needs "+role+
+			"), so Graph will refuse it; ask an administrator holding the role, or activate it (Privileged Identity "+
+			"Management) and sign in again")
 	}
 	return p, nil
 }
@@ -247,7 +249,8 @@ func (d *Draft) addUserToGroup(p *Plan, ch Choices) error {
 	if ch.Group == "" {
 		return nil
 	}
-	g, err := pick(d.f.MDMPolicy.IncludedGroups, ch.Group, "an included group of the MDM user scope", func(g facts.Group) bool { return !g.Dynamic })
+	g, err := pick(d.f.MDMPolicy.IncludedGroups, ch.Group, "an included group of the "+
+		"MDM user scope", func(g facts.Group) bool { return !g.Dynamic })
 	if err != nil {
 		return err
 	}
@@ -333,7 +336,8 @@ func (d *Draft) pickRecord(p *Plan, ch Choices) error {
 	}
 	switch {
 	case len(picked) == 0:
-		return fmt.Errorf("%q names none of the stale records %s offers: %s", ch.Device, d.Fix, optionList(d.need(ChooseDevice).Options))
+		return fmt.Errorf("%q names none of the stale records "+
+			"%s offers: %s", ch.Device, d.Fix, optionList(d.need(ChooseDevice).Options))
 	case len(picked) > 1:
 		return &ChoiceError{Fix: d.Fix, Need: d.need(ChooseDevice)}
 	}
@@ -404,7 +408,8 @@ func pick(groups []facts.Group, want, what string, ok func(facts.Group) bool) (f
 	case len(found) == 1:
 		return found[0], nil
 	case len(found) > 1:
-		return facts.Group{}, fmt.Errorf("%d groups are named %q: give the group's id instead (%s)", len(found), want, optionList(options))
+		return facts.Group{}, fmt.Errorf("%d groups are named %q: give the group's id "+
+			"instead (%s)", len(found), want, optionList(options))
 	case len(options) == 0:
 		return facts.Group{}, fmt.Errorf("%q is not %s, and there is none to choose from", want, what)
 	}

@@ -18,7 +18,8 @@ import (
 func OpenPrivate(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR|os.O_APPEND|syscall.O_NOFOLLOW, 0o600)
 	if errors.Is(err, syscall.ELOOP) {
-		return nil, fmt.Errorf("%s is a symbolic link: mdmdoctor writes only to a regular file there; remove the link", path)
+		return nil, fmt.Errorf("%s is a symbolic link: mdmdoctor writes only to a regular file there; "+
+			"remove the link", path)
 	}
 	if err != nil {
 		return nil, err
@@ -34,7 +35,8 @@ func OpenPrivate(path string) (*os.File, error) {
 func openRead(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
 	if errors.Is(err, syscall.ELOOP) {
-		return nil, fmt.Errorf("%s is a symbolic link: mdmdoctor reads the journal only from a regular file; remove the link", path)
+		return nil, fmt.Errorf("%s is a symbolic link: mdmdoctor reads the journal only from a regular file; "+
+			"remove the link", path)
 	}
 	return f, err
 }
@@ -67,7 +69,8 @@ func StateDirWarning(journalPath string) string {
 		}
 		// A sticky directory (/tmp) lets others create files but not replace ours.
 		if fi.Mode().Perm()&0o022 != 0 && fi.Mode()&fs.ModeSticky == 0 {
-			return fmt.Sprintf("warning: %s is writable by other users (mode %04o), who could replace the journal; run chmod go-w %s", d, fi.Mode().Perm(), d)
+			return fmt.Sprintf("warning: %s is writable by other users (mode %04o), who could replace the journal; "+
+				"run chmod go-w %s", d, fi.Mode().Perm(), d)
 		}
 	}
 	return ""

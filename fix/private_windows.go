@@ -45,7 +45,8 @@ func notLink(path string) error {
 		return nil // a missing file is created; other errors surface at the open
 	}
 	if fi.Mode()&(fs.ModeSymlink|fs.ModeIrregular) != 0 {
-		return fmt.Errorf("%s is a symbolic link or reparse point: mdmdoctor writes only to a regular file there; remove it", path)
+		return fmt.Errorf("%s is a symbolic link or reparse point: mdmdoctor writes only to a regular file "+
+			"there; remove it", path)
 	}
 	return nil
 }

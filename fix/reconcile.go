@@ -59,14 +59,19 @@ func reconcile(results []checks.Result, fixID string, changed []changedDevice) [
 				continue
 			}
 			r.Status = checks.Warn
-			r.Summary = fmt.Sprintf("The Entra record of DeviceId %s was just %s by %s; the pasted dsregcmd output was taken before that.", c.deviceID, c.done, fixID)
-			r.Explanation = "The device's own view still names the record, because the paste is older than the fix. That is expected, not a new problem."
+			r.Summary = fmt.Sprintf("The Entra record of DeviceId %s was just %s by %s; the pasted dsregcmd output "+
+				"was taken before that.", c.deviceID, c.done, fixID)
+			r.Explanation = "The device's own view still names the record, because the paste is older than the fix. " +
+				"That is expected, not a new problem."
 			if c.done == "deleted" {
-				r.Remediation = "Do not reconnect or re-register the device to bring the record back: removing it was the point of the fix. " +
-					"On the device, if Settings > Accounts > Access work or school still lists the work account this record belonged to, Disconnect it without connecting again; " +
+				r.Remediation = "Do not reconnect or re-register the device to bring the record back: removing it " +
+					"was the point of the fix. " +
+					"On the device, if Settings > Accounts > Access work or school still lists the work account this " +
+					"record belonged to, Disconnect it without connecting again; " +
 					"then run dsregcmd /status again and re-check with the new output."
 			} else {
-				r.Remediation = "Leave the record disabled unless the device turns out to be in use (then undo the fix). Run dsregcmd /status on the device again and re-check with the new output."
+				r.Remediation = "Leave the record disabled unless the device turns out to be in use (then undo the " +
+					"fix). Run dsregcmd /status on the device again and re-check with the new output."
 			}
 			r.Fixes = nil
 			results[i] = r

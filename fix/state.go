@@ -141,7 +141,8 @@ func (s step) blocked(state json.RawMessage) string {
 	_ = json.Unmarshal(state, &o)
 	g := strings.ToLower(s.req.Group)
 	if s.req.Op == checks.OpRemoveMember && !slices.Contains(ids(o["memberOf"]), g) && slices.Contains(ids(o["transitiveMemberOf"]), g) {
-		return "the user is in group " + s.req.Group + " only through a nested group, so removing the direct membership is impossible: " +
+		return "the user is in group " + s.req.Group + " only through a nested group, so removing the direct " +
+			"membership is impossible: " +
 			"remove the user from that nested group, or take the group out of the scope instead"
 	}
 	return ""

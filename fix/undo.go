@@ -125,11 +125,13 @@ func PlanUndo(r *Run, journalPath string) (*Plan, error) {
 		return nil, &CannotUndoError{ID: r.ID, Reasons: []string{"its begin entry is missing from the journal"}}
 	}
 	if r.Begin.Tenant == "" {
-		return nil, &CannotUndoError{ID: r.ID, Reasons: []string{fmt.Sprintf("its begin entry (journal line %d) names no tenant, so mdmdoctor cannot tell where it was applied; revert it by hand", r.Begin.Line)}}
+		return nil, &CannotUndoError{ID: r.ID, Reasons: []string{fmt.Sprintf("its begin entry (journal line %d) "+
+			"names no tenant, so mdmdoctor cannot tell where it was applied; revert it by hand", r.Begin.Line)}}
 	}
 	allowed, known := sends(orig.Fix)
 	if !known {
-		return nil, &CannotUndoError{ID: r.ID, Reasons: []string{fmt.Sprintf("journal line %d names the fix %q, which mdmdoctor does not have", r.Begin.Line, orig.Fix)}}
+		return nil, &CannotUndoError{ID: r.ID, Reasons: []string{fmt.Sprintf("journal line %d names the fix %q, "+
+			"which mdmdoctor does not have", r.Begin.Line, orig.Fix)}}
 	}
 	p := &Plan{Fix: orig.Fix, Title: "Revert: " + checks.Printable(orig.Title), User: checks.Printable(orig.User), Subject: checks.Printable(orig.Subject), Checks: orig.Checks,
 		Reversible: true, Permissions: orig.Permissions, Undoes: r.ID}
@@ -143,18 +145,21 @@ func PlanUndo(r *Run, journalPath string) (*Plan, error) {
 			err = allowed.check(st)
 		}
 		if err != nil {
-			return nil, &CannotUndoError{ID: r.ID, Reasons: []string{fmt.Sprintf("journal line %d (step %d) holds %s %s, which %s does not send (%v): refused; the journal may have been edited",
+			return nil, &CannotUndoError{ID: r.ID, Reasons: []string{fmt.Sprintf("journal line %d (step %d) holds %s "+
+				"%s, which %s does not send (%v): refused; the journal may have been edited",
 				rs.Before.Line, rs.Before.Step, rs.Before.Request.Method(), rs.Before.Request.Path(), orig.Fix, err)}}
 		}
 		inv, why := inverse(st, rs.Before.Before, rs.After)
 		if why != "" {
-			p.Cannot = append(p.Cannot, fmt.Sprintf("step %d (%s %s): %s; its state before the write is in the journal %s, entry %s step %d",
+			p.Cannot = append(p.Cannot, fmt.Sprintf("step %d (%s %s): %s; its state before the write is in the "+
+				"journal %s, entry %s step %d",
 				rs.Before.Step, st.req.Method(), st.req.Path(), why, journalPath, r.ID, rs.Before.Step))
 			continue
 		}
 		for _, s := range inv {
 			if err := allowed.check(s); err != nil {
-				return nil, &CannotUndoError{ID: r.ID, Reasons: []string{fmt.Sprintf("the revert of journal line %d (step %d) would send %s %s, which %s never needs (%v): refused; the journal may have been edited",
+				return nil, &CannotUndoError{ID: r.ID, Reasons: []string{fmt.Sprintf("the revert of journal line %d "+
+					"(step %d) would send %s %s, which %s never needs (%v): refused; the journal may have been edited",
 					rs.Before.Line, rs.Before.Step, s.req.Method(), s.req.Path(), orig.Fix, err)}}
 			}
 			p.steps = append(p.steps, s)
@@ -211,7 +216,9 @@ func inverse(s step, before json.RawMessage, after *Entry) ([]step, string) {
 			_ = json.Unmarshal(after.Result, &created)
 		}
 		if created.ID == "" {
-			return nil, fmt.Sprintf("Graph's answer with the new policy's id was not received: delete the Conditional Access policy %q in the Entra admin center if it exists", stringField(s.body, "displayName"))
+			return nil, fmt.Sprintf("Graph's answer with the new policy's id was not received: delete the "+
+				"Conditional Access policy %q in the Entra admin center "+
+				"if it exists", stringField(s.body, "displayName"))
 		}
 		return []step{mk(checks.DeleteCA(q.Root, created.ID))}, ""
 	case checks.OpAssignLicense:

@@ -12,7 +12,8 @@ import (
 func WriteMarkdown(w io.Writer, r Report) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# mdmdoctor report: %s\n\n", mdEscape(targetLine(r)))
-	fmt.Fprintf(&b, "Generated %s by mdmdoctor %s, %s cloud.\n\n", r.GeneratedAt.Format("2006-01-02 15:04 MST"), r.Tool.Version, r.Cloud)
+	fmt.Fprintf(&b, "Generated %s by mdmdoctor %s, "+
+		"%s cloud.\n\n", r.GeneratedAt.Format("2006-01-02 15:04 MST"), r.Tool.Version, r.Cloud)
 	if r.Path != nil {
 		fmt.Fprintf(&b, "**Judged:** %s\n\n", mdEscape(r.Path.Words()))
 	}
@@ -23,7 +24,8 @@ func WriteMarkdown(w io.Writer, r Report) error {
 	b.WriteString("| Status | Check | Subject | Summary |\n|---|---|---|---|\n")
 	ordered := BySeverity(r.Results)
 	for _, res := range ordered {
-		fmt.Fprintf(&b, "| %s %s | `%s` | %s | %s |\n", res.Status.Symbol(), res.Status, res.ID, mdEscape(res.Subject), mdEscape(res.Summary))
+		fmt.Fprintf(&b, "| %s %s | `%s` "+
+			"| %s | %s |\n", res.Status.Symbol(), res.Status, res.ID, mdEscape(res.Subject), mdEscape(res.Summary))
 	}
 	for _, res := range ordered {
 		if res.Status == checks.Pass || res.Status == checks.Skip {

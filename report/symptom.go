@@ -93,7 +93,8 @@ func writeSymptomMarkdown(b *strings.Builder, s checks.Symptom) {
 		if c.Finding != "" {
 			cause += " Found: " + mdEscape(c.Finding)
 		}
-		fmt.Fprintf(b, "| %s | %s ([source](%s)) | %s | %s |\n", verdict, cause, c.Source, check, mdEscape(c.HowToVerify))
+		fmt.Fprintf(b, "| %s | %s ([source](%s)) "+
+			"| %s | %s |\n", verdict, cause, c.Source, check, mdEscape(c.HowToVerify))
 	}
 	b.WriteString("\n")
 }
