@@ -1,10 +1,12 @@
-// Package fix applies the fixes the checks plan, safely: a fix is a plan of exact Graph requests on
-// a check's result; this package makes it concrete with the operator's choices (a group, a SKU, a
-// country, a device), shows it, re-reads the state it depends on right before writing (and stops if
-// that changed since the check), journals every write before and after it is sent, re-runs the
-// affected checks, and computes the inverse requests that undo a journaled fix.
+// Package fix applies the fixes the checks plan, safely: a fix is a plan of typed Graph requests on a
+// check's result (checks.Request: what each does and the objects it names); this package makes it
+// concrete with the operator's choices (a group, a SKU, a country, a device), shows it, re-reads the
+// state it depends on right before writing (and stops if that changed since the check), journals every
+// write before and after it is sent, re-runs the affected checks, and computes the inverse requests that
+// undo a journaled fix. The journal keeps each request as the method, URL and body it sends.
 //
-// It never talks to Graph itself and imports neither graph nor the SDK: the CLI hands it a Writer
-// (one request sent, its status, request-id and body), a Reader (the current state of an object)
-// and a Checker (the checks run again on fresh facts), backed by graph and the engine.
+// It never talks to Graph itself: the application hands it a Writer (one request sent, Graph's answer
+// as a graph.Response), a Reader (the current state of an object) and a Checker (the checks run again
+// on fresh facts), backed by the graph client and the engine. From package graph it takes only the
+// answer's type and its error decoder.
 package fix
