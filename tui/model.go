@@ -80,7 +80,9 @@ type Model struct {
 
 	current facts.Target
 	checks  []checks.Check
-	recent  []string
+	// store is the last run's results, the one copy every screen that shows results is handed.
+	store  store
+	recent []string
 }
 
 type rerun struct {

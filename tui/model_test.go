@@ -14,6 +14,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	reports "github.com/mdmdoctor/mdmdoctor/report"
+	"github.com/mdmdoctor/mdmdoctor/tui/fixflow"
 	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
 	"github.com/mdmdoctor/mdmdoctor/tui/report"
@@ -415,5 +416,32 @@ func TestExportSweepAfterTenantWalkthrough(t *testing.T) {
 	m, _ = update(t, m, report.SaveMsg{Path: filepath.Join(t.TempDir(), "x.csv"), Sweep: true})
 	if v := ansi.Strip(m.frame()); !strings.Contains(v, "no export written: the device sweep did not finish") {
 		t.Fatalf("no reason given:\n%s", v)
+	}
+}
+
+// TestFixFromStepsFreshensEveryScreen: a fix opened from the step-through returns there, and the
+// step-through, the results screen and the report all show the re-checked result: the root's one store
+// of results is handed to each of them.
+func TestFixFromStepsFreshensEveryScreen(t *testing.T) {
+	m := withResults(t, rootModel(t, Options{}))
+	r, _ := m.results.Selected()
+	m, _ = update(t, m, results.StepsMsg{Result: r}, keypress.Press("f"))
+	if m.screen() != fixScreen {
+		t.Fatalf("f on a step led to %s", m.screen())
+	}
+	fresh := checks.Result{ID: "license.intune", Subject: "bob@contoso.com", Status: checks.Pass, Summary: "SPE_E5 now assigned"}
+	m, _ = update(t, m, fixflow.DoneMsg{Rechecked: []checks.Result{fresh}})
+	if m.screen() != stepsScreen {
+		t.Fatalf("after the fix: %s, want the step-through it was opened from", m.screen())
+	}
+	if cur, _ := m.steps.Current(); cur.Status != checks.Pass || !strings.Contains(ansi.Strip(m.frame()), "SPE_E5 now assigned") {
+		t.Fatalf("the step-through shows a stale result:\n%s", ansi.Strip(m.frame()))
+	}
+	m, _ = update(t, m, keypress.Press("esc"))
+	if sel, _ := m.results.Selected(); m.screen() != resultsScreen || sel.Status != checks.Pass {
+		t.Fatalf("results after the fix: on %s, selected %+v", m.screen(), sel)
+	}
+	if rep := m.reportData(); rep.Summary.Fail != 0 || rep.Summary.Pass != 2 {
+		t.Fatalf("the report counts %+v", rep.Summary)
 	}
 }

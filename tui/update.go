@@ -109,20 +109,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case live.ResultsMsg:
-		m.results = m.results.Set(m.current, m.live.Results()).SetError(m.target.Error()).SetDevices(m.devices)
+		m.results = m.results.Set(m.current, m.store).SetError(m.target.Error()).SetDevices(m.devices)
 		m.open(resultsScreen)
 		return m, nil
 	case live.StepsMsg:
-		m.results = m.results.Set(m.current, m.live.Results()).SetError(m.target.Error()).SetDevices(m.devices)
+		m.results = m.results.Set(m.current, m.store).SetError(m.target.Error()).SetDevices(m.devices)
 		first, _ := m.results.Selected()
-		m.steps = m.steps.Set(m.checks, m.results.Results(), first)
+		m.steps = m.steps.Set(m.checks, m.store, first)
 		m.open(stepsScreen)
 		return m, nil
 	case live.AgainMsg, results.RerunAllMsg:
 		return m.startRun(m.current)
 
 	case results.StepsMsg:
-		m.steps = m.steps.Set(m.checks, m.results.Results(), msg.Result)
+		m.steps = m.steps.Set(m.checks, m.store, msg.Result)
 		m.open(stepsScreen)
 		return m, nil
 	case results.FixMsg:
@@ -422,7 +422,7 @@ func (m Model) done(msg runner.DoneMsg) (tea.Model, tea.Cmd) {
 				fresh = append(fresh, res)
 			}
 		}
-		m.results = m.results.Replace(r.check, fresh)
+		m = m.freshen(r.check, fresh)
 		m.status = "Re-ran " + r.check + ": " + outcome(fresh)
 		return m, nil
 	}
@@ -432,6 +432,7 @@ func (m Model) done(msg runner.DoneMsg) (tea.Model, tea.Cmd) {
 	m.runCancel()
 	m.runCancel = nil
 	m.live = m.live.Finish(msg.Results, msg.Cancelled)
+	m.store = msg.Results
 	m.seen = mergeSeen(m.seen, msg.Seen)
 	m.path = msg.Path
 	m.sweep, m.sweepErr, m.devices = msg.Sweep, msg.SweepErr, msg.Devices
@@ -475,7 +476,7 @@ func (m Model) openDocs(url string) (tea.Model, tea.Cmd) {
 
 // reportData assembles the report of what the results screen shows.
 func (m Model) reportData() reports.Report {
-	rep := reports.New(m.opts.Version, m.cloud, m.current, slices.Clone(m.results.Results()), m.opts.Backend.Now())
+	rep := reports.New(m.opts.Version, m.cloud, m.current, slices.Clone(m.store), m.opts.Backend.Now())
 	rep.Symptom = m.results.Symptom()
 	rep.Path = m.path
 	return rep
@@ -490,7 +491,7 @@ func (m Model) restyle(dark bool) Model {
 	return m
 }
 
-// fixed leaves the fix screen for the results, with the re-checked results in place of the old ones.
+// fixed leaves the fix screen, one level back, with the re-checked results in place of the old ones.
 func (m Model) fixed(msg fixflow.DoneMsg) Model {
 	var ids []string
 	fresh := map[string][]checks.Result{}
@@ -502,11 +503,11 @@ func (m Model) fixed(msg fixflow.DoneMsg) Model {
 	}
 	var said []string
 	for _, id := range ids {
-		m.results = m.results.Replace(id, fresh[id])
+		m = m.freshen(id, fresh[id])
 		said = append(said, fmt.Sprintf("%s %s", id, outcome(fresh[id])))
 	}
-	// The step-through holds its own copy of the results: the results screen shows the fresh ones.
-	m.open(resultsScreen)
+	// Back where the fix was opened from (the results or the step-through), which shows the fresh results.
+	m = m.back()
 	if len(said) > 0 {
 		m.status = "Re-checked after the fix: " + strings.Join(said, "; ")
 	}

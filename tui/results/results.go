@@ -184,22 +184,10 @@ func (m Model) Rerunning(id string) (Model, tea.Cmd) {
 	return m, m.spinner.Tick
 }
 
-// Replace puts the fresh results of check id in place of its old ones and keeps the cursor on it.
-func (m Model) Replace(id string, fresh []checks.Result) Model {
+// Refresh shows all, the root's results after check id ran again, in place of those shown: the
+// cursor stays on id's results, the filter and the other checks' re-run marks stay.
+func (m Model) Refresh(all []checks.Result, id string) Model {
 	delete(m.rerunning, id)
-	var all []checks.Result
-	inserted := false
-	for _, r := range m.results {
-		if r.ID != id {
-			all = append(all, r)
-		} else if !inserted {
-			all = append(all, fresh...)
-			inserted = true
-		}
-	}
-	if !inserted {
-		all = append(all, fresh...)
-	}
 	keep := m.rerunning
 	m = m.Set(m.target, all)
 	m.rerunning = keep

@@ -159,7 +159,14 @@ func TestRerunReplacesResults(t *testing.T) {
 	if _, _, req := m.Update(keypress.Press("r")); req != nil {
 		t.Fatal("a second re-run of the same check while one runs")
 	}
-	m = m.Replace("license.intune", []checks.Result{{ID: "license.intune", Subject: "bob@contoso.com", Status: checks.Pass, Summary: "SPE_E5 now assigned"}})
+	var all []checks.Result
+	for _, r := range m.Results() {
+		if r.ID == "license.intune" {
+			r = checks.Result{ID: "license.intune", Subject: "bob@contoso.com", Status: checks.Pass, Summary: "SPE_E5 now assigned"}
+		}
+		all = append(all, r)
+	}
+	m = m.Refresh(all, "license.intune")
 	sel, _ := m.Selected()
 	if sel.ID != "license.intune" || sel.Status != checks.Pass {
 		t.Fatalf("cursor on %s %s after the re-run", sel.ID, sel.Status)

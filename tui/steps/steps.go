@@ -37,10 +37,11 @@ type Model struct {
 	width  int
 	height int
 
-	pages []page
-	steps []checks.Step
-	index int
-	body  pane.Model
+	checks []checks.Check
+	pages  []page
+	steps  []checks.Step
+	index  int
+	body   pane.Model
 }
 
 // New returns an empty step-through.
@@ -51,6 +52,7 @@ func New(st *theme.Styles, km *keys.KeyMap) Model {
 // Set lays out results in seed-procedure order, using cs for each check's step and question, and opens
 // the page of at (or the first page when at is not among them).
 func (m Model) Set(cs []checks.Check, rs []checks.Result, at checks.Result) Model {
+	m.checks = cs
 	order := map[string]int{}
 	byID := map[string]checks.Check{}
 	for i, c := range cs {
@@ -86,6 +88,27 @@ func (m Model) Set(cs []checks.Check, rs []checks.Result, at checks.Result) Mode
 		return p.result.ID == at.ID && p.result.Subject == at.Subject
 	}), 0)
 	m.render()
+	return m
+}
+
+// Refresh lays out rs, the run's results after a re-run or a fix, staying on the page of the result
+// on screen (on the same place when that result is gone), and keeping the place in a long page.
+func (m Model) Refresh(rs []checks.Result) Model {
+	cur, ok := m.Current()
+	if !ok {
+		return m
+	}
+	index, offset := m.index, m.body.Offset()
+	m = m.Set(m.checks, rs, cur)
+	if len(m.pages) == 0 {
+		return m
+	}
+	if m.pages[m.index].result.ID != cur.ID || m.pages[m.index].result.Subject != cur.Subject {
+		m.index = min(index, len(m.pages)-1)
+		m.render()
+		return m
+	}
+	m.body.ScrollBy(offset)
 	return m
 }
 
