@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/graph"
 )
 
@@ -131,4 +132,19 @@ func (c Config) now() time.Time {
 		return c.Now()
 	}
 	return time.Now()
+}
+
+// ParseOnly reads --only: comma-separated check IDs, each one the catalog knows.
+func ParseOnly(s string) ([]string, error) {
+	var ids []string
+	for _, id := range strings.Split(s, ",") {
+		if id = strings.TrimSpace(id); id == "" {
+			continue
+		}
+		if !slices.Contains(checks.IDs(), id) {
+			return nil, fmt.Errorf("unknown check %q in --only: run 'mdmdoctor checks' for the list of IDs", id)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }

@@ -3,10 +3,12 @@ package app
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/errcodes"
+	"github.com/mdmdoctor/mdmdoctor/report"
 )
 
 // FindSymptom looks an enrollment error code, event or message up in the catalog (offline); what it
@@ -41,4 +43,32 @@ func RankError(text string, results []checks.Result) *checks.Symptom {
 		return nil
 	}
 	return &s
+}
+
+// maxPaste bounds what Explain reads from standard input: an event or a dsregcmd output is a few KiB.
+const maxPaste = 1 << 20
+
+// Explain writes the meaning and documented causes of an enrollment error code, event or message (the
+// words of args, or in when they are "-") to w, offline.
+func Explain(w io.Writer, in io.Reader, args []string, f report.Format) error {
+	text := strings.Join(args, " ")
+	if text == "-" {
+		raw, err := io.ReadAll(io.LimitReader(in, maxPaste))
+		if err != nil {
+			return fmt.Errorf("could not read standard input: %w", err)
+		}
+		text = string(raw)
+	}
+	if strings.TrimSpace(text) == "" {
+		return errors.New("name the error: mdmdoctor explain 0x80180014, or paste the message or event text in quotes " +
+			"(or - to read it from standard input)")
+	}
+	symptom, err := FindSymptom(text)
+	if err != nil {
+		return err
+	}
+	if err := report.WriteSymptom(w, symptom, f); err != nil {
+		return fmt.Errorf("could not write the explanation: %w", err)
+	}
+	return nil
 }

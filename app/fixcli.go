@@ -30,10 +30,16 @@ type FixOptions struct {
 	DryRun, Yes bool
 }
 
-// Fix runs the checks for the user, finds the result offering the fix, previews its exact requests on
+// Fix signs in, runs the checks for the user, finds the result offering the fix, previews its exact requests on
 // Stdout, asks for confirmation on Stdin, applies it journaled and re-checks. The exit code is 0 when
 // applied (or already, or only shown) and 1 when a write failed.
 func (a *App) Fix(ctx context.Context, o FixOptions) (int, error) {
+	if err := o.Validate(); err != nil {
+		return 0, err
+	}
+	if err := a.SignIn(ctx, nil); err != nil {
+		return 0, err
+	}
 	t := UserTarget(o.User)
 	k := checker{app: a, target: t, timeout: a.cfg.Timeout, paste: true}
 	f, results := k.Check(ctx, nil)

@@ -21,25 +21,14 @@ func noRegistrationCA(tn *graphtest.Tenant) {
 	}
 }
 
-// tenantEnv puts the fake tenant's environment and a fresh state directory in place for run().
-func tenantEnv(t *testing.T, env []string) {
-	t.Helper()
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	t.Setenv("NO_COLOR", "1")
-	for _, kv := range env {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
-}
-
 // TestCreateCAFixExclusions: the preview names the shared exclusion and those --exclude-group and
 // --exclude-user add, says whom the policy covers, and the policy written carries them all.
 func TestCreateCAFixExclusions(t *testing.T) {
 	srv, flags, env := fakeTenant(t, "contoso", noRegistrationCA)
 	args := append([]string{"fix", "mfa.registration.create-ca-report-only", "--user", "alice@contoso.com",
 		"--exclude-group", "Sales", "--exclude-user", "bob@contoso.com"}, flags...)
-	tenantEnv(t, env)
-	r := runInProcess("", append(args, "--dry-run")...)
+	state := t.TempDir()
+	r := runWith(t, state, env, "", append(args, "--dry-run")...)
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -53,7 +42,7 @@ func TestCreateCAFixExclusions(t *testing.T) {
 		t.Fatalf("a dry run wrote %v", w)
 	}
 	srv.ResetRequests()
-	r = runInProcess("", append(args, "--yes")...)
+	r = runWith(t, state, env, "", append(args, "--yes")...)
 	if r.code != 0 || !strings.Contains(r.stdout, "Applied.") {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -64,8 +53,7 @@ func TestCreateCAFixExclusions(t *testing.T) {
 	}
 	// A group that does not exist is a clear one-line error, exit 2, nothing sent.
 	srv, flags, env = fakeTenant(t, "contoso", noRegistrationCA)
-	tenantEnv(t, env)
-	r = runInProcess("", append([]string{"fix", "mfa.registration.create-ca-report-only", "--user", "alice@contoso.com", "--exclude-group", "Nobody", "--yes"}, flags...)...)
+	r = runWith(t, t.TempDir(), env, "", append([]string{"fix", "mfa.registration.create-ca-report-only", "--user", "alice@contoso.com", "--exclude-group", "Nobody", "--yes"}, flags...)...)
 	if r.code != 2 || !strings.Contains(r.stderr, `--exclude-group "Nobody": no group has that id or display name`) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
 		t.Errorf("exit %d %q", r.code, r.stderr)
 	}

@@ -1,165 +1,144 @@
 package main
 
 import (
-	"context"
 	"errors"
-	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/mdmdoctor/mdmdoctor/app"
-	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
-	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/fix"
 	"github.com/mdmdoctor/mdmdoctor/report"
 )
 
-const checkHelp = `Usage:
-  mdmdoctor check --user UPN [--dsregcmd FILE|-] [--path PATH] [--error CODE|TEXT] [flags]
-  mdmdoctor check --tenant [flags]
-
-Runs the diagnostic checks non-interactively and prints a report. Exit 0 when nothing failed, 1 when a check
-failed, 2 when the run could not start, 3 when some checks ended in error.
-`
-
-const dnsHelp = `Usage:
-  mdmdoctor dns DOMAIN... [flags]
-
-Checks the EnterpriseEnrollment and EnterpriseRegistration CNAME records of each domain from every resolver
-and the domain's authoritative servers. No sign-in is needed. A UPN is accepted in place of a domain.
-`
-
-// parse parses a command's flags; help is reported as errHelp so the caller exits 0.
-func parse(fs *flag.FlagSet, args []string) ([]string, error) {
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil, errHelp
+func (c *cli) checkCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "check --user UPN [--dsregcmd FILE|-] [--path PATH] [--error CODE|TEXT] | check --tenant [--export FILE]",
+		Short: "triage one user (--user), or walk the whole tenant through the enrollment set-up (--tenant)",
+		Long:  long("check"), Args: noArgs,
+		PreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := c.finish(cmd, nil); err != nil {
+				return err
+			}
+			return c.check.Validate(&c.cfg, cmd.Flags().Changed("timeout"))
+		},
+		RunE: c.runApp(func(cmd *cobra.Command, a *app.App, _ []string) (int, error) {
+			return a.Check(cmd.Context(), c.check)
+		}),
 	}
-	if err != nil {
-		return nil, usagef("%s: run 'mdmdoctor %s --help' for the flags", err, fs.Name())
-	}
-	return pos, nil
+	c.common(cmd)
+	fs := cmd.Flags()
+	fs.StringVar(&c.check.User, "user", "", "the user to triage, by user principal name (alice@contoso.com)")
+	fs.BoolVar(&c.check.Tenant, "tenant", false, "walk the whole tenant through the enrollment set-up")
+	fs.StringVar(&c.cfg.Dsregcmd, "dsregcmd", "", "the device's dsregcmd /status output: a file, or - for standard input")
+	fs.StringVar(&c.check.Error, "error", "", "the error code, event or message the user met: its documented causes are "+
+		"ranked for the user")
+	fs.StringVar(&c.check.Path, "path", "", "how the device enrolls: "+strings.Join(app.PathNames(), ", ")+
+		" (default: every path judged)")
+	fs.StringVar(&c.check.Export, "export", "", "with --tenant: write the device sweep to FILE.csv or FILE.json")
+	complete(cmd, "path", app.PathNames()...)
+	return cmd
 }
 
-var errHelp = errors.New("help shown")
-
-func runCheck(ctx context.Context, args []string, s streams) (int, error) {
-	c := Config{Command: "check"}
-	fs := newFlagSet("check", checkHelp, s.out)
-	format, only := commonFlags(fs, &c)
-	fs.StringVar(&c.User, "user", "", "the user to triage, by user principal name (alice@contoso.com)")
-	fs.BoolVar(&c.Tenant, "tenant", false, "walk the whole tenant through the enrollment set-up")
-	fs.StringVar(&c.Dsregcmd, "dsregcmd", "", "a file holding the device's 'dsregcmd /status' output, or - for standard input")
-	fs.StringVar(&c.Error, "error", "", "the error code, event or message the user met: its documented causes are ranked for the user")
-	path := fs.String("path", "", "how the device enrolls: join, register, gpo, comanage, autopilot, bulk or dem (default: inferred, or every path judged)")
-	tenant := tenantFlags(fs)
-	pos, err := parse(fs, args)
-	if err == errHelp {
-		return 0, nil
+func (c *cli) dnsCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use: "dns DOMAIN...", Short: "DNS checks only, no sign-in", Long: long("dns"),
+		PreRunE: c.finish,
+		RunE: c.runApp(func(cmd *cobra.Command, a *app.App, args []string) (int, error) {
+			t, err := app.DNSTarget(args)
+			if err != nil {
+				return 0, err
+			}
+			return a.Report(cmd.Context(), t, c.check.ReportOptions)
+		}),
 	}
-	if err != nil {
-		return 0, err
-	}
-	if len(pos) > 0 {
-		return 0, usagef("unexpected argument %q: check takes --user UPN or --tenant", pos[0])
-	}
-	if err := finish(&c, *format, *only); err != nil {
-		return 0, err
-	}
-	if err := checkErrorFlag(c); err != nil {
-		return 0, err
-	}
-	if c.Path, err = facts.ParseEnrollmentPath(*path); err != nil {
-		return 0, usageError{err.Error()}
-	}
-	switch {
-	case c.User != "" && c.Tenant:
-		return 0, usagef("give either --user UPN or --tenant, not both")
-	case c.Path != facts.PathUnknown && c.User == "":
-		return 0, usagef("--path says how one user's device enrolls: give it with --user UPN")
-	case c.Tenant || tenant.export != "":
-		return runTenant(ctx, c, *tenant, s)
-	case c.User == "":
-		return 0, usagef("missing --user UPN: name the user whose device did not enroll, e.g. --user alice@contoso.com")
-	}
-	upn, err := normalizeUPN(c.User)
-	if err != nil {
-		return 0, err
-	}
-	c.User = upn
-	a, err := openApp(ctx, c, s, true)
-	if err != nil {
-		return 0, err
-	}
-	defer a.Close()
-	t := app.UserTarget(upn)
-	t.DeviceIDs, t.Path = a.DsregDeviceIDs(), c.Path
-	if err := a.CheckUser(ctx, t); err != nil {
-		return 0, err
-	}
-	return a.Report(ctx, t, app.ReportOptions{Format: c.Format, Only: c.Only, Error: c.Error})
+	c.common(cmd)
+	return cmd
 }
 
-func runDNS(ctx context.Context, args []string, s streams) (int, error) {
-	c := Config{Command: "dns"}
-	fs := newFlagSet("dns", dnsHelp, s.out)
-	format, only := commonFlags(fs, &c)
-	pos, err := parse(fs, args)
-	if err == errHelp {
-		return 0, nil
+func (c *cli) fixCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use: "fix FIX-ID --user UPN", Short: "apply one fix: plan, confirm (the word yes), journal, re-check",
+		Long:      strings.ReplaceAll(long("fix"), "{{fixes}}", strings.Join(fix.IDs(), ", ")),
+		PreRunE:   c.finish,
+		ValidArgs: fix.IDs(),
+		RunE: c.runApp(func(cmd *cobra.Command, a *app.App, args []string) (int, error) {
+			c.fix.ID, c.fix.User = strings.Join(args, " "), c.check.User
+			return a.Fix(cmd.Context(), c.fix)
+		}),
 	}
-	if err != nil {
-		return 0, err
-	}
-	if err := finish(&c, *format, *only); err != nil {
-		return 0, err
-	}
-	if len(pos) == 0 {
-		return 0, usagef("name at least one domain, e.g. mdmdoctor dns contoso.com")
-	}
-	for _, p := range pos {
-		d, err := dnsprobe.NormalizeDomain(p)
-		if err != nil {
-			return 0, usageError{err.Error()}
-		}
-		c.Domains = append(c.Domains, d)
-	}
-	a, err := openApp(ctx, c, s, false)
-	if err != nil {
-		return 0, err
-	}
-	defer a.Close()
-	return a.Report(ctx, facts.Target{Kind: facts.TargetDNS, Domains: c.Domains}, app.ReportOptions{Format: c.Format, Only: c.Only})
+	c.common(cmd)
+	c.writeFlags(cmd, &c.fix.DryRun, &c.fix.Yes)
+	fs, ch := cmd.Flags(), &c.fix.Choices
+	fs.StringVar(&c.check.User, "user", "", "the user whose check offers the fix (UPN)")
+	fs.StringVar(&ch.Group, "group", "", "the group to use, by id or display name (scope fixes)")
+	fs.StringVar(&ch.SKU, "sku", "", "the licence to assign, by skuId or part number such as SPE_E5 (license.assign)")
+	fs.StringVar(&ch.UsageLocation, "usage-location", "", "two-letter country code to set first when the user has no "+
+		"usage location (license.assign)")
+	fs.StringVar(&ch.Device, "device", "", "the stale record to disable or delete, by object id or device name "+
+		"(devices.duplicates.*)")
+	fs.StringVar(&c.cfg.Dsregcmd, "dsregcmd", "", "the device's 'dsregcmd /status' output (a file, or - for standard "+
+		"input): its device.* checks run again after the fix")
+	fs.StringArrayVar(&ch.ExcludeGroups, "exclude-group", nil, "a group to exclude, by id or display name, besides the "+
+		"exclusions the All-users policies share (mfa.registration.create-ca-report-only; repeatable)")
+	fs.StringArrayVar(&ch.ExcludeUsers, "exclude-user", nil, "a user to exclude, by UPN or id, likewise (repeatable)")
+	fs.BoolVar(&c.fix.Wait, "wait", false, "dns.create-record: probe DNS until the record resolves or --timeout ends")
+	return cmd
 }
 
-const catalogHelp = `Usage:
-  mdmdoctor checks [--format text|json|markdown]
-
-Lists every check: its ID, step, question and the Microsoft documentation its rule follows.
-`
-
-func runCatalog(args []string, s streams) (int, error) {
-	fs := newFlagSet("checks", catalogHelp, s.out)
-	format := fs.String("format", "text", "output format: text, json or markdown")
-	pos, err := parse(fs, args)
-	if err == errHelp {
-		return 0, nil
+func (c *cli) undoCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use: "undo [JOURNAL-ID] | undo --list", Short: "revert a journaled fix where it can (the latest when no ID)",
+		Long: long("undo"), PreRunE: c.finish,
+		RunE: c.runApp(func(cmd *cobra.Command, a *app.App, args []string) (int, error) {
+			if len(args) > 1 || (c.undo.List && len(args) > 0) {
+				return 0, errors.New("undo takes at most one journal ID, e.g. mdmdoctor undo 20261125-180000-1a2b3c, " +
+					"and --list takes none")
+			}
+			c.undo.ID = strings.Join(args, "")
+			return a.Undo(cmd.Context(), c.undo)
+		}),
 	}
-	if err != nil {
-		return 0, err
-	}
-	if len(pos) > 0 {
-		return 0, usagef("checks takes no arguments")
-	}
-	f, err := report.ParseFormat(*format)
-	if err != nil {
-		return 0, usageError{err.Error()}
-	}
-	return 0, report.WriteCatalog(s.out, f)
+	c.common(cmd)
+	c.writeFlags(cmd, &c.undo.DryRun, &c.undo.Yes)
+	cmd.Flags().BoolVar(&c.undo.List, "list", false, "list the journal's runs, newest first, and whether undo can "+
+		"revert each")
+	return cmd
 }
 
-// normalizeUPN checks a UPN the operator typed (dnsprobe.NormalizeUPN); a refusal is a usage error.
-func normalizeUPN(s string) (string, error) {
-	upn, err := dnsprobe.NormalizeUPN(s)
-	if err != nil {
-		return "", usageError{err.Error()}
+// writeFlags registers the switches of commands that write.
+func (c *cli) writeFlags(cmd *cobra.Command, dryRun, yes *bool) {
+	cmd.Flags().BoolVar(dryRun, "dry-run", false, "show the plan and send nothing")
+	cmd.Flags().BoolVar(yes, "yes", false, "confirm without asking (review the plan with --dry-run first)")
+}
+
+func (c *cli) catalogCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use: "checks [--format text|json|markdown]", Short: "list the check catalog", Long: long("checks"), Args: noArgs,
+		PreRunE: c.finish,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return report.WriteCatalog(cmd.OutOrStdout(), c.check.Format)
+		},
 	}
-	return upn, nil
+	formatFlag(cmd, &c.format)
+	return cmd
+}
+
+func (c *cli) explainCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "explain CODE|TEXT|-",
+		Short: "an enrollment error code, event or message: meaning, causes (offline)", Long: long("explain"),
+		PreRunE: c.finish,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return app.Explain(cmd.OutOrStdout(), cmd.InOrStdin(), args, c.check.Format)
+		},
+	}
+	formatFlag(cmd, &c.format)
+	return cmd
+}
+
+func (c *cli) versionCmd() *cobra.Command {
+	return &cobra.Command{Use: "version", Short: "print the version", Args: noArgs,
+		Run: func(cmd *cobra.Command, _ []string) { fmt.Fprintln(cmd.OutOrStdout(), c.build) }}
 }

@@ -1,23 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
 )
 
-// runInProcess runs the CLI through run(), as main does, without building the binary.
-func runInProcess(stdin string, args ...string) runResult {
-	var out, errOut bytes.Buffer
-	code := run(args, strings.NewReader(stdin), &out, &errOut)
-	return runResult{stdout: out.String(), stderr: errOut.String(), code: code}
-}
-
 func TestExplainEveryForm(t *testing.T) {
 	for _, in := range []string{"0x80180014", "80180014", "2149056532", "-2145910764",
 		"There was a problem. Your organization does not support this version of Windows. (0x80180014)"} {
-		r := runInProcess("", "explain", in)
+		r := runCLI(t, "", "explain", in)
 		if r.code != 0 || !strings.Contains(r.stdout, "0x80180014 MENROLL_E_DEVICENOTSUPPORTED") || !strings.Contains(r.stdout, "enrollment.restrictions") {
 			t.Errorf("%q: exit %d\n%s%s", in, r.code, r.stdout, r.stderr)
 		}
@@ -26,7 +18,7 @@ func TestExplainEveryForm(t *testing.T) {
 
 func TestExplainReadsAnEventFromStandardInput(t *testing.T) {
 	event := "Log Name: Microsoft-Windows-DeviceManagement-Enterprise-Diagnostics-Provider/Admin\nSource: DeviceManagement-Enterprise-Diagnostics-Provider\nEvent ID: 76\nLevel: Error\nDescription: Auto MDM Enroll: Failed (Unknown Win32 Error code: 0x80180002b)\n"
-	r := runInProcess(event, "explain", "-", "--format", "json")
+	r := runCLI(t, event, "explain", "-", "--format", "json")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -59,7 +51,7 @@ func TestExplainUnknownIsOneLineAndExitTwo(t *testing.T) {
 		"it just failed": "no enrollment error code",
 		"":               "name the error",
 	} {
-		r := runInProcess("", "explain", in)
+		r := runCLI(t, "", "explain", in)
 		if r.code != 2 || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, "paste") && in != "" {
 			t.Errorf("%q: exit %d, stderr %q", in, r.code, r.stderr)
 		}
@@ -68,7 +60,7 @@ func TestExplainUnknownIsOneLineAndExitTwo(t *testing.T) {
 
 // The built binary explains offline: no sign-in and no network are needed.
 func TestExplainBinary(t *testing.T) {
-	r := runBin(t, "", "explain", "--format", "markdown", "This account is not allowed on this phone.")
+	r := runCLI(t, "", "explain", "--format", "markdown", "This account is not allowed on this phone.")
 	if r.code != 0 || !strings.Contains(r.stdout, "## Error This account is not allowed on this phone") || !strings.Contains(r.stdout, "`license.intune`") {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -77,7 +69,7 @@ func TestExplainBinary(t *testing.T) {
 // check --error ranks the code's causes for the user: Erin's UPN suffix is .local, the documented
 // first cause of 0x8018002b, so it is confirmed; her MDM scope is fine, so that cause is ruled out.
 func TestCheckErrorRanksCauses(t *testing.T) {
-	r := runInProcess("", "check", "--demo", "--user", "erin@contoso.local", "--error", "Auto MDM Enroll: Failed (Unknown Win32 Error code: 0x80180002b)", "--format", "json")
+	r := runCLI(t, "", "check", "--demo", "--user", "erin@contoso.local", "--error", "Auto MDM Enroll: Failed (Unknown Win32 Error code: 0x80180002b)", "--format", "json")
 	doc, _ := decodeReport(t, r.stdout)
 	s, ok := doc["symptom"].(map[string]any)
 	if !ok {
@@ -93,11 +85,11 @@ func TestCheckErrorRanksCauses(t *testing.T) {
 	if s["code"] != "0x8018002b" || verdicts["tenant.upn-domain"] != "confirmed" || verdicts["scope.mdm"] != "ruled-out" || verdicts["device.prt"] != "unknown" {
 		t.Fatalf("symptom %v", s)
 	}
-	text := runInProcess("", "check", "--demo", "--user", "erin@contoso.local", "--error", "0x8018002b")
+	text := runCLI(t, "", "check", "--demo", "--user", "erin@contoso.local", "--error", "0x8018002b")
 	if i := strings.Index(text.stdout, "CONFIRMED  tenant.upn-domain"); i < 0 || i > strings.Index(text.stdout, "FAIL  tenant.upn-domain") {
 		t.Fatalf("the text report must show the ranked causes first:\n%s", text.stdout)
 	}
-	md := runInProcess("", "check", "--demo", "--user", "erin@contoso.local", "--error", "0x8018002b", "--format", "markdown")
+	md := runCLI(t, "", "check", "--demo", "--user", "erin@contoso.local", "--error", "0x8018002b", "--format", "markdown")
 	if i := strings.Index(md.stdout, "## Error 0x8018002b"); i < 0 || i > strings.Index(md.stdout, "| Status | Check |") {
 		t.Fatalf("the Markdown report must show the symptom first:\n%s", md.stdout)
 	}
@@ -109,7 +101,7 @@ func TestCheckErrorBadInput(t *testing.T) {
 		{"check", "--demo", "--user", "erin@contoso.local", "--error", "0x80181234"},
 		{"check", "--demo", "--tenant", "--error", "0x8018002b"},
 	} {
-		r := runInProcess("", args...)
+		r := runCLI(t, "", args...)
 		if r.code != 2 || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, r.code, r.stdout, r.stderr)
 		}

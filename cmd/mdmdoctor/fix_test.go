@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,28 +11,6 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/fix"
 	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
 )
-
-// runWith runs the binary with a given state directory (where the journal lives) and extra
-// environment, as an operator would run fix and undo one after the other.
-func runWith(t *testing.T, state string, env []string, stdin string, args ...string) runResult {
-	t.Helper()
-	// A bound well above any demo run, so that a hang fails this test instead of the whole suite.
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	cmd.Stdin = strings.NewReader(stdin)
-	cmd.Env = append(append(os.Environ(), "XDG_STATE_HOME="+state, "NO_COLOR=1", "MDMDOCTOR_ACCESS_TOKEN="), env...)
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return runResult{out.String(), errb.String(), code}
-}
 
 func TestFixOnTheDemo(t *testing.T) {
 	state := t.TempDir()
@@ -339,6 +314,7 @@ func fakeTenant(t *testing.T, name string, edit func(*graphtest.Tenant)) (*graph
 	f := apptest.FakeTenant(t, name, edit)
 	return f.Graph, f.Flags(), f.Env()
 }
+
 // carolStaleDisabled disables carol's stale registered record, the state in which delete-stale (the
 // step after disable-stale) is offered.
 func carolStaleDisabled(tn *graphtest.Tenant) {
@@ -348,4 +324,3 @@ func carolStaleDisabled(tn *graphtest.Tenant) {
 		}
 	}
 }
-

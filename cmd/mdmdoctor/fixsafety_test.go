@@ -29,7 +29,7 @@ func TestDeleteNeedsTheTypedNameEvenWithYes(t *testing.T) {
 		tn.BitlockerRecoveryKeys = append(tn.BitlockerRecoveryKeys, sampleKey(t, raw))
 	})
 	srv.ResetRequests()
-	r := runIn(t, t.TempDir(), env, "", append([]string{"fix", "devices.duplicates.delete-stale", "--user", "carol@contoso.com", "--yes"}, flags...)...)
+	r := runWith(t, t.TempDir(), env, "", append([]string{"fix", "devices.duplicates.delete-stale", "--user", "carol@contoso.com", "--yes"}, flags...)...)
 	if r.code != 2 || !strings.Contains(r.stderr, "refusing to delete CAROL-LT without its name typed on a terminal") ||
 		!strings.Contains(r.stdout, "1 BitLocker recovery key escrowed to this record: b465e4e8-e4e8-b465-e8e4-65b4e8e465b4") {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
@@ -44,7 +44,7 @@ func TestDeleteNeedsTheTypedNameEvenWithYes(t *testing.T) {
 func TestUndoCommandAndList(t *testing.T) {
 	srv, flags, env := fakeTenant(t, "contoso", nil)
 	state := t.TempDir()
-	r := runIn(t, state, env, "", append([]string{"fix", "scope.mdm.add-user-to-group", "--user", "bob@contoso.com", "--yes"}, flags...)...)
+	r := runWith(t, state, env, "", append([]string{"fix", "scope.mdm.add-user-to-group", "--user", "bob@contoso.com", "--yes"}, flags...)...)
 	runs := apptest.Journal(t, filepath.Join(state, "mdmdoctor"))
 	if r.code != 0 || len(runs) != 1 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
@@ -53,13 +53,13 @@ func TestUndoCommandAndList(t *testing.T) {
 	if !strings.Contains(r.stdout, want) {
 		t.Errorf("want %q in\n%s", want, r.stdout)
 	}
-	r = runIn(t, state, env, "", "undo", "--list")
+	r = runWith(t, state, env, "", "undo", "--list")
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	if r.code != 0 || len(lines) != 2 || !strings.HasPrefix(lines[1], runs[0].ID) || !strings.Contains(lines[1], "admin@contoso.com") ||
 		!strings.Contains(lines[1], "scope.mdm.add-user-to-group") || !strings.HasSuffix(lines[1], "yes") {
 		t.Errorf("undo --list: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	r = runIn(t, state, env, "", append([]string{"undo", "--yes"}, flags...)...)
+	r = runWith(t, state, env, "", append([]string{"undo", "--yes"}, flags...)...)
 	if r.code != 0 || !strings.Contains(r.stdout, "Revert: Add the user to the included group") {
 		t.Errorf("undo: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -76,7 +76,7 @@ func TestDebugLogIsPrivateAndNoSymlink(t *testing.T) {
 	if err := os.Symlink(target, link); err != nil {
 		t.Skip("no symlinks:", err)
 	}
-	r := runIn(t, t.TempDir(), nil, "", "check", "--demo", "--user", "alice@contoso.com", "--debug", link)
+	r := runWith(t, t.TempDir(), nil, "", "check", "--demo", "--user", "alice@contoso.com", "--debug", link)
 	if r.code != 2 || !strings.Contains(r.stderr, "symbolic link") {
 		t.Errorf("--debug through a symlink: exit %d %q", r.code, r.stderr)
 	}
@@ -87,7 +87,7 @@ func TestDebugLogIsPrivateAndNoSymlink(t *testing.T) {
 	if err := os.WriteFile(loose, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	runIn(t, t.TempDir(), nil, "", "check", "--demo", "--user", "alice@contoso.com", "--debug", loose)
+	runWith(t, t.TempDir(), nil, "", "check", "--demo", "--user", "alice@contoso.com", "--debug", loose)
 	if fi, err := os.Stat(loose); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("debug log mode %v %v", fi.Mode().Perm(), err)
 	}
@@ -113,7 +113,7 @@ func TestFixRechecksThePaste(t *testing.T) {
 		carolStaleDisabled(tn)
 	})
 	paste := filepath.Join("..", "..", "testdata", "dsregcmd", "demo-carol-duplicate.txt")
-	r := runIn(t, t.TempDir(), env, "", append([]string{"fix", "devices.duplicates.delete-stale", "--user", "carol@contoso.com", "--dsregcmd", paste, "--yes"}, flags...)...)
+	r := runWith(t, t.TempDir(), env, "", append([]string{"fix", "devices.duplicates.delete-stale", "--user", "carol@contoso.com", "--dsregcmd", paste, "--yes"}, flags...)...)
 	if r.code != 0 || !strings.Contains(r.stdout, "Applied.") {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}

@@ -63,7 +63,7 @@ func TestHostileNamesEverywhere(t *testing.T) {
 		{"undo", "--list"},
 		{"undo", "--yes"},
 	} {
-		r := runIn(t, state, env, "", append(args, flags...)...)
+		r := runWith(t, state, env, "", append(args, flags...)...)
 		if r.stdout+r.stderr == "" {
 			t.Errorf("%v: no output", args)
 		}

@@ -1,70 +1,85 @@
-// Command mdmdoctor troubleshoots Windows automatic MDM enrollment into Microsoft Intune.
+// Command mdmdoctor troubleshoots Windows automatic MDM enrollment into Microsoft Intune. This package
+// is the command line only: cobra commands whose flags fill an app.Config; main reads the environment,
+// once, and the app package does the rest.
 package main
 
 import (
 	"context"
+	"embed"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
+	"github.com/mdmdoctor/mdmdoctor/app"
 	"github.com/mdmdoctor/mdmdoctor/checks"
 )
 
+// Stamped by make build and make dist: -ldflags "-X main.stampVersion=... -X main.stampCommit=...
+// -X main.stampDate=...". A binary built with go install has none of them and reads its build info.
+var stampVersion, stampCommit, stampDate string
+
+// help holds the commands' long descriptions.
+//
+//go:embed help
+var help embed.FS
+
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-}
-
-// streams are the process's standard files, passed down so tests can run commands in-process too.
-type streams struct {
-	in          io.Reader
-	out, errOut io.Writer
-}
-
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	s := streams{in: stdin, out: stdout, errOut: stderr}
-	cmd := ""
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
+	code := run(ctx, os.Args[1:], os.Environ(), os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run runs one command line with the environment environ (KEY=VALUE) and the streams given: the binary
+// passes its own, tests their own. Bad input is one line on stderr and exit 2.
+func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	env := map[string]string{}
+	for _, kv := range environ {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
 	}
-	var code int
-	var err error
-	switch cmd {
-	case "", "tui":
-		code, err = runInteractive(ctx, args, s)
-	case "check":
-		code, err = runCheck(ctx, args, s)
-	case "dns":
-		code, err = runDNS(ctx, args, s)
-	case "fix":
-		code, err = runFix(ctx, args, s)
-	case "undo":
-		code, err = runUndo(ctx, args, s)
-	case "explain":
-		code, err = runExplain(args, s)
-	case "checks":
-		code, err = runCatalog(args, s)
-	case "version":
-		err = writeVersion(s)
-	case "help":
-		fmt.Fprint(stdout, mainHelp)
-		return 0
-	default:
-		err = usagef("unknown command %q: run 'mdmdoctor --help' for the commands", cmd)
-	}
-	if err != nil {
+	c := &cli{build: app.Build(stampVersion, stampCommit, stampDate, debug.ReadBuildInfo)}
+	c.cfg = app.FromEnvironment(func(k string) string { return env[k] })
+	c.cfg.Version, c.cfg.Stdin, c.cfg.Stdout, c.cfg.Stderr, c.cfg.Environ = c.build.Version, stdin, stdout, stderr, environ
+	root := c.root()
+	root.SetArgs(arguments(args))
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.ExecuteContext(ctx); err != nil {
 		// Errors may quote Graph's or a paste's text (group names, SKUs, device names): data, made printable.
-		fmt.Fprintf(stderr, "mdmdoctor: %s\n", checks.Printable(oneLine(err.Error())))
+		fmt.Fprintf(stderr, "mdmdoctor: %s\n", checks.Printable(strings.Join(strings.Fields(err.Error()), " ")))
 		return 2
 	}
-	return code
+	return c.code
 }
 
-// oneLine keeps an error message on one line, however deep the wrapping.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+// arguments are args as cobra reads them: "tui" is the default command named, and explain's negative codes
+// (-2145910764) go behind "--", where they are arguments, not flags.
+func arguments(args []string) []string {
+	if len(args) > 0 && args[0] == "tui" {
+		return args[1:]
+	}
+	if len(args) == 0 || args[0] != "explain" {
+		return args
+	}
+	var rest, numbers []string
+	for _, a := range args {
+		if len(a) > 1 && a[0] == '-' && strings.Trim(a[1:], "0123456789") == "" {
+			numbers = append(numbers, a)
+		} else {
+			rest = append(rest, a)
+		}
+	}
+	return append(append(rest, "--"), numbers...)
+}
+
+// long is a command's long description from help/NAME.txt.
+func long(name string) string {
+	b, _ := help.ReadFile("help/" + name + ".txt")
+	return strings.TrimSpace(string(b))
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -8,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // bin is the mdmdoctor binary built once for these tests: the CLI is tested as a user runs it.
@@ -46,9 +49,30 @@ type runResult struct {
 	code           int
 }
 
-func runBin(t *testing.T, stdin string, args ...string) runResult {
+// runBinary runs the built binary with the state directory under state, NO_COLOR, and extra
+// environment: the smoke tests of the binary as a user runs it, and the runs that need a process of
+// their own (an HTTP proxy, a signal, a terminal).
+func runBinary(t *testing.T, state string, env []string, stdin string, args ...string) runResult {
 	t.Helper()
-	return runWith(t, t.TempDir(), nil, stdin, args...)
+	// A bound far above any of these runs: it tells a hang from a slow run.
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.Env = append(append(os.Environ(), "XDG_STATE_HOME="+state, "NO_COLOR=1", "MDMDOCTOR_ACCESS_TOKEN="), env...)
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("%v did not return: %v", args, ctx.Err())
+	}
+	return runResult{out.String(), errb.String(), code}
 }
 
 // decodeReport decodes a JSON report and indexes results by id (the first result of each id).
@@ -82,7 +106,7 @@ func TestBadInputIsOneLineAndExitTwo(t *testing.T) {
 		{"frobnicate"},
 		{"check", "--demo", "--user", "alice@contoso.com", "--dsregcmd", "/nonexistent/file"},
 	} {
-		r := runBin(t, "", args...)
+		r := runCLI(t, "", args...)
 		if r.code != 2 {
 			t.Errorf("%v: exit %d, want 2 (stderr %q)", args, r.code, r.stderr)
 		}
@@ -94,16 +118,16 @@ func TestBadInputIsOneLineAndExitTwo(t *testing.T) {
 }
 
 func TestHelpAndVersion(t *testing.T) {
-	if r := runBin(t, "", "version"); r.code != 0 || !strings.Contains(r.stdout, "mdmdoctor ") {
+	if r := runCLI(t, "", "version"); r.code != 0 || !strings.Contains(r.stdout, "mdmdoctor ") {
 		t.Errorf("version: %d %q", r.code, r.stdout)
 	}
 	for _, args := range [][]string{{"--help"}, {"check", "--help"}, {"dns", "-h"}} {
-		r := runBin(t, "", args...)
+		r := runCLI(t, "", args...)
 		if r.code != 0 || !strings.Contains(r.stdout, "Usage") {
 			t.Errorf("%v: exit %d, stdout %q", args, r.code, r.stdout)
 		}
 	}
-	r := runBin(t, "", "checks")
+	r := runCLI(t, "", "checks")
 	for _, id := range []string{"scope.mdm", "license.intune", "mfa.registration"} {
 		if !strings.Contains(r.stdout, id) {
 			t.Errorf("checks does not list %s", id)
@@ -112,7 +136,7 @@ func TestHelpAndVersion(t *testing.T) {
 }
 
 func TestDemoHealthyUserPasses(t *testing.T) {
-	r := runBin(t, "", "check", "--demo", "--user", "alice@contoso.com", "--format", "json")
+	r := runCLI(t, "", "check", "--demo", "--user", "alice@contoso.com", "--format", "json")
 	doc, byID := decodeReport(t, r.stdout)
 	if doc["schema"] != "mdmdoctor.report/v1" {
 		t.Fatalf("schema %v", doc["schema"])
@@ -130,7 +154,7 @@ func TestDemoHealthyUserPasses(t *testing.T) {
 
 func TestDemoBobFails(t *testing.T) {
 	// Bob's laptop joins Entra in Windows setup: every path but co-management needs the Intune licence.
-	r := runBin(t, "", "check", "--demo", "--user", "bob@contoso.com", "--path", "join", "--format", "json")
+	r := runCLI(t, "", "check", "--demo", "--user", "bob@contoso.com", "--path", "join", "--format", "json")
 	_, byID := decodeReport(t, r.stdout)
 	for _, id := range []string{"scope.mdm", "license.intune", "license.entra-premium"} {
 		if byID[id]["status"] != "fail" {
@@ -143,7 +167,7 @@ func TestDemoBobFails(t *testing.T) {
 }
 
 func TestDemoOnlySkipsTheRest(t *testing.T) {
-	r := runBin(t, "", "check", "--demo", "--user", "bob@contoso.com", "--format", "json", "--only", "scope.mdm")
+	r := runCLI(t, "", "check", "--demo", "--user", "bob@contoso.com", "--format", "json", "--only", "scope.mdm")
 	_, byID := decodeReport(t, r.stdout)
 	for id, res := range byID {
 		want := "skip"
@@ -157,7 +181,7 @@ func TestDemoOnlySkipsTheRest(t *testing.T) {
 }
 
 func TestDemoDNS(t *testing.T) {
-	r := runBin(t, "", "dns", "--demo", "contoso.com", "TAILSPIN.com.", "--format", "json")
+	r := runCLI(t, "", "dns", "--demo", "contoso.com", "TAILSPIN.com.", "--format", "json")
 	doc, _ := decodeReport(t, r.stdout)
 	got := map[string]string{}
 	for _, x := range doc["results"].([]any) {
@@ -179,11 +203,11 @@ func TestDemoDNS(t *testing.T) {
 }
 
 func TestDemoTextAndMarkdown(t *testing.T) {
-	r := runBin(t, "", "check", "--demo", "--user", "grace@fabrikam.com")
+	r := runCLI(t, "", "check", "--demo", "--user", "grace@fabrikam.com")
 	if !strings.Contains(r.stdout, "FAIL  scope.mam-conflict") || !strings.Contains(r.stdout, "Summary:") {
 		t.Errorf("text report:\n%s", r.stdout)
 	}
-	r = runBin(t, "", "check", "--demo", "--user", "grace@fabrikam.com", "--format", "markdown")
+	r = runCLI(t, "", "check", "--demo", "--user", "grace@fabrikam.com", "--format", "markdown")
 	if !strings.HasPrefix(r.stdout, "# mdmdoctor report") || !strings.Contains(r.stdout, "`mfa.registration`") {
 		t.Errorf("markdown report:\n%s", r.stdout)
 	}
@@ -196,7 +220,7 @@ func TestDemoDsregcmdMatchesDuplicatePair(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := runBin(t, string(paste), "check", "--demo", "--user", "carol@contoso.com", "--dsregcmd", "-", "--format", "json")
+	r := runCLI(t, string(paste), "check", "--demo", "--user", "carol@contoso.com", "--dsregcmd", "-", "--format", "json")
 	doc, byID := decodeReport(t, r.stdout)
 	want := map[string]string{"device.join-state": "fail", "device.tenant": "pass", "device.record": "warn",
 		"device.mdm-urls": "pass", "device.prt": "pass", "device.auth-status": "pass", "devices.duplicates": "warn"}

@@ -38,7 +38,7 @@ func TestReportsValidateAgainstSchema(t *testing.T) {
 	runs = append(runs, []string{"check", "--demo", "--user", "erin@contoso.local", "--error", "0x8018002b"},
 		[]string{"check", "--demo", "--user", "alice@contoso.com", "--error", "This account is not allowed on this phone"})
 	for _, args := range runs {
-		r := runBin(t, "", append(args, "--format", "json")...)
+		r := runCLI(t, "", append(args, "--format", "json")...)
 		var v any
 		if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
 			t.Fatalf("%v: not JSON: %v", args, err)

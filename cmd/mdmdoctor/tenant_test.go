@@ -29,7 +29,7 @@ func tenantResults(t *testing.T, out string) (map[string]string, map[string]any)
 }
 
 func TestDemoTenantWalkthrough(t *testing.T) {
-	r := runBin(t, "", "check", "--demo", "--tenant", "--format", "json")
+	r := runCLI(t, "", "check", "--demo", "--tenant", "--format", "json")
 	got, target := tenantResults(t, r.stdout)
 	const contoso = "11111111-1111-4111-8111-111111111111"
 	if target["kind"] != "tenant" || target["tenantId"] != contoso || !slices.Equal(toStrings(target["domains"]), []string{"contoso.com"}) {
@@ -69,7 +69,7 @@ func toStrings(v any) []string {
 func TestDemoTenantPickedByTenantID(t *testing.T) {
 	const fabrikam = "22222222-2222-4222-8222-222222222222"
 	for _, id := range []string{"fabrikam", fabrikam, "TAILSPIN.com"} {
-		r := runBin(t, "", "check", "--demo", "--tenant", "--tenant-id", id, "--format", "json")
+		r := runCLI(t, "", "check", "--demo", "--tenant", "--tenant-id", id, "--format", "json")
 		got, target := tenantResults(t, r.stdout)
 		if target["tenantId"] != fabrikam || !slices.Equal(toStrings(target["domains"]), []string{"fabrikam.com", "tailspin.com"}) {
 			t.Errorf("--tenant-id %s: target %v", id, target)
@@ -82,7 +82,7 @@ func TestDemoTenantPickedByTenantID(t *testing.T) {
 			}
 		}
 	}
-	r := runBin(t, "", "check", "--demo", "--tenant", "--format", "json", "--tenant-id", "fabrikam")
+	r := runCLI(t, "", "check", "--demo", "--tenant", "--format", "json", "--tenant-id", "fabrikam")
 	doc, byID := decodeReport(t, r.stdout)
 	var inBoth []string
 	for _, e := range byID["scope.mam-conflict"]["evidence"].([]any) {
@@ -98,7 +98,7 @@ func TestDemoTenantPickedByTenantID(t *testing.T) {
 func TestDemoTenantExports(t *testing.T) {
 	dir := t.TempDir()
 	csvFile, jsonFile := filepath.Join(dir, "sweep.csv"), filepath.Join(dir, "sweep.JSON")
-	r := runBin(t, "", "check", "--demo", "--tenant", "--export", csvFile)
+	r := runCLI(t, "", "check", "--demo", "--tenant", "--export", csvFile)
 	if r.code != 1 || !strings.Contains(r.stderr, "wrote 3 devices to clean up (3 recorded twice, 0 left in Intune, 0 never enrolled)") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
@@ -128,7 +128,7 @@ func TestDemoTenantExports(t *testing.T) {
 		t.Errorf("%d rows (want a header and 8 records), %d records to disable", len(rows), disabled)
 	}
 
-	r = runBin(t, "", "check", "--demo", "--tenant", "--export", jsonFile, "--only", "devices.duplicates")
+	r = runCLI(t, "", "check", "--demo", "--tenant", "--export", jsonFile, "--only", "devices.duplicates")
 	b, err := os.ReadFile(jsonFile)
 	if err != nil {
 		t.Fatalf("%v (stderr %q)", err, r.stderr)
@@ -161,7 +161,7 @@ func TestTenantBadInput(t *testing.T) {
 		{"check", "--demo", "--tenant", "--dsregcmd", "-"},
 		{"check", "--demo", "--tenant", "--user", "alice@contoso.com"},
 	} {
-		r := runBin(t, "", args...)
+		r := runCLI(t, "", args...)
 		if r.code != 2 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 || !strings.HasPrefix(r.stderr, "mdmdoctor: ") {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and one line", args, r.code, r.stderr)
 		}

@@ -70,11 +70,10 @@ func TestDeleteWithTheTypedName(t *testing.T) {
 		if _, err := master.WriteString(tc.typed + "\n"); err != nil {
 			t.Fatal(err)
 		}
-		t.Setenv("XDG_STATE_HOME", t.TempDir())
-		k, v, _ := strings.Cut(env[0], "=")
-		t.Setenv(k, v)
 		var out, errb bytes.Buffer
-		code := run(append([]string{"fix", "devices.duplicates.delete-stale", "--user", "carol@contoso.com", "--yes"}, flags...), slave, &out, &errb)
+		environ := append([]string{"XDG_STATE_HOME=" + t.TempDir(), "NO_COLOR=1"}, env...)
+		code := run(t.Context(), append([]string{"fix", "devices.duplicates.delete-stale", "--user", "carol@contoso.com", "--yes"}, flags...),
+			environ, slave, &out, &errb)
 		if code != tc.code || !strings.Contains(out.String()+errb.String(), tc.want) || !strings.Contains(errb.String(), "Type the device's name (CAROL-LT)") {
 			t.Errorf("typed %q: exit %d\n%s\n%s", tc.typed, code, out.String(), errb.String())
 		}

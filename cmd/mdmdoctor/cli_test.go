@@ -1,0 +1,118 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestMistypedFlagIsOneLine (issue 19): a mistyped flag gets one line naming the nearest flag and the
+// --help to run, exit 2, and nothing on stdout; a single-dash long flag is told it takes two.
+func TestMistypedFlagIsOneLine(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", "--usr", "alice@contoso.com"}, "unknown flag --usr: did you mean --user? Or run 'mdmdoctor check --help'"},
+		{[]string{"check", "--tenant-i", "x"}, "did you mean --tenant-id?"},
+		{[]string{"fix", "--dry", "scope.mdm.all"}, "did you mean --dry-run? Or run 'mdmdoctor fix --help'"},
+		{[]string{"check", "-demo"}, "unknown flag -demo: long flags take two dashes, --demo; run 'mdmdoctor check --help'"},
+		{[]string{"--bogus"}, "unknown flag --bogus: run 'mdmdoctor --help' for the flags"},
+		{[]string{"check", "--timeout", "soon"}, "run 'mdmdoctor check --help' for the flags"},
+		{[]string{"chek"}, `unknown command "chek": did you mean check? Run 'mdmdoctor --help'`},
+		{[]string{"version", "extra"}, `unexpected argument "extra": mdmdoctor version takes none`},
+		{[]string{"checks", "extra"}, `unexpected argument "extra": mdmdoctor checks takes none`},
+		{[]string{"check", "alice@contoso.com"}, `unexpected argument "alice@contoso.com": mdmdoctor check takes none`},
+	} {
+		r := runCLI(t, "", tc.args...)
+		if r.code != 2 || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2, no stdout, one line with %q", tc.args, r.code, r.stdout,
+				r.stderr, tc.want)
+		}
+	}
+}
+
+// TestVersionAndTUIAlias: version and --version print the same line; "tui" names the default command.
+func TestVersionAndTUIAlias(t *testing.T) {
+	v := runCLI(t, "", "version")
+	if v.code != 0 || !strings.HasPrefix(v.stdout, "mdmdoctor ") || !strings.Contains(v.stdout, "(commit ") {
+		t.Fatalf("version: %d %q %q", v.code, v.stdout, v.stderr)
+	}
+	for _, args := range [][]string{{"--version"}, {"tui", "--version"}} {
+		if r := runCLI(t, "", args...); r.code != 0 || r.stdout != v.stdout {
+			t.Errorf("%v: %d %q, want %q", args, r.code, r.stdout, v.stdout)
+		}
+	}
+	if r := runCLI(t, "", "tui", "--cloud", "mars"); r.code != 2 || !strings.Contains(r.stderr, `unknown cloud "mars"`) {
+		t.Errorf("tui --cloud mars: %d %q", r.code, r.stderr)
+	}
+}
+
+// TestCompletion (issue 19): the shells' scripts, and what they complete: sub-commands, flags, check IDs
+// after a comma, fix IDs, clouds, enrollment paths.
+func TestCompletion(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
+		if r := runCLI(t, "", "completion", shell); r.code != 0 || !strings.Contains(r.stdout, "mdmdoctor") || len(r.stdout) < 1000 {
+			t.Errorf("completion %s: exit %d, %d bytes: %s", shell, r.code, len(r.stdout), r.stderr)
+		}
+	}
+	for _, tc := range []struct {
+		args       []string
+		want, none []string
+	}{
+		{[]string{""}, []string{"check", "dns", "fix", "undo", "explain", "checks", "version", "completion"}, nil},
+		{[]string{"check", "--"}, []string{"--user", "--tenant", "--dsregcmd", "--only", "--cloud", "--export"}, []string{"--yes"}},
+		{[]string{"check", "--only", "scope.mdm,lic"}, []string{"scope.mdm,license.intune", "scope.mdm,license.entra-premium"}, nil},
+		{[]string{"check", "--cloud", ""}, []string{"public", "usgov", "usgovdod", "china"}, nil},
+		{[]string{"check", "--path", ""}, []string{"join", "autopilot"}, nil},
+		{[]string{"fix", ""}, []string{"scope.mdm.add-user-to-group", "license.assign", "dns.create-record"}, nil},
+		{[]string{"fix", "license.assign", ""}, nil, []string{"scope.mdm.all"}},
+		{[]string{"dns", "--format", ""}, []string{"text", "json", "markdown"}, nil},
+	} {
+		r := runCLI(t, "", append([]string{"__complete"}, tc.args...)...)
+		lines := strings.Split(r.stdout, "\n")
+		for _, w := range tc.want {
+			if !containsPrefix(lines, w) {
+				t.Errorf("completing %q: no %s in\n%s", tc.args, w, r.stdout)
+			}
+		}
+		for _, w := range tc.none {
+			if containsPrefix(lines, w) {
+				t.Errorf("completing %q offers %s", tc.args, w)
+			}
+		}
+	}
+}
+
+// containsPrefix reports whether a completion line is w (cobra adds a tab and the description).
+func containsPrefix(lines []string, w string) bool {
+	for _, l := range lines {
+		if l == w || strings.HasPrefix(l, w+"\t") {
+			return true
+		}
+	}
+	return false
+}
+
+// TestChecksFormatJSON (issue 19): the catalog as JSON, one entry per check.
+func TestChecksFormatJSON(t *testing.T) {
+	r := runCLI(t, "", "checks", "--format", "json")
+	var entries []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &entries); err != nil || r.code != 0 || len(entries) < 20 {
+		t.Fatalf("exit %d, %d entries, %v: %s", r.code, len(entries), err, r.stderr)
+	}
+}
+
+// TestBinarySmoke runs the built binary as a user does: the version, a demo triage, bad input.
+func TestBinarySmoke(t *testing.T) {
+	if r := runBinary(t, t.TempDir(), nil, "", "version"); r.code != 0 || !strings.HasPrefix(r.stdout, "mdmdoctor ") {
+		t.Errorf("version: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r := runBinary(t, t.TempDir(), nil, "", "check", "--demo", "--user", "bob@contoso.com", "--format", "json")
+	if _, byID := decodeReport(t, r.stdout); r.code != 1 || byID["scope.mdm"]["status"] != "fail" {
+		t.Errorf("bob on the demo: exit %d, scope.mdm %v", r.code, byID["scope.mdm"]["status"])
+	}
+	if r := runBinary(t, t.TempDir(), nil, "", "check", "--bogus"); r.code != 2 || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("--bogus: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
