@@ -31,9 +31,12 @@ type App struct {
 	dns     *dnsprobe.Prober
 	dsreg   dsregcmd.Reader
 	tenants []demoTenant // demo only
-	mu      sync.Mutex   // guards client, set by the TUI's sign-in while readers may be asked for
+	mu      sync.Mutex   // guards client (set by the TUI's sign-in while readers may be asked for) and draining
 	client  *graph.Client
 	closers []func()
+	// fixes counts the fixes in flight; draining refuses new ones (Drain).
+	fixes    sync.WaitGroup
+	draining bool
 }
 
 // New builds an application from c: it opens the debug log, reads the dsregcmd paste, and starts the

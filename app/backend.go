@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/fix"
@@ -22,6 +24,42 @@ type TUIOptions struct {
 // RunTUI runs the interactive troubleshooter on Stdin and Stdout until the operator quits.
 func (a *App) RunTUI(ctx context.Context, o TUIOptions) error {
 	return tui.Run(ctx, a.TUIOptions(o))
+}
+
+// Model is the troubleshooter as a Bubble Tea model, for a program the caller runs (the SSH server, on
+// the session's terminal). ctx ends the work it started.
+func (a *App) Model(ctx context.Context, o TUIOptions) tea.Model {
+	return tui.New(ctx, a.TUIOptions(o))
+}
+
+// Drain refuses new fixes and returns once no fix is in flight (each one answered and journaled), or
+// with ctx's error when ctx ends first.
+func (a *App) Drain(ctx context.Context) error {
+	a.mu.Lock()
+	a.draining = true
+	a.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		a.fixes.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// startFix counts a fix in flight, unless the application is draining.
+func (a *App) startFix() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.draining {
+		return errors.New("this session is ending: no new fix is started; nothing was sent")
+	}
+	a.fixes.Add(1)
+	return nil
 }
 
 // TUIOptions are the tui package's options for this application: its backend, the recent targets in
@@ -112,6 +150,10 @@ func (b *Backend) ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, pro
 	if b.app.cfg.ReadOnly {
 		return nil, errors.New("--read-only: nothing is sent")
 	}
+	if err := b.app.startFix(); err != nil {
+		return nil, err
+	}
+	defer b.app.fixes.Done()
 	k := checker{app: b.app, target: t, timeout: b.app.cfg.Timeout}
 	session, err := b.app.newSession(ctx, k, p.Permissions, func(dc graph.DeviceCodePrompt) {
 		prompt(tui.DeviceCode{Message: dc.Message, UserCode: dc.Code, VerificationURL: dc.URL})

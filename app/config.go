@@ -56,6 +56,10 @@ type Config struct {
 	Served bool
 	// Operator is who runs the session when the sign-in alone does not say it (SSH user and key).
 	Operator Operator
+	// RedirectPort is the loopback port of --auth authcode (graph.DefaultRedirectPort when zero), and
+	// ForwardCommand the ssh command shown to forward it (a served session's own, built by the server).
+	RedirectPort   int
+	ForwardCommand string
 	// Stdin, Stdout and Stderr are the session's streams; nil reads nothing and discards.
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
@@ -106,8 +110,9 @@ func DefaultAuth(token string, ssh, display bool) graph.Auth {
 	return graph.AuthBrowser
 }
 
-// served are the sign-in methods a served session allows: each operator signs in as themselves.
-var served = []graph.Auth{graph.AuthDeviceCode}
+// served are the sign-in methods a served session allows: each operator signs in as themselves, on a
+// device of their own (no browser opens on the server).
+var served = []graph.Auth{graph.AuthDeviceCode, graph.AuthCode}
 
 // Validate checks the settings an operator typed; its errors say what to type instead.
 func (c Config) Validate() error {
@@ -122,7 +127,7 @@ func (c Config) Validate() error {
 	}
 	if c.Served && !c.Demo && !slices.Contains(served, c.Auth) {
 		return fmt.Errorf("a served session signs each operator in as themselves: --auth %s would lend everyone "+
-			"this server's identity; use device code sign-in", c.Auth)
+			"this server's identity or open a browser on it; use device code sign-in (or authcode)", c.Auth)
 	}
 	return nil
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mdmdoctor/mdmdoctor/app/apptest"
 	"github.com/mdmdoctor/mdmdoctor/fix"
 	"github.com/mdmdoctor/mdmdoctor/graph"
+	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
 )
 
 // TestGraphConfigFromSecrets: the secrets main read from the environment fill what no flag gave; a
@@ -87,5 +89,57 @@ func TestAppsSideBySide(t *testing.T) {
 	}
 	if _, err := a.Backend().DraftFix(ctx, bob, "scope.mdm.add-user-to-group"); err == nil {
 		t.Error("the fix is still offered where it was applied")
+	}
+}
+
+// TestDrainWaitsForTheFixInFlight: a server ending a session drains it: Drain returns once the fix in
+// flight is answered and journaled, and a fix asked for afterwards is refused with nothing sent.
+func TestDrainWaitsForTheFixInFlight(t *testing.T) {
+	ctx := context.Background()
+	f := apptest.FakeTenant(t, "contoso", nil)
+	f.Graph.Inject(graphtest.Fault{Method: "POST", Path: "/v1.0/users/*/assignLicense", Delay: 800 * time.Millisecond})
+	a := tenantApp(t, f, false)
+	bob := UserTarget("bob@contoso.com")
+	d, err := a.Backend().DraftFix(ctx, bob, "license.assign")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := d.Plan(fix.Choices{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := make(chan struct{})
+	go func() {
+		for len(apptest.SentWrites(f.Graph)) == 0 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		close(sent)
+	}()
+	applied := make(chan error, 1)
+	go func() {
+		_, err := a.Backend().ApplyFix(ctx, bob, p, nil, nil)
+		applied <- err
+	}()
+	<-sent
+	if err := a.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-applied:
+		if err != nil {
+			t.Fatal(err)
+		}
+	default:
+		t.Fatal("Drain returned while the fix was still in flight")
+	}
+	if runs := apptest.Journal(t, a.cfg.StateDir); len(runs) != 1 || apptest.Outcomes(runs[0]) != "applied / applied" {
+		t.Fatalf("journal %+v", runs)
+	}
+	f.Graph.ResetRequests()
+	if _, err := a.Backend().ApplyFix(ctx, bob, p, nil, nil); err == nil || !strings.Contains(err.Error(), "nothing was sent") {
+		t.Errorf("a fix after Drain: %v", err)
+	}
+	if w := apptest.SentWrites(f.Graph); len(w) != 0 {
+		t.Errorf("sent after Drain: %v", w)
 	}
 }

@@ -36,6 +36,7 @@ func (a *App) graphConfig(scopes []string, prompt func(graph.DeviceCodePrompt)) 
 	g := graph.Config{
 		Cloud: graph.Cloud(c.Cloud), GraphURL: c.GraphURL, Auth: c.Auth, TenantID: c.TenantID, ClientID: c.ClientID,
 		Logger: a.log, Timeout: c.Timeout, Scopes: scopes, StateDir: c.StateDir, InMemory: c.Served,
+		RedirectPort: c.RedirectPort, ForwardCommand: c.ForwardCommand,
 		DeviceCode: func(_ context.Context, p graph.DeviceCodePrompt) error {
 			prompt(p)
 			return nil
@@ -68,7 +69,8 @@ func (a *App) writeClient(ctx context.Context, read *graph.Client, perms []strin
 		return nil, errors.New("no Graph client: sign in first")
 	}
 	auth := a.graphConfig(nil, prompt).Auth
-	if a.cfg.Demo || (auth != graph.AuthDeviceCode && auth != graph.AuthBrowser) || len(perms) == 0 {
+	delegated := auth == graph.AuthDeviceCode || auth == graph.AuthBrowser || auth == graph.AuthCode
+	if a.cfg.Demo || !delegated || len(perms) == 0 {
 		return read, nil
 	}
 	client, err := graph.New(ctx, a.graphConfig(append(graph.ReadScopes(), perms...), prompt))
