@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -250,7 +251,7 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 	case pending:
 		// The plan is assigned and on its way; another licence would not provision it any sooner.
 	case free != nil:
-		r.Fixes = []Fix{licenseAssignFix(f, *free)}
+		r.Fixes = []Fix{LicenseAssignFix(f, *free)}
 	case len(tenantSkus) == 0:
 		r.Remediation += " The tenant has no subscription carrying " + want.label + ": buy one first."
 	default:
@@ -307,16 +308,15 @@ func firstWithFreeUnits(skus []facts.SubscribedSku) *facts.SubscribedSku {
 	return nil
 }
 
-func licenseAssignFix(f *facts.Facts, sku facts.SubscribedSku) Fix {
-	user := f.Target.User
-	if f.User != nil && f.User.ID != "" {
-		user = f.User.ID
-	}
-	body := fmt.Sprintf(`{"addLicenses":[{"skuId":%q,"disabledPlans":[]}],"removeLicenses":[]}`, sku.SkuID)
+// LicenseAssignFix plans assigning the user a licence of sku with every plan on, removing none: the
+// check's plan, and the one fix makes of the SKU the operator chooses.
+func LicenseAssignFix(f *facts.Facts, sku facts.SubscribedSku) Fix {
+	// The service answers 400 unless both lists are present.
+	body, _ := json.Marshal(map[string]any{"addLicenses": []any{map[string]any{"skuId": sku.SkuID, "disabledPlans": []string{}}},
+		"removeLicenses": []string{}})
 	return Fix{
-		ID: "license.assign", Title: fmt.Sprintf("Assign %s (%d free "+
-			"units) to the user", sku.SkuPartNumber, sku.FreeUnits()),
+		ID: "license.assign", Title: fmt.Sprintf("Assign %s (%d free units) to the user", sku.SkuPartNumber, sku.FreeUnits()),
 		Reversible: true, Permissions: []string{"LicenseAssignment.ReadWrite.All"},
-		Requests: []Request{AssignLicense(graphRoot(f.Cloud), user, []byte(body))},
+		Requests: []Request{AssignLicense(graphRoot(f.Cloud), f.UserID(), body)},
 	}
 }

@@ -81,7 +81,7 @@ func TestLicenseAssignFixBody(t *testing.T) {
 		t.Errorf("request %s %s", rq.Method(), rq.URL())
 	}
 	// The service answers 400 unless both lists are present; nothing may be removed.
-	if string(rq.Body) != `{"addLicenses":[{"skuId":"sku-1","disabledPlans":[]}],"removeLicenses":[]}` {
+	if string(rq.Body) != `{"addLicenses":[{"disabledPlans":[],"skuId":"sku-1"}],"removeLicenses":[]}` {
 		t.Errorf("body %s", rq.Body)
 	}
 }

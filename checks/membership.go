@@ -51,9 +51,3 @@ func groupNames(groups []facts.Group) string {
 }
 
 // userID is the user's object id when known, else the UPN, for planned request URLs.
-func userID(f *facts.Facts) string {
-	if f.User != nil && f.User.ID != "" {
-		return f.User.ID
-	}
-	return f.Target.User
-}

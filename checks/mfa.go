@@ -76,7 +76,7 @@ func coversEveryone(p facts.CAPolicy) bool { return containsFold(p.IncludeUsers,
 // caCoversUser reports whether a CA policy's user conditions cover the triaged user, and if the
 // user is excluded, by what.
 func caCoversUser(f *facts.Facts, p facts.CAPolicy) (covered bool, excludedBy string) {
-	uid := userID(f)
+	uid := f.UserID()
 	anyMember := func(ids []string) string {
 		for _, id := range ids {
 			if isMember(f, id) {

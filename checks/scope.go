@@ -71,7 +71,7 @@ func noMDMPolicy(ev []Evidence) Result {
 
 func addUserToGroupFix(f *facts.Facts, g facts.Group, title string) Fix {
 	return Fix{ID: "scope.mdm.add-user-to-group", Title: title, Reversible: true, Permissions: []string{"GroupMember.ReadWrite.All"},
-		Requests: []Request{AddMember(graphRoot(f.Cloud), g.ID, userID(f))}}
+		Requests: []Request{AddMember(graphRoot(f.Cloud), g.ID, f.UserID())}}
 }
 
 // mdmAddGroupFix adds a group the operator chooses to the MDM user scope.
@@ -279,7 +279,7 @@ func judgeMAMConflict(f *facts.Facts) []Result {
 				Fix{ID: "scope.mam-conflict.remove-user", Title: fmt.Sprintf("Remove the user from %q (works for "+
 					"direct membership only)", g.DisplayName),
 					Reversible: true, Permissions: []string{"GroupMember.ReadWrite.All"},
-					Requests: []Request{RemoveMember(graphRoot(f.Cloud), g.ID, userID(f))}},
+					Requests: []Request{RemoveMember(graphRoot(f.Cloud), g.ID, f.UserID())}},
 				mamRemoveGroupFix(f, mam, g))
 		}
 	}

@@ -70,6 +70,14 @@ func New(cloud string, t Target, now time.Time) *Facts {
 	return &Facts{Cloud: cloud, Target: t, Now: now, Sources: map[Source]SourceStatus{}}
 }
 
+// UserID is the triaged user's object id, as fixes address the user; the UPN when the user was not read.
+func (f *Facts) UserID() string {
+	if f.User != nil && f.User.ID != "" {
+		return f.User.ID
+	}
+	return f.Target.User
+}
+
 // Status returns how a source settled; Pending when it has not.
 func (f *Facts) Status(s Source) SourceStatus {
 	return f.Sources[s]

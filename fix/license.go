@@ -128,11 +128,8 @@ func (d *Draft) assignLicense(p *Plan, ch Choices) error {
 		p.Notes = append(p.Notes, fmt.Sprintf("%s does not carry every missing plan: %s "+
 			"stays failing", sku.SkuPartNumber, strings.Join(without(d.missing(), covers), ", ")))
 	}
-	root := d.root()
-	user := d.userID()
-	body, _ := json.Marshal(map[string]any{"addLicenses": []any{map[string]any{"skuId": sku.SkuID, "disabledPlans": []string{}}}, "removeLicenses": []string{}})
-	p.Title = fmt.Sprintf("Assign %s (%d free units) to the user", sku.SkuPartNumber, sku.FreeUnits())
-	p.Requests = []checks.Request{checks.AssignLicense(root, user, body)}
+	fx := checks.LicenseAssignFix(d.f, *sku)
+	p.Title, p.Requests = fx.Title, fx.Requests
 	have := d.f.User.UsageLocation
 	switch {
 	case have != "" && ch.UsageLocation != "" && !strings.EqualFold(have, ch.UsageLocation):
@@ -146,7 +143,7 @@ func (d *Draft) assignLicense(p *Plan, ch Choices) error {
 		}
 		cc := strings.ToUpper(ch.UsageLocation)
 		patch, _ := json.Marshal(map[string]string{"usageLocation": cc})
-		p.Requests = append([]checks.Request{checks.PatchUser(root, user, patch)}, p.Requests...)
+		p.Requests = append([]checks.Request{checks.PatchUser(d.root(), d.f.UserID(), patch)}, p.Requests...)
 		p.Permissions = append(p.Permissions, "User.ReadWrite.All")
 		p.Notes = append(p.Notes, "the user has no usage location: it is set to "+cc+" first, as a licence needs one")
 	}

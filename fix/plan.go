@@ -227,14 +227,6 @@ func (p *Plan) parse() error {
 // Guided reports whether the plan is steps for the operator rather than Graph requests.
 func (p *Plan) Guided() bool { return len(p.Requests) == 0 }
 
-// userID is the triaged user's object id, as the plans address the user.
-func (d *Draft) userID() string {
-	if d.f.User != nil && d.f.User.ID != "" {
-		return d.f.User.ID
-	}
-	return d.f.Target.User
-}
-
 // root is the Graph root the check's plan addresses.
 func (d *Draft) root() string {
 	for _, r := range d.cands[0].fix.Requests {
@@ -256,7 +248,7 @@ func (d *Draft) addUserToGroup(p *Plan, ch Choices) error {
 	}
 	root := d.root()
 	p.Title = fmt.Sprintf("Add the user to the included group %q", g.DisplayName)
-	p.Requests = []checks.Request{checks.AddMember(root, g.ID, d.userID())}
+	p.Requests = []checks.Request{checks.AddMember(root, g.ID, d.f.UserID())}
 	return nil
 }
 
@@ -318,7 +310,7 @@ func (d *Draft) leaveMAM(p *Plan, ch Choices) error {
 	root := d.root()
 	if d.Fix == "scope.mam-conflict.remove-user" {
 		p.Title = fmt.Sprintf("Remove the user from %q (works for direct membership only)", g.DisplayName)
-		p.Requests = []checks.Request{checks.RemoveMember(root, g.ID, d.userID())}
+		p.Requests = []checks.Request{checks.RemoveMember(root, g.ID, d.f.UserID())}
 		return nil
 	}
 	p.Title = fmt.Sprintf("Remove %q from the MAM user scope (affects all its members)", g.DisplayName)
