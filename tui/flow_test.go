@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,34 +37,34 @@ func TestFullTriage(t *testing.T) {
 	o.RecentFile = recentFile
 	s := startSession(t, o, 80, 24)
 
-	s.waitFor("Sign in to Microsoft Graph", "FQK72RMW", "https://microsoft.com/devicelogin", "Waiting for you")
+	s.WaitFor("Sign in to Microsoft Graph", "FQK72RMW", "https://microsoft.com/devicelogin", "Waiting for you")
 	close(signedIn)
-	s.waitFor("Who has the problem?", "alice@contoso.com", "coming soon")
+	s.WaitFor("Who has the problem?", "alice@contoso.com", "coming soon")
 
-	s.typeText("bob@contoso")
-	s.waitFor("✗ the domain needs a dot")
-	s.typeText(".com")
-	s.waitFor("✓ a user (UPN)")
-	s.press("enter")
+	s.Type("bob@contoso")
+	s.WaitFor("✗ the domain needs a dot")
+	s.Type(".com")
+	s.WaitFor("✓ a user (UPN)")
+	s.Press("enter")
 
 	// Checks settle as their sources arrive; the one whose source is held back keeps waiting.
-	s.waitFor("Checking bob@contoso.com", "✓ PASS  operator.permissions", "✗ FAIL  scope.mdm", "waiting for licenseDetails", "7/8 sources")
+	s.WaitFor("Checking bob@contoso.com", "✓ PASS  operator.permissions", "✗ FAIL  scope.mdm", "waiting for licenseDetails", "7/8 sources")
 	b.release(facts.SrcLicenseDetails)
-	s.waitFor("✗ FAIL  license.intune", "Finished: ✗ 2 fail  ? 1 error  ! 1 warn  ✓ 3 pass  - 1 skip")
+	s.WaitFor("✗ FAIL  license.intune", "Finished: ✗ 2 fail  ? 1 error  ! 1 warn  ✓ 3 pass  - 1 skip")
 
-	s.press("enter")
-	s.waitFor("✗ Failures (2)", "› ✗ FAIL  license.intune", "What to do", "Assign a licence that carries INTUNE_A")
+	s.Press("enter")
+	s.WaitFor("✗ Failures (2)", "› ✗ FAIL  license.intune", "What to do", "Assign a licence that carries INTUNE_A")
 
-	s.press("f")
-	s.waitFor("Fix: license.assign", "Nothing has been sent", "/assignLicense")
-	s.press("esc")
-	s.waitFor("✗ Failures (2)")
+	s.Press("f")
+	s.WaitFor("Fix: license.assign", "Nothing has been sent", "/assignLicense")
+	s.Press("esc")
+	s.WaitFor("✗ Failures (2)")
 
-	s.press("s")
-	s.waitFor("Step 1 of 6: Requirements", "Does the user hold an Intune plan that is provisioned?")
-	s.press("n")
-	s.waitFor("Step 2 of 6: MDM user scope", "Is the user inside the MDM user scope?")
-	s.press("esc")
+	s.Press("s")
+	s.WaitFor("Step 1 of 6: Requirements", "Does the user hold an Intune plan that is provisioned?")
+	s.Press("n")
+	s.WaitFor("Step 2 of 6: MDM user scope", "Is the user inside the MDM user scope?")
+	s.Press("esc")
 
 	path := filepath.Join(t.TempDir(), "bob.json")
 	rep := s.saveJSONReport(path, "mdmdoctor-bob@contoso.com-20261125-1800.json")
@@ -87,18 +88,18 @@ func TestQuitDuringRun(t *testing.T) {
 	o := triageOptions(b)
 	o.Target = "bob@contoso.com"
 	s := startSession(t, o, 80, 24)
-	s.waitFor("waiting for dns")
+	s.WaitFor("waiting for dns")
 	// The screen lists what it waits for before the run's command has started the readers; quit only
 	// once a reader is really blocked, or there would be nothing to cancel.
 	select {
 	case <-b.holding:
-	case <-time.After(waitTime):
+	case <-time.After(tuitest.Wait):
 		t.Fatal("the held reader never started")
 	}
 	s.quit()
 	select {
 	case <-b.cancelled:
-	case <-time.After(waitTime):
+	case <-time.After(tuitest.Wait):
 		t.Fatal("the reader still held back was never cancelled")
 	}
 }
@@ -110,12 +111,12 @@ func TestCancelRunKeepsWhatSettled(t *testing.T) {
 	o := triageOptions(b)
 	o.Target = "bob@contoso.com"
 	s := startSession(t, o, 80, 24)
-	s.waitFor("waiting for dns", "✗ FAIL  license.intune")
-	s.press("x")
-	s.waitFor("Run stopped before every source was read", "? ERROR dns.enrollment-cname", "✗ FAIL  license.intune")
+	s.WaitFor("waiting for dns", "✗ FAIL  license.intune")
+	s.Press("x")
+	s.WaitFor("Run stopped before every source was read", "? ERROR dns.enrollment-cname", "✗ FAIL  license.intune")
 	select {
 	case <-b.cancelled:
-	case <-time.After(waitTime):
+	case <-time.After(tuitest.Wait):
 		t.Fatal("the reader was never cancelled")
 	}
 }
@@ -125,13 +126,13 @@ func TestResizeReflows(t *testing.T) {
 	o := triageOptions(newTestBackend())
 	o.Target = "bob@contoso.com"
 	s := startSession(t, o, 100, 30)
-	s.waitFor("Finished:")
-	s.press("enter")
-	s.waitFor("✗ Failures (2)")
-	s.resize(80, 24)
-	narrow := s.waitFor("✗ Failures (2)", "────────")
-	s.resize(200, 60)
-	wide := s.waitFor("✗ Failures (2)", "│")
+	s.WaitFor("Finished:")
+	s.Press("enter")
+	s.WaitFor("✗ Failures (2)")
+	s.Resize(80, 24)
+	narrow := s.WaitFor("✗ Failures (2)", "────────")
+	s.Resize(200, 60)
+	wide := s.WaitFor("✗ Failures (2)", "│")
 	if narrow == wide {
 		t.Fatal("the frame did not change with the size")
 	}
@@ -139,8 +140,8 @@ func TestResizeReflows(t *testing.T) {
 	if !strings.Contains(wide, "license.intune") || !lineWith(wide, "› ✗ FAIL  license.intune", "│") {
 		t.Fatalf("wide layout:\n%s", wide)
 	}
-	s.resize(40, 10)
-	s.waitFor("needs at least 60x16")
+	s.Resize(40, 10)
+	s.WaitFor("needs at least 60x16")
 }
 
 func lineWith(frame string, parts ...string) bool {
@@ -162,14 +163,14 @@ func TestRerunOneCheck(t *testing.T) {
 	o := triageOptions(b)
 	o.Target = "bob@contoso.com"
 	s := startSession(t, o, 80, 24)
-	s.waitFor("Finished:")
-	s.press("enter")
-	s.waitFor("› ✗ FAIL  license.intune")
+	s.WaitFor("Finished:")
+	s.Press("enter")
+	s.WaitFor("› ✗ FAIL  license.intune")
 	b.hold(facts.SrcLicenseDetails)
-	s.press("r")
-	s.waitFor("Re-running license.intune")
+	s.Press("r")
+	s.WaitFor("Re-running license.intune")
 	b.release(facts.SrcLicenseDetails)
-	s.waitFor("Re-ran license.intune: ✗ fail")
+	s.WaitFor("Re-ran license.intune: ✗ fail")
 	s.quit()
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -190,9 +191,9 @@ func TestSignInFailureThenRetry(t *testing.T) {
 		return nil
 	}
 	s := startSession(t, triageOptions(b), 80, 24)
-	s.waitFor("✗ Sign-in failed.", "AADSTS50076", "Press enter to try again")
-	s.press("enter")
-	s.waitFor("Who has the problem?")
+	s.WaitFor("✗ Sign-in failed.", "AADSTS50076", "Press enter to try again")
+	s.Press("enter")
+	s.WaitFor("Who has the problem?")
 }
 
 // TestSignInCancel cancels while waiting for the operator and says so.
@@ -204,21 +205,21 @@ func TestSignInCancel(t *testing.T) {
 		return ctx.Err()
 	}
 	s := startSession(t, triageOptions(b), 80, 24)
-	s.waitFor("ABCD1234")
-	s.press("esc")
-	s.waitFor("Sign-in cancelled.", "Nothing was read or changed")
+	s.WaitFor("ABCD1234")
+	s.Press("esc")
+	s.WaitFor("Sign-in cancelled.", "Nothing was read or changed")
 }
 
 // TestUnknownUserStaysOnTarget shows the backend's words when the input does not resolve.
 func TestUnknownUserStaysOnTarget(t *testing.T) {
 	s := startSession(t, triageOptions(newTestBackend()), 80, 24)
-	s.waitFor("Who has the problem?")
-	s.typeText("x@nowhere.example")
-	s.press("enter")
-	s.waitFor("✗ no user x@nowhere.example in this tenant: check the spelling")
+	s.WaitFor("Who has the problem?")
+	s.Type("x@nowhere.example")
+	s.Press("enter")
+	s.WaitFor("✗ no user x@nowhere.example in this tenant: check the spelling")
 	// Still typing: q is a letter, not quit.
-	s.typeText("q")
-	s.waitFor("x@nowhere.exampleq")
+	s.Type("q")
+	s.WaitFor("x@nowhere.exampleq")
 }
 
 // TestHelpToggles opens the full help with ? and closes it again.
@@ -226,13 +227,13 @@ func TestHelpToggles(t *testing.T) {
 	o := triageOptions(newTestBackend())
 	o.Target = "bob@contoso.com"
 	s := startSession(t, o, 80, 24)
-	s.waitFor("Finished:")
-	s.press("enter")
-	s.waitFor("✗ Failures (2)")
-	s.press("?")
-	s.waitFor("Keys", "re-run all", "save report", "new target")
-	s.press("?")
-	s.waitFor("✗ Failures (2)")
+	s.WaitFor("Finished:")
+	s.Press("enter")
+	s.WaitFor("✗ Failures (2)")
+	s.Press("?")
+	s.WaitFor("Keys", "re-run all", "save report", "new target")
+	s.Press("?")
+	s.WaitFor("✗ Failures (2)")
 }
 
 type errString string
@@ -246,27 +247,27 @@ func TestMovingAndReading(t *testing.T) {
 	o := triageOptions(newTestBackend())
 	o.Target = "bob@contoso.com"
 	s := startSession(t, o, 80, 24)
-	s.waitFor("Finished:")
-	s.press("enter")
-	s.waitFor("› ✗ FAIL  license.intune", "── 1/8 · ↓ 4 more", "n next fail", "? help")
-	s.press("n")
-	s.waitFor("› ✗ FAIL  scope.mdm", "── 2/8")
-	s.press("n")
-	s.waitFor("› ? ERROR enrollment.failures")
-	s.press("/")
+	s.WaitFor("Finished:")
+	s.Press("enter")
+	s.WaitFor("› ✗ FAIL  license.intune", "── 1/8 · ↓ 4 more", "n next fail", "? help")
+	s.Press("n")
+	s.WaitFor("› ✗ FAIL  scope.mdm", "── 2/8")
+	s.Press("n")
+	s.WaitFor("› ? ERROR enrollment.failures")
+	s.Press("/")
 	// q is a letter in the filter, not quit.
-	s.typeText("zq")
-	s.waitFor("/zq", "0 of 8", "No result matches")
-	s.press("esc")
-	s.waitFor("› ? ERROR enrollment.failures", "3/8")
-	s.press("g", "tab")
-	s.waitFor("detail has the arrows", "lines 1-11 of 19")
-	s.press("j", "j")
-	s.waitFor("lines 3-13 of 19", "› ✗ FAIL  license.intune")
-	s.press("c")
-	s.waitFor("Copied the result of license.intune")
-	s.press("esc", "esc")
-	s.waitFor("Checking bob@contoso.com", "Finished:")
-	s.press("esc")
-	s.waitFor("Who has the problem?")
+	s.Type("zq")
+	s.WaitFor("/zq", "0 of 8", "No result matches")
+	s.Press("esc")
+	s.WaitFor("› ? ERROR enrollment.failures", "3/8")
+	s.Press("g", "tab")
+	s.WaitFor("detail has the arrows", "lines 1-11 of 19")
+	s.Press("j", "j")
+	s.WaitFor("lines 3-13 of 19", "› ✗ FAIL  license.intune")
+	s.Press("c")
+	s.WaitFor("Copied the result of license.intune")
+	s.Press("esc", "esc")
+	s.WaitFor("Checking bob@contoso.com", "Finished:")
+	s.Press("esc")
+	s.WaitFor("Who has the problem?")
 }

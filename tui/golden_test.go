@@ -1,48 +1,11 @@
 package tui
 
 import (
-	"flag"
-	"io"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/charmbracelet/x/exp/teatest/v2"
 )
-
-// updating reports whether -update was given; the flag itself is declared by teatest's golden package.
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// goldenDir is the repository's testdata/tui, shared with the docs that show these frames.
-const goldenDir = "../testdata/tui"
-
-// requireGolden compares a frame with testdata/tui/name.golden, or rewrites it under -update.
-func requireGolden(t *testing.T, name, frame string) {
-	t.Helper()
-	path := filepath.Join(goldenDir, name+".golden")
-	if updating() {
-		if err := os.MkdirAll(goldenDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(frame), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./tui -run %s -update to create it)", err, t.Name())
-	}
-	if string(want) != frame {
-		t.Errorf("frame %s differs from %s:\n--- want\n%s\n--- got\n%s", name, path, want, frame)
-	}
-}
 
 var sgr = regexp.MustCompile(`\x1b\[([0-9;:]*)m`)
 
@@ -72,9 +35,9 @@ func runToResults(t *testing.T, environ []string, w, h int) *session {
 	o.Target = "bob@contoso.com"
 	o.Environ = environ
 	s := startSession(t, o, w, h)
-	s.waitFor("Finished:")
-	s.press("enter")
-	s.waitFor("✗ Failures (2)")
+	s.WaitFor("Finished:")
+	s.Press("enter")
+	s.WaitFor("✗ Failures (2)")
 	return s
 }
 
@@ -82,21 +45,18 @@ func runToResults(t *testing.T, environ []string, w, h int) *session {
 // at all, status still reads as symbols and words, and the frames match the golden files.
 func TestNoColorFrames(t *testing.T) {
 	s := runToResults(t, []string{"TERM=xterm-256color", "TTY_FORCE=1", "NO_COLOR=1"}, 80, 24)
-	requireGolden(t, "results-80x24", s.frames.current())
-	s.press("j", "j")
-	requireGolden(t, "results-error-80x24", s.waitFor("› ? ERROR enrollment.failures"))
-	s.press("g", "s")
-	requireGolden(t, "steps-80x24", s.waitFor("Step 1 of 6: Requirements"))
-	s.press("esc", "f")
-	requireGolden(t, "fix-preview-80x24", s.waitFor("Fix: license.assign", "Nothing has been sent"))
-	s.press("esc")
-	s.resize(200, 60)
-	requireGolden(t, "results-200x60", s.waitFor("✗ Failures (2)", "│"))
+	s.requireGolden("results-80x24", s.Frame())
+	s.Press("j", "j")
+	s.requireGolden("results-error-80x24", s.WaitFor("› ? ERROR enrollment.failures"))
+	s.Press("g", "s")
+	s.requireGolden("steps-80x24", s.WaitFor("Step 1 of 6: Requirements"))
+	s.Press("esc", "f")
+	s.requireGolden("fix-preview-80x24", s.WaitFor("Fix: license.assign", "Nothing has been sent"))
+	s.Press("esc")
+	s.Resize(200, 60)
+	s.requireGolden("results-200x60", s.WaitFor("✗ Failures (2)", "│"))
 	s.quit()
-	out, err := io.ReadAll(s.tm.FinalOutput(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := s.Output()
 	if n := colourCodes(out); n != 0 {
 		t.Fatalf("NO_COLOR output set a colour %d times", n)
 	}
@@ -107,7 +67,7 @@ func TestNoColorFrames(t *testing.T) {
 	// The same run without NO_COLOR is in colour, so the check above is not vacuous.
 	c := runToResults(t, []string{"TERM=xterm-256color", "TTY_FORCE=1"}, 80, 24)
 	c.quit()
-	colour, _ := io.ReadAll(c.tm.FinalOutput(t, teatest.WithFinalTimeout(waitTime)))
+	colour := c.Output()
 	if colourCodes(colour) == 0 {
 		t.Fatal("a 256-colour terminal got no colour either")
 	}
@@ -117,7 +77,7 @@ func TestNoColorFrames(t *testing.T) {
 func TestLowColourTerminal(t *testing.T) {
 	s := runToResults(t, []string{"TERM=xterm", "TTY_FORCE=1"}, 80, 24)
 	s.quit()
-	out, _ := io.ReadAll(s.tm.FinalOutput(t))
+	out := s.Output()
 	if colourCodes(out) == 0 {
 		t.Fatal("no colour on a 16-colour terminal")
 	}

@@ -15,11 +15,11 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	reports "github.com/mdmdoctor/mdmdoctor/report"
 	"github.com/mdmdoctor/mdmdoctor/tui/fixflow"
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
 	"github.com/mdmdoctor/mdmdoctor/tui/report"
 	"github.com/mdmdoctor/mdmdoctor/tui/results"
 	"github.com/mdmdoctor/mdmdoctor/tui/runner"
+	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
 )
 
 // Update-level tests of the root: transitions and requests, without a running program.
@@ -59,7 +59,7 @@ func withResults(t *testing.T, m Model) Model {
 			Fixes: []checks.Fix{{ID: "license.assign", Title: "Assign SPE_E5"}}},
 		{ID: "scope.urls", Subject: "bob@contoso.com", Status: checks.Pass, Summary: "Defaults"},
 	}
-	m, _ = update(t, m, runner.DoneMsg{ID: m.runID, Results: rs}, keypress.Press("enter"))
+	m, _ = update(t, m, runner.DoneMsg{ID: m.runID, Results: rs}, tuitest.Press("enter"))
 	if m.screen() != resultsScreen {
 		t.Fatalf("on %s, want the results", m.screen())
 	}
@@ -92,19 +92,19 @@ func TestTransitionsAndBack(t *testing.T) {
 	if m.screen() != stepsScreen {
 		t.Fatalf("steps request led to %s", m.screen())
 	}
-	m, _ = update(t, m, keypress.Press("f"))
+	m, _ = update(t, m, tuitest.Press("f"))
 	if m.screen() != fixScreen {
 		t.Fatalf("f on a step led to %s", m.screen())
 	}
-	m, _ = update(t, m, keypress.Press("esc"))
+	m, _ = update(t, m, tuitest.Press("esc"))
 	if m.screen() != stepsScreen {
 		t.Fatalf("esc from a fix opened from the steps led to %s", m.screen())
 	}
-	m, _ = update(t, m, keypress.Press("esc"), keypress.Press("w"))
+	m, _ = update(t, m, tuitest.Press("esc"), tuitest.Press("w"))
 	if m.screen() != reportScreen {
 		t.Fatalf("w led to %s", m.screen())
 	}
-	m, _ = update(t, m, keypress.Press("esc"), keypress.Press("t"))
+	m, _ = update(t, m, tuitest.Press("esc"), tuitest.Press("t"))
 	if m.screen() != targetScreen {
 		t.Fatalf("t led to %s", m.screen())
 	}
@@ -126,28 +126,28 @@ func TestStaleRunMessagesIgnored(t *testing.T) {
 
 func TestHelpAndQuitKeys(t *testing.T) {
 	m := withResults(t, rootModel(t, Options{}))
-	m, _ = update(t, m, keypress.Press("?"))
+	m, _ = update(t, m, tuitest.Press("?"))
 	if !m.showHelp || !strings.Contains(m.frame(), "re-run all") {
 		t.Fatal("? did not show the full help")
 	}
-	m, _ = update(t, m, keypress.Press("j"))
+	m, _ = update(t, m, tuitest.Press("j"))
 	if !m.showHelp {
 		t.Fatal("a key other than ? or esc closed the help")
 	}
-	m, _ = update(t, m, keypress.Press("esc"))
+	m, _ = update(t, m, tuitest.Press("esc"))
 	if m.showHelp {
 		t.Fatal("esc did not close the help")
 	}
-	_, cmd := update(t, m, keypress.Press("q"))
+	_, cmd := update(t, m, tuitest.Press("q"))
 	if msgs := runAll(cmd); len(msgs) != 1 || msgs[0] != tea.Quit() {
 		t.Fatalf("q gave %#v", msgs)
 	}
 	// On the target screen the input has focus: q is typed, ctrl+c quits.
-	m, _ = update(t, m, keypress.Press("t"), keypress.Press("q"))
+	m, _ = update(t, m, tuitest.Press("t"), tuitest.Press("q"))
 	if !strings.Contains(ansi.Strip(m.frame()), "User or device: q") {
 		t.Fatalf("q was not typed:\n%s", m.frame())
 	}
-	_, cmd = update(t, m, keypress.Press("ctrl+c"))
+	_, cmd = update(t, m, tuitest.Press("ctrl+c"))
 	if msgs := runAll(cmd); len(msgs) != 1 || msgs[0] != tea.Quit() {
 		t.Fatalf("ctrl+c gave %#v", msgs)
 	}
@@ -170,7 +170,7 @@ func TestDocsNeverOpenABrowserOverSSH(t *testing.T) {
 	for _, env := range [][]string{{"SSH_CONNECTION=10.0.0.1 5000 10.0.0.2 22", "DISPLAY=:0"}, {"DISPLAY=:0"}} {
 		op := &opener{}
 		m := withResults(t, rootModel(t, Options{Environ: env, OpenURL: op.open}))
-		m, cmd := update(t, m, keypress.Press("o"))
+		m, cmd := update(t, m, tuitest.Press("o"))
 		if !strings.Contains(m.status, url) || !strings.Contains(m.status, "copied") {
 			t.Fatalf("status %q does not print the link", m.status)
 		}
@@ -244,10 +244,10 @@ func TestDeviceNameResolvesToUser(t *testing.T) {
 		t.Fatalf("signing in on %s", m.screen())
 	}
 	m, _ = update(t, m, signInDoneMsg{id: m.signInID})
-	for _, k := range keypress.Type("BOB-LAPTOP") {
+	for _, k := range tuitest.Type("BOB-LAPTOP") {
 		m, _ = update(t, m, k)
 	}
-	m, cmd := update(t, m, keypress.Press("enter"))
+	m, cmd := update(t, m, tuitest.Press("enter"))
 	var resolved resolvedMsg
 	for _, msg := range runAll(cmd) {
 		if r, ok := msg.(resolvedMsg); ok {
@@ -290,7 +290,7 @@ func BenchmarkResultsView2000(b *testing.B) {
 	m.current = bob
 	m.results = m.results.Set(bob, rs)
 	m.open(resultsScreen)
-	down := keypress.Press("j")
+	down := tuitest.Press("j")
 	b.ReportAllocs()
 	for b.Loop() {
 		next, _ := m.Update(down)
@@ -315,7 +315,7 @@ func TestTenantWalkthroughWhenBackendCan(t *testing.T) {
 	if !strings.Contains(ansi.Strip(m.frame()), "Whole tenant walkthrough (every setting") {
 		t.Fatalf("tenant option not offered:\n%s", ansi.Strip(m.frame()))
 	}
-	m, cmd := update(t, m, keypress.Press("tab"), keypress.Press("G"), keypress.Press("enter"))
+	m, cmd := update(t, m, tuitest.Press("tab"), tuitest.Press("G"), tuitest.Press("enter"))
 	var resolved resolvedMsg
 	for _, msg := range runAll(cmd) {
 		if r, ok := msg.(resolvedMsg); ok {
@@ -394,7 +394,7 @@ func TestExportSweepAfterTenantWalkthrough(t *testing.T) {
 
 	m := rootModel(t, Options{Backend: tenantBackend{newTestBackend()}})
 	m, _ = update(t, m, resolvedMsg{target: tenant})
-	m, _ = update(t, m, runner.DoneMsg{ID: m.runID, Sweep: &sw}, keypress.Press("enter"), keypress.Press("w"))
+	m, _ = update(t, m, runner.DoneMsg{ID: m.runID, Sweep: &sw}, tuitest.Press("enter"), tuitest.Press("w"))
 	if v := ansi.Strip(m.frame()); !strings.Contains(v, "Export the device sweep as CSV") {
 		t.Fatalf("no export offered after the walkthrough:\n%s", v)
 	}
@@ -412,7 +412,7 @@ func TestExportSweepAfterTenantWalkthrough(t *testing.T) {
 
 	// A walkthrough whose device reads failed exports nothing and says why.
 	m, _ = update(t, m, resolvedMsg{target: tenant})
-	m, _ = update(t, m, runner.DoneMsg{ID: m.runID, SweepErr: "the device sweep did not finish (allDevices failed: 403)"}, keypress.Press("enter"), keypress.Press("w"))
+	m, _ = update(t, m, runner.DoneMsg{ID: m.runID, SweepErr: "the device sweep did not finish (allDevices failed: 403)"}, tuitest.Press("enter"), tuitest.Press("w"))
 	m, _ = update(t, m, report.SaveMsg{Path: filepath.Join(t.TempDir(), "x.csv"), Sweep: true})
 	if v := ansi.Strip(m.frame()); !strings.Contains(v, "no export written: the device sweep did not finish") {
 		t.Fatalf("no reason given:\n%s", v)
@@ -425,7 +425,7 @@ func TestExportSweepAfterTenantWalkthrough(t *testing.T) {
 func TestFixFromStepsFreshensEveryScreen(t *testing.T) {
 	m := withResults(t, rootModel(t, Options{}))
 	r, _ := m.results.Selected()
-	m, _ = update(t, m, results.StepsMsg{Result: r}, keypress.Press("f"))
+	m, _ = update(t, m, results.StepsMsg{Result: r}, tuitest.Press("f"))
 	if m.screen() != fixScreen {
 		t.Fatalf("f on a step led to %s", m.screen())
 	}
@@ -437,7 +437,7 @@ func TestFixFromStepsFreshensEveryScreen(t *testing.T) {
 	if cur, _ := m.steps.Current(); cur.Status != checks.Pass || !strings.Contains(ansi.Strip(m.frame()), "SPE_E5 now assigned") {
 		t.Fatalf("the step-through shows a stale result:\n%s", ansi.Strip(m.frame()))
 	}
-	m, _ = update(t, m, keypress.Press("esc"))
+	m, _ = update(t, m, tuitest.Press("esc"))
 	if sel, _ := m.results.Selected(); m.screen() != resultsScreen || sel.Status != checks.Pass {
 		t.Fatalf("results after the fix: on %s, selected %+v", m.screen(), sel)
 	}

@@ -3,9 +3,9 @@ package tui
 import (
 	"context"
 	"io"
-	"os"
 	"time"
 
+	"github.com/charmbracelet/colorprofile"
 	"github.com/mdmdoctor/mdmdoctor/checks"
 )
 
@@ -28,12 +28,20 @@ type Options struct {
 	Checks []checks.Check
 	// Timeout bounds each run, as --timeout does; zero means runner.DefaultTimeout.
 	Timeout time.Duration
-	// Input and Output default to the terminal (stdin and stdout).
+	// Input and Output are the session's terminal (an SSH session's channel); nil means the process's
+	// own standard input and output, as Bubble Tea opens them.
 	Input  io.Reader
 	Output io.Writer
-	// Environ is the environment the session sees; nil means os.Environ(). NO_COLOR, TERM and
-	// COLORTERM pick the colour profile; SSH_CONNECTION and SSH_TTY mark a remote session, where a
-	// docs link is printed and copied but no browser is launched.
+	// Width and Height are the terminal's size when the caller knows it (an SSH session's pty);
+	// zero asks the terminal.
+	Width, Height int
+	// ColorProfile forces the colour profile (an SSH session's, as its client's terminal reported it);
+	// colorprofile.Unknown (zero) picks it from Environ.
+	ColorProfile colorprofile.Profile
+	// Environ is the environment the session sees, as the caller read it (the TUI reads no environment
+	// of its own); nil is an empty one. NO_COLOR, TERM and COLORTERM pick the colour profile;
+	// SSH_CONNECTION and SSH_TTY mark a remote session, where a docs link is printed and copied but no
+	// browser is launched.
 	Environ []string
 	// OpenURL opens a link in a browser on a local session; nil uses the platform's opener.
 	OpenURL func(ctx context.Context, url string) error
@@ -41,7 +49,7 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.Environ == nil {
-		o.Environ = os.Environ()
+		o.Environ = []string{}
 	}
 	if o.OpenURL == nil {
 		o.OpenURL = openBrowser(o.Environ)

@@ -41,7 +41,7 @@ func typedPaste(tb testing.TB, text, end string) Model {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	r := readyModel{Model: New(ctx, o), ready: make(chan struct{}), once: &sync.Once{}}
-	p := tea.NewProgram(r, append(programOptions(o), tea.WithContext(ctx), tea.WithWindowSize(80, 24))...)
+	p := tea.NewProgram(r, append(ProgramOptions(o), tea.WithContext(ctx), tea.WithWindowSize(80, 24))...)
 	go func() {
 		<-r.ready
 		// tab to the list, G to its end, k up to the paste item, enter opens the area; ctrl+c quits.

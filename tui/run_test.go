@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
 	"io"
 	"testing"
 	"time"
@@ -27,7 +28,7 @@ func TestRunEndsWithItsContext(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("Run returned %v, want context.Canceled", err)
 		}
-	case <-time.After(waitTime):
+	case <-time.After(tuitest.Wait):
 		t.Fatal("Run did not end with its context")
 	}
 }

@@ -14,22 +14,22 @@ import (
 // causes again; the saved report carries the ranked symptom. At 80x24 throughout.
 func TestErrorToCauses(t *testing.T) {
 	s := startSession(t, triageOptions(newTestBackend()), 80, 24)
-	s.waitFor("Who has the problem?", "alice@contoso.com")
+	s.WaitFor("Who has the problem?", "alice@contoso.com")
 
-	s.tm.Send(tea.PasteMsg{Content: "Something went wrong.\rThis account is not allowed on this phone. Make sure the information you provided is correct\r"})
-	s.requireFits(s.waitFor("✓ Error: This account is not allowed on this phone"))
-	s.typeText("bob@contoso.com")
-	s.press("enter")
-	s.waitFor("Finished:")
-	s.press("enter")
-	s.requireFits(s.waitFor("The error: This account is not allowed on this phone", "✗ CONFIRMED license.intune", "Found: No provisioned Intune plan"))
+	s.Send(tea.PasteMsg{Content: "Something went wrong.\rThis account is not allowed on this phone. Make sure the information you provided is correct\r"})
+	s.WaitFor("✓ Error: This account is not allowed on this phone")
+	s.Type("bob@contoso.com")
+	s.Press("enter")
+	s.WaitFor("Finished:")
+	s.Press("enter")
+	s.WaitFor("The error: This account is not allowed on this phone", "✗ CONFIRMED license.intune", "Found: No provisioned Intune plan")
 
-	s.press("esc")
-	s.waitFor("✗ Failures (2)", "› ✗ FAIL  license.intune")
-	s.press("e")
-	s.waitFor("The error: This account is not allowed on this phone")
-	s.press("esc")
-	s.waitFor("✗ Failures (2)")
+	s.Press("esc")
+	s.WaitFor("✗ Failures (2)", "› ✗ FAIL  license.intune")
+	s.Press("e")
+	s.WaitFor("The error: This account is not allowed on this phone")
+	s.Press("esc")
+	s.WaitFor("✗ Failures (2)")
 
 	rep := s.saveJSONReport(filepath.Join(t.TempDir(), "bob.json"), "mdmdoctor-bob@contoso.com")
 	if rep.Symptom == nil || len(rep.Symptom.Causes) == 0 || rep.Symptom.Causes[0].Check != "license.intune" || rep.Symptom.Causes[0].Verdict != checks.Confirmed {

@@ -14,10 +14,10 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/fix"
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
 	"github.com/mdmdoctor/mdmdoctor/tui/stream"
+	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
 )
 
 const (
@@ -93,7 +93,7 @@ func (x *fakeFixer) ReadOnly() bool { return x.readOnly }
 
 func start(t *testing.T, x *fakeFixer) Model {
 	t.Helper()
-	st, km := screentest.Deps()
+	st, km := tuitest.Deps()
 	m := New(st, km, x)
 	m.SetSize(w, h)
 	var cmd tea.Cmd
@@ -171,8 +171,8 @@ func press(m Model, t *testing.T, ks ...string) (Model, tea.Msg) {
 func view(t *testing.T, m Model, want ...string) string {
 	t.Helper()
 	v := m.View()
-	screentest.RequireFits(t, v, w, h)
-	plain := screentest.Plain(v)
+	tuitest.RequireFits(t, v, w, h)
+	plain := tuitest.Plain(v)
 	for _, s := range want {
 		if !strings.Contains(plain, s) {
 			t.Errorf("the screen lacks %q:\n%s", s, plain)
@@ -353,7 +353,7 @@ func TestDeviceFromTheResult(t *testing.T) {
 		t.Fatalf("devices.duplicates on two devices: %+v", results)
 	}
 	x := &fakeFixer{f: f, results: results}
-	st, km := screentest.Deps()
+	st, km := tuitest.Deps()
 	m := New(st, km, x)
 	m.SetSize(w, h)
 	var cmd tea.Cmd

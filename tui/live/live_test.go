@@ -7,9 +7,8 @@ import (
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
 )
 
 var target = facts.Target{Kind: facts.TargetUser, User: "bob@contoso.com"}
@@ -22,7 +21,7 @@ func runChecks() []checks.Check {
 }
 
 func begun(t *testing.T) Model {
-	m := New(screentest.Deps())
+	m := New(tuitest.Deps())
 	m.SetSize(80, 20)
 	m, cmd := m.Begin(target, runChecks())
 	if cmd == nil {
@@ -33,7 +32,7 @@ func begun(t *testing.T) Model {
 
 func TestChecksAppearWaitingThenSettle(t *testing.T) {
 	m := begun(t)
-	v := screentest.Plain(m.View())
+	v := tuitest.Plain(m.View())
 	for _, want := range []string{"Checking bob@contoso.com", "0/3 sources", "license.intune", "waiting for licenseDetails", "waiting for mdmPolicy, memberOf"} {
 		if !strings.Contains(v, want) {
 			t.Fatalf("view lacks %q:\n%s", want, v)
@@ -44,31 +43,31 @@ func TestChecksAppearWaitingThenSettle(t *testing.T) {
 		{Kind: checks.CheckSettled, CheckID: "license.intune", Results: []checks.Result{{ID: "license.intune", Status: checks.Fail, Summary: "No Intune plan"}}},
 		{Kind: checks.SourceSettled, Source: facts.SrcMDMPolicy, Status: facts.SourceStatus{State: facts.Loaded}},
 	}...)
-	v = screentest.Plain(m.View())
+	v = tuitest.Plain(m.View())
 	for _, want := range []string{"2/3 sources", "✗ FAIL  license.intune", "No Intune plan", "waiting for memberOf", "reading: memberOf"} {
 		if !strings.Contains(v, want) {
 			t.Fatalf("view lacks %q:\n%s", want, v)
 		}
 	}
-	screentest.RequireFits(t, m.View(), 80, 20)
+	tuitest.RequireFits(t, m.View(), 80, 20)
 }
 
 func TestCancelOnlyWhileRunning(t *testing.T) {
 	m := begun(t)
 	for _, k := range []string{"x", "esc"} {
-		_, _, req := m.Update(keypress.Press(k))
+		_, _, req := m.Update(tuitest.Press(k))
 		if _, ok := req.(CancelMsg); !ok {
 			t.Fatalf("%s while running did not cancel", k)
 		}
 	}
-	if _, _, req := m.Update(keypress.Press("enter")); req != nil {
+	if _, _, req := m.Update(tuitest.Press("enter")); req != nil {
 		t.Fatal("enter while running left the screen")
 	}
 	m = m.Finish([]checks.Result{{ID: "license.intune", Status: checks.Fail}, {ID: "scope.mdm", Status: checks.Error, Summary: "Could not run: cancelled"}}, true)
-	if _, _, req := m.Update(keypress.Press("x")); req != nil {
+	if _, _, req := m.Update(tuitest.Press("x")); req != nil {
 		t.Fatal("x after the run still cancels")
 	}
-	v := screentest.Plain(m.View())
+	v := tuitest.Plain(m.View())
 	if !strings.Contains(v, "Run stopped before every source was read") || !strings.Contains(v, "? ERROR scope.mdm") {
 		t.Fatalf("cancelled run view:\n%s", v)
 	}
@@ -79,11 +78,11 @@ func TestFinishedRunKeys(t *testing.T) {
 	if m.Running() {
 		t.Fatal("still running after Finish")
 	}
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "Finished: ✗ 0 fail  ? 0 error  ! 1 warn  ✓ 1 pass  - 0 skip") {
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "Finished: ✗ 0 fail  ? 0 error  ! 1 warn  ✓ 1 pass  - 0 skip") {
 		t.Fatalf("tally missing:\n%s", v)
 	}
 	for k, want := range map[string]any{"enter": ResultsMsg{}, "s": StepsMsg{}, "R": AgainMsg{}, "esc": nav.Back{}} {
-		_, _, req := m.Update(keypress.Press(k))
+		_, _, req := m.Update(tuitest.Press(k))
 		if got := req; got != want {
 			t.Errorf("%s sent %#v, want %#v", k, got, want)
 		}
@@ -95,7 +94,7 @@ func TestTenantCheckWithManyResultsShowsWorst(t *testing.T) {
 		{ID: "scope.mdm", Status: checks.Warn, Summary: "minor"},
 		{ID: "scope.mdm", Status: checks.Fail, Summary: "Dave is out of scope"},
 	}, false)
-	v := screentest.Plain(m.View())
+	v := tuitest.Plain(m.View())
 	if !strings.Contains(v, "✗ FAIL  scope.mdm       2 results; worst: Dave is out of scope") {
 		t.Fatalf("view:\n%s", v)
 	}
@@ -119,19 +118,19 @@ func TestFailuresBelowTheFoldAreSigned(t *testing.T) {
 		}
 		rs = append(rs, checks.Result{ID: id, Status: st, Summary: "judged"})
 	}
-	m := New(screentest.Deps())
+	m := New(tuitest.Deps())
 	m.SetSize(80, 20)
 	m, _ = m.Begin(target, cs)
 	m = m.Finish(rs, false)
-	v := screentest.Plain(m.View())
-	screentest.RequireFits(t, m.View(), 80, 20)
+	v := tuitest.Plain(m.View())
+	tuitest.RequireFits(t, m.View(), 80, 20)
 	if !strings.Contains(v, "checks 1-15 of 20 · ↓ 5 more") || !strings.Contains(v, "✗ 3 not in view failed") {
 		t.Fatalf("no sign of the failures below:\n%s", v)
 	}
 	for range 5 {
-		m, _, _ = m.Update(keypress.Press("j"))
+		m, _, _ = m.Update(tuitest.Press("j"))
 	}
-	v = screentest.Plain(m.View())
+	v = tuitest.Plain(m.View())
 	if !strings.Contains(v, "✗ FAIL  check.19") || strings.Contains(v, "not in view failed") || !strings.Contains(v, "↑ 5 more") {
 		t.Fatalf("scrolled to the end:\n%s", v)
 	}

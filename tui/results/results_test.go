@@ -9,11 +9,10 @@ import (
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
 	"github.com/mdmdoctor/mdmdoctor/tui/runner"
 	"github.com/mdmdoctor/mdmdoctor/tui/theme"
+	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
 )
 
 var target = facts.Target{Kind: facts.TargetUser, User: "bob@contoso.com"}
@@ -34,7 +33,7 @@ func sample() []checks.Result {
 }
 
 func shown(w, h int, rs []checks.Result) Model {
-	m := New(screentest.Deps())
+	m := New(tuitest.Deps())
 	m.SetSize(w, h)
 	return m.Set(target, rs)
 }
@@ -49,7 +48,7 @@ func TestGroupedBySeverityFailuresFirst(t *testing.T) {
 	if got := strings.Join(order, " "); got != want {
 		t.Fatalf("order %s, want %s", got, want)
 	}
-	v := screentest.Plain(m.View())
+	v := tuitest.Plain(m.View())
 	for _, s := range []string{"✗ Failures (2)", "? Could not run (1)", "! Warnings (1)", "› ✗ FAIL  license.intune", "Why it matters", "INTUNE_O365 only"} {
 		if !strings.Contains(v, s) {
 			t.Errorf("view lacks %q:\n%s", s, v)
@@ -58,7 +57,7 @@ func TestGroupedBySeverityFailuresFirst(t *testing.T) {
 	// A DNS result's subject differs from the user and is shown, opening the summary column, which starts
 	// in the same column on every row.
 	m = shown(200, 40, sample())
-	v = screentest.Plain(m.View())
+	v = tuitest.Plain(m.View())
 	if !strings.Contains(v, "contoso.com · Skipped") {
 		t.Errorf("subject of a DNS result missing:\n%s", v)
 	}
@@ -88,7 +87,7 @@ func TestMovingSelectsAndActs(t *testing.T) {
 		{"t", NewTargetMsg{}}, {"s", StepsMsg{}},
 	}
 	for _, c := range cases {
-		_, _, req := m.Update(keypress.Press(c.key))
+		_, _, req := m.Update(tuitest.Press(c.key))
 		got := req
 		switch want := c.want.(type) {
 		case FixMsg:
@@ -105,25 +104,25 @@ func TestMovingSelectsAndActs(t *testing.T) {
 			}
 		}
 	}
-	m, _, _ = m.Update(keypress.Press("j"))
+	m, _, _ = m.Update(tuitest.Press("j"))
 	if sel, _ := m.Selected(); sel.ID != "scope.mdm" {
 		t.Fatalf("j selected %s", sel.ID)
 	}
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "Not in scope") || !strings.Contains(v, "› ✗ FAIL  scope.mdm") {
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "Not in scope") || !strings.Contains(v, "› ✗ FAIL  scope.mdm") {
 		t.Fatalf("detail did not follow the cursor:\n%s", v)
 	}
 	// No fix and no docs: the operator is told rather than sent to an empty screen.
 	for _, k := range []string{"f", "o"} {
-		_, _, req := m.Update(keypress.Press(k))
+		_, _, req := m.Update(tuitest.Press(k))
 		if _, ok := req.(nav.Status); !ok {
 			t.Errorf("%s on a result without it did not explain", k)
 		}
 	}
-	m, _, _ = m.Update(keypress.Press("G"))
+	m, _, _ = m.Update(tuitest.Press("G"))
 	if sel, _ := m.Selected(); sel.ID != "dns.enrollment-cname" {
 		t.Fatalf("G selected %s", sel.ID)
 	}
-	m, _, _ = m.Update(keypress.Press("g"))
+	m, _, _ = m.Update(tuitest.Press("g"))
 	if sel, _ := m.Selected(); sel.ID != "license.intune" {
 		t.Fatalf("g selected %s", sel.ID)
 	}
@@ -131,21 +130,21 @@ func TestMovingSelectsAndActs(t *testing.T) {
 
 func TestZoomAndScrollDetail(t *testing.T) {
 	m := shown(80, 12, sample())
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "more lines (pgdn") {
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "more lines (pgdn") {
 		t.Fatalf("a long detail pane gives no hint:\n%s", v)
 	}
-	m, _, _ = m.Update(keypress.Press("enter"))
-	v := screentest.Plain(m.View())
+	m, _, _ = m.Update(tuitest.Press("enter"))
+	v := tuitest.Plain(m.View())
 	if strings.Contains(v, "Failures (2)") || !strings.Contains(v, "Intune plan") {
 		t.Fatalf("zoom still shows the list:\n%s", v)
 	}
 	before := v
-	m, _, _ = m.Update(keypress.Press("pgdown"))
-	if v := screentest.Plain(m.View()); v == before {
+	m, _, _ = m.Update(tuitest.Press("pgdown"))
+	if v := tuitest.Plain(m.View()); v == before {
 		t.Fatal("pgdown did not scroll the detail")
 	}
-	m, _, _ = m.Update(keypress.Press("esc"))
-	if !strings.Contains(screentest.Plain(m.View()), "Failures (2)") {
+	m, _, _ = m.Update(tuitest.Press("esc"))
+	if !strings.Contains(tuitest.Plain(m.View()), "Failures (2)") {
 		t.Fatal("esc did not leave the zoom")
 	}
 }
@@ -156,7 +155,7 @@ func TestRerunReplacesResults(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("no spinner for the re-run")
 	}
-	if _, _, req := m.Update(keypress.Press("r")); req != nil {
+	if _, _, req := m.Update(tuitest.Press("r")); req != nil {
 		t.Fatal("a second re-run of the same check while one runs")
 	}
 	var all []checks.Result
@@ -171,7 +170,7 @@ func TestRerunReplacesResults(t *testing.T) {
 	if sel.ID != "license.intune" || sel.Status != checks.Pass {
 		t.Fatalf("cursor on %s %s after the re-run", sel.ID, sel.Status)
 	}
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "✗ Failures (1)") || !strings.Contains(v, "SPE_E5 now assigned") {
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "✗ Failures (1)") || !strings.Contains(v, "SPE_E5 now assigned") {
 		t.Fatalf("view after re-run:\n%s", v)
 	}
 }
@@ -180,9 +179,9 @@ func TestFitsAt80x24And200x60(t *testing.T) {
 	for _, size := range [][2]int{{80, 20}, {200, 56}, {60, 12}} {
 		m := shown(size[0], size[1], many(50))
 		for range 30 {
-			m, _, _ = m.Update(keypress.Press("j"))
+			m, _, _ = m.Update(tuitest.Press("j"))
 		}
-		screentest.RequireFits(t, m.View(), size[0], size[1])
+		tuitest.RequireFits(t, m.View(), size[0], size[1])
 		if n := strings.Count(m.View(), "\n") + 1; n != size[1] {
 			t.Errorf("%dx%d: view is %d lines, want the full height", size[0], size[1], n)
 		}
@@ -207,7 +206,7 @@ func many(n int) []checks.Result {
 // frames as an operator would. A frame must stay well under 16 ms.
 func BenchmarkResultsView2000(b *testing.B) {
 	m := shown(200, 56, many(2000))
-	down := keypress.Press("j")
+	down := tuitest.Press("j")
 	b.ReportAllocs()
 	for b.Loop() {
 		m, _, _ = m.Update(down)
@@ -220,9 +219,9 @@ func TestDetailShowsTheTable(t *testing.T) {
 	r := checks.Result{ID: "enrollment.failures", Subject: "bob@contoso.com", Title: "Failures", Status: checks.Fail, Summary: "1 failure",
 		Table: &checks.Table{Columns: []string{"Time", "Category", "Reason", "Correlation ID"},
 			Rows: [][]string{{"2026-11-30 09:14 UTC", "deviceNotSupported", "0x80180014 [0x80180014 MENROLL_E_DEVICENOTSUPPORTED: Your organization does not support this version of Windows]", "7c1d6f0e-4b8a-4d61-9a3e-2f5b8c9d0e1f"}}}}
-	st, _ := screentest.Deps()
+	st, _ := tuitest.Deps()
 	lines := Detail(st, r, 60)
-	all := screentest.Plain(strings.Join(lines, "\n"))
+	all := tuitest.Plain(strings.Join(lines, "\n"))
 	if !strings.Contains(all, "Time · Category · Reason · Correlation ID") || !strings.Contains(all, "MENROLL_E_DEVICENOTSUPPORTED") {
 		t.Fatalf("detail:\n%s", all)
 	}
@@ -238,68 +237,68 @@ func TestDetailShowsTheTable(t *testing.T) {
 func TestNextFailureFilterFocusCopy(t *testing.T) {
 	m := shown(80, 24, sample())
 	sel := func(m Model) string { r, _ := m.Selected(); return r.ID }
-	m, _, _ = m.Update(keypress.Press("n"))
-	m, _, _ = m.Update(keypress.Press("n"))
+	m, _, _ = m.Update(tuitest.Press("n"))
+	m, _, _ = m.Update(tuitest.Press("n"))
 	if sel(m) != "enrollment.failures" {
 		t.Fatalf("n n selected %s, want the error after the two failures", sel(m))
 	}
-	if _, _, req := m.Update(keypress.Press("n")); req == nil {
+	if _, _, req := m.Update(tuitest.Press("n")); req == nil {
 		t.Fatal("n past the last failure said nothing")
 	}
-	m, _, _ = m.Update(keypress.Press("N"))
+	m, _, _ = m.Update(tuitest.Press("N"))
 	if sel(m) != "scope.mdm" {
 		t.Fatalf("N selected %s", sel(m))
 	}
 
 	// The filter matches ids and text, and is typed without q quitting.
-	m, _, _ = m.Update(keypress.Press("/"))
+	m, _, _ = m.Update(tuitest.Press("/"))
 	if !m.Typing() {
 		t.Fatal("/ did not give the filter the keys")
 	}
-	for _, k := range keypress.Type("dns.") {
+	for _, k := range tuitest.Type("dns.") {
 		m, _, _ = m.Update(k)
 	}
-	v := screentest.Plain(m.View())
+	v := tuitest.Plain(m.View())
 	if !strings.Contains(v, "1 of 6") || !strings.Contains(v, "dns.enrollment-cname") || strings.Contains(v, "license.intune ") {
 		t.Fatalf("filter on a check id:\n%s", v)
 	}
-	m, _, _ = m.Update(keypress.Press("enter"))
-	if m.Typing() || !strings.Contains(screentest.Plain(m.View()), "/dns.") {
+	m, _, _ = m.Update(tuitest.Press("enter"))
+	if m.Typing() || !strings.Contains(tuitest.Plain(m.View()), "/dns.") {
 		t.Fatal("enter did not keep the filter")
 	}
-	m, _, _ = m.Update(keypress.Press("esc"))
+	m, _, _ = m.Update(tuitest.Press("esc"))
 	// Cleared, every result is back and the cursor stays on the one it was on.
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "6/6 · ↑ 2 more") || strings.Contains(v, "of 6") {
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "6/6 · ↑ 2 more") || strings.Contains(v, "of 6") {
 		t.Fatalf("esc did not clear the filter:\n%s", v)
 	}
-	m, _, _ = m.Update(keypress.Press("/"))
-	for _, k := range keypress.Type("INTUNE_O365") {
+	m, _, _ = m.Update(tuitest.Press("/"))
+	for _, k := range tuitest.Type("INTUNE_O365") {
 		m, _, _ = m.Update(k)
 	}
 	if sel(m) != "license.intune" || len(m.shown) != 1 {
 		t.Fatalf("filter on evidence text: %d shown, cursor on %s", len(m.shown), sel(m))
 	}
-	m, _, _ = m.Update(keypress.Press("esc"))
+	m, _, _ = m.Update(tuitest.Press("esc"))
 
 	// tab: the arrows scroll the detail, line by line, and leave the cursor alone.
 	m = shown(80, 14, sample())
-	m, _, _ = m.Update(keypress.Press("tab"))
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "detail has the arrows") {
+	m, _, _ = m.Update(tuitest.Press("tab"))
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "detail has the arrows") {
 		t.Fatalf("no sign the detail has focus:\n%s", v)
 	}
-	m, _, _ = m.Update(keypress.Press("j"))
+	m, _, _ = m.Update(tuitest.Press("j"))
 	if sel(m) != "license.intune" || m.detail.Offset() != 1 {
 		t.Fatalf("j with the detail focused: cursor %s, detail at line %d", sel(m), m.detail.Offset())
 	}
-	m, _, req := m.Update(keypress.Press("esc"))
+	m, _, req := m.Update(tuitest.Press("esc"))
 	if req != nil || m.focus {
 		t.Fatalf("esc from the detail: %#v, focus %v", req, m.focus)
 	}
-	if _, _, req := m.Update(keypress.Press("esc")); req != (nav.Back{}) {
+	if _, _, req := m.Update(tuitest.Press("esc")); req != (nav.Back{}) {
 		t.Fatalf("esc on the list sent %#v, want back", req)
 	}
 
-	_, _, req = m.Update(keypress.Press("c"))
+	_, _, req = m.Update(tuitest.Press("c"))
 	cp, ok := req.(nav.Copy)
 	if !ok || !strings.Contains(cp.Text, "No Intune plan") || !strings.Contains(cp.Text, "INTUNE_O365 only") ||
 		!strings.Contains(cp.Text, "Assign SPE_E5.") || !strings.Contains(cp.Text, "https://learn.microsoft.com/intune/licenses") {
@@ -311,14 +310,14 @@ func TestNextFailureFilterFocusCopy(t *testing.T) {
 // and failures, lie out of view.
 func TestPositionAndFailuresBelow(t *testing.T) {
 	m := shown(80, 12, many(20))
-	v := screentest.Plain(m.View())
+	v := tuitest.Plain(m.View())
 	if !strings.Contains(v, "1/20 · ↓") {
 		t.Fatalf("no position:\n%s", v)
 	}
 	for range 12 {
-		m, _, _ = m.Update(keypress.Press("j"))
+		m, _, _ = m.Update(tuitest.Press("j"))
 	}
-	v = screentest.Plain(m.View())
+	v = tuitest.Plain(m.View())
 	if !strings.Contains(v, "13/20 · ↑") || !strings.Contains(v, "↓") {
 		t.Fatalf("position in the middle:\n%s", v)
 	}
@@ -335,13 +334,13 @@ func TestDocsLinkNeverCut(t *testing.T) {
 	if !strings.Contains(joined, "\x1b]8;;"+long+"\x07") && !strings.Contains(joined, "\x1b]8;;"+long+"\x1b\\") {
 		t.Fatalf("no hyperlink to the whole URL:\n%q", joined)
 	}
-	plain := screentest.Plain(joined)
+	plain := tuitest.Plain(joined)
 	if !strings.Contains(plain, "learn.microsoft.com/…/troubleshoot-hybrid-join-windows-current") || strings.Contains(plain, "https://learn.microsoft.com/en-us/entra/identity/dev") {
 		t.Fatalf("the URL was split or cut rather than labelled:\n%s", plain)
 	}
 }
 
-func styles() *theme.Styles { st, _ := screentest.Deps(); return st }
+func styles() *theme.Styles { st, _ := tuitest.Deps(); return st }
 
 // TestDeviceTableUnderDevicesResults: the devices.* results show the user's devices as a table that
 // fits the pane, with the sweep's note under a stale record; other results do not.
@@ -352,18 +351,18 @@ func TestDeviceTableUnderDevicesResults(t *testing.T) {
 	}
 	rs := append(sample(), checks.Result{ID: "devices.duplicates", Subject: "BOB-LT", Status: checks.Warn, Summary: "recorded twice"})
 	m := shown(80, 40, rs).SetDevices(rows)
-	v := screentest.Plain(m.View())
+	v := tuitest.Plain(m.View())
 	if strings.Contains(v, "Troubleshoot pane") {
 		t.Fatalf("the table is under a result that is not about devices:\n%s", v)
 	}
-	m, _, _ = m.Update(keypress.Press("/"))
-	for _, k := range keypress.Type("devices.") {
+	m, _, _ = m.Update(tuitest.Press("/"))
+	for _, k := range tuitest.Type("devices.") {
 		m, _, _ = m.Update(k)
 	}
-	m, _, _ = m.Update(keypress.Press("enter"))
-	m, _, _ = m.Update(keypress.Press("enter"))
-	v = screentest.Plain(m.View())
-	screentest.RequireFits(t, m.View(), 80, 40)
+	m, _, _ = m.Update(tuitest.Press("enter"))
+	m, _, _ = m.Update(tuitest.Press("enter"))
+	v = tuitest.Plain(m.View())
+	tuitest.RequireFits(t, m.View(), 80, 40)
 	for _, want := range []string{"Troubleshoot pane", "BOB-LT           joined        managed  compliant      2026-11-25",
 		"BOB-LT           registered    no       -              - (sign-in 2026-06-01)", "↳ stale: silent for more than 30 days"} {
 		if !strings.Contains(v, want) {

@@ -5,13 +5,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
 )
 
 func newScreen() Model {
-	m := New(screentest.Deps())
+	m := New(tuitest.Deps())
 	m.SetSize(80, 20)
 	m, _ = m.Start()
 	return m
@@ -19,21 +18,21 @@ func newScreen() Model {
 
 func TestPromptShowsCodeAndCopiesItAgain(t *testing.T) {
 	m := newScreen().Prompt(nav.DeviceCode{UserCode: "FQK72RMW", VerificationURL: "https://microsoft.com/devicelogin", Message: "Use a browser."})
-	view := screentest.Plain(m.View())
+	view := tuitest.Plain(m.View())
 	for _, want := range []string{"FQK72RMW", "https://microsoft.com/devicelogin", "Waiting for you", "Use a browser."} {
 		if !strings.Contains(view, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
 		}
 	}
-	screentest.RequireFits(t, m.View(), 80, 20)
-	_, _, req := m.Update(keypress.Press("c"))
+	tuitest.RequireFits(t, m.View(), 80, 20)
+	_, _, req := m.Update(tuitest.Press("c"))
 	if got, ok := req.(nav.Copy); !ok || got.Text != "FQK72RMW" {
 		t.Fatalf("c sent %#v, want the code copied", got)
 	}
 }
 
 func TestCopyNeedsACode(t *testing.T) {
-	_, _, req := newScreen().Update(keypress.Press("c"))
+	_, _, req := newScreen().Update(tuitest.Press("c"))
 	if req != nil {
 		t.Fatalf("c before any code sent %#v", req)
 	}
@@ -41,7 +40,7 @@ func TestCopyNeedsACode(t *testing.T) {
 
 func TestEscCancelsWhileWaiting(t *testing.T) {
 	for _, m := range []Model{newScreen(), newScreen().Prompt(nav.DeviceCode{UserCode: "X"})} {
-		_, _, req := m.Update(keypress.Press("esc"))
+		_, _, req := m.Update(tuitest.Press("esc"))
 		if _, ok := req.(CancelMsg); !ok {
 			t.Fatalf("esc in state %d did not cancel", m.State())
 		}
@@ -50,19 +49,19 @@ func TestEscCancelsWhileWaiting(t *testing.T) {
 
 func TestFailureAndCancelOfferRetry(t *testing.T) {
 	failed := newScreen().Fail(errors.New("AADSTS70020: the code expired"))
-	if v := screentest.Plain(failed.View()); !strings.Contains(v, "Sign-in failed") || !strings.Contains(v, "AADSTS70020") {
+	if v := tuitest.Plain(failed.View()); !strings.Contains(v, "Sign-in failed") || !strings.Contains(v, "AADSTS70020") {
 		t.Fatalf("failure view:\n%s", v)
 	}
 	cancelled := newScreen().Cancel()
-	if v := screentest.Plain(cancelled.View()); !strings.Contains(v, "cancelled") {
+	if v := tuitest.Plain(cancelled.View()); !strings.Contains(v, "cancelled") {
 		t.Fatalf("cancel view:\n%s", v)
 	}
 	for _, m := range []Model{failed, cancelled} {
-		_, _, req := m.Update(keypress.Press("enter"))
+		_, _, req := m.Update(tuitest.Press("enter"))
 		if _, ok := req.(RetryMsg); !ok {
 			t.Fatalf("enter in state %d did not retry", m.State())
 		}
-		if _, _, req := m.Update(keypress.Press("esc")); req != nil {
+		if _, _, req := m.Update(tuitest.Press("esc")); req != nil {
 			t.Fatalf("esc after the end sent %#v", req)
 		}
 	}
@@ -82,7 +81,7 @@ func TestSpinnerStopsOnceSignedIn(t *testing.T) {
 	if _, cmd, _ := m.Update(m.spinner.Tick()); cmd != nil {
 		t.Fatal("the spinner still ticks after sign-in")
 	}
-	if !strings.Contains(screentest.Plain(m.View()), "✓ Signed in.") {
+	if !strings.Contains(tuitest.Plain(m.View()), "✓ Signed in.") {
 		t.Fatal("signed-in view")
 	}
 }

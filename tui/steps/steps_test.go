@@ -5,10 +5,9 @@ import (
 	"testing"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
 	"github.com/mdmdoctor/mdmdoctor/tui/results"
+	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
 )
 
 func catalog() []checks.Check {
@@ -34,7 +33,7 @@ func stepResults() []checks.Result {
 
 func open(t *testing.T, at checks.Result) Model {
 	t.Helper()
-	m := New(screentest.Deps())
+	m := New(tuitest.Deps())
 	m.SetSize(80, 20)
 	return m.Set(catalog(), stepResults(), at)
 }
@@ -45,7 +44,7 @@ func walk(t *testing.T, m Model) []string {
 	for {
 		cur, _ := m.Current()
 		ids = append(ids, cur.ID)
-		next, _, _ := m.Update(keypress.Press("right"))
+		next, _, _ := m.Update(tuitest.Press("right"))
 		if c, _ := next.Current(); c.ID == cur.ID {
 			return ids
 		}
@@ -60,7 +59,7 @@ func TestSeedProcedureOrder(t *testing.T) {
 	if got != want {
 		t.Fatalf("steps in order %s, want %s", got, want)
 	}
-	v := screentest.Plain(m.View())
+	v := tuitest.Plain(m.View())
 	for _, s := range []string{"Step 1 of 4: Requirements", "screen 1 of 5", "Question", "Does the user hold an Intune plan?", "Verdict", "✓ PASS  INTUNE_A provisioned", "nothing to fix"} {
 		if !strings.Contains(v, s) {
 			t.Errorf("view lacks %q:\n%s", s, v)
@@ -70,44 +69,44 @@ func TestSeedProcedureOrder(t *testing.T) {
 
 func TestOpensAtResultAndMovesBothWays(t *testing.T) {
 	m := open(t, stepResults()[0])
-	v := screentest.Plain(m.View())
+	v := tuitest.Plain(m.View())
 	for _, s := range []string{"Step 2 of 4: MDM user scope", "✗ FAIL  Not in scope", "Add bob to Intune Users.", "appliesTo selected", "scope.mdm.add-user-to-group"} {
 		if !strings.Contains(v, s) {
 			t.Errorf("view lacks %q:\n%s", s, v)
 		}
 	}
-	m, _, _ = m.Update(keypress.Press("p"))
+	m, _, _ = m.Update(tuitest.Press("p"))
 	if c, _ := m.Current(); c.ID != "operator.permissions" {
 		t.Fatalf("p went to %s", c.ID)
 	}
-	m, _, _ = m.Update(keypress.Press("right"))
-	m, _, _ = m.Update(keypress.Press("right"))
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "Step 3 of 4: DNS") {
+	m, _, _ = m.Update(tuitest.Press("right"))
+	m, _, _ = m.Update(tuitest.Press("right"))
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "Step 3 of 4: DNS") {
 		t.Fatalf("two steps on:\n%s", v)
 	}
 	// The first page has no previous one.
 	first := open(t, checks.Result{})
-	if again, _, _ := first.Update(keypress.Press("p")); again.index != 0 {
+	if again, _, _ := first.Update(tuitest.Press("p")); again.index != 0 {
 		t.Fatal("p moved before the first page")
 	}
 }
 
 func TestKeysAskTheRoot(t *testing.T) {
 	m := open(t, stepResults()[0])
-	_, _, req := m.Update(keypress.Press("f"))
+	_, _, req := m.Update(tuitest.Press("f"))
 	if got, ok := req.(results.FixMsg); !ok || got.Result.ID != "scope.mdm" {
 		t.Fatalf("f sent %#v", got)
 	}
-	_, _, req = m.Update(keypress.Press("o"))
+	_, _, req = m.Update(tuitest.Press("o"))
 	if got := req; got != (nav.OpenDocs{URL: "https://learn.microsoft.com/scope"}) {
 		t.Fatalf("o sent %#v", got)
 	}
-	_, _, req = m.Update(keypress.Press("esc"))
+	_, _, req = m.Update(tuitest.Press("esc"))
 	if got := req; got != (nav.Back{}) {
 		t.Fatalf("esc sent %#v", got)
 	}
 	plain := open(t, checks.Result{})
-	_, _, req = plain.Update(keypress.Press("f"))
+	_, _, req = plain.Update(tuitest.Press("f"))
 	if _, ok := req.(nav.Status); !ok {
 		t.Fatal("f without a fix did not explain")
 	}
@@ -118,17 +117,17 @@ func TestLongStepScrolls(t *testing.T) {
 	for range 30 {
 		long.Evidence = append(long.Evidence, checks.Evidence{Source: "GET /v1.0/groups", Detail: "another group the user is not in"})
 	}
-	m := New(screentest.Deps())
+	m := New(tuitest.Deps())
 	m.SetSize(80, 20)
 	m = m.Set(catalog(), []checks.Result{long}, long)
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "more lines (↓/pgdn)") {
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "more lines (↓/pgdn)") {
 		t.Fatalf("no hint that the step goes on:\n%s", v)
 	}
-	screentest.RequireFits(t, m.View(), 80, 20)
+	tuitest.RequireFits(t, m.View(), 80, 20)
 	for range 40 {
-		m, _, _ = m.Update(keypress.Press("j"))
+		m, _, _ = m.Update(tuitest.Press("j"))
 	}
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "learn.microsoft.com/scope") || strings.Contains(v, "more lines") {
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "learn.microsoft.com/scope") || strings.Contains(v, "more lines") {
 		t.Fatalf("scrolling did not reach the end:\n%s", v)
 	}
 }
@@ -137,19 +136,19 @@ func TestLongStepScrolls(t *testing.T) {
 // rest, and say so at either end; c copies the page's result.
 func TestNextFailure(t *testing.T) {
 	m := open(t, checks.Result{})
-	m, _, _ = m.Update(keypress.Press("n"))
+	m, _, _ = m.Update(tuitest.Press("n"))
 	if c, _ := m.Current(); c.ID != "scope.mdm" {
 		t.Fatalf("n went to %s, want the failing scope.mdm", c.ID)
 	}
-	_, _, req := m.Update(keypress.Press("n"))
+	_, _, req := m.Update(tuitest.Press("n"))
 	if _, ok := req.(nav.Status); !ok {
 		t.Fatalf("n past the last failure sent %#v", req)
 	}
-	_, _, req = m.Update(keypress.Press("c"))
+	_, _, req = m.Update(tuitest.Press("c"))
 	if cp, ok := req.(nav.Copy); !ok || !strings.Contains(cp.Text, "scope.mdm") || !strings.Contains(cp.Text, "Docs: https://learn.microsoft.com/scope") {
 		t.Fatalf("c sent %#v", req)
 	}
-	back, _, _ := m.Update(keypress.Press("N"))
+	back, _, _ := m.Update(tuitest.Press("N"))
 	if back.index != m.index {
 		t.Fatalf("N moved to page %d with no failure before it", back.index)
 	}

@@ -8,9 +8,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
 )
 
 func fixture(t *testing.T, name string) string {
@@ -25,17 +24,17 @@ func fixture(t *testing.T, name string) string {
 func TestBracketedPasteAttachesTheDeviceView(t *testing.T) {
 	m, _, _ := newScreen(false).Update(tea.PasteMsg{Content: fixture(t, "demo-carol-duplicate.txt")})
 	if m.Device() == nil {
-		t.Fatalf("a pasted dsregcmd output was not attached:\n%s", screentest.Plain(m.View()))
+		t.Fatalf("a pasted dsregcmd output was not attached:\n%s", tuitest.Plain(m.View()))
 	}
-	v := screentest.Plain(m.View())
+	v := tuitest.Plain(m.View())
 	if !strings.Contains(v, "Device view: CAROL-LT") || !strings.Contains(v, "AzureAdJoined YES") {
 		t.Fatalf("the attached device is not shown:\n%s", v)
 	}
-	screentest.RequireFits(t, m.View(), 80, 20)
+	tuitest.RequireFits(t, m.View(), 80, 20)
 	if m.input.Value() != "" {
 		t.Errorf("the paste leaked into the UPN field: %q", m.input.Value())
 	}
-	m, _, req := m.Update(keypress.Press("ctrl+x"))
+	m, _, req := m.Update(tuitest.Press("ctrl+x"))
 	if m.Device() != nil {
 		t.Fatal("ctrl+x did not remove the device view")
 	}
@@ -49,7 +48,7 @@ func TestPasteOfSomethingElseIsRefused(t *testing.T) {
 	if m.Device() != nil {
 		t.Fatal("prose attached as a device view")
 	}
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "dsregcmd /status") {
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "dsregcmd /status") {
 		t.Fatalf("no explanation of what to paste:\n%s", v)
 	}
 	// Terminals turn a paste's line ends into CR.
@@ -67,32 +66,32 @@ func TestPasteOfSomethingElseIsRefused(t *testing.T) {
 // TestPasteArea covers terminals without bracketed paste: the paste area takes the output line by line
 // (enter is a new line there, not a submission) until ctrl+s.
 func TestPasteArea(t *testing.T) {
-	m, _, _ := newScreen(false).Update(keypress.Press("tab"))
-	m, _, _ = m.Update(keypress.Press("G"))
-	m, _, _ = m.Update(keypress.Press("k")) // the paste item sits just above the tenant walkthrough
-	m, _, _ = m.Update(keypress.Press("enter"))
+	m, _, _ := newScreen(false).Update(tuitest.Press("tab"))
+	m, _, _ = m.Update(tuitest.Press("G"))
+	m, _, _ = m.Update(tuitest.Press("k")) // the paste item sits just above the tenant walkthrough
+	m, _, _ = m.Update(tuitest.Press("enter"))
 	if !m.pasting || !m.Typing() {
-		t.Fatalf("the paste area did not open:\n%s", screentest.Plain(m.View()))
+		t.Fatalf("the paste area did not open:\n%s", tuitest.Plain(m.View()))
 	}
-	screentest.RequireFits(t, m.View(), 80, 20)
+	tuitest.RequireFits(t, m.View(), 80, 20)
 	// A few lines are enough to be read as dsregcmd output; typing a whole one key by key is slow.
 	lines := strings.Split(fixture(t, "joined.txt"), "\n")
 	for _, line := range lines[:12] {
 		m = typeIn(m, strings.TrimRight(line, "\r"))
 		var req tea.Msg
-		m, _, req = m.Update(keypress.Press("enter"))
+		m, _, req = m.Update(tuitest.Press("enter"))
 		if req != nil {
 			t.Fatalf("enter in the paste area sent %#v", req)
 		}
 	}
-	m, _, _ = m.Update(keypress.Press("ctrl+s"))
+	m, _, _ = m.Update(tuitest.Press("ctrl+s"))
 	if m.pasting || m.Device() == nil {
-		t.Fatalf("ctrl+s did not read the paste:\n%s", screentest.Plain(m.View()))
+		t.Fatalf("ctrl+s did not read the paste:\n%s", tuitest.Plain(m.View()))
 	}
 	// esc leaves the area without touching what was attached.
 	m, _ = m.openPaste(false)
 	m = typeIn(m, "garbage")
-	m, _, _ = m.Update(keypress.Press("esc"))
+	m, _, _ = m.Update(tuitest.Press("esc"))
 	if m.pasting || m.Device() == nil {
 		t.Fatal("esc lost the attached device view or kept the area open")
 	}

@@ -5,8 +5,7 @@ import (
 	"testing"
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
+	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
 )
 
 // The target screen asks how the device enrolls: enter on the question steps through the paths and
@@ -14,23 +13,23 @@ import (
 func TestPathQuestion(t *testing.T) {
 	m := newScreen(false)
 	m.SetSize(80, 24)
-	m, _, _ = m.Update(keypress.Press("tab"))
-	m, _, _ = m.Update(keypress.Press("G"))
+	m, _, _ = m.Update(tuitest.Press("tab"))
+	m, _, _ = m.Update(tuitest.Press("G"))
 	for range 2 { // the question sits just above the paste item, in the Device section
-		m, _, _ = m.Update(keypress.Press("k"))
+		m, _, _ = m.Update(tuitest.Press("k"))
 	}
 	if m.Path() != facts.PathUnknown {
 		t.Fatalf("path %q before any choice", m.Path())
 	}
 	for _, want := range append(facts.EnrollmentPaths(), facts.PathUnknown) {
-		m, _, _ = m.Update(keypress.Press("enter"))
+		m, _, _ = m.Update(tuitest.Press("enter"))
 		if m.Path() != want {
 			t.Fatalf("path %q, want %q", m.Path(), want)
 		}
 	}
-	m, _, _ = m.Update(keypress.Press("enter"))
-	screentest.RequireFits(t, m.View(), 80, 24)
-	if got := screentest.Plain(m.View()); !strings.Contains(got, "How it enrolls: join, Microsoft Entra join") {
+	m, _, _ = m.Update(tuitest.Press("enter"))
+	tuitest.RequireFits(t, m.View(), 80, 24)
+	if got := tuitest.Plain(m.View()); !strings.Contains(got, "How it enrolls: join, Microsoft Entra join") {
 		t.Errorf("the chosen path is not shown:\n%s", got)
 	}
 }

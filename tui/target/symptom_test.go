@@ -6,20 +6,19 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
+	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
 )
 
 // openErrorArea moves to the list's Error entry (just above the device paste, which sits above the
 // tenant walkthrough) and opens it.
 func openErrorArea(t *testing.T) Model {
 	t.Helper()
-	m, _, _ := newScreen(false).Update(keypress.Press("tab"))
+	m, _, _ := newScreen(false).Update(tuitest.Press("tab"))
 	for _, k := range []string{"G", "k", "k", "k", "enter"} { // above the paste item and the path question
-		m, _, _ = m.Update(keypress.Press(k))
+		m, _, _ = m.Update(tuitest.Press(k))
 	}
 	if !m.pasting || !m.pastingError {
-		t.Fatalf("the error area did not open:\n%s", screentest.Plain(m.View()))
+		t.Fatalf("the error area did not open:\n%s", tuitest.Plain(m.View()))
 	}
 	return m
 }
@@ -28,18 +27,18 @@ func openErrorArea(t *testing.T) Model {
 // still fits 80x24.
 func TestErrorTyped(t *testing.T) {
 	m := openErrorArea(t)
-	screentest.RequireFits(t, m.View(), 80, 24)
+	tuitest.RequireFits(t, m.View(), 80, 24)
 	m = typeIn(m, "80180014")
-	m, _, _ = m.Update(keypress.Press("ctrl+s"))
+	m, _, _ = m.Update(tuitest.Press("ctrl+s"))
 	if m.pasting || m.Error() == nil || m.Device() != nil {
-		t.Fatalf("ctrl+s did not attach the error:\n%s", screentest.Plain(m.View()))
+		t.Fatalf("ctrl+s did not attach the error:\n%s", tuitest.Plain(m.View()))
 	}
-	v := screentest.Plain(m.View())
+	v := tuitest.Plain(m.View())
 	if !strings.Contains(v, "✓ Error: 0x80180014 MENROLL_E_DEVICENOTSUPPORTED") || !strings.Contains(v, "Replace the error the user saw") {
 		t.Fatalf("the attached error is not shown:\n%s", v)
 	}
-	screentest.RequireFits(t, m.View(), 80, 24)
-	m, _, req := m.Update(keypress.Press("ctrl+x"))
+	tuitest.RequireFits(t, m.View(), 80, 24)
+	m, _, req := m.Update(tuitest.Press("ctrl+x"))
 	if m.Error() != nil || req == nil {
 		t.Fatal("ctrl+x did not remove the error")
 	}
@@ -49,9 +48,9 @@ func TestErrorTyped(t *testing.T) {
 func TestErrorUnknown(t *testing.T) {
 	m := openErrorArea(t)
 	m = typeIn(m, "0x80181234")
-	m, _, _ = m.Update(keypress.Press("ctrl+s"))
-	if m.Error() != nil || !strings.Contains(screentest.Plain(m.View()), "0x80181234 is not in mdmdoctor's catalog") {
-		t.Fatalf("an unknown code was taken or not explained:\n%s", screentest.Plain(m.View()))
+	m, _, _ = m.Update(tuitest.Press("ctrl+s"))
+	if m.Error() != nil || !strings.Contains(tuitest.Plain(m.View()), "0x80181234 is not in mdmdoctor's catalog") {
+		t.Fatalf("an unknown code was taken or not explained:\n%s", tuitest.Plain(m.View()))
 	}
 }
 
@@ -63,7 +62,7 @@ func TestEventPastedOntoTheScreen(t *testing.T) {
 	}
 	m, _, _ := newScreen(false).Update(tea.PasteMsg{Content: strings.ReplaceAll(string(raw), "\n", "\r")})
 	if m.Error() == nil || m.Device() != nil || m.Error().Matches[0].Entry.Code != "0x8018002b" {
-		t.Fatalf("the pasted event was not taken as the error:\n%s", screentest.Plain(m.View()))
+		t.Fatalf("the pasted event was not taken as the error:\n%s", tuitest.Plain(m.View()))
 	}
 	// dsregcmd output pasted the same way is still the device view.
 	m, _, _ = m.Update(tea.PasteMsg{Content: fixture(t, "joined.txt")})

@@ -5,9 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/keypress"
-	"github.com/mdmdoctor/mdmdoctor/tui/internal/screentest"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
 )
 
 func TestClassify(t *testing.T) {
@@ -47,13 +46,13 @@ func TestClassify(t *testing.T) {
 }
 
 func newScreen(tenant bool) Model {
-	m := New(screentest.Deps()).SetRecent([]string{"carol@contoso.com"}).SetDemo([]string{"alice@contoso.com", "bob@contoso.com"}).SetTenant(tenant)
+	m := New(tuitest.Deps()).SetRecent([]string{"carol@contoso.com"}).SetDemo([]string{"alice@contoso.com", "bob@contoso.com"}).SetTenant(tenant)
 	m.SetSize(80, 20)
 	return m
 }
 
 func typeIn(m Model, s string) Model {
-	for _, k := range keypress.Type(s) {
+	for _, k := range tuitest.Type(s) {
 		m, _, _ = m.Update(k)
 	}
 	return m
@@ -61,58 +60,58 @@ func typeIn(m Model, s string) Model {
 
 func TestValidatedAsTyped(t *testing.T) {
 	m := typeIn(newScreen(false), "alice@contoso")
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "✗ the domain needs a dot") {
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "✗ the domain needs a dot") {
 		t.Fatalf("half-typed UPN shows no hint:\n%s", v)
 	}
 	m = typeIn(m, ".com")
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "✓ a user (UPN)") {
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "✓ a user (UPN)") {
 		t.Fatalf("UPN not recognised:\n%s", v)
 	}
 	if !m.Typing() {
 		t.Fatal("q would quit while typing")
 	}
 	m2 := typeIn(newScreen(false), "DESKTOP-4F2K9")
-	if v := screentest.Plain(m2.View()); !strings.Contains(v, "device name or serial") {
+	if v := tuitest.Plain(m2.View()); !strings.Contains(v, "device name or serial") {
 		t.Fatalf("device name not recognised:\n%s", v)
 	}
 }
 
 func TestEnterSubmitsOnlyValidInput(t *testing.T) {
-	m, _, req := newScreen(false).Update(keypress.Press("enter"))
-	if req != nil || !strings.Contains(screentest.Plain(m.View()), "type a UPN or a device name first") {
-		t.Fatalf("empty input submitted or no hint:\n%s", screentest.Plain(m.View()))
+	m, _, req := newScreen(false).Update(tuitest.Press("enter"))
+	if req != nil || !strings.Contains(tuitest.Plain(m.View()), "type a UPN or a device name first") {
+		t.Fatalf("empty input submitted or no hint:\n%s", tuitest.Plain(m.View()))
 	}
-	m, _, req = typeIn(newScreen(false), "bob@contoso").Update(keypress.Press("enter"))
+	m, _, req = typeIn(newScreen(false), "bob@contoso").Update(tuitest.Press("enter"))
 	if req != nil {
 		t.Fatalf("invalid input submitted: %#v", req)
 	}
-	_, _, req = typeIn(m, ".com").Update(keypress.Press("enter"))
+	_, _, req = typeIn(m, ".com").Update(tuitest.Press("enter"))
 	if got, ok := req.(SubmitMsg); !ok || got.Input != "bob@contoso.com" {
 		t.Fatalf("enter sent %#v", got)
 	}
 }
 
 func TestListPicksRecentAndDemo(t *testing.T) {
-	m, _, _ := newScreen(false).Update(keypress.Press("tab"))
+	m, _, _ := newScreen(false).Update(tuitest.Press("tab"))
 	if m.Typing() {
 		t.Fatal("tab did not leave the input")
 	}
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "› carol@contoso.com") || !strings.Contains(v, "Demo users") {
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "› carol@contoso.com") || !strings.Contains(v, "Demo users") {
 		t.Fatalf("list view:\n%s", v)
 	}
-	_, _, req := m.Update(keypress.Press("enter"))
+	_, _, req := m.Update(tuitest.Press("enter"))
 	if got, _ := req.(SubmitMsg); got.Input != "carol@contoso.com" {
 		t.Fatalf("enter on the recent target sent %#v", got)
 	}
-	m, _, _ = m.Update(keypress.Press("j"))
-	m, _, _ = m.Update(keypress.Press("j"))
-	_, _, req = m.Update(keypress.Press("enter"))
+	m, _, _ = m.Update(tuitest.Press("j"))
+	m, _, _ = m.Update(tuitest.Press("j"))
+	_, _, req = m.Update(tuitest.Press("enter"))
 	if got, _ := req.(SubmitMsg); got.Input != "bob@contoso.com" {
 		t.Fatalf("enter on the second demo user sent %#v", got)
 	}
 	// k from the top of the list goes back to typing, and q is a letter again.
-	m, _, _ = newScreen(false).Update(keypress.Press("tab"))
-	m, _, _ = m.Update(keypress.Press("k"))
+	m, _, _ = newScreen(false).Update(tuitest.Press("tab"))
+	m, _, _ = m.Update(tuitest.Press("k"))
 	if !m.Typing() {
 		t.Fatal("up from the first item did not return to the input")
 	}
@@ -120,10 +119,10 @@ func TestListPicksRecentAndDemo(t *testing.T) {
 
 func TestTenantComingSoonUnlessBackendCan(t *testing.T) {
 	for _, available := range []bool{false, true} {
-		m, _, _ := newScreen(available).Update(keypress.Press("tab"))
-		m, _, _ = m.Update(keypress.Press("G"))
-		view := screentest.Plain(m.View())
-		_, _, req := m.Update(keypress.Press("enter"))
+		m, _, _ := newScreen(available).Update(tuitest.Press("tab"))
+		m, _, _ = m.Update(tuitest.Press("G"))
+		view := tuitest.Plain(m.View())
+		_, _, req := m.Update(tuitest.Press("enter"))
 		msg := req
 		if available {
 			if _, ok := msg.(TenantMsg); !ok {
@@ -142,17 +141,17 @@ func TestTenantComingSoonUnlessBackendCan(t *testing.T) {
 
 func TestResolvingAndFailure(t *testing.T) {
 	m, cmd := typeIn(newScreen(false), "x@nowhere.example").Resolving("x@nowhere.example")
-	if cmd == nil || !strings.Contains(screentest.Plain(m.View()), "Looking up x@nowhere.example") {
+	if cmd == nil || !strings.Contains(tuitest.Plain(m.View()), "Looking up x@nowhere.example") {
 		t.Fatal("resolving shows no spinner")
 	}
-	if _, _, req := m.Update(keypress.Press("enter")); req != nil {
+	if _, _, req := m.Update(tuitest.Press("enter")); req != nil {
 		t.Fatal("a second submission while resolving")
 	}
 	m = m.Failed(errTest("no user x@nowhere.example in this tenant"))
-	if v := screentest.Plain(m.View()); !strings.Contains(v, "✗ no user x@nowhere.example") || !m.Typing() {
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "✗ no user x@nowhere.example") || !m.Typing() {
 		t.Fatalf("failure not shown or input not focused:\n%s", v)
 	}
-	screentest.RequireFits(t, m.View(), 80, 20)
+	tuitest.RequireFits(t, m.View(), 80, 20)
 }
 
 type errTest string
@@ -170,21 +169,21 @@ func TestFixedEntriesInViewWithFullLists(t *testing.T) {
 	for i := range 10 {
 		demo = append(demo, fmt.Sprintf("demo%d@fabrikam.com", i))
 	}
-	m := New(screentest.Deps()).SetRecent(recent).SetDemo(demo).SetTenant(true)
+	m := New(tuitest.Deps()).SetRecent(recent).SetDemo(demo).SetTenant(true)
 	m.SetSize(80, 20)
-	v := screentest.Plain(m.View())
-	screentest.RequireFits(t, m.View(), 80, 20)
+	v := tuitest.Plain(m.View())
+	tuitest.RequireFits(t, m.View(), 80, 20)
 	for _, want := range []string{"Whole tenant walkthrough", "dsregcmd /status output", "The error the user saw", "↓ ", "more (recent and demo)"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q:\n%s", want, v)
 		}
 	}
-	m, _, _ = m.Update(keypress.Press("tab"))
+	m, _, _ = m.Update(tuitest.Press("tab"))
 	for range 12 {
-		m, _, _ = m.Update(keypress.Press("j"))
+		m, _, _ = m.Update(tuitest.Press("j"))
 	}
-	v = screentest.Plain(m.View())
-	screentest.RequireFits(t, m.View(), 80, 20)
+	v = tuitest.Plain(m.View())
+	tuitest.RequireFits(t, m.View(), 80, 20)
 	if !strings.Contains(v, "› demo4@fabrikam.com") || !strings.Contains(v, "13/18 · ↑") || !strings.Contains(v, "Whole tenant walkthrough") {
 		t.Fatalf("cursor out of view or no position:\n%s", v)
 	}

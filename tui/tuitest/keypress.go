@@ -1,6 +1,4 @@
-// Package keypress builds key press messages from the names Bubble Tea gives keys ("enter", "ctrl+c",
-// "q", "R"), for tests that drive models the way a keyboard would.
-package keypress
+package tuitest
 
 import (
 	"strings"
@@ -8,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
+// named are the keys Press knows by name, as Bubble Tea names them ("enter", "esc", "pgdown").
 var named = map[string]rune{
 	"enter": tea.KeyEnter, "esc": tea.KeyEscape, "tab": tea.KeyTab, "backspace": tea.KeyBackspace,
 	"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
