@@ -7,12 +7,11 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/mdmdoctor/mdmdoctor/graph"
 	"github.com/mdmdoctor/mdmdoctor/tui"
+	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
 )
 
 // testEnviron is the terminal the TUI tests draw on: no colour, so frames compare as text.
@@ -45,63 +44,24 @@ func signedIn(t *testing.T, c Config) *App {
 	return a
 }
 
-// program runs the real Bubble Tea program over the application at w x h; wait reads its output until
-// every one of want has been drawn (what it read is gone for the next wait, so texts drawn together are
-// waited for together) and returns what it read.
-func program(t *testing.T, a *App, o TUIOptions, w, h int) (*teatest.TestModel, func(...string) []byte) {
+// program runs the real Bubble Tea program over the application at w x h, through tuitest: its waits
+// match the frame on screen now.
+func program(t *testing.T, a *App, o TUIOptions, w, h int) *tuitest.Session {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	opts := a.TUIOptions(o)
 	opts.Input, opts.Output = nil, nil
-	tm := teatest.NewTestModel(t, tui.New(ctx, opts), teatest.WithInitialTermSize(w, h),
-		teatest.WithProgramOptions(tea.WithEnvironment(opts.Environ)))
-	wait := func(want ...string) []byte {
-		t.Helper()
-		var seen []byte
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-			seen = b
-			out := ansi.Strip(string(b))
-			for _, w := range want {
-				if !strings.Contains(out, w) {
-					return false
-				}
-			}
-			return true
-		}, teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-		return seen
-	}
-	return tm, wait
+	s := tuitest.Start(t, tui.New(ctx, opts), w, h, tui.ProgramOptions(opts)...)
+	s.Timeout = 20 * time.Second
+	return s
 }
 
-// press sends keys by name: enter, esc, tab, end, or a character.
-func press(tm *teatest.TestModel, keys ...string) {
-	for _, k := range keys {
-		switch k {
-		case "enter":
-			tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-		case "esc":
-			tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
-		case "tab":
-			tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
-		case "end":
-			tm.Send(tea.KeyPressMsg{Code: tea.KeyEnd})
-		default:
-			tm.Send(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
-		}
-	}
-}
-
-// finalScreen quits the program and returns its last frame, failing on any line wider than w.
-func finalScreen(t *testing.T, tm *teatest.TestModel, w int) string {
+// finalScreen quits the program and returns its last frame, failing on any line wider than the
+// terminal.
+func finalScreen(t *testing.T, s *tuitest.Session, w int) string {
 	t.Helper()
-	press(tm, "q")
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
-	screen := ansi.Strip(final.View().Content)
-	for i, line := range strings.Split(screen, "\n") {
-		if lw := ansi.StringWidth(line); lw > w {
-			t.Errorf("line %d is %d cells wide at %d columns: %q", i+1, lw, w, line)
-		}
-	}
+	screen := ansi.Strip(s.Quit().View().Content)
+	tuitest.RequireFits(t, screen, w, strings.Count(screen, "\n")+1)
 	return screen
 }

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -12,7 +11,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/mdmdoctor/mdmdoctor/app/apptest"
 	"github.com/mdmdoctor/mdmdoctor/graph"
@@ -46,18 +44,18 @@ func TestTUIDemoDevicePaste(t *testing.T) {
 // triage runs one user through the TUI at 80x24 and returns the results screen.
 func triage(t *testing.T, user, paste string) string {
 	t.Helper()
-	tm, wait := program(t, open(t, demoConfig(t)), TUIOptions{}, 80, 24)
-	wait("bob@contoso.com") // the target screen lists the demo users
+	s := program(t, open(t, demoConfig(t)), TUIOptions{}, 80, 24)
+	s.WaitFor("bob@contoso.com") // the target screen lists the demo users
 	if paste != "" {
-		tm.Send(tea.PasteMsg{Content: paste})
-		wait("Device view")
+		s.Send(tea.PasteMsg{Content: paste})
+		s.WaitFor("Device view")
 	}
-	tm.Type(user)
-	press(tm, "enter")
-	wait("Finished")
-	press(tm, "enter") // to the results
-	wait("Failures")
-	return finalScreen(t, tm, 80)
+	s.Type(user)
+	s.Press("enter")
+	s.WaitFor("Finished")
+	s.Press("enter") // to the results
+	s.WaitFor("Failures")
+	return finalScreen(t, s, 80)
 }
 
 // TestResolveTargetByDevice finds a user from a device name or serial number, over the demo Graph.
@@ -93,13 +91,13 @@ func TestUnknownUserIsRefusedOnce(t *testing.T) {
 // TestTUIDemoTenantWalkthrough chooses the whole-tenant walkthrough on the target screen of the real
 // program over the demo application, and finds the walkthrough's results on the results screen.
 func TestTUIDemoTenantWalkthrough(t *testing.T) {
-	tm, wait := program(t, open(t, demoConfig(t)), TUIOptions{}, 100, 30)
-	wait("Whole tenant walkthrough")
-	press(tm, "tab", "end", "enter")
-	wait("Finished")
-	press(tm, "enter")
-	wait("Failures")
-	screen := finalScreen(t, tm, 100)
+	s := program(t, open(t, demoConfig(t)), TUIOptions{}, 100, 30)
+	s.WaitFor("Whole tenant walkthrough")
+	s.Press("tab", "end", "enter")
+	s.WaitFor("Finished")
+	s.Press("enter")
+	s.WaitFor("Failures")
+	screen := finalScreen(t, s, 100)
 	for _, want := range []string{"devices.duplicates", "FRANK-LT1"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the results screen lacks %q:\n%s", want, screen)
@@ -122,16 +120,15 @@ func TestDebugLogNeverOnTheTUIScreen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	tm, wait := program(t, a, TUIOptions{}, 80, 24)
-	var drawn bytes.Buffer
-	drawn.Write(wait("bob@contoso.com"))
-	tm.Type("bob@contoso.com")
-	press(tm, "enter")
-	drawn.Write(wait("Finished"))
-	press(tm, "enter")
-	drawn.Write(wait("Failures"))
-	last := finalScreen(t, tm, 80)
-	for where, text := range map[string]string{"the TUI's output": ansi.Strip(drawn.String()), "the TUI's last screen": last} {
+	s := program(t, a, TUIOptions{}, 80, 24)
+	s.WaitFor("bob@contoso.com")
+	s.Type("bob@contoso.com")
+	s.Press("enter")
+	s.WaitFor("Finished")
+	s.Press("enter")
+	s.WaitFor("Failures")
+	last := finalScreen(t, s, 80)
+	for where, text := range map[string]string{"the TUI's output": ansi.Strip(string(s.Output())), "the TUI's last screen": last} {
 		for _, m := range logMarks {
 			if strings.Contains(text, m) {
 				t.Errorf("%s holds debug output (%q)", where, m)
@@ -187,24 +184,24 @@ func tenantApp(t *testing.T, f apptest.Fake, readOnly bool) *App {
 func TestTUIGuidedFix(t *testing.T) {
 	f := apptest.FakeTenant(t, "contoso", nil)
 	a := tenantApp(t, f, false)
-	tm, wait := program(t, a, TUIOptions{Target: "bob@contoso.com"}, 80, 24)
-	wait("Finished")
-	press(tm, "enter")
-	wait("› ✗ FAIL  license.entra-premium")
+	s := program(t, a, TUIOptions{Target: "bob@contoso.com"}, 80, 24)
+	s.WaitFor("Finished")
+	s.Press("enter")
+	s.WaitFor("› ✗ FAIL  license.entra-premium")
 	f.Graph.ResetRequests()
-	press(tm, "f")
-	wait("Nothing has been sent. Press enter to apply", "/assignLicense", `"removeLicenses": []`)
-	press(tm, "enter")
-	wait("Type yes and press enter to send this request")
-	press(tm, "n", "o", "enter")
-	wait("Type the word yes to send")
-	tm.Type("yes")
-	press(tm, "enter")
-	wait("✓ Applied.", "Journal entry", "license.entra-premium: Holds")
-	press(tm, "esc")
-	wait("Re-checked after the fix: license.entra-premium ✓ pass", "✓ PASS  license.intune")
-	press(tm, "q")
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	s.Press("f")
+	s.WaitFor("Nothing has been sent. Press enter to apply", "/assignLicense", `"removeLicenses": []`)
+	s.Press("enter")
+	s.WaitFor("Type yes and press enter to send this request")
+	s.Press("n", "o", "enter")
+	s.WaitFor("Type the word yes to send")
+	s.Type("yes")
+	s.Press("enter")
+	s.WaitFor("✓ Applied.", "Journal entry", "license.entra-premium: Holds")
+	s.Press("esc")
+	s.WaitFor("Re-checked after the fix: license.entra-premium ✓ pass", "✓ PASS  license.intune")
+	s.Press("q")
+	s.Final()
 	apptest.MatchWrites(t, apptest.SentWrites(f.Graph), []string{`POST /v1.0/users/d91731c4-e2fb-4ee9-a119-b64659a0b445/assignLicense {"addLicenses":[{"disabledPlans":[],"skuId":"06ebc4ee-1bb5-47dd-8120-11324bc54e06"}],"removeLicenses":[]}`})
 	runs := apptest.Journal(t, a.cfg.StateDir)
 	if len(runs) != 1 || runs[0].Begin.Operator != "admin@contoso.com" || apptest.Outcomes(runs[0]) != "applied / applied" {
@@ -218,20 +215,20 @@ func TestTUIQuitWhileApplying(t *testing.T) {
 	f := apptest.FakeTenant(t, "contoso", nil)
 	f.Graph.Inject(graphtest.Fault{Method: "POST", Path: "/v1.0/users/*/assignLicense", Delay: 1500 * time.Millisecond})
 	a := tenantApp(t, f, false)
-	tm, wait := program(t, a, TUIOptions{Target: "bob@contoso.com"}, 80, 24)
-	wait("Finished")
-	press(tm, "enter")
-	wait("› ✗ FAIL  license.entra-premium")
-	press(tm, "f")
-	wait("Nothing has been sent")
-	press(tm, "enter")
-	wait("Type yes")
-	tm.Type("yes")
-	press(tm, "enter")
-	wait("Applying")
-	press(tm, "q")
-	wait("Quitting once")
-	tm.WaitFinished(t, teatest.WithFinalTimeout(15*time.Second))
+	s := program(t, a, TUIOptions{Target: "bob@contoso.com"}, 80, 24)
+	s.WaitFor("Finished")
+	s.Press("enter")
+	s.WaitFor("› ✗ FAIL  license.entra-premium")
+	s.Press("f")
+	s.WaitFor("Nothing has been sent")
+	s.Press("enter")
+	s.WaitFor("Type yes")
+	s.Type("yes")
+	s.Press("enter")
+	s.WaitFor("Applying")
+	s.Press("q")
+	s.WaitFor("Quitting once")
+	s.Final()
 	runs := apptest.Journal(t, a.cfg.StateDir)
 	if len(runs) != 1 || apptest.Outcomes(runs[0]) != "applied / applied" {
 		t.Fatalf("the write in flight was not seen through: %+v", runs)
@@ -244,17 +241,17 @@ func TestTUIQuitWhileApplying(t *testing.T) {
 // TestTUIReadOnlyFixIsADryRun: with --read-only the plan shows and nothing can be sent.
 func TestTUIReadOnlyFixIsADryRun(t *testing.T) {
 	f := apptest.FakeTenant(t, "contoso", nil)
-	tm, wait := program(t, tenantApp(t, f, true), TUIOptions{Target: "bob@contoso.com"}, 80, 24)
-	wait("Finished")
-	press(tm, "enter")
-	wait("› ✗ FAIL  license.entra-premium")
-	press(tm, "f")
-	wait("Dry run (--read-only)")
+	s := program(t, tenantApp(t, f, true), TUIOptions{Target: "bob@contoso.com"}, 80, 24)
+	s.WaitFor("Finished")
+	s.Press("enter")
+	s.WaitFor("› ✗ FAIL  license.entra-premium")
+	s.Press("f")
+	s.WaitFor("Dry run (--read-only)")
 	f.Graph.ResetRequests()
-	press(tm, "enter", "y", "e", "s", "enter", "esc")
-	wait("› ✗ FAIL  license.entra-premium")
-	press(tm, "q")
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	s.Press("enter", "y", "e", "s", "enter", "esc")
+	s.WaitFor("› ✗ FAIL  license.entra-premium")
+	s.Press("q")
+	s.Final()
 	if w := apptest.SentWrites(f.Graph); len(w) != 0 {
 		t.Errorf("a read-only session sent %v", w)
 	}
