@@ -172,18 +172,27 @@ type mfaScope struct {
 
 // judgeMFA is the one judgment of mfa.registration; the user and the tenant runs differ only in scope.
 func judgeMFA(f *facts.Facts, sc mfaScope) []Result {
+	enabled, reportOnly, ev := registrationPolicies(f)
+	if policyRequiresMFA(f.RegistrationPolicy) {
+		return judgeMFASetting(f, sc, enabled, reportOnly, ev)
+	}
+	return judgeMFAConditionalAccess(f, sc, enabled, reportOnly, ev)
+}
+
+// registrationPolicies sorts the Conditional Access policies with the "Register or join devices" user
+// action into enabled and report-only, with the evidence of the device setting and of every policy
+// that bears on registration.
+func registrationPolicies(f *facts.Facts) (enabled, reportOnly []facts.CAPolicy, ev []Evidence) {
 	pol := f.RegistrationPolicy
 	caSrc := requestOf(f, facts.SrcConditionalAccess, "GET /v1.0/identity/conditionalAccess/policies")
-	required := policyRequiresMFA(pol)
 	setting := "notRequired"
 	if pol != nil && pol.MultiFactorAuthConfiguration != "" {
 		setting = pol.MultiFactorAuthConfiguration
 	}
-	ev := []Evidence{{Source: requestOf(f, facts.SrcRegistrationPolicy, "GET /v1.0/policies/deviceRegistrationPolicy"),
+	ev = []Evidence{{Source: requestOf(f, facts.SrcRegistrationPolicy, "GET /v1.0/policies/deviceRegistrationPolicy"),
 		Detail: "device setting \"Require MFA to register or join devices\" (the whole tenant; not hybrid joined " +
 			"devices): multiFactorAuthConfiguration=" + setting}}
 
-	var enabled, reportOnly []facts.CAPolicy
 	for _, p := range f.CAPolicies {
 		switch {
 		case hasRegisterAction(p) && p.State == "enabled":
@@ -204,9 +213,14 @@ func judgeMFA(f *facts.Facts, sc mfaScope) []Result {
 		ev = append(ev, Evidence{Source: caSrc, Detail: fmt.Sprintf("Conditional Access %q (state %s) is configured "+
 			"with %s; covers %s", p.DisplayName, p.State, registerDeviceAction, caCoverage(p))})
 	}
+	return enabled, reportOnly, ev
+}
 
+// judgeMFASetting is the verdict when the device setting requires MFA: right unless a Conditional
+// Access policy has the user action too, the documented conflict.
+func judgeMFASetting(f *facts.Facts, sc mfaScope, enabled, reportOnly []facts.CAPolicy, ev []Evidence) []Result {
 	switch {
-	case required && len(enabled) > 0:
+	case len(enabled) > 0:
 		r := Result{Status: Fail, Evidence: ev, Explanation: conflictExplanation,
 			Summary: fmt.Sprintf("The device setting requires MFA to register or join devices while Conditional "+
 				"Access %s is configured with the \"Register or join devices\" user action: the documented conflict, "+
@@ -215,11 +229,11 @@ func judgeMFA(f *facts.Facts, sc mfaScope) []Result {
 				"Authentication to register or join devices\" to No, and let the Conditional Access policy " +
 				"require MFA " +
 				"(include All users in it, excluding only the emergency access accounts, if it covers fewer)."}
-		if fx, ok := mfaPolicyFix(f, pol); ok {
+		if fx, ok := mfaPolicyFix(f, f.RegistrationPolicy); ok {
 			r.Fixes = []Fix{fx}
 		}
 		return []Result{r}
-	case required && len(reportOnly) > 0:
+	case len(reportOnly) > 0:
 		return []Result{{Status: Warn, Evidence: ev, Explanation: conflictExplanation + " Report-only policies are " +
 			"not enforced, so the conflict starts when the policy is switched on.",
 			Summary: fmt.Sprintf("The device setting requires MFA, and report-only Conditional Access %s, "+
@@ -228,11 +242,16 @@ func judgeMFA(f *facts.Facts, sc mfaScope) []Result {
 			Remediation: "Before you switch the Conditional Access policy on, set \"Require Multifactor " +
 				"Authentication to register or join devices\" to No in the Entra admin center > Devices > " +
 				"Device settings."}}
-	case required:
-		return []Result{{Status: Pass, Evidence: ev, Summary: fmt.Sprintf("MFA to register or join devices is "+
-			"required for %s by the device setting.", sc.who)}}
 	}
+	return []Result{{Status: Pass, Evidence: ev, Summary: fmt.Sprintf("MFA to register or join devices is "+
+		"required for %s by the device setting.", sc.who)}}
+}
 
+// judgeMFAConditionalAccess is the verdict when the device setting leaves MFA to Conditional Access:
+// what the enabled policies with the user action grant, and whom they reach.
+func judgeMFAConditionalAccess(f *facts.Facts, sc mfaScope, enabled, reportOnly []facts.CAPolicy,
+	ev []Evidence) []Result {
+	caSrc := requestOf(f, facts.SrcConditionalAccess, "GET /v1.0/identity/conditionalAccess/policies")
 	var requiring, blocking, partial []facts.CAPolicy
 	var missed []string
 	for _, p := range enabled {
