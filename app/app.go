@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/charmbracelet/x/term"
+
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
 	"github.com/mdmdoctor/mdmdoctor/dsregcmd"
 	"github.com/mdmdoctor/mdmdoctor/facts"
@@ -83,12 +85,24 @@ func orDiscard(w io.Writer) io.Writer {
 	return w
 }
 
+// readDsregcmd reads the --dsregcmd paste: a file, or standard input for "-", where a terminal is told
+// what to paste and how to end. Nothing at all is an error, not a paste without a device.
 func (a *App) readDsregcmd(name string) ([]byte, error) {
+	var b []byte
+	var err error
 	if name == "-" {
 		if a.cfg.Stdin == nil {
 			return nil, errors.New("--dsregcmd -: this session has no standard input; give a file")
 		}
-		return dsregcmd.ReadAll(a.cfg.Stdin)
+		if f, ok := a.cfg.Stdin.(*os.File); ok && term.IsTerminal(f.Fd()) {
+			fmt.Fprintln(a.errOut, "Paste the output of dsregcmd /status, then end it with Ctrl-D on a line of its own "+
+				"(on Windows: Ctrl-Z, then Enter).")
+		}
+		if b, err = dsregcmd.ReadAll(a.cfg.Stdin); err == nil && len(bytes.TrimSpace(b)) == 0 {
+			err = errors.New("--dsregcmd -: standard input was empty: pipe the output of dsregcmd /status in, paste it " +
+				"(end with Ctrl-D, on Windows Ctrl-Z then Enter), or give a file")
+		}
+		return b, err
 	}
 	f, err := os.Open(name)
 	if err != nil {
@@ -96,7 +110,10 @@ func (a *App) readDsregcmd(name string) ([]byte, error) {
 			"or pass - to read standard input", name, err)
 	}
 	defer f.Close()
-	return dsregcmd.ReadAll(f)
+	if b, err = dsregcmd.ReadAll(f); err == nil && len(bytes.TrimSpace(b)) == 0 {
+		err = fmt.Errorf("--dsregcmd %s is empty: save the output of dsregcmd /status in it", name)
+	}
+	return b, err
 }
 
 // Config is what the application was built from.

@@ -21,8 +21,10 @@ type CheckOptions struct {
 	Tenant bool
 	// Path is how the user's device enrolls (--path); "" judges every path.
 	Path string
-	// Export is the tenant walkthrough's device sweep file (TenantOptions.Export).
+	// Export is the tenant walkthrough's device sweep file (TenantOptions.Export); Force replaces an
+	// existing one.
 	Export string
+	Force  bool
 
 	path facts.EnrollmentPath
 }
@@ -49,7 +51,7 @@ func (o *CheckOptions) Validate(c *Config, timeoutGiven bool) error {
 	case o.Tenant && c.Dsregcmd != "":
 		return errors.New("--dsregcmd goes with --user, not --tenant")
 	case o.Export != "":
-		return CheckExport(o.Export)
+		return CheckExport(o.Export, o.Force)
 	case !o.Tenant && o.User == "":
 		return errors.New("missing --user UPN: name the user whose device did not enroll, e.g. --user alice@contoso.com")
 	case o.Error != "":
@@ -77,8 +79,8 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (int, error) {
 // Validate refuses a fix the catalog does not know, or one without its user.
 func (o FixOptions) Validate() error {
 	if o.ID == "" {
-		return fmt.Errorf("name one fix, e.g. mdmdoctor fix scope.mdm.add-user-to-group --user bob@contoso.com; the fixes are %s",
-			strings.Join(fix.IDs(), ", "))
+		return fmt.Errorf("name one fix, e.g. mdmdoctor fix scope.mdm.add-user-to-group --user bob@contoso.com; "+
+			"the fixes are %s", strings.Join(fix.IDs(), ", "))
 	}
 	if !slices.Contains(fix.IDs(), o.ID) {
 		return fmt.Errorf("unknown fix %q: the fixes are %s", o.ID, strings.Join(fix.IDs(), ", "))

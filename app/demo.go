@@ -35,7 +35,8 @@ func (a *App) openDemo(ctx context.Context) error {
 		return fmt.Errorf("could not start the demo DNS server on loopback: %w", err)
 	}
 	a.closers = append(a.closers, srv.Close)
-	a.dns = &dnsprobe.Prober{Resolvers: []string{srv.Addr()}, AuthPort: srv.Port(), QueryTimeout: a.cfg.DNSTimeout, Log: a.log}
+	a.dns = &dnsprobe.Prober{Resolvers: []string{srv.Addr()}, AuthPort: srv.Port(), QueryTimeout: a.cfg.DNSTimeout,
+		Log: a.log}
 	if a.cfg.DNSOnly {
 		return nil
 	}

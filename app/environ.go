@@ -10,7 +10,8 @@ import (
 // the secrets azidentity names, and the default sign-in. Nothing else in this package reads it.
 func FromEnvironment(getenv func(string) string) Config {
 	s := Secrets{
-		AccessToken: getenv("MDMDOCTOR_ACCESS_TOKEN"), TenantID: getenv("AZURE_TENANT_ID"), ClientID: getenv("AZURE_CLIENT_ID"),
+		AccessToken: getenv("MDMDOCTOR_ACCESS_TOKEN"),
+		TenantID:    getenv("AZURE_TENANT_ID"), ClientID: getenv("AZURE_CLIENT_ID"),
 		ClientSecret: getenv("AZURE_CLIENT_SECRET"), CertificatePath: getenv("AZURE_CLIENT_CERTIFICATE_PATH"),
 		CertificatePassword: getenv("AZURE_CLIENT_CERTIFICATE_PASSWORD"),
 	}

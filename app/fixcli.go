@@ -30,8 +30,8 @@ type FixOptions struct {
 	DryRun, Yes bool
 }
 
-// Fix signs in, runs the checks for the user, finds the result offering the fix, previews its exact requests on
-// Stdout, asks for confirmation on Stdin, applies it journaled and re-checks. The exit code is 0 when
+// Fix signs in, runs the checks for the user, finds the result offering the fix, previews its exact
+// requests on Stdout, asks for confirmation on Stdin, applies it journaled and re-checks. The exit code is 0 when
 // applied (or already, or only shown) and 1 when a write failed.
 func (a *App) Fix(ctx context.Context, o FixOptions) (int, error) {
 	if err := o.Validate(); err != nil {
@@ -70,7 +70,9 @@ func (a *App) Fix(ctx context.Context, o FixOptions) (int, error) {
 	if p.Guided() {
 		return a.guide(ctx, o, k, p)
 	}
-	return a.applyPlan(ctx, k, p, operatorOf(f), o.DryRun, o.Yes, "")
+	return a.applyPlan(ctx, k, p, operatorOf(f), o.DryRun, o.Yes, "", func(extra ...string) string {
+		return a.command("", a.fixArgs(o, extra...)...)
+	})
 }
 
 // UndoOptions say which journaled fix to revert, or to list the journal.
@@ -118,7 +120,9 @@ func (a *App) Undo(ctx context.Context, o UndoOptions) (int, error) {
 	if err := fix.Preview(a.out, p); err != nil {
 		return 0, err
 	}
-	return a.applyPlan(ctx, k, p, operatorOf(f), o.DryRun, o.Yes, run.Begin.Tenant)
+	return a.applyPlan(ctx, k, p, operatorOf(f), o.DryRun, o.Yes, run.Begin.Tenant, func(extra ...string) string {
+		return a.command(run.Begin.Tenant, append([]string{"undo", run.ID}, extra...)...)
+	})
 }
 
 func operatorOf(f *facts.Facts) string {
@@ -129,8 +133,9 @@ func operatorOf(f *facts.Facts) string {
 }
 
 // applyPlan confirms, signs in for the plan's write scopes, applies and reports. wantTenant, for an
-// undo, is the tenant the fix was journaled in.
-func (a *App) applyPlan(ctx context.Context, k checker, p *fix.Plan, operator string, dryRun, yes bool, wantTenant string) (int, error) {
+// undo, is the tenant the fix was journaled in; rerun is the command that runs this again with more flags.
+func (a *App) applyPlan(ctx context.Context, k checker, p *fix.Plan, operator string, dryRun, yes bool,
+	wantTenant string, rerun func(extra ...string) string) (int, error) {
 	if dryRun || a.cfg.ReadOnly {
 		why := "--dry-run"
 		if a.cfg.ReadOnly {
@@ -140,12 +145,13 @@ func (a *App) applyPlan(ctx context.Context, k checker, p *fix.Plan, operator st
 		return 0, nil
 	}
 	if !yes || p.Confirm != "" {
-		if err := a.confirm(p, yes); err != nil {
+		if err := a.confirm(p, yes, rerun); err != nil {
 			return 0, err
 		}
 	}
 	session, err := a.newSession(ctx, k, p.Permissions, func(dc graph.DeviceCodePrompt) {
-		fmt.Fprintf(a.errOut, "The fix needs %s: sign in again to consent.\n%s\n", strings.Join(p.Permissions, ", "), dc.Message)
+		fmt.Fprintf(a.errOut, "The fix needs %s: sign in again to consent.\n%s\n", strings.Join(p.Permissions, ", "),
+			dc.Message)
 	})
 	if err != nil {
 		return 0, err
@@ -203,15 +209,15 @@ func (a *App) applyPlan(ctx context.Context, k checker, p *fix.Plan, operator st
 
 // confirm asks for the word yes on the terminal, or for the device's name when the plan asks for it
 // (then --yes, given as yes, does not stand in for it); without a terminal it refuses.
-func (a *App) confirm(p *fix.Plan, yes bool) error {
+func (a *App) confirm(p *fix.Plan, yes bool, rerun func(extra ...string) string) error {
 	f, ok := a.cfg.Stdin.(*os.File)
 	if !ok || !term.IsTerminal(f.Fd()) {
 		if p.Confirm != "" {
 			return fmt.Errorf("refusing to delete %s without its name typed on a terminal (--yes is not enough for a "+
 				"record whose BitLocker keys or LAPS password go with it): run the fix again on a terminal", p.Confirm)
 		}
-		return errors.New("refusing to write without confirmation: standard input is not a terminal; review the plan " +
-			"with --dry-run, then run again with --yes")
+		return fmt.Errorf("refusing to write without confirmation: standard input is not a terminal; review the plan "+
+			"with %s, then confirm with %s", rerun("--dry-run"), rerun("--yes"))
 	}
 	n := len(p.Requests)
 	what := map[bool]string{true: "this request", false: fmt.Sprintf("these %d requests", n)}[n == 1]
@@ -226,7 +232,8 @@ func (a *App) confirm(p *fix.Plan, yes bool) error {
 	}
 	if p.Confirm != "" {
 		if !p.Type(line) {
-			return fmt.Errorf("not confirmed: %q is not the device's name %s; nothing was sent", strings.TrimSpace(line), p.Confirm)
+			return fmt.Errorf("not confirmed: %q is not the device's name %s; nothing was sent", strings.TrimSpace(line),
+				p.Confirm)
 		}
 		return nil
 	}
@@ -236,17 +243,22 @@ func (a *App) confirm(p *fix.Plan, yes bool) error {
 	return nil
 }
 
-// undoCommand is the command that undoes a run, with the flags that reach the same tenant.
-func (a *App) undoCommand(id, tenant string) string {
+// undoCommand is the command that undoes a run in tenant.
+func (a *App) undoCommand(id, tenant string) string { return a.command(tenant, "undo", id) }
+
+// command is an mdmdoctor command line to run next, complete: args, then the flags that reach the same
+// tenant (the demo, tenant, or --tenant-id when tenant is "", the cloud, the Graph root).
+func (a *App) command(tenant string, args ...string) string {
 	c := a.cfg
-	parts := []string{"mdmdoctor", "undo", id}
+	parts := append([]string{"mdmdoctor"}, args...)
 	if c.Demo {
 		parts = append(parts, "--demo")
 	}
+	if tenant == "" {
+		tenant = c.TenantID
+	}
 	if tenant != "" {
 		parts = append(parts, "--tenant-id", tenant)
-	} else if c.TenantID != "" {
-		parts = append(parts, "--tenant-id", c.TenantID)
 	}
 	if c.Cloud != "" && c.Cloud != "public" {
 		parts = append(parts, "--cloud", c.Cloud)
@@ -254,7 +266,37 @@ func (a *App) undoCommand(id, tenant string) string {
 	if c.GraphURL != "" {
 		parts = append(parts, "--graph-url", c.GraphURL)
 	}
+	for i, p := range parts {
+		parts[i] = shellWord(p)
+	}
 	return strings.Join(parts, " ")
+}
+
+// shellWord quotes s for a POSIX shell when it holds anything but plain word characters.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// fixArgs are the fix command's arguments for o, then extra.
+func (a *App) fixArgs(o FixOptions, extra ...string) []string {
+	out := []string{"fix", o.ID, "--user", o.User}
+	ch := o.Choices
+	for _, f := range []struct{ flag, value string }{{"--group", ch.Group}, {"--sku", ch.SKU},
+		{"--usage-location", ch.UsageLocation}, {"--device", ch.Device}, {"--dsregcmd", a.cfg.Dsregcmd}} {
+		if f.value != "" {
+			out = append(out, f.flag, f.value)
+		}
+	}
+	for _, g := range ch.ExcludeGroups {
+		out = append(out, "--exclude-group", g)
+	}
+	for _, u := range ch.ExcludeUsers {
+		out = append(out, "--exclude-user", u)
+	}
+	return append(out, extra...)
 }
 
 // guide shows a guided fix's current state and, with Wait, probes again until it resolves.
@@ -262,13 +304,15 @@ func (a *App) guide(ctx context.Context, o FixOptions, k checker, p *fix.Plan) (
 	if !o.Wait {
 		_, results := k.Check(ctx, p.Checks)
 		writeRechecked(a.out, keep(results, p.Checks))
-		fmt.Fprintln(a.out, "Run again with --wait to probe DNS until the record resolves.")
+		fmt.Fprintf(a.out, "Once the record is published, probe DNS until it resolves with: %s\n",
+			a.command("", a.fixArgs(o, "--wait")...))
 		return 0, nil
 	}
 	timeout := a.cfg.Timeout
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	fmt.Fprintf(a.out, "\nWaiting up to %s for the record to resolve (DNS changes take up to the record's TTL, sometimes longer)...\n", timeout)
+	fmt.Fprintf(a.out, "\nWaiting up to %s for the record to resolve (DNS changes take up to the record's TTL, "+
+		"sometimes longer)...\n", timeout)
 	results, ok := fix.WaitResolved(ctx, k, p.Checks, waitInterval(timeout), func(rs []checks.Result) {
 		fmt.Fprintf(a.out, "%s  ", a.Now().Format("15:04:05"))
 		var parts []string
@@ -279,8 +323,8 @@ func (a *App) guide(ctx context.Context, o FixOptions, k checker, p *fix.Plan) (
 	})
 	writeRechecked(a.out, results)
 	if !ok {
-		fmt.Fprintf(a.out, "Not resolving yet after %s: check the record at your DNS host, then run again with --wait and a "+
-			"longer --timeout.\n", timeout)
+		fmt.Fprintf(a.out, "Not resolving yet after %s: check the record at your DNS host, then wait longer with: %s\n",
+			timeout, a.command("", a.fixArgs(o, "--wait", "--timeout", (2*timeout).String())...))
 		return 1, nil
 	}
 	fmt.Fprintln(a.out, "Resolved.")
@@ -313,6 +357,7 @@ func writeRechecked(w io.Writer, results []checks.Result) {
 		if r.Subject != "" {
 			subject = " [" + r.Subject + "]"
 		}
-		fmt.Fprintf(w, "  %s %-5s %s%s: %s\n", r.Status.Symbol(), strings.ToUpper(r.Status.String()), r.ID, subject, r.Summary)
+		fmt.Fprintf(w, "  %s %-5s %s%s: %s\n", r.Status.Symbol(), strings.ToUpper(r.Status.String()), r.ID, subject,
+			r.Summary)
 	}
 }

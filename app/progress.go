@@ -46,7 +46,8 @@ func (p *sweepProgress) update(sp graph.SweepProgress) {
 	}
 	p.last = now
 	p.shown = true
-	fmt.Fprintf(p.w, "\r\x1b[KReading devices: Entra ID %s · Intune %s", progressPart(p.state[facts.SrcAllDevices]), progressPart(p.state[facts.SrcAllManagedDevices]))
+	fmt.Fprintf(p.w, "\r\x1b[KReading devices: Entra ID %s · Intune %s", progressPart(p.state[facts.SrcAllDevices]),
+		progressPart(p.state[facts.SrcAllManagedDevices]))
 }
 
 func progressPart(sp graph.SweepProgress) string {

@@ -38,9 +38,11 @@ func (a *App) ResolveDevice(ctx context.Context, input string) (string, error) {
 	}
 	switch len(list) {
 	case 0:
-		return "", fmt.Errorf("no device named %q or with that serial number in Intune or Entra ID: type the user's UPN instead", input)
+		return "", fmt.Errorf("no device named %q or with that serial number in Intune or Entra ID: type the user's "+
+			"UPN instead", input)
 	case 1:
 		return found[0].UPN, nil
 	}
-	return "", fmt.Errorf("%q belongs to several users: %s; type the UPN of the one to check", input, strings.Join(list, ", "))
+	return "", fmt.Errorf("%q belongs to several users: %s; type the UPN of the one to check", input,
+		strings.Join(list, ", "))
 }

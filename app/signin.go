@@ -64,7 +64,8 @@ func (a *App) graphConfig(scopes []string, prompt func(graph.DeviceCodePrompt)) 
 // the fix's scopes added (incremental consent: Entra asks the operator to consent once, on the device
 // code page or in the browser, and the remembered account makes it silent afterwards). A given token,
 // the demo, the Azure CLI and app-only sign-in are used as they are.
-func (a *App) writeClient(ctx context.Context, read *graph.Client, perms []string, prompt func(graph.DeviceCodePrompt)) (*graph.Client, error) {
+func (a *App) writeClient(ctx context.Context, read *graph.Client, perms []string,
+	prompt func(graph.DeviceCodePrompt)) (*graph.Client, error) {
 	if read == nil {
 		return nil, errors.New("no Graph client: sign in first")
 	}

@@ -58,7 +58,8 @@ func (a *App) Tenant(ctx context.Context, o TenantOptions) (int, error) {
 	run := checks.NewTenantRun()
 	runCtx = graph.WithSweepRecords(runCtx, graph.SweepRecords{Entra: run.AddEntraDevice, Managed: run.AddManagedDevice})
 	f := facts.New(a.cfg.Cloud, t, a.Now())
-	results := checks.Run(runCtx, f, facts.Gather(runCtx, t, dns, client), checks.Options{Checks: run.Checks(), Only: o.Only}, nil)
+	opts := checks.Options{Checks: run.Checks(), Only: o.Only}
+	results := checks.Run(runCtx, f, facts.Gather(runCtx, t, dns, client), opts, nil)
 	progress.clear()
 	rep := report.New(a.cfg.Version, a.cfg.Cloud, f.Target, results, a.Now())
 	if err := report.Write(a.out, rep, o.Format); err != nil {
@@ -73,8 +74,9 @@ func (a *App) Tenant(ctx context.Context, o TenantOptions) (int, error) {
 			return max(rep.ExitCode(), 3), nil
 		}
 		sw := checks.TenantSweep(f)
-		fmt.Fprintf(a.errOut, "mdmdoctor: wrote %d devices to clean up (%d recorded twice, %d left in Intune, %d never enrolled) to %s\n",
-			len(sw.Findings), sw.Count(checks.SweepDuplicate), sw.Count(checks.SweepOrphan), sw.Count(checks.SweepNeverEnrolled), o.Export)
+		fmt.Fprintf(a.errOut, "mdmdoctor: wrote %d devices to clean up (%d recorded twice, %d left in Intune, %d never "+
+			"enrolled) to %s\n", len(sw.Findings), sw.Count(checks.SweepDuplicate), sw.Count(checks.SweepOrphan),
+			sw.Count(checks.SweepNeverEnrolled), o.Export)
 	}
 	return rep.ExitCode(), nil
 }
@@ -146,11 +148,29 @@ func exportSweep(name string, f *facts.Facts, now time.Time) error {
 	return nil
 }
 
-// CheckExport refuses, before a sweep that can take many minutes, an export that could not be
-// written.
-func CheckExport(name string) error {
+// CheckExport refuses, before a sweep that can take many minutes, an export that could not be written:
+// not a .csv or .json name, a directory that does not exist or cannot be written, or a file that exists
+// already (unless force).
+func CheckExport(name string, force bool) error {
 	if ext := strings.ToLower(filepath.Ext(name)); ext != ".csv" && ext != ".json" {
 		return fmt.Errorf("--export %s: name a .csv or a .json file, e.g. --export devices.csv", name)
 	}
-	return nil
+	dir := filepath.Dir(name)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("--export %s: the directory %s does not exist: create it, or name a file in another", name, dir)
+	}
+	if st, err := os.Lstat(name); err == nil {
+		if !st.Mode().IsRegular() {
+			return fmt.Errorf("--export %s is not a file: name a .csv or .json file to write", name)
+		}
+		if !force {
+			return fmt.Errorf("--export %s exists: add --force to replace it, or name another file", name)
+		}
+	}
+	probe, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*")
+	if err != nil {
+		return fmt.Errorf("--export %s: cannot write in %s (%v): name a file in a directory you can write", name, dir, err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -114,5 +116,83 @@ func TestBinarySmoke(t *testing.T) {
 	}
 	if r := runBinary(t, t.TempDir(), nil, "", "check", "--bogus"); r.code != 2 || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 {
 		t.Errorf("--bogus: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestDsregcmdNothingPasted (issue 19): --dsregcmd - with nothing on standard input, or an empty file,
+// is an error saying what to give, before anything is checked.
+func TestDsregcmdNothingPasted(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "dsregcmd.txt")
+	if err := os.WriteFile(empty, []byte("\r\n \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"", []string{"check", "--demo", "--user", "carol@contoso.com", "--dsregcmd", "-"}, "standard input was empty: pipe the output of dsregcmd /status in"},
+		{" \n", []string{"fix", "devices.duplicates.disable-stale", "--demo", "--user", "carol@contoso.com", "--dsregcmd", "-"}, "Ctrl-Z then Enter"},
+		{"", []string{"check", "--demo", "--user", "carol@contoso.com", "--dsregcmd", empty}, "dsregcmd.txt is empty"},
+	} {
+		r := runCLI(t, tc.stdin, tc.args...)
+		if r.code != 2 || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want one line with %q", tc.args, r.code, r.stdout, r.stderr, tc.want)
+		}
+	}
+}
+
+// TestExportPathCheckedFirst (issue 19): --export is refused before the sweep (which can take 15 minutes)
+// when its directory does not exist or the file does without --force; --force replaces it.
+func TestExportPathCheckedFirst(t *testing.T) {
+	srv, flags, env := fakeTenant(t, "contoso", nil)
+	dir := t.TempDir()
+	existing := filepath.Join(dir, "sweep.csv")
+	if err := os.WriteFile(existing, []byte("keep me"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "folder.csv"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ export, want string }{
+		{filepath.Join(dir, "nowhere", "sweep.csv"), "does not exist: create it"},
+		{existing, "exists: add --force to replace it"},
+		{filepath.Join(dir, "folder.csv"), "is not a file"},
+	} {
+		srv.ResetRequests()
+		r := runWith(t, t.TempDir(), env, "", append([]string{"check", "--tenant", "--export", tc.export}, flags...)...)
+		if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, tc.want) || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("--export %s: exit %d, stderr %q; want one line with %q", tc.export, r.code, r.stderr, tc.want)
+		}
+		if n := len(srv.Requests()); n != 0 {
+			t.Errorf("--export %s: %d requests reached Graph before the refusal", tc.export, n)
+		}
+	}
+	if b, _ := os.ReadFile(existing); string(b) != "keep me" {
+		t.Errorf("the existing file was changed: %q", b)
+	}
+	r := runWith(t, t.TempDir(), env, "", append([]string{"check", "--tenant", "--export", existing, "--force"}, flags...)...)
+	if b, _ := os.ReadFile(existing); r.code != 1 || !strings.HasPrefix(string(b), "finding,") {
+		t.Errorf("--force: exit %d, stderr %q, file %.40q", r.code, r.stderr, b)
+	}
+}
+
+// TestSuggestedCommandsAreComplete (issue 19): the commands mdmdoctor tells the operator to run next carry
+// the user, the demo or tenant, and the choices made, quoted for the shell.
+func TestSuggestedCommandsAreComplete(t *testing.T) {
+	r := runCLI(t, "", "fix", "scope.mdm.add-user-to-group", "--user", "bob@contoso.com", "--demo", "--group", "Intune Users")
+	for _, want := range []string{"mdmdoctor fix scope.mdm.add-user-to-group --user bob@contoso.com --group 'Intune Users' --dry-run --demo",
+		"mdmdoctor fix scope.mdm.add-user-to-group --user bob@contoso.com --group 'Intune Users' --yes --demo"} {
+		if r.code != 2 || !strings.Contains(r.stderr, want) {
+			t.Errorf("without a terminal: exit %d, stderr %q; want %q", r.code, r.stderr, want)
+		}
+	}
+	r = runCLI(t, "", "fix", "dns.create-record", "--user", "judy@tailspin.com", "--demo")
+	if want := "mdmdoctor fix dns.create-record --user judy@tailspin.com --wait --demo"; !strings.Contains(r.stdout, want) {
+		t.Errorf("DNS guidance lacks %q:\n%s", want, r.stdout)
+	}
+	r = runCLI(t, "", "fix", "dns.create-record", "--user", "judy@tailspin.com", "--demo", "--wait", "--timeout", "1s")
+	if want := "mdmdoctor fix dns.create-record --user judy@tailspin.com --wait --timeout 2s --demo"; !strings.Contains(r.stdout, want) {
+		t.Errorf("DNS wait lacks %q:\n%s", want, r.stdout)
 	}
 }

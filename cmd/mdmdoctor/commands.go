@@ -37,6 +37,7 @@ func (c *cli) checkCmd() *cobra.Command {
 	fs.StringVar(&c.check.Path, "path", "", "how the device enrolls: "+strings.Join(app.PathNames(), ", ")+
 		" (default: every path judged)")
 	fs.StringVar(&c.check.Export, "export", "", "with --tenant: write the device sweep to FILE.csv or FILE.json")
+	fs.BoolVar(&c.check.Force, "force", false, "with --export: replace the file if it exists")
 	complete(cmd, "path", app.PathNames()...)
 	return cmd
 }

@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"syscall"
@@ -80,5 +81,30 @@ func TestDeleteWithTheTypedName(t *testing.T) {
 		if w := apptest.SentWrites(srv); (tc.code == 0) != (len(w) == 1) {
 			t.Errorf("typed %q: sent %v", tc.typed, w)
 		}
+	}
+}
+
+// TestDsregcmdPasteOnATerminal (issue 19): --dsregcmd - on a terminal says what to paste and how to end
+// it, then reads the paste up to Ctrl-D.
+func TestDsregcmdPasteOnATerminal(t *testing.T) {
+	paste, err := os.ReadFile("../../testdata/dsregcmd/demo-carol-duplicate.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	master, slave := openPTY(t)
+	go func() { _, _ = io.Copy(io.Discard, master) }() // the terminal's echo
+	go func() {
+		_, _ = master.Write(bytes.ReplaceAll(paste, []byte("\r\n"), []byte("\n")))
+		_, _ = master.Write([]byte("\n\x04")) // Ctrl-D on a line of its own
+	}()
+	var out, errb bytes.Buffer
+	code := run(t.Context(), []string{"check", "--demo", "--user", "carol@contoso.com", "--dsregcmd", "-", "--format", "json"},
+		[]string{"XDG_STATE_HOME=" + t.TempDir(), "NO_COLOR=1"}, slave, &out, &errb)
+	if !strings.Contains(errb.String(), "Paste the output of dsregcmd /status, then end it with Ctrl-D on a line of its own "+
+		"(on Windows: Ctrl-Z, then Enter).") {
+		t.Errorf("stderr %q does not say what to paste and how to end", errb.String())
+	}
+	if _, byID := decodeReport(t, out.String()); code != 1 || byID["device.join-state"]["status"] != "fail" {
+		t.Errorf("exit %d, device.join-state %v: the paste was not read", code, byID["device.join-state"]["status"])
 	}
 }
