@@ -267,7 +267,7 @@ func (a *App) command(tenant string, args ...string) string {
 		parts = append(parts, "--graph-url", c.GraphURL)
 	}
 	for i, p := range parts {
-		parts[i] = shellWord(p)
+		parts[i] = shellWord(checks.Printable(p)) // a tenant id is Graph's data
 	}
 	return strings.Join(parts, " ")
 }

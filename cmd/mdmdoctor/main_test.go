@@ -114,6 +114,9 @@ func TestBadInputIsOneLineAndExitTwo(t *testing.T) {
 		if len(lines) != 1 || !strings.HasPrefix(lines[0], "mdmdoctor: ") || strings.Contains(r.stderr, "goroutine") {
 			t.Errorf("%v: want one line of error, got %q", args, r.stderr)
 		}
+		if r.stdout != "" {
+			t.Errorf("%v: bad input wrote to stdout: %q", args, r.stdout)
+		}
 	}
 }
 
