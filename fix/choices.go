@@ -150,7 +150,7 @@ func (d *Draft) need(k ChoiceKind) Need {
 		}
 		n.Required = true
 		for _, c := range d.cands {
-			n.Options = append(n.Options, Option{Value: lastSegment(c.fix), Label: c.fix.Title})
+			n.Options = append(n.Options, Option{Value: recordID(c.fix), Label: c.fix.Title})
 		}
 	}
 	n.Options = printableOptions(n.Options)

@@ -322,7 +322,7 @@ func (d *Draft) leaveMAM(p *Plan, ch Choices) error {
 func (d *Draft) pickRecord(p *Plan, ch Choices) error {
 	var picked []candidate
 	for _, c := range d.cands {
-		if ch.Device == "" || strings.EqualFold(lastSegment(c.fix), ch.Device) || strings.EqualFold(c.result.Subject, ch.Device) || strings.EqualFold(checks.Printable(c.result.Subject), ch.Device) {
+		if ch.Device == "" || strings.EqualFold(recordID(c.fix), ch.Device) || strings.EqualFold(c.result.Subject, ch.Device) || strings.EqualFold(checks.Printable(c.result.Subject), ch.Device) {
 			picked = append(picked, c)
 		}
 	}
@@ -339,8 +339,8 @@ func (d *Draft) pickRecord(p *Plan, ch Choices) error {
 	return nil
 }
 
-// lastSegment is the id of the record a device fix names.
-func lastSegment(fx checks.Fix) string {
+// recordID is the id of the device record a device fix names.
+func recordID(fx checks.Fix) string {
 	if len(fx.Requests) == 0 {
 		return ""
 	}
