@@ -29,10 +29,12 @@ type planKind struct {
 	nameOnly  []string
 	lookAlike []servicePlan
 	label     string
+	// check is the licence check that judges the kind.
+	check string
 }
 
 var (
-	entraPremiumPlans = planKind{label: "Microsoft Entra ID P1 or P2", plans: []servicePlan{
+	entraPremiumPlans = planKind{label: "Microsoft Entra ID P1 or P2", check: "license.entra-premium", plans: []servicePlan{
 		{"41781fb2-bc02-4b7c-bd55-b576c07bb09d", "AAD_PREMIUM", "Microsoft Entra ID P1"},
 		{"eec0eb4f-6444-4f95-aba0-50c24d67f998", "AAD_PREMIUM_P2", "Microsoft Entra ID P2"},
 	}, lookAlike: []servicePlan{
@@ -40,7 +42,7 @@ var (
 			"AAD_PREMIUM beside it)"},
 		{"c4da7f8a-5ee2-4c99-a7e1-87d2df57f6fe", "AAD_BASIC", "Microsoft Entra Basic"},
 	}}
-	intunePlans = planKind{label: "Microsoft Intune", plans: []servicePlan{
+	intunePlans = planKind{label: "Microsoft Intune", check: "license.intune", plans: []servicePlan{
 		{"c1ec4a95-1f05-45b3-a911-aa3fa01094f5", "INTUNE_A", "Microsoft Intune Plan 1"},
 		{"d216f254-796f-4dab-bbfa-710686e646b9", "INTUNE_A_GOV", "Microsoft Intune G (Microsoft Intune Government)"},
 		{"3e170737-c728-4eae-bbb9-3f3360f7184c", "INTUNE_A_VL", "Microsoft Intune Plan 1 A VL"},
@@ -209,7 +211,6 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 		ev = append(ev, Evidence{Source: src, Detail: "assigned SKUs: " + strings.Join(skus, ", ")})
 	}
 	tenantSkus := skusCarrying(f.SubscribedSkus, want)
-	assignable := notHeld(tenantSkus, f.LicenseDetails)
 	ev = append(ev, tenantSkuEvidence(f, tenantSkus, want)...)
 
 	r := Result{Status: Fail, Evidence: ev,
@@ -247,11 +248,11 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 		r.Status = Warn
 		r.Summary += " Every enrollment path but co-management needs one."
 	}
-	switch free := firstWithFreeUnits(assignable); {
+	switch assignable := AssignableSkus(f, want.check); {
 	case pending:
 		// The plan is assigned and on its way; another licence would not provision it any sooner.
-	case free != nil:
-		r.Fixes = []Fix{LicenseAssignFix(f, *free)}
+	case len(assignable) > 0:
+		r.Fixes = []Fix{LicenseAssignFix(f, assignable[0])}
 	case len(tenantSkus) == 0:
 		r.Remediation += " The tenant has no subscription carrying " + want.label + ": buy one first."
 	default:
@@ -286,26 +287,40 @@ func tenantSkuEvidence(f *facts.Facts, skus []facts.SubscribedSku, want planKind
 	return ev
 }
 
-// notHeld drops the SKUs the user already holds: assigning one again would change nothing.
-func notHeld(skus []facts.SubscribedSku, held []facts.LicenseDetail) []facts.SubscribedSku {
+// SkuCarries reports whether a subscription carries a plan the licence check (license.entra-premium,
+// license.intune) looks for, as the check judges plans: by id, or by a documented name.
+func SkuCarries(s facts.SubscribedSku, check string) bool {
+	for _, k := range []planKind{entraPremiumPlans, intunePlans} {
+		if k.check == check {
+			return slices.ContainsFunc(s.ServicePlans, k.matches)
+		}
+	}
+	return false
+}
+
+// AssignableSkus are the subscriptions license.assign may assign for the licence checks named: in the
+// tenant's order, those carrying a plan one of the checks looks for, active (never one in its grace
+// period), with a unit free, and not held by the user already (assigning one again changes nothing).
+func AssignableSkus(f *facts.Facts, checks ...string) []facts.SubscribedSku {
+	var held []string
+	for _, l := range f.LicenseDetails {
+		held = append(held, strings.ToLower(l.SkuID))
+	}
+	if f.User != nil {
+		for _, s := range f.User.AssignedLicenseSkus {
+			held = append(held, strings.ToLower(s))
+		}
+	}
 	var out []facts.SubscribedSku
-	for _, s := range skus {
-		if !slices.ContainsFunc(held, func(l facts.LicenseDetail) bool { return strings.EqualFold(l.SkuID, s.SkuID) }) {
+	for _, s := range f.SubscribedSkus {
+		if slices.Contains(held, strings.ToLower(s.SkuID)) || s.FreeUnits() <= 0 || !skuActive(s) {
+			continue
+		}
+		if slices.ContainsFunc(checks, func(c string) bool { return SkuCarries(s, c) }) {
 			out = append(out, s)
 		}
 	}
 	return out
-}
-
-// firstWithFreeUnits is the first active subscription with a unit free, the one a fix assigns: never
-// one in its grace period.
-func firstWithFreeUnits(skus []facts.SubscribedSku) *facts.SubscribedSku {
-	for i := range skus {
-		if skus[i].FreeUnits() > 0 && skuActive(skus[i]) {
-			return &skus[i]
-		}
-	}
-	return nil
 }
 
 // LicenseAssignFix plans assigning the user a licence of sku with every plan on, removing none: the

@@ -154,3 +154,37 @@ func TestIntuneLicenceCoManagement(t *testing.T) {
 		}
 	}
 }
+
+// TestAssignableSkus: the subscriptions license.assign may assign, for the check and for fix alike: a
+// plan the check counts (a government Intune plan too), active, a unit free, not held by the user by
+// licenseDetails or by assignedLicenses.
+func TestAssignableSkus(t *testing.T) {
+	f := userFacts("bob@contoso.com")
+	f.User.AssignedLicenseSkus = []string{"SKU-HELD"}
+	sku := func(id, status string, free int, plans ...facts.ServicePlan) facts.SubscribedSku {
+		return facts.SubscribedSku{SkuID: id, SkuPartNumber: id, CapabilityStatus: status, EnabledUnits: 10, ConsumedUnits: 10 - free,
+			ServicePlans: plans}
+	}
+	f.SubscribedSkus = []facts.SubscribedSku{
+		sku("sku-gov", "Enabled", 1, plan("d216f254-796f-4dab-bbfa-710686e646b9", "INTUNE_A_GOV", "Success")),
+		sku("sku-grace", "Warning", 5, plan(planIntuneA, "INTUNE_A", "Success")),
+		sku("sku-full", "Enabled", 0, plan(planIntuneA, "INTUNE_A", "Success")),
+		sku("sku-held", "Enabled", 5, plan(planIntuneA, "INTUNE_A", "Success")),
+		sku("sku-o365", "Enabled", 5, plan(planIntuneO365, "INTUNE_O365", "Success")),
+		sku("sku-p1", "", 5, plan(planAADPremium, "AAD_PREMIUM", "Success")),
+	}
+	var got []string
+	for _, s := range AssignableSkus(f, "license.intune") {
+		got = append(got, s.SkuID)
+	}
+	if strings.Join(got, ",") != "sku-gov" {
+		t.Errorf("assignable for license.intune: %v, want [sku-gov]", got)
+	}
+	got = nil
+	for _, s := range AssignableSkus(f, "license.intune", "license.entra-premium") {
+		got = append(got, s.SkuID)
+	}
+	if strings.Join(got, ",") != "sku-gov,sku-p1" {
+		t.Errorf("assignable for both checks: %v, want [sku-gov sku-p1]", got)
+	}
+}

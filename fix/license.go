@@ -11,28 +11,6 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
-// planSets are the service plans each licence check looks for (as checks/license.go judges them: by
-// plan, never by SKU name).
-var planSets = map[string]struct{ ids, names []string }{
-	"license.entra-premium": {
-		ids:   []string{"41781fb2-bc02-4b7c-bd55-b576c07bb09d", "eec0eb4f-6444-4f95-aba0-50c24d67f998"},
-		names: []string{"AAD_PREMIUM", "AAD_PREMIUM_P2"},
-	},
-	"license.intune": {
-		ids:   []string{"c1ec4a95-1f05-45b3-a911-aa3fa01094f5"},
-		names: []string{"INTUNE_A", "INTUNE_A_VL", "INTUNE_EDU", "INTUNE_SMBIZ"},
-	},
-}
-
-// carries reports whether a SKU carries a plan the check looks for.
-func carries(s facts.SubscribedSku, check string) bool {
-	set := planSets[check]
-	return slices.ContainsFunc(s.ServicePlans, func(p facts.ServicePlan) bool {
-		return slices.ContainsFunc(set.ids, func(id string) bool { return strings.EqualFold(id, p.ServicePlanID) }) ||
-			slices.ContainsFunc(set.names, func(n string) bool { return strings.EqualFold(n, p.ServicePlanName) })
-	})
-}
-
 // missing lists the licence checks that offer the fix: the plans the user lacks.
 func (d *Draft) missing() []string {
 	var out []string
@@ -44,28 +22,9 @@ func (d *Draft) missing() []string {
 	return out
 }
 
-// assignableSkus are the tenant's SKUs that carry a missing plan, have a free unit, are active and
-// are not assigned to the user already.
+// assignableSkus are the subscriptions the fix may assign for the plans the user lacks.
 func (d *Draft) assignableSkus() []facts.SubscribedSku {
-	var held []string
-	for _, l := range d.f.LicenseDetails {
-		held = append(held, strings.ToLower(l.SkuID))
-	}
-	if d.f.User != nil {
-		for _, s := range d.f.User.AssignedLicenseSkus {
-			held = append(held, strings.ToLower(s))
-		}
-	}
-	var out []facts.SubscribedSku
-	for _, s := range d.f.SubscribedSkus {
-		if slices.Contains(held, strings.ToLower(s.SkuID)) || s.FreeUnits() <= 0 || (s.CapabilityStatus != "" && s.CapabilityStatus != "Enabled") {
-			continue
-		}
-		if slices.ContainsFunc(d.missing(), func(check string) bool { return carries(s, check) }) {
-			out = append(out, s)
-		}
-	}
-	return out
+	return checks.AssignableSkus(d.f, d.missing()...)
 }
 
 // plannedSku is the SKU the check's plan assigns, when the tenant still lists it.
@@ -119,7 +78,7 @@ func (d *Draft) assignLicense(p *Plan, ch Choices) error {
 	}
 	var covers []string
 	for _, check := range d.missing() {
-		if carries(*sku, check) {
+		if checks.SkuCarries(*sku, check) {
 			covers = append(covers, check)
 		}
 	}
