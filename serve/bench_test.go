@@ -21,26 +21,38 @@ func BenchmarkIdleSessions(b *testing.B) {
 	b.ReportMetric(float64(heapInUse()-before)/float64(b.N), "heap-bytes/session")
 }
 
-// BenchmarkConcurrentSessions runs 50 operators at once: connect, a keystroke answered, quit.
+// BenchmarkConcurrentSessions runs 50 operators at once: connected, then side by side a keystroke
+// answered and quit.
 func BenchmarkConcurrentSessions(b *testing.B) {
 	const operators = 50
 	key := newKey(b)
 	f := startServer(b, authorizedLine(key, ""), func(c *Config) { c.MaxSessions = operators })
 	b.ResetTimer()
 	for range b.N {
-		done := make(chan struct{}, operators)
-		for range operators {
+		terms := make([]*terminal, operators)
+		for i := range terms {
+			terms[i] = openTerminal(b, f.connect(b, "op", key), 80, 24, nil)
+		}
+		done := make(chan error, operators)
+		for _, term := range terms {
 			go func() {
-				defer func() { done <- struct{}{} }()
-				term := openTerminal(b, f.connect(b, "op", key), 80, 24, nil)
-				term.press(b, "a")
-				waitFor(b, "counted", term.out, title("user=op count=1"))
-				term.press(b, "q")
-				_ = term.wait(b)
+				_, err := term.in.Write([]byte("a"))
+				if err == nil {
+					err = await(term.out, title("user=op count=1"))
+				}
+				if err == nil {
+					_, err = term.in.Write([]byte("q"))
+				}
+				if err == nil {
+					err = <-term.ended
+				}
+				done <- err
 			}()
 		}
 		for range operators {
-			<-done
+			if err := <-done; err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }

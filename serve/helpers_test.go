@@ -156,13 +156,19 @@ func (b *syncBuffer) String() string {
 // waitFor waits until s holds want; it fails the test after 10 seconds.
 func waitFor(t testing.TB, what string, s fmt.Stringer, want string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(s.String(), want) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %q never appeared; got %q", what, want, tail(s.String()))
-		}
-		time.Sleep(10 * time.Millisecond)
+	if err := await(s, want); err != nil {
+		t.Fatalf("%s: %v", what, err)
 	}
+}
+
+// await is waitFor for goroutines other than the test's, which may not stop the test.
+func await(s fmt.Stringer, want string) error {
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(s.String(), want); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%q never appeared; got %q", want, tail(s.String()))
+		}
+	}
+	return nil
 }
 
 func tail(s string) string {

@@ -40,7 +40,8 @@ func (c *cli) root() *cobra.Command {
 	root.SetFlagErrorFunc(flagError)
 	c.common(root)
 	root.Flags().StringVar(&c.check.User, "user", "", "start right away with this user (UPN)")
-	root.AddCommand(c.checkCmd(), c.dnsCmd(), c.fixCmd(), c.undoCmd(), c.explainCmd(), c.catalogCmd(), c.versionCmd())
+	root.AddCommand(c.checkCmd(), c.dnsCmd(), c.fixCmd(), c.undoCmd(), c.explainCmd(), c.catalogCmd(), c.versionCmd(),
+		c.serveCmd())
 	return root
 }
 

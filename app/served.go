@@ -1,0 +1,104 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/fix"
+	"github.com/mdmdoctor/mdmdoctor/graph"
+	"github.com/mdmdoctor/mdmdoctor/serve"
+	"github.com/mdmdoctor/mdmdoctor/tui"
+)
+
+// ServedSessions is mdmdoctor serve's factory: each SSH session gets an application of its own, built
+// from base as a served session (the operator signs in as themselves, tokens in memory only), named
+// after the SSH user and key for the journal, on the session's terminal, with its own recent targets
+// and, under --auth authcode, its own redirect port and forward command.
+func ServedSessions(base Config) serve.Factory {
+	return func(ctx context.Context, s serve.Session) (serve.App, error) {
+		c := base
+		c.Served = true
+		c.Operator = Operator{SSHUser: s.User, KeyFingerprint: s.Fingerprint}
+		c.Stdin, c.Stdout, c.Stderr, c.Environ = nil, s.Output, io.Discard, s.Environ
+		c.Debug, c.Dsregcmd = "", ""
+		if s.RedirectPort > 0 {
+			c.RedirectPort = s.RedirectPort
+			c.ForwardCommand = graph.ForwardCommand(s.RedirectPort, s.SSHHost, s.SSHPort)
+		}
+		a, err := New(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		context.AfterFunc(ctx, a.Close)
+		opts := a.TUIOptions(TUIOptions{})
+		opts.Backend = &servedBackend{Backend: a.Backend(), log: s.Logger}
+		// The server runs the program on the session's terminal; no browser ever opens on the server.
+		opts.Input, opts.Output = nil, nil
+		opts.OpenURL = func(context.Context, string) error { return errors.New("no browser opens on the server") }
+		opts.RecentFile = operatorRecentFile(c.StateDir, s.Fingerprint)
+		return servedApp{app: a, model: tui.New(ctx, opts)}, nil
+	}
+}
+
+// operatorRecentFile keeps each key's recent targets apart: operators never see each other's.
+func operatorRecentFile(stateDir, fingerprint string) string {
+	if stateDir == "" || fingerprint == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(fingerprint))
+	return filepath.Join(stateDir, "recent-"+hex.EncodeToString(sum[:8])+".json")
+}
+
+// servedApp is a session's application as the server sees it.
+type servedApp struct {
+	app   *App
+	model tea.Model
+}
+
+func (s servedApp) Model() tea.Model                { return s.model }
+func (s servedApp) Drain(ctx context.Context) error { return s.app.Drain(ctx) }
+
+// servedBackend logs a served session's sign-in and fixes on the server's log (never a token, a code
+// or a paste).
+type servedBackend struct {
+	*Backend
+	log *slog.Logger
+}
+
+// SignIn implements tui.Backend.
+func (b *servedBackend) SignIn(ctx context.Context, prompt func(tui.DeviceCode)) error {
+	err := b.Backend.SignIn(ctx, prompt)
+	auth := b.app.graphConfig(nil, nil).Auth
+	switch {
+	case b.app.cfg.Demo:
+	case err != nil:
+		b.log.Warn("sign-in failed", "auth", string(auth), "error", err.Error())
+	default:
+		b.log.Info("sign-in", "auth", string(auth))
+	}
+	return err
+}
+
+// ApplyFix implements tui.Backend.
+func (b *servedBackend) ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(tui.DeviceCode),
+	progress func(fix.Event)) (*fix.Outcome, error) {
+	out, err := b.Backend.ApplyFix(ctx, t, p, prompt, progress)
+	attrs := []any{"fix", p.Fix, "target", p.User}
+	switch {
+	case err != nil:
+		b.log.Warn("fix not applied", append(attrs, "error", err.Error())...)
+	case out.Result == fix.Failed:
+		b.log.Warn("fix not applied", append(attrs, "result", out.Result, "journal", out.JournalID)...)
+	default:
+		b.log.Info("fix applied", append(attrs, "result", out.Result, "journal", out.JournalID)...)
+	}
+	return out, err
+}
