@@ -5,6 +5,8 @@ import (
 	"net"
 	"strconv"
 	"testing"
+
+	"github.com/mdmdoctor/mdmdoctor/serve/servetest"
 )
 
 // freePort is a loopback port nothing listens on right now.
@@ -38,15 +40,15 @@ func echoOn(t *testing.T, port int) {
 }
 
 func TestForwardOnlyToTheSessionsOwnRedirectPort(t *testing.T) {
-	alice, bob, restricted := newKey(t), newKey(t), newKey(t)
+	alice, bob, restricted := servetest.NewKey(t), servetest.NewKey(t), servetest.NewKey(t)
 	port := freePort(t)
-	f := startServer(t, authorizedLine(alice, "")+authorizedLine(bob, "")+authorizedLine(restricted, "restrict"),
+	f := startServer(t, servetest.AuthorizedLine(alice, "")+servetest.AuthorizedLine(bob, "")+servetest.AuthorizedLine(restricted, "restrict"),
 		func(c *Config) { c.RedirectPort = port; c.PublicHost = "jump.contoso.com" })
 	echoOn(t, port)
 
 	ca := f.connect(t, "alice", alice)
-	ta := openTerminal(t, ca, 80, 24, nil)
-	waitFor(t, "alice", ta.out, title("user=alice"))
+	ta := servetest.Open(t, ca, 80, 24, nil)
+	waitFor(t, "alice", ta.Out, title("user=alice"))
 	app := <-f.apps
 	if app.info.RedirectPort != port || app.info.SSHHost != "alice@jump.contoso.com" || app.info.SSHPort == "" {
 		t.Fatalf("session info %+v, want redirect port %d and how to reach the server", app.info, port)
@@ -77,8 +79,8 @@ func TestForwardOnlyToTheSessionsOwnRedirectPort(t *testing.T) {
 	}
 	// carol's session holds the next port, but her key is restrict.
 	cc := f.connect(t, "carol", restricted)
-	tc := openTerminal(t, cc, 80, 24, nil)
-	waitFor(t, "carol", tc.out, title("user=carol"))
+	tc := servetest.Open(t, cc, 80, 24, nil)
+	waitFor(t, "carol", tc.Out, title("user=carol"))
 	if _, err := cc.Dial("tcp", "localhost:"+strconv.Itoa(port+1)); err == nil {
 		t.Error("a restricted key's forward was allowed")
 	}

@@ -1,12 +1,8 @@
 package serve
 
 import (
-	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -18,6 +14,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/mdmdoctor/mdmdoctor/serve/servetest"
 )
 
 // testApp is a small application of one session: a counter ("a"), a fix that waits for its answer
@@ -135,49 +133,6 @@ func (j *journal) list() []string {
 	return append([]string(nil), j.entries...)
 }
 
-// syncBuffer collects output written by one goroutine and read by the test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// waitFor waits until s holds want; it fails the test after 10 seconds.
-func waitFor(t testing.TB, what string, s fmt.Stringer, want string) {
-	t.Helper()
-	if err := await(s, want); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
-
-// await is waitFor for goroutines other than the test's, which may not stop the test.
-func await(s fmt.Stringer, want string) error {
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(s.String(), want); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%q never appeared; got %q", want, tail(s.String()))
-		}
-	}
-	return nil
-}
-
-func tail(s string) string {
-	if len(s) > 600 {
-		return "..." + s[len(s)-600:]
-	}
-	return s
-}
-
 // fixture is a server on loopback with its files in a temporary directory.
 type fixture struct {
 	srv      *Server
@@ -185,39 +140,16 @@ type fixture struct {
 	dir      string
 	keysFile string
 	hostKey  gossh.PublicKey
-	log      *syncBuffer
+	log      *servetest.Buffer
 	journal  *journal
 	apps     chan *testApp
-}
-
-// newKey is a fresh ed25519 client key.
-func newKey(t testing.TB) gossh.Signer {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// authorizedLine is key's authorized_keys line with options in front (none when empty).
-func authorizedLine(key gossh.Signer, options string) string {
-	line := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(key.PublicKey())))
-	if options != "" {
-		line = options + " " + line
-	}
-	return line + " test\n"
 }
 
 // startServer serves on a loopback port with the given authorized_keys content; edit adjusts the config.
 func startServer(t testing.TB, authorized string, edit func(*Config)) *fixture {
 	t.Helper()
 	dir := t.TempDir()
-	f := &fixture{dir: dir, keysFile: filepath.Join(dir, "authorized_keys"), log: &syncBuffer{},
+	f := &fixture{dir: dir, keysFile: filepath.Join(dir, "authorized_keys"), log: &servetest.Buffer{},
 		journal: &journal{}, apps: make(chan *testApp, 100)}
 	if err := os.WriteFile(f.keysFile, []byte(authorized), 0o600); err != nil {
 		t.Fatal(err)
@@ -287,60 +219,11 @@ func (f *fixture) connect(t testing.TB, user string, key gossh.Signer) *gossh.Cl
 	return c
 }
 
-// terminal is a client session with a PTY and a shell.
-type terminal struct {
-	sess  *gossh.Session
-	in    io.WriteCloser
-	out   *syncBuffer
-	errs  *syncBuffer
-	ended chan error
-}
-
-// openTerminal requests a PTY of w x h (none when w is 0), sends env, and starts the shell.
-func openTerminal(t testing.TB, c *gossh.Client, w, h int, env map[string]string) *terminal {
+// waitFor waits until s holds want, naming what it waits for when it fails.
+func waitFor(t testing.TB, what string, s fmt.Stringer, want string) {
 	t.Helper()
-	sess, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range env {
-		if err := sess.Setenv(k, v); err != nil {
-			t.Fatalf("setenv %s: %v", k, err)
-		}
-	}
-	if w > 0 {
-		if err := sess.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	term := &terminal{sess: sess, out: &syncBuffer{}, errs: &syncBuffer{}, ended: make(chan error, 1)}
-	sess.Stdout, sess.Stderr = term.out, term.errs
-	if term.in, err = sess.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { term.ended <- sess.Wait() }()
-	return term
-}
-
-func (term *terminal) press(t testing.TB, keys string) {
-	t.Helper()
-	if _, err := io.WriteString(term.in, keys); err != nil {
-		t.Fatalf("press %q: %v", keys, err)
-	}
-}
-
-// wait is the session's end: nil for exit status 0.
-func (term *terminal) wait(t testing.TB) error {
-	t.Helper()
-	select {
-	case err := <-term.ended:
-		return err
-	case <-time.After(10 * time.Second):
-		t.Fatal("the session did not end")
-		return nil
+	if err := servetest.Await(s, want); err != nil {
+		t.Fatalf("%s: %v", what, err)
 	}
 }
 

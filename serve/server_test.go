@@ -9,14 +9,16 @@ import (
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/mdmdoctor/mdmdoctor/serve/servetest"
 )
 
 func TestKeyAcceptedOthersRefused(t *testing.T) {
-	alice, mallory := newKey(t), newKey(t)
-	f := startServer(t, authorizedLine(alice, ""), nil)
+	alice, mallory := servetest.NewKey(t), servetest.NewKey(t)
+	f := startServer(t, servetest.AuthorizedLine(alice, ""), nil)
 
-	term := openTerminal(t, f.connect(t, "alice", alice), 80, 24, nil)
-	waitFor(t, "alice's session", term.out, title("user=alice count=0"))
+	term := servetest.Open(t, f.connect(t, "alice", alice), 80, 24, nil)
+	waitFor(t, "alice's session", term.Out, title("user=alice count=0"))
 
 	if _, err := f.dial("mallory", gossh.PublicKeys(mallory)); err == nil {
 		t.Fatal("a key not in authorized_keys was accepted")
@@ -34,24 +36,24 @@ func TestKeyAcceptedOthersRefused(t *testing.T) {
 }
 
 func TestAuthorizedKeysOptions(t *testing.T) {
-	key := newKey(t)
+	key := servetest.NewKey(t)
 	future := time.Now().Add(48*time.Hour).UTC().Format("20060102") + "Z"
 	tests := []struct {
 		name, lines string
 		accepted    bool
 		logged      string
 	}{
-		{"from the loopback address", authorizedLine(key, `from="127.0.0.1"`), true, ""},
-		{"from a CIDR holding loopback", authorizedLine(key, `from="10.0.0.0/8,127.0.0.0/8"`), true, ""},
-		{"from elsewhere", authorizedLine(key, `from="10.0.0.0/8,192.168.*"`), false, "is not in from="},
-		{"negated", authorizedLine(key, `from="!127.0.0.1,*"`), false, "is not in from="},
-		{"expired", authorizedLine(key, `expiry-time="20200101"`), false, "expired at 2020-01-01"},
-		{"not yet expired", authorizedLine(key, `expiry-time="`+future+`"`), true, ""},
-		{"restrict", authorizedLine(key, `restrict,pty`), true, ""},
-		{"forced command", authorizedLine(key, `command="/bin/sh"`), false, "command="},
-		{"no-pty", authorizedLine(key, `no-pty`), false, "no-pty"},
-		{"an unparsable line before the key", "ssh-ed25519 AAAA-not-base64 broken\n" + authorizedLine(key, ""), true, "line skipped"},
-		{"an unparsable line after a refused one", authorizedLine(key, "no-pty") + "garbage\n" + authorizedLine(key, ""), true, "line skipped"},
+		{"from the loopback address", servetest.AuthorizedLine(key, `from="127.0.0.1"`), true, ""},
+		{"from a CIDR holding loopback", servetest.AuthorizedLine(key, `from="10.0.0.0/8,127.0.0.0/8"`), true, ""},
+		{"from elsewhere", servetest.AuthorizedLine(key, `from="10.0.0.0/8,192.168.*"`), false, "is not in from="},
+		{"negated", servetest.AuthorizedLine(key, `from="!127.0.0.1,*"`), false, "is not in from="},
+		{"expired", servetest.AuthorizedLine(key, `expiry-time="20200101"`), false, "expired at 2020-01-01"},
+		{"not yet expired", servetest.AuthorizedLine(key, `expiry-time="`+future+`"`), true, ""},
+		{"restrict", servetest.AuthorizedLine(key, `restrict,pty`), true, ""},
+		{"forced command", servetest.AuthorizedLine(key, `command="/bin/sh"`), false, "command="},
+		{"no-pty", servetest.AuthorizedLine(key, `no-pty`), false, "no-pty"},
+		{"an unparsable line before the key", "ssh-ed25519 AAAA-not-base64 broken\n" + servetest.AuthorizedLine(key, ""), true, "line skipped"},
+		{"an unparsable line after a refused one", servetest.AuthorizedLine(key, "no-pty") + "garbage\n" + servetest.AuthorizedLine(key, ""), true, "line skipped"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,12 +73,12 @@ func TestAuthorizedKeysOptions(t *testing.T) {
 }
 
 func TestAuthorizedKeysReloadedOnChange(t *testing.T) {
-	alice, bob := newKey(t), newKey(t)
-	f := startServer(t, authorizedLine(alice, ""), nil)
+	alice, bob := servetest.NewKey(t), servetest.NewKey(t)
+	f := startServer(t, servetest.AuthorizedLine(alice, ""), nil)
 	if _, err := f.dial("bob", gossh.PublicKeys(bob)); err == nil {
 		t.Fatal("bob accepted before being listed")
 	}
-	if err := os.WriteFile(f.keysFile, []byte(authorizedLine(alice, "")+authorizedLine(bob, "")), 0o600); err != nil {
+	if err := os.WriteFile(f.keysFile, []byte(servetest.AuthorizedLine(alice, "")+servetest.AuthorizedLine(bob, "")), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	c, err := f.dial("bob", gossh.PublicKeys(bob))
@@ -84,7 +86,7 @@ func TestAuthorizedKeysReloadedOnChange(t *testing.T) {
 		t.Fatalf("bob refused once listed: %v", err)
 	}
 	_ = c.Close()
-	if err := os.WriteFile(f.keysFile, []byte(authorizedLine(bob, "")), 0o600); err != nil {
+	if err := os.WriteFile(f.keysFile, []byte(servetest.AuthorizedLine(bob, "")), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.dial("alice", gossh.PublicKeys(alice)); err == nil {
@@ -93,46 +95,46 @@ func TestAuthorizedKeysReloadedOnChange(t *testing.T) {
 }
 
 func TestPTYRequired(t *testing.T) {
-	key := newKey(t)
-	f := startServer(t, authorizedLine(key, ""), nil)
-	term := openTerminal(t, f.connect(t, "op", key), 0, 0, nil)
+	key := servetest.NewKey(t)
+	f := startServer(t, servetest.AuthorizedLine(key, ""), nil)
+	term := servetest.Open(t, f.connect(t, "op", key), 0, 0, nil)
 	var exit *gossh.ExitError
-	if err := term.wait(t); !errors.As(err, &exit) || exit.ExitStatus() != 1 {
+	if err := term.Wait(t); !errors.As(err, &exit) || exit.ExitStatus() != 1 {
 		t.Fatalf("session without a PTY ended with %v, want exit status 1", err)
 	}
-	if !strings.Contains(term.errs.String(), "needs a terminal: connect with ssh -t") {
-		t.Fatalf("stderr = %q, want the PTY message", term.errs.String())
+	if !strings.Contains(term.Err.String(), "needs a terminal: connect with ssh -t") {
+		t.Fatalf("stderr = %q, want the PTY message", term.Err.String())
 	}
 }
 
 func TestPTYResizeTermAndNoColor(t *testing.T) {
-	key := newKey(t)
-	f := startServer(t, authorizedLine(key, ""), nil)
-	term := openTerminal(t, f.connect(t, "op", key), 80, 24, map[string]string{"NO_COLOR": "1", "SECRET": "x"})
+	key := servetest.NewKey(t)
+	f := startServer(t, servetest.AuthorizedLine(key, ""), nil)
+	term := servetest.Open(t, f.connect(t, "op", key), 80, 24, map[string]string{"NO_COLOR": "1", "SECRET": "x"})
 	// TERM from the PTY request, NO_COLOR from the client; SECRET not passed: TERM, NO_COLOR, SSH_CONNECTION.
-	waitFor(t, "first frame", term.out, title("user=op count=0 size=80x24 term=xterm-256color nocolor=true fix=false env=3"))
-	if err := term.sess.WindowChange(30, 100); err != nil {
+	waitFor(t, "first frame", term.Out, title("user=op count=0 size=80x24 term=xterm-256color nocolor=true fix=false env=3"))
+	if err := term.Session.WindowChange(30, 100); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "after resize", term.out, title("user=op count=0 size=100x30"))
+	waitFor(t, "after resize", term.Out, title("user=op count=0 size=100x30"))
 }
 
 func TestTwoSessionsStayIsolated(t *testing.T) {
-	alice, bob := newKey(t), newKey(t)
-	f := startServer(t, authorizedLine(alice, "")+authorizedLine(bob, ""), nil)
-	ta := openTerminal(t, f.connect(t, "alice", alice), 80, 24, nil)
-	tb := openTerminal(t, f.connect(t, "bob", bob), 80, 24, nil)
-	waitFor(t, "alice", ta.out, title("user=alice count=0"))
-	waitFor(t, "bob", tb.out, title("user=bob count=0"))
-	ta.press(t, "aa")
-	tb.press(t, "a")
-	waitFor(t, "alice counted", ta.out, title("user=alice count=2"))
-	waitFor(t, "bob counted", tb.out, title("user=bob count=1"))
-	tb.press(t, "f")
-	waitFor(t, "bob's fix asks", tb.out, "fix=true")
-	tb.press(t, "y")
+	alice, bob := servetest.NewKey(t), servetest.NewKey(t)
+	f := startServer(t, servetest.AuthorizedLine(alice, "")+servetest.AuthorizedLine(bob, ""), nil)
+	ta := servetest.Open(t, f.connect(t, "alice", alice), 80, 24, nil)
+	tb := servetest.Open(t, f.connect(t, "bob", bob), 80, 24, nil)
+	waitFor(t, "alice", ta.Out, title("user=alice count=0"))
+	waitFor(t, "bob", tb.Out, title("user=bob count=0"))
+	ta.Type(t, "aa")
+	tb.Type(t, "a")
+	waitFor(t, "alice counted", ta.Out, title("user=alice count=2"))
+	waitFor(t, "bob counted", tb.Out, title("user=bob count=1"))
+	tb.Type(t, "f")
+	waitFor(t, "bob's fix asks", tb.Out, "fix=true")
+	tb.Type(t, "y")
 	waitFor(t, "bob's fix answered", f.journal, "bob")
-	if strings.Contains(ta.out.String(), "bob") || strings.Contains(tb.out.String(), "alice") {
+	if strings.Contains(ta.Out.String(), "bob") || strings.Contains(tb.Out.String(), "alice") {
 		t.Fatal("one operator's output reached the other's terminal")
 	}
 	if got := f.journal.list(); len(got) != 1 || got[0] != "bob "+gossh.FingerprintSHA256(bob.PublicKey()) {
@@ -141,52 +143,52 @@ func TestTwoSessionsStayIsolated(t *testing.T) {
 }
 
 func TestQuit(t *testing.T) {
-	key := newKey(t)
-	f := startServer(t, authorizedLine(key, ""), nil)
-	term := openTerminal(t, f.connect(t, "op", key), 80, 24, nil)
-	waitFor(t, "first frame", term.out, title("user=op"))
-	term.press(t, "q")
-	if err := term.wait(t); err != nil {
+	key := servetest.NewKey(t)
+	f := startServer(t, servetest.AuthorizedLine(key, ""), nil)
+	term := servetest.Open(t, f.connect(t, "op", key), 80, 24, nil)
+	waitFor(t, "first frame", term.Out, title("user=op"))
+	term.Type(t, "q")
+	if err := term.Wait(t); err != nil {
 		t.Fatalf("quit ended the session with %v, want exit status 0", err)
 	}
 	waitFor(t, "log", f.log, "msg=disconnect")
 }
 
 func TestMaxSessions(t *testing.T) {
-	key := newKey(t)
-	f := startServer(t, authorizedLine(key, ""), func(c *Config) { c.MaxSessions = 1 })
-	first := openTerminal(t, f.connect(t, "op", key), 80, 24, nil)
-	waitFor(t, "first session", first.out, title("user=op"))
-	second := openTerminal(t, f.connect(t, "op", key), 80, 24, nil)
-	if err := second.wait(t); err == nil {
+	key := servetest.NewKey(t)
+	f := startServer(t, servetest.AuthorizedLine(key, ""), func(c *Config) { c.MaxSessions = 1 })
+	first := servetest.Open(t, f.connect(t, "op", key), 80, 24, nil)
+	waitFor(t, "first session", first.Out, title("user=op"))
+	second := servetest.Open(t, f.connect(t, "op", key), 80, 24, nil)
+	if err := second.Wait(t); err == nil {
 		t.Fatal("a session over the limit was served")
 	}
-	if !strings.Contains(second.errs.String(), "limit of 1 sessions") {
-		t.Fatalf("stderr = %q, want the limit", second.errs.String())
+	if !strings.Contains(second.Err.String(), "limit of 1 sessions") {
+		t.Fatalf("stderr = %q, want the limit", second.Err.String())
 	}
 }
 
 func TestIdleTimeout(t *testing.T) {
-	key := newKey(t)
-	f := startServer(t, authorizedLine(key, ""), func(c *Config) { c.IdleTimeout = 300 * time.Millisecond })
-	term := openTerminal(t, f.connect(t, "op", key), 80, 24, nil)
-	waitFor(t, "first frame", term.out, title("user=op"))
-	if err := term.wait(t); err != nil {
+	key := servetest.NewKey(t)
+	f := startServer(t, servetest.AuthorizedLine(key, ""), func(c *Config) { c.IdleTimeout = 300 * time.Millisecond })
+	term := servetest.Open(t, f.connect(t, "op", key), 80, 24, nil)
+	waitFor(t, "first frame", term.Out, title("user=op"))
+	if err := term.Wait(t); err != nil {
 		t.Fatalf("idle session ended with %v", err)
 	}
-	if !strings.Contains(term.out.String(), "no keystroke for too long") {
-		t.Fatalf("no idle message; got %q", tail(term.out.String()))
+	if !strings.Contains(term.Out.String(), "no keystroke for too long") {
+		t.Fatalf("no idle message; got %q", term.Out.String())
 	}
 }
 
 func TestShutdownWaitsForTheFixInFlight(t *testing.T) {
-	alice, bob := newKey(t), newKey(t)
-	f := startServer(t, authorizedLine(alice, "")+authorizedLine(bob, ""), nil)
-	ta := openTerminal(t, f.connect(t, "alice", alice), 80, 24, nil)
-	tb := openTerminal(t, f.connect(t, "bob", bob), 80, 24, nil)
-	waitFor(t, "bob", tb.out, title("user=bob"))
-	ta.press(t, "f")
-	waitFor(t, "alice's fix asks", ta.out, "fix=true")
+	alice, bob := servetest.NewKey(t), servetest.NewKey(t)
+	f := startServer(t, servetest.AuthorizedLine(alice, "")+servetest.AuthorizedLine(bob, ""), nil)
+	ta := servetest.Open(t, f.connect(t, "alice", alice), 80, 24, nil)
+	tb := servetest.Open(t, f.connect(t, "bob", bob), 80, 24, nil)
+	waitFor(t, "bob", tb.Out, title("user=bob"))
+	ta.Type(t, "f")
+	waitFor(t, "alice's fix asks", ta.Out, "fix=true")
 
 	done := make(chan error, 1)
 	go func() { done <- f.srv.Shutdown(context.Background()) }()
@@ -198,7 +200,7 @@ func TestShutdownWaitsForTheFixInFlight(t *testing.T) {
 	if _, err := f.dial("bob", gossh.PublicKeys(bob)); err == nil {
 		t.Fatal("a new connection was accepted while shutting down")
 	}
-	ta.press(t, "y")
+	ta.Type(t, "y")
 	select {
 	case err := <-done:
 		if err != nil {
@@ -210,17 +212,17 @@ func TestShutdownWaitsForTheFixInFlight(t *testing.T) {
 	if got := f.journal.list(); len(got) != 1 || !strings.HasPrefix(got[0], "alice ") {
 		t.Fatalf("journal = %q, want alice's fix", got)
 	}
-	for _, term := range []*terminal{ta, tb} {
-		_ = term.wait(t)
-		if !strings.Contains(term.out.String(), "shutting down") {
-			t.Fatalf("no shutdown message; got %q", tail(term.out.String()))
+	for _, term := range []*servetest.Terminal{ta, tb} {
+		_ = term.Wait(t)
+		if !strings.Contains(term.Out.String(), "shutting down") {
+			t.Fatalf("no shutdown message; got %q", term.Out.String())
 		}
 	}
 }
 
 func TestHostKeyGeneratedOnceAndKeptPrivate(t *testing.T) {
-	key := newKey(t)
-	f := startServer(t, authorizedLine(key, ""), nil)
+	key := servetest.NewKey(t)
+	f := startServer(t, servetest.AuthorizedLine(key, ""), nil)
 	path := f.srv.cfg.HostKey
 	fi, err := os.Stat(path)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/mdmdoctor/mdmdoctor/serve/servetest"
 )
 
 // BenchmarkServeDemoSessions serves the demo to 50 operators at once, as a team would: it reports the
@@ -16,19 +18,19 @@ func BenchmarkServeDemoSessions(b *testing.B) {
 	for range b.N {
 		s := startServe(b, []string{"op"}, "--demo", "--max-sessions", "60")
 		before := heapInUse()
-		screens := make([]*screen, operators)
+		screens := make([]*servetest.Terminal, operators)
 		for i := range screens {
 			screens[i] = s.connect(b, "op")
-			screens[i].waitFor(b, "Who has the problem?")
+			screens[i].WaitFor(b, "Who has the problem?")
 		}
 		idle := heapInUse()
 		start := time.Now()
 		done := make(chan error, operators)
 		for _, sc := range screens {
 			go func() {
-				_, err := sc.in.Write([]byte("alice@contoso.com\r"))
+				_, err := sc.In.Write([]byte("alice@contoso.com\r"))
 				if err == nil {
-					err = await("Finished", sc.out.String)
+					err = servetest.Await(sc.Out, "Finished")
 				}
 				done <- err
 			}()
