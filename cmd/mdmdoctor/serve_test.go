@@ -107,6 +107,15 @@ func (f fileText) String() string {
 	return string(b)
 }
 
+// script types each pair's keys, then waits for its text.
+func script(t *testing.T, term *servetest.Terminal, keysThenText ...string) {
+	t.Helper()
+	for i := 0; i+1 < len(keysThenText); i += 2 {
+		term.Type(t, keysThenText[i])
+		term.WaitFor(t, keysThenText[i+1])
+	}
+}
+
 func TestServeDemoToTwoOperators(t *testing.T) {
 	s := startServe(t, []string{"alice", "bob"}, "--demo")
 	alice, bob := s.connect(t, "alice"), s.connect(t, "bob")
@@ -114,25 +123,10 @@ func TestServeDemoToTwoOperators(t *testing.T) {
 	bob.WaitFor(t, "Who has the problem?")
 
 	// alice triages her user and copies a docs link: OSC 52 reaches her own terminal.
-	alice.Type(t, "alice@contoso.com\r")
-	alice.WaitFor(t, "Finished")
-	alice.Type(t, "\r")
-	alice.WaitFor(t, "17 pass")
-	alice.Type(t, "\r")
-	alice.WaitFor(t, "Docs (o opens it")
-	alice.Type(t, "o")
-	alice.WaitFor(t, "\x1b]52;c;")
-
+	script(t, alice, "alice@contoso.com\r", "Finished", "\r", "17 pass", "\r", "Docs (o opens it", "o", "\x1b]52;c;")
 	// bob fixes his user's MDM scope: confirmed, applied, journaled with his SSH user and key.
-	bob.Type(t, "bob@contoso.com\r")
-	bob.WaitFor(t, "Finished")
-	for _, step := range []struct{ keys, then string }{
-		{"\r", "2 fail"}, {"n", "license.entra-premium"}, {"n", "No failure after this one."},
-		{"f", "Choose a fix."}, {"\r", "Nothing has been sent. Press enter to apply"}, {"\r", "yes"},
-	} {
-		bob.Type(t, step.keys)
-		bob.WaitFor(t, step.then)
-	}
+	script(t, bob, "bob@contoso.com\r", "Finished", "\r", "2 fail", "n", "license.entra-premium", "n",
+		"No failure after this one.", "f", "Choose a fix.", "\r", "Nothing has been sent. Press enter to apply", "\r", "yes")
 	bob.Type(t, "yes\r")
 	journal := filepath.Join(s.state, "mdmdoctor", "journal.jsonl")
 	servetest.WaitFor(t, fileText(journal), `"kind":"end"`)
