@@ -3,6 +3,10 @@ package app
 import (
 	"context"
 	"fmt"
+	"math"
+	"os"
+
+	"github.com/charmbracelet/x/term"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
@@ -32,8 +36,35 @@ func (a *App) Report(ctx context.Context, t facts.Target, o ReportOptions) (int,
 		p := checks.PathOf(f)
 		rep.Path = &p
 	}
-	if err := report.Write(a.out, rep, o.Format); err != nil {
-		return 0, fmt.Errorf("could not write the report: %w", err)
+	if err := a.writeReport(rep, o.Format); err != nil {
+		return 0, err
 	}
 	return rep.ExitCode(), nil
+}
+
+// writeReport writes a report to Stdout. Text wraps to the terminal's width on a terminal, and not at all
+// when piped, so that another program or a wider window gets whole paragraphs.
+func (a *App) writeReport(rep report.Report, f report.Format) error {
+	var err error
+	if f == report.FormatText {
+		err = report.WriteText(a.out, rep, a.textWidth())
+	} else {
+		err = report.Write(a.out, rep, f)
+	}
+	if err != nil {
+		return fmt.Errorf("could not write the report: %w", err)
+	}
+	return nil
+}
+
+// textWidth is the width of Stdout when it is a terminal (80 when its size cannot be read), else no limit.
+func (a *App) textWidth() int {
+	f, ok := a.cfg.Stdout.(*os.File)
+	if !ok || !term.IsTerminal(f.Fd()) {
+		return math.MaxInt32
+	}
+	if w, _, err := term.GetSize(f.Fd()); err == nil && w > 0 {
+		return w
+	}
+	return 80
 }

@@ -62,8 +62,8 @@ func (a *App) Tenant(ctx context.Context, o TenantOptions) (int, error) {
 	results := checks.Run(runCtx, f, facts.Gather(runCtx, t, dns, client), opts, nil)
 	progress.clear()
 	rep := report.New(a.cfg.Version, a.cfg.Cloud, f.Target, results, a.Now())
-	if err := report.Write(a.out, rep, o.Format); err != nil {
-		return 0, fmt.Errorf("could not write the report: %w", err)
+	if err := a.writeReport(rep, o.Format); err != nil {
+		return 0, err
 	}
 	if ctx.Err() != nil {
 		fmt.Fprintln(a.errOut, "mdmdoctor: interrupted: the checks that had not finished are reported as errors")

@@ -196,3 +196,18 @@ func TestSuggestedCommandsAreComplete(t *testing.T) {
 		t.Errorf("DNS wait lacks %q:\n%s", want, r.stdout)
 	}
 }
+
+// TestTextReportUnwrappedWhenPiped (issue 19): piped, the text report keeps each paragraph on one line,
+// for the program or the wider window that reads it.
+func TestTextReportUnwrappedWhenPiped(t *testing.T) {
+	r := runCLI(t, "", "check", "--demo", "--user", "bob@contoso.com")
+	why := ""
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "Why: Automatic MDM enrollment needs the user to hold Microsoft Entra ID P1") {
+			why = l
+		}
+	}
+	if r.code != 1 || len(why) < 200 || !strings.HasSuffix(why, ".") {
+		t.Errorf("exit %d; the licence's explanation is not one whole line: %q\n%s", r.code, why, r.stdout)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/mdmdoctor/mdmdoctor/app/apptest"
@@ -107,4 +108,43 @@ func TestDsregcmdPasteOnATerminal(t *testing.T) {
 	if _, byID := decodeReport(t, out.String()); code != 1 || byID["device.join-state"]["status"] != "fail" {
 		t.Errorf("exit %d, device.join-state %v: the paste was not read", code, byID["device.join-state"]["status"])
 	}
+}
+
+// TestTextReportWrapsToTheTerminal (issue 19): on a terminal the text report wraps to its width, breaking
+// only between words.
+func TestTextReportWrapsToTheTerminal(t *testing.T) {
+	master, slave := openPTY(t)
+	if err := setWidth(slave, 100); err != nil {
+		t.Skip("cannot size the pseudo-terminal:", err)
+	}
+	var got bytes.Buffer
+	done := make(chan struct{})
+	go func() { _, _ = io.Copy(&got, master); close(done) }()
+	code := run(t.Context(), []string{"check", "--demo", "--user", "bob@contoso.com"}, []string{"XDG_STATE_HOME=" + t.TempDir()},
+		strings.NewReader(""), slave, &bytes.Buffer{})
+	slave.Close()
+	<-done
+	wide := 0
+	for _, l := range strings.Split(strings.ReplaceAll(got.String(), "\r\n", "\n"), "\n") {
+		w := utf8.RuneCountInString(l)
+		if w > 100 && strings.Contains(strings.TrimSpace(l), " ") {
+			t.Errorf("a line of %d columns on a terminal of 100: %q", w, l)
+		}
+		if w > 80 {
+			wide++
+		}
+	}
+	if code != 1 || wide == 0 {
+		t.Errorf("exit %d, %d lines wider than 80: the report was not wrapped to the terminal's 100 columns:\n%s", code, wide,
+			got.String())
+	}
+}
+
+// setWidth sets a terminal's size to cols columns by 40 rows.
+func setWidth(f *os.File, cols uint16) error {
+	ws := [4]uint16{40, cols, 0, 0}
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), syscall.TIOCSWINSZ, uintptr(unsafe.Pointer(&ws))); e != 0 {
+		return e
+	}
+	return nil
 }
