@@ -68,6 +68,8 @@ func (a *App) TUIOptions(o TUIOptions) tui.Options {
 	opts := tui.Options{
 		Backend: a.Backend(), Version: a.cfg.Version, Demo: a.cfg.Demo, Target: o.Target,
 		Timeout: a.cfg.Timeout, RecentFile: a.recentFile(), Input: a.cfg.Stdin, Output: a.cfg.Stdout, Environ: a.cfg.Environ,
+		// A served session's journal screen lists its operator's own runs (journaled with Via).
+		Journal: tui.RunFilter{Operator: a.cfg.Operator.String()},
 	}
 	if a.cfg.Demo {
 		opts.DemoUsers = a.DemoUsers()

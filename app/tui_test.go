@@ -93,7 +93,7 @@ func TestUnknownUserIsRefusedOnce(t *testing.T) {
 func TestTUIDemoTenantWalkthrough(t *testing.T) {
 	s := program(t, open(t, demoConfig(t)), TUIOptions{}, 100, 30)
 	s.WaitFor("Whole tenant walkthrough")
-	s.Press("tab", "end", "enter")
+	s.Press("tab", "end", "k", "enter")
 	s.WaitFor("Finished")
 	s.Press("enter")
 	s.WaitFor("Failures")
@@ -254,5 +254,46 @@ func TestTUIReadOnlyFixIsADryRun(t *testing.T) {
 	s.Final()
 	if w := apptest.SentWrites(f.Graph); len(w) != 0 {
 		t.Errorf("a read-only session sent %v", w)
+	}
+}
+
+// TestTUIUndoFromTheJournal: a fix applied in the TUI is listed on the journal screen (u), and undone
+// from there through the real backend: planned from the journal, previewed, confirmed by typing yes,
+// sent to Graph, journaled as the revert of the fix; the journal then says the fix was undone.
+func TestTUIUndoFromTheJournal(t *testing.T) {
+	f := apptest.FakeTenant(t, "contoso", nil)
+	a := tenantApp(t, f, false)
+	s := program(t, a, TUIOptions{Target: "bob@contoso.com"}, 80, 24)
+	s.WaitFor("Finished")
+	s.Press("enter")
+	s.WaitFor("› ✗ FAIL  license.entra-premium")
+	s.Press("f")
+	s.WaitFor("Nothing has been sent. Press enter to apply")
+	s.Press("enter")
+	s.Type("yes")
+	s.Press("enter")
+	s.WaitFor("✓ Applied.", "Journal entry")
+	s.Press("esc")
+	s.WaitFor("✓ PASS  license.intune")
+	f.Graph.ResetRequests()
+
+	s.Press("u")
+	s.WaitFor("Journal of fixes: every run", "license.assign", "bob@contoso.com", "applied", "Undo: yes")
+	s.Press("enter")
+	s.WaitFor("Undo: ", "· bob@contoso.com", "Nothing has been sent", "/assignLicense", `"removeLicenses"`)
+	s.Press("enter")
+	s.Type("yes")
+	s.Press("enter")
+	s.WaitFor("✓ Applied.", "Journal entry")
+	s.Press("esc")
+	s.WaitFor("revert of", "Undo: no: ")
+	s.Press("q")
+	s.Final()
+	if w := apptest.SentWrites(f.Graph); len(w) != 1 || !strings.Contains(w[0], `"removeLicenses":["06ebc4ee-1bb5-47dd-8120-11324bc54e06"]`) {
+		t.Errorf("the undo sent %v", w)
+	}
+	runs := apptest.Journal(t, a.cfg.StateDir)
+	if len(runs) != 2 || runs[1].Begin.Undoes != runs[0].ID || apptest.Outcomes(runs[1]) != "applied / applied" {
+		t.Errorf("journal %+v", runs)
 	}
 }

@@ -36,13 +36,13 @@ func WriteRunList(w io.Writer, entries []Entry, journalPath string) error {
 			fixID = "revert of " + b.Undoes
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", checks.Printable(r.ID), b.Time.UTC().Format("2006-01-02 15:04:05"), orDash(b.Operator), checks.Printable(fixID),
-			orDash(b.User), checks.Printable(outcome), undoable(r, journalPath))
+			orDash(b.User), checks.Printable(outcome), Undoable(r, journalPath))
 	}
 	return tw.Flush()
 }
 
-// undoable says whether undo can revert the run, or why not.
-func undoable(r *Run, journalPath string) string {
+// Undoable says whether undo can revert the run ("yes"), or why not ("no: ..."), made printable.
+func Undoable(r *Run, journalPath string) string {
 	if r.Begin.Undoes != "" {
 		return "no: it is an undo"
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/fix"
+	"github.com/mdmdoctor/mdmdoctor/tui/journal"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
 )
 
@@ -38,6 +39,26 @@ type Backend interface {
 	// ReadOnly reports whether every fix is a dry run (--read-only): the fix screen then shows the plan
 	// and sends nothing.
 	ReadOnly() bool
+
+	// Runs returns the fix journal's runs that filter lets through, newest first; an empty or missing
+	// journal is no error. Its error is shown to the operator as is.
+	Runs(ctx context.Context, filter RunFilter) ([]JournalRun, error)
+	// DraftUndo plans the undo of journal run id from what the journal recorded; its error says why
+	// the run cannot be undone.
+	DraftUndo(ctx context.Context, id string) (*fix.Plan, error)
+	// ApplyUndo applies the undo plan of run id as ApplyFix applies a fix: signed in to the tenant the
+	// run was journaled in (or refused), journaled before and after each request, and re-checked.
+	ApplyUndo(ctx context.Context, id string, p *fix.Plan, prompt func(DeviceCode), progress func(fix.Event)) (*fix.Outcome, error)
+}
+
+// JournalRun is one run of the fix journal as the journal screen lists it.
+type JournalRun = journal.Run
+
+// RunFilter says which of the journal's runs the journal screen lists.
+type RunFilter struct {
+	// Operator, when set, keeps the runs this operator applied (by the sign-in or the session it came
+	// through, case aside): a served session lists its operator's own runs. Empty lists every run.
+	Operator string
 }
 
 // TenantBackend is a Backend that can also walk a whole tenant. The target screen offers the tenant

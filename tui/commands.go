@@ -97,6 +97,19 @@ func resolveTenant(ctx context.Context, b TenantBackend) tea.Cmd {
 	}
 }
 
+// runsMsg carries the journal's runs as the backend read them.
+type runsMsg struct {
+	runs []JournalRun
+	err  error
+}
+
+func loadRuns(ctx context.Context, b Backend, f RunFilter) tea.Cmd {
+	return func() tea.Msg {
+		runs, err := b.Runs(ctx, f)
+		return runsMsg{runs: runs, err: err}
+	}
+}
+
 func loadRecent(path string) tea.Cmd {
 	return func() tea.Msg {
 		list, err := recent.Load(path)

@@ -177,8 +177,11 @@ type testBackend struct {
 	holding     chan struct{}
 	holdingOnce sync.Once
 	reads       int
-	// applied are the plans ApplyFix was given.
+	// applied are the plans ApplyFix was given; journal the runs, newest first; filters the filters Runs
+	// was asked with.
 	applied []*fix.Plan
+	journal []JournalRun
+	filters []RunFilter
 }
 
 func newTestBackend() *testBackend {
@@ -279,12 +282,66 @@ func (b *testBackend) DraftFix(_ context.Context, t facts.Target, id string) (*f
 func (b *testBackend) ApplyFix(_ context.Context, _ facts.Target, p *fix.Plan, _ func(DeviceCode), progress func(fix.Event)) (*fix.Outcome, error) {
 	b.mu.Lock()
 	b.applied = append(b.applied, p)
+	b.journal = append([]JournalRun{{ID: fmt.Sprintf("20261125-180000-test%02d", len(b.journal)+1), Time: fixedNow,
+		Operator: "admin@contoso.com", Fix: p.Fix, User: p.User, Outcome: "applied", Undo: "yes"}}, b.journal...)
+	id := b.journal[0].ID
 	b.mu.Unlock()
 	for i, rq := range p.Requests {
 		progress(fix.Event{Step: i + 1, Of: len(p.Requests), Request: rq})
 		progress(fix.Event{Step: i + 1, Of: len(p.Requests), Request: rq, Sent: true, Outcome: "204"})
 	}
-	return &fix.Outcome{Result: fix.Applied, JournalID: "20261125-180000-test01"}, nil
+	return &fix.Outcome{Result: fix.Applied, JournalID: id}, nil
+}
+
+// Runs lists the fixes this backend applied, newest first, as a journal would, filtered by operator.
+func (b *testBackend) Runs(_ context.Context, f RunFilter) ([]JournalRun, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.filters = append(b.filters, f)
+	var out []JournalRun
+	for _, r := range b.journal {
+		if f.Operator == "" || strings.EqualFold(f.Operator, r.Operator) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// DraftUndo plans the undo of a run this backend applied: the licence fix's own plan, marked as its
+// undo (the real inverse is the fix package's, tested there).
+func (b *testBackend) DraftUndo(ctx context.Context, id string) (*fix.Plan, error) {
+	b.mu.Lock()
+	i := slices.IndexFunc(b.journal, func(r JournalRun) bool { return r.ID == id })
+	b.mu.Unlock()
+	if i < 0 {
+		return nil, fmt.Errorf("no run %s in the journal", id)
+	}
+	d, err := b.DraftFix(ctx, bob, "license.assign")
+	if err != nil {
+		return nil, err
+	}
+	p, err := d.Plan(fix.Choices{})
+	if err != nil {
+		return nil, err
+	}
+	p.Undoes = id
+	return p, nil
+}
+
+// ApplyUndo journals the undo and marks the run undone.
+func (b *testBackend) ApplyUndo(_ context.Context, id string, p *fix.Plan, _ func(DeviceCode), progress func(fix.Event)) (*fix.Outcome, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	undo := fmt.Sprintf("20261125-180000-test%02d", len(b.journal)+1)
+	for i := range b.journal {
+		if b.journal[i].ID == id {
+			b.journal[i].Undo = "no: undone by " + undo
+		}
+	}
+	b.journal = append([]JournalRun{{ID: undo, Time: fixedNow, Operator: "admin@contoso.com", Fix: "revert of " + id, User: p.User,
+		Outcome: "applied", Undo: "no: it is an undo"}}, b.journal...)
+	progress(fix.Event{Step: 1, Of: 1, Request: p.Requests[0], Sent: true, Outcome: "applied"})
+	return &fix.Outcome{Result: fix.Applied, JournalID: undo}, nil
 }
 
 func (b *testBackend) ReadOnly() bool { return false }

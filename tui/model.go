@@ -2,7 +2,7 @@
 // watch the checks settle, read the results, step through them, see the fix plans and save a report.
 //
 // The root model here routes messages to one screen at a time (each its own package: signin, target,
-// live, results, steps, fixflow, report), owns every piece of work in flight and its cancellation,
+// live, results, steps, fixflow, report, journal), owns every piece of work in flight and its cancellation,
 // and draws the frame around the screens: header, status line and key help. Keys are declared once
 // in tui/keys and styles once in tui/theme. All I/O runs in tea.Cmds, through the Backend the CLI
 // hands in; the TUI never reaches Graph or DNS itself.
@@ -16,6 +16,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/tui/fixflow"
+	"github.com/mdmdoctor/mdmdoctor/tui/journal"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/live"
 	"github.com/mdmdoctor/mdmdoctor/tui/report"
@@ -53,8 +54,9 @@ type Model struct {
 	results results.Model
 	steps   steps.Model
 	report  report.Model
-	// flow is the guided fix screen.
-	flow fixflow.Model
+	// flow is the guided fix screen, for fixes and for undoing them.
+	flow    fixflow.Model
+	journal journal.Model
 
 	// nextID numbers sign-in attempts and runs so that messages of abandoned ones are ignored.
 	nextID        int
@@ -113,6 +115,7 @@ func New(ctx context.Context, o Options) Model {
 		steps:   steps.New(st, &km),
 		report:  report.New(st, &km),
 		flow:    fixflow.New(st, &km, o.Backend),
+		journal: journal.New(st, &km),
 		levels:  []screenID{signInScreen},
 		reruns:  map[int]rerun{},
 	}

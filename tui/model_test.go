@@ -315,7 +315,7 @@ func TestTenantWalkthroughWhenBackendCan(t *testing.T) {
 	if !strings.Contains(ansi.Strip(m.frame()), "Whole tenant walkthrough (every setting") {
 		t.Fatalf("tenant option not offered:\n%s", ansi.Strip(m.frame()))
 	}
-	m, cmd := update(t, m, tuitest.Press("tab"), tuitest.Press("G"), tuitest.Press("enter"))
+	m, cmd := update(t, m, tuitest.Press("tab"), tuitest.Press("G"), tuitest.Press("k"), tuitest.Press("enter"))
 	var resolved resolvedMsg
 	for _, msg := range runAll(cmd) {
 		if r, ok := msg.(resolvedMsg); ok {
@@ -430,7 +430,7 @@ func TestFixFromStepsFreshensEveryScreen(t *testing.T) {
 		t.Fatalf("f on a step led to %s", m.screen())
 	}
 	fresh := checks.Result{ID: "license.intune", Subject: "bob@contoso.com", Status: checks.Pass, Summary: "SPE_E5 now assigned"}
-	m, _ = update(t, m, fixflow.DoneMsg{Rechecked: []checks.Result{fresh}})
+	m, _ = update(t, m, fixflow.DoneMsg{User: "bob@contoso.com", Rechecked: []checks.Result{fresh}})
 	if m.screen() != stepsScreen {
 		t.Fatalf("after the fix: %s, want the step-through it was opened from", m.screen())
 	}

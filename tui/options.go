@@ -26,6 +26,8 @@ type Options struct {
 	Target string
 	// Checks is the catalog to run; nil runs checks.ForKind for the target's kind.
 	Checks []checks.Check
+	// Journal says whose runs the journal screen lists: a served session passes its operator.
+	Journal RunFilter
 	// Timeout bounds each run, as --timeout does; zero means runner.DefaultTimeout.
 	Timeout time.Duration
 	// Input and Output are the session's terminal (an SSH session's channel); nil means the process's

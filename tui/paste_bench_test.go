@@ -44,8 +44,8 @@ func typedPaste(tb testing.TB, text, end string) Model {
 	p := tea.NewProgram(r, append(ProgramOptions(o), tea.WithContext(ctx), tea.WithWindowSize(80, 24))...)
 	go func() {
 		<-r.ready
-		// tab to the list, G to its end, k up to the paste item, enter opens the area; ctrl+c quits.
-		_, _ = io.WriteString(pw, "\tGk\r"+text+end+"\x03")
+		// tab to the list, G to its end, k k up to the paste item, enter opens the area; ctrl+c quits.
+		_, _ = io.WriteString(pw, "\tGkk\r"+text+end+"\x03")
 	}()
 	final, err := p.Run()
 	_ = pw.Close()

@@ -18,10 +18,11 @@ const (
 	stepsScreen
 	fixScreen
 	reportScreen
+	journalScreen
 	screenCount
 )
 
-var screenNames = [screenCount]string{"Sign in", "Target", "Run", "Results", "Step through", "Fix", "Report"}
+var screenNames = [screenCount]string{"Sign in", "Target", "Run", "Results", "Step through", "Fix", "Report", "Journal"}
 
 func (s screenID) String() string { return screenNames[s] }
 
@@ -79,6 +80,7 @@ var screens = [screenCount]func(m *Model) screen{
 	stepsScreen:   func(m *Model) screen { return on(&m.steps) },
 	fixScreen:     func(m *Model) screen { return on(&m.flow) },
 	reportScreen:  func(m *Model) screen { return on(&m.report) },
+	journalScreen: func(m *Model) screen { return on(&m.journal) },
 }
 
 // active is the screen on show.

@@ -16,6 +16,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	reports "github.com/mdmdoctor/mdmdoctor/report"
 	"github.com/mdmdoctor/mdmdoctor/tui/fixflow"
+	"github.com/mdmdoctor/mdmdoctor/tui/journal"
 	"github.com/mdmdoctor/mdmdoctor/tui/live"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
 	"github.com/mdmdoctor/mdmdoctor/tui/recent"
@@ -131,7 +132,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.flow, cmd = m.flow.Start(m.ctx, m.current, msg.Result)
 		return m, cmd
 	case fixflow.DoneMsg:
-		return m.fixed(msg), nil
+		return m.fixed(msg)
 	case results.RerunMsg:
 		return m.startRerun(msg.ID)
 	case results.ReportMsg:
@@ -165,7 +166,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.SetClipboard(b.String())
 
 	case nav.Back:
-		return m.back(), nil
+		return m.back()
+	case nav.OpenJournal:
+		m.open(journalScreen)
+		return m.readJournal()
+	case journal.ReloadMsg:
+		return m.readJournal()
+	case runsMsg:
+		m.journal = m.journal.Set(msg.runs, msg.err)
+		return m, nil
+	case journal.UndoMsg:
+		m.open(fixScreen)
+		var cmd tea.Cmd
+		m.flow, cmd = m.flow.StartUndo(m.ctx, msg.ID)
+		return m, cmd
 	case nav.Copy:
 		m.status = "Copied " + msg.What + " to your clipboard (OSC 52), if your terminal allows it."
 		return m, tea.SetClipboard(msg.Text)
@@ -254,15 +268,30 @@ func (m Model) tick(msg spinner.TickMsg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-// back goes back one level, to the screen the one on show was opened from.
-func (m Model) back() Model {
+// back goes back one level, to the screen the one on show was opened from; the journal is read again
+// on the way back to it, as an undo adds to it.
+func (m Model) back() (Model, tea.Cmd) {
 	if len(m.levels) > 1 {
 		m.levels = m.levels[:len(m.levels)-1]
 	}
-	if m.screen() == targetScreen {
+	switch m.screen() {
+	case targetScreen:
 		m.target = m.target.Idle()
+	case journalScreen:
+		return m.readJournal()
 	}
-	return m
+	return m, nil
+}
+
+// readJournal reads the journal's runs for the journal screen, those of Options.Journal's operator
+// when it names one.
+func (m Model) readJournal() (Model, tea.Cmd) {
+	whose := "every run"
+	if m.opts.Journal.Operator != "" {
+		whose = "runs of " + m.opts.Journal.Operator
+	}
+	m.journal = m.journal.Loading(whose)
+	return m, loadRuns(m.ctx, m.opts.Backend, m.opts.Journal)
 }
 
 func (m Model) startSignIn() (tea.Model, tea.Cmd) {
@@ -491,8 +520,12 @@ func (m Model) restyle(dark bool) Model {
 	return m
 }
 
-// fixed leaves the fix screen, one level back, with the re-checked results in place of the old ones.
-func (m Model) fixed(msg fixflow.DoneMsg) Model {
+// fixed leaves the fix screen, one level back, with the re-checked results in place of the old ones
+// when they are of the user the results are of (an undo from the journal may be of another).
+func (m Model) fixed(msg fixflow.DoneMsg) (Model, tea.Cmd) {
+	if !strings.EqualFold(msg.User, m.current.User) {
+		msg.Rechecked = nil
+	}
 	var ids []string
 	fresh := map[string][]checks.Result{}
 	for _, r := range msg.Rechecked {
@@ -506,10 +539,10 @@ func (m Model) fixed(msg fixflow.DoneMsg) Model {
 		m = m.freshen(id, fresh[id])
 		said = append(said, fmt.Sprintf("%s %s", id, outcome(fresh[id])))
 	}
-	// Back where the fix was opened from (the results or the step-through), which shows the fresh results.
-	m = m.back()
+	// Back where the fix was opened from (the results, the step-through or the journal).
+	m, cmd := m.back()
 	if len(said) > 0 {
 		m.status = "Re-checked after the fix: " + strings.Join(said, "; ")
 	}
-	return m
+	return m, cmd
 }

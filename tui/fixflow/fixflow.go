@@ -24,15 +24,20 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/tui/theme"
 )
 
-// Fixer drafts and applies fixes; the root hands in the backend's.
+// Fixer drafts and applies fixes, and plans and applies the undo of a journaled one; the root hands in
+// the backend's.
 type Fixer interface {
 	DraftFix(ctx context.Context, t facts.Target, fixID string) (*fix.Draft, error)
 	ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(nav.DeviceCode), progress func(fix.Event)) (*fix.Outcome, error)
+	DraftUndo(ctx context.Context, runID string) (*fix.Plan, error)
+	ApplyUndo(ctx context.Context, runID string, p *fix.Plan, prompt func(nav.DeviceCode), progress func(fix.Event)) (*fix.Outcome, error)
 	ReadOnly() bool
 }
 
-// DoneMsg asks the root to leave the screen, putting the re-checked results in place of the old ones.
+// DoneMsg asks the root to leave the screen, putting the re-checked results of User in place of the
+// old ones.
 type DoneMsg struct {
+	User      string
 	Rechecked []checks.Result
 }
 
@@ -61,6 +66,8 @@ type Model struct {
 	fixer  Fixer
 	target facts.Target
 	result checks.Result
+	// undo is the journal run being undone; "" for a fix.
+	undo string
 
 	state  state
 	flow   int // numbers flows so that answers to an abandoned one are ignored
@@ -90,7 +97,7 @@ func New(st *theme.Styles, km *keys.KeyMap, fixer Fixer) Model {
 // Start opens the screen on a result of a run on t. ctx bounds the drafting; an apply outlives it,
 // so that no write is cut off. With one fix it is planned right away.
 func (m Model) Start(ctx context.Context, t facts.Target, r checks.Result) (Model, tea.Cmd) {
-	m.ctx, m.target, m.result = ctx, t, r
+	m.ctx, m.target, m.result, m.undo = ctx, t, r, ""
 	m.flow++
 	m.state, m.cursor, m.draft, m.plan, m.outcome, m.err, m.quitting = choosing, 0, nil, nil, nil, nil, false
 	var cmd tea.Cmd
@@ -99,6 +106,21 @@ func (m Model) Start(ctx context.Context, t facts.Target, r checks.Result) (Mode
 	}
 	m.layOut(true)
 	return m, cmd
+}
+
+// StartUndo opens the screen on the undo of journal run id: the backend plans it from the journal,
+// then the plan is previewed, confirmed and applied as a fix is.
+func (m Model) StartUndo(ctx context.Context, id string) (Model, tea.Cmd) {
+	m.ctx, m.target, m.result, m.undo = ctx, facts.Target{}, checks.Result{ID: "undo of " + id}, id
+	m.flow++
+	m.state, m.cursor, m.draft, m.plan, m.outcome, m.err, m.quitting = drafting, 0, nil, nil, nil, nil, false
+	fixer, flow := m.fixer, m.flow
+	draft := func() tea.Msg {
+		p, err := fixer.DraftUndo(ctx, id)
+		return undoPlannedMsg{flow: flow, plan: p, err: err}
+	}
+	m.layOut(true)
+	return m, tea.Batch(m.spinner.Tick, draft)
 }
 
 // SetSize sets the area the screen draws in.
@@ -152,6 +174,15 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 			return m, nil, nil
 		}
 		return m.drafted(msg)
+	case undoPlannedMsg:
+		if msg.flow != m.flow || m.state != drafting {
+			return m, nil, nil
+		}
+		m.state, m.plan, m.err = previewing, msg.plan, msg.err
+		if msg.err != nil {
+			m.state = stopped
+		}
+		return m, nil, nil
 	case progressMsg:
 		if msg.flow != m.flow {
 			return m, nil, nil
@@ -193,11 +224,19 @@ func (m Model) back() (Model, tea.Cmd, tea.Msg) {
 	case drafting:
 		m.flow++ // the draft still under way is no longer wanted
 	}
-	if m.state != choosing && len(m.result.Fixes) > 1 {
+	if m.undo == "" && m.state != choosing && len(m.result.Fixes) > 1 {
 		m.state, m.cursor, m.draft, m.plan, m.err = choosing, 0, nil, nil, nil
 		return m, nil, nil
 	}
 	return m, nil, nav.Back{}
+}
+
+// user is whose results the fix or undo re-checks.
+func (m Model) user() string {
+	if m.undo != "" && m.plan != nil {
+		return m.plan.User
+	}
+	return m.target.User
 }
 
 // prevNeed is the last choice before need i that the flow asks (a device the result already names is
@@ -271,13 +310,18 @@ func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 				m.typed = m.typed[:len(m.typed)-1]
 			}
 		case k.Code == tea.KeyEnter:
-			if strings.TrimSpace(m.typed) != "yes" {
+			if m.plan.Confirm != "" && !m.plan.Type(m.typed) {
+				m.hint = "That is not the device's name: type " + m.plan.Confirm + " to send, or press esc to go back."
+				m.typed = ""
+				return m, nil, nil
+			}
+			if m.plan.Confirm == "" && strings.TrimSpace(m.typed) != "yes" {
 				m.hint = "Type the word yes to send, or press esc to go back."
 				m.typed = ""
 				return m, nil, nil
 			}
 			return m.startApply()
-		case k.Text != "" && len(m.typed) < 16:
+		case k.Text != "" && len(m.typed) < 64:
 			m.typed += k.Text
 		}
 	case done, stopped:
@@ -285,7 +329,7 @@ func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 		case m.body.Update(k):
 		case key.Matches(k, km.Back), key.Matches(k, km.Select):
 			if m.outcome != nil {
-				return m, nil, DoneMsg{Rechecked: m.outcome.Rechecked}
+				return m, nil, DoneMsg{User: m.user(), Rechecked: m.outcome.Rechecked}
 			}
 			return m, nil, nav.Back{}
 		}

@@ -68,6 +68,9 @@ type fakeFixer struct {
 	draftErr error
 	release  chan struct{}
 	applied  []*fix.Plan
+	// confirm is the name an undo plan asks to be typed; undone the runs undone.
+	confirm string
+	undone  []string
 }
 
 func (x *fakeFixer) DraftFix(_ context.Context, _ facts.Target, id string) (*fix.Draft, error) {
@@ -90,6 +93,60 @@ func (x *fakeFixer) ApplyFix(_ context.Context, _ facts.Target, p *fix.Plan, pro
 }
 
 func (x *fakeFixer) ReadOnly() bool { return x.readOnly }
+
+// DraftUndo plans the undo of a run as the fix package plans the fix itself, marked as its undo.
+func (x *fakeFixer) DraftUndo(_ context.Context, id string) (*fix.Plan, error) {
+	d, err := fix.NewDraft(x.f, x.results, "scope.mdm.add-user-to-group")
+	if err != nil {
+		return nil, err
+	}
+	p, err := d.Plan(fix.Choices{Group: iu})
+	if err != nil {
+		return nil, err
+	}
+	p.Undoes, p.Confirm = id, x.confirm
+	return p, nil
+}
+
+func (x *fakeFixer) ApplyUndo(_ context.Context, id string, p *fix.Plan, _ func(nav.DeviceCode), progress func(fix.Event)) (*fix.Outcome, error) {
+	x.undone = append(x.undone, id)
+	progress(fix.Event{Step: 1, Of: 1, Request: p.Requests[0], Sent: true, Outcome: fix.Applied})
+	return &fix.Outcome{JournalID: "20261125-190000-undo01", Result: fix.Applied,
+		Rechecked: []checks.Result{{ID: "scope.mdm", Status: checks.Fail, Summary: "The user is outside the MDM user scope again."}}}, nil
+}
+
+// TestUndoFromTheJournal: the undo of a journal run is planned by the backend, previewed, confirmed by
+// typing the device's name where the plan asks for it (yes is not enough then), applied through
+// ApplyUndo with the run's ID, and ends with the re-checked results of the plan's user.
+func TestUndoFromTheJournal(t *testing.T) {
+	f, results := bobFacts(t)
+	x := &fakeFixer{f: f, results: results, confirm: "CAROL-LT"}
+	st, km := tuitest.Deps()
+	m := New(st, km, x)
+	m.SetSize(w, h)
+	m, cmd := m.StartUndo(context.Background(), "20261125-180000-abcdef")
+	view(t, m, "Undo: 20261125-180000-abcdef", "Planning the undo from the journal")
+	m, _ = drain(t, m, cmd)
+	view(t, m, "Undo: 20261125-180000-abcdef · bob@contoso.com", "Nothing has been sent", "1. POST")
+	m, _ = press(m, t, "enter")
+	view(t, m, "Type the device's name (CAROL-LT)")
+	m, _ = press(m, t, "y", "e", "s", "enter")
+	view(t, m, "That is not the device's name: type CAROL-LT")
+	if len(x.undone) != 0 {
+		t.Fatal("yes stood in for the device's name")
+	}
+	m, _ = press(m, t, "c", "a", "r", "o", "l", "-", "l", "t")
+	m, cmd, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	m, _ = drain(t, m, cmd)
+	view(t, m, "✓ Applied.", "Journal entry 20261125-190000-undo01")
+	if len(x.undone) != 1 || x.undone[0] != "20261125-180000-abcdef" || len(x.applied) != 0 {
+		t.Fatalf("undone %v, applied %v", x.undone, x.applied)
+	}
+	_, req := press(m, t, "enter")
+	if done, ok := req.(DoneMsg); !ok || done.User != "bob@contoso.com" || len(done.Rechecked) != 1 {
+		t.Fatalf("leaving asks %#v", req)
+	}
+}
 
 func start(t *testing.T, x *fakeFixer) Model {
 	t.Helper()

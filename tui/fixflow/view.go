@@ -38,7 +38,16 @@ func (m Model) head() []string {
 	if who == "" {
 		who = m.target.User
 	}
-	out := []string{layout.Truncate(s.Title.Render(title)+s.Subtle.Render(" · "+who), m.width)}
+	if m.undo != "" {
+		title, who = "Undo: "+m.undo, ""
+		if m.plan != nil {
+			who = m.plan.User
+		}
+	}
+	if who != "" {
+		who = " · " + who
+	}
+	out := []string{layout.Truncate(s.Title.Render(title)+s.Subtle.Render(who), m.width)}
 	para := func(st func(...string) string, text string) {
 		for _, l := range layout.Wrap(text, m.width, "") {
 			out = append(out, st(l))
@@ -48,7 +57,11 @@ func (m Model) head() []string {
 	case choosing:
 		para(s.Subtle.Render, "Choose a fix. Each is a plan of exact Graph requests, shown in full before anything is sent.")
 	case drafting:
-		out = append(out, layout.Truncate(m.spinner.View()+" Checking "+m.target.User+" again to plan the fix…", m.width))
+		doing := " Checking " + m.target.User + " again to plan the fix…"
+		if m.undo != "" {
+			doing = " Planning the undo from the journal…"
+		}
+		out = append(out, layout.Truncate(m.spinner.View()+doing, m.width))
 	case picking:
 		n := m.draft.Needs[m.need]
 		para(s.Strong.Render, "Choose "+n.Prompt+":")
@@ -67,7 +80,12 @@ func (m Model) head() []string {
 		if n > 1 {
 			what = fmt.Sprintf("these %d requests", n)
 		}
-		para(s.Strong.Render, "Type yes and press enter to send "+what+" to Microsoft Graph (esc: don't send).")
+		if m.plan.Confirm != "" {
+			para(s.Strong.Render, "Type the device's name ("+m.plan.Confirm+") and press enter to send "+what+
+				" to Microsoft Graph: its BitLocker keys or LAPS password go with it (esc: don't send).")
+		} else {
+			para(s.Strong.Render, "Type yes and press enter to send "+what+" to Microsoft Graph (esc: don't send).")
+		}
 		out = append(out, layout.Truncate("> "+m.typed+"█", m.width))
 		if m.hint != "" {
 			para(s.Error.Render, m.hint)
@@ -159,7 +177,7 @@ func (m Model) bodyLines() []string {
 		if id := m.outcome.JournalID; id != "" {
 			add("", "Journal entry "+s.Strong.Render(id))
 			if m.plan.Reversible && m.plan.Undoes == "" && m.outcome.Result != fix.Failed {
-				add(layout.Wrap("Undo it with: mdmdoctor undo "+id, m.width, "")...)
+				add(layout.Wrap("Undo it from the journal (u), or: mdmdoctor undo "+id, m.width, "")...)
 			}
 		}
 		if len(m.outcome.Rechecked) > 0 {

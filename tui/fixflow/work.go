@@ -19,6 +19,13 @@ type draftedMsg struct {
 	err   error
 }
 
+// undoPlannedMsg carries the undo of a journal run as the backend planned it.
+type undoPlannedMsg struct {
+	flow int
+	plan *fix.Plan
+	err  error
+}
+
 // progressMsg carries one step of an apply in flight: a request sent or answered, or a device code
 // to consent with.
 type progressMsg struct {
@@ -92,11 +99,17 @@ func (m Model) nextNeed(i int) (Model, tea.Cmd, tea.Msg) {
 // program must not cut a write off between its journal entries.
 func (m Model) startApply() (Model, tea.Cmd, tea.Msg) {
 	m.state, m.lines, m.code, m.hint = applying, nil, nil, ""
-	fixer, ctx, t, p, flow := m.fixer, context.WithoutCancel(m.ctx), m.target, m.plan, m.flow
+	fixer, ctx, t, p, flow, undo := m.fixer, context.WithoutCancel(m.ctx), m.target, m.plan, m.flow, m.undo
 	apply := stream.Start(func(send func(tea.Msg)) tea.Msg {
-		out, err := fixer.ApplyFix(ctx, t, p,
-			func(c nav.DeviceCode) { send(progressMsg{flow: flow, code: &c}) },
-			func(ev fix.Event) { send(progressMsg{flow: flow, event: &ev}) })
+		prompt := func(c nav.DeviceCode) { send(progressMsg{flow: flow, code: &c}) }
+		progress := func(ev fix.Event) { send(progressMsg{flow: flow, event: &ev}) }
+		var out *fix.Outcome
+		var err error
+		if undo != "" {
+			out, err = fixer.ApplyUndo(ctx, undo, p, prompt, progress)
+		} else {
+			out, err = fixer.ApplyFix(ctx, t, p, prompt, progress)
+		}
 		return appliedMsg{flow: flow, outcome: out, err: err}
 	})
 	return m, tea.Batch(m.spinner.Tick, apply), nil

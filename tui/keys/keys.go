@@ -41,6 +41,7 @@ type KeyMap struct {
 	Done      key.Binding
 	Detach    key.Binding
 	Causes    key.Binding
+	Journal   key.Binding
 }
 
 // Default returns the key map: vi-style letters alongside the arrows, nothing that needs a mouse.
@@ -83,6 +84,7 @@ func Default() KeyMap {
 		Done:      b("ctrl+s", "done", "ctrl+s"),
 		Detach:    b("ctrl+x", "remove device view", "ctrl+x"),
 		Causes:    b("e", "error's causes", "e"),
+		Journal:   b("u", "journal / undo", "u"),
 	}
 }
 

@@ -19,6 +19,9 @@ type Copy struct {
 // only on a local session.
 type OpenDocs struct{ URL string }
 
+// OpenJournal asks the root to show the journal of fixes, from which a fix can be undone.
+type OpenJournal struct{}
+
 // Status asks the root to show a transient message in the status line.
 type Status struct{ Text string }
 

@@ -385,6 +385,8 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 		return m, nil, ReportMsg{}
 	case key.Matches(msg, m.keys.NewTarget):
 		return m, nil, NewTargetMsg{}
+	case key.Matches(msg, m.keys.Journal):
+		return m, nil, nav.OpenJournal{}
 	case !ok:
 	case key.Matches(msg, m.keys.Copy):
 		return m, nil, nav.Copy{Text: CopyText(sel), What: "the result of " + sel.ID}
@@ -477,7 +479,7 @@ func (m Model) Help() keys.Help {
 			append(scroll, m.keys.Top, m.keys.Bottom, m.keys.PageUp, m.keys.PageDown),
 			{m.keys.NextFail, m.keys.PrevFail, m.keys.Filter, zoom, focus, back},
 			{m.keys.Fix, m.keys.Steps, m.keys.Docs, m.keys.Copy},
-			{m.keys.Rerun, m.keys.RerunAll, m.keys.Report, m.keys.NewTarget, m.keys.Causes},
+			{m.keys.Rerun, m.keys.RerunAll, m.keys.Report, m.keys.NewTarget, m.keys.Causes, m.keys.Journal},
 		},
 	}
 }

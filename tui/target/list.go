@@ -8,10 +8,10 @@ import (
 )
 
 // pinned reports whether an entry is one of the screen's fixed entries (the error, the device view,
-// the tenant walkthrough). They are drawn below the recent and demo targets, always in view however
+// the tenant walkthrough, the journal). They are drawn below the recent and demo targets, always in view however
 // many of those there are; only the targets above them scroll.
 func pinned(k itemKind) bool {
-	return k == errorItem || k == pathItem || k == pasteItem || k == tenantItem
+	return k == errorItem || k == pathItem || k == pasteItem || k == tenantItem || k == journalItem
 }
 
 // listView draws the list in rows lines: the recent and demo targets in a window that keeps the cursor

@@ -68,7 +68,8 @@ func TestPasteOfSomethingElseIsRefused(t *testing.T) {
 func TestPasteArea(t *testing.T) {
 	m, _, _ := newScreen(false).Update(tuitest.Press("tab"))
 	m, _, _ = m.Update(tuitest.Press("G"))
-	m, _, _ = m.Update(tuitest.Press("k")) // the paste item sits just above the tenant walkthrough
+	m, _, _ = m.Update(tuitest.Press("k")) // the paste item sits above the tenant walkthrough and the journal
+	m, _, _ = m.Update(tuitest.Press("k"))
 	m, _, _ = m.Update(tuitest.Press("enter"))
 	if !m.pasting || !m.Typing() {
 		t.Fatalf("the paste area did not open:\n%s", tuitest.Plain(m.View()))

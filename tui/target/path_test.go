@@ -15,7 +15,7 @@ func TestPathQuestion(t *testing.T) {
 	m.SetSize(80, 24)
 	m, _, _ = m.Update(tuitest.Press("tab"))
 	m, _, _ = m.Update(tuitest.Press("G"))
-	for range 2 { // the question sits just above the paste item, in the Device section
+	for range 3 { // the question sits above the paste item, in the Device section
 		m, _, _ = m.Update(tuitest.Press("k"))
 	}
 	if m.Path() != facts.PathUnknown {

@@ -14,7 +14,7 @@ import (
 func openErrorArea(t *testing.T) Model {
 	t.Helper()
 	m, _, _ := newScreen(false).Update(tuitest.Press("tab"))
-	for _, k := range []string{"G", "k", "k", "k", "enter"} { // above the paste item and the path question
+	for _, k := range []string{"G", "k", "k", "k", "k", "enter"} { // above the paste item and the path question
 		m, _, _ = m.Update(tuitest.Press(k))
 	}
 	if !m.pasting || !m.pastingError {

@@ -33,6 +33,7 @@ const (
 	pathItem
 	pasteItem
 	tenantItem
+	journalItem
 )
 
 type item struct {
@@ -147,7 +148,8 @@ func (m Model) items() []item {
 	for _, d := range m.demo {
 		out = append(out, item{kind: demoItem, value: d})
 	}
-	return append(out, item{kind: errorItem}, item{kind: pathItem}, item{kind: pasteItem}, item{kind: tenantItem})
+	return append(out, item{kind: errorItem}, item{kind: pathItem}, item{kind: pasteItem}, item{kind: tenantItem},
+		item{kind: journalItem})
 }
 
 // Update handles typing, moving between the input and the list, and choosing.
@@ -243,6 +245,9 @@ func (m Model) updateList(msg tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 			m.path = nextPath(m.path)
 			return m, nil, nil
 		}
+		if it.kind == journalItem {
+			return m, nil, nav.OpenJournal{}
+		}
 		if it.kind == tenantItem {
 			if !m.tenant {
 				return m, nil, nav.Status{Text: "The whole-tenant walkthrough is not available yet: pick a user for now."}
@@ -329,6 +334,8 @@ func (m Model) itemLine(it item) string {
 		return "How it enrolls: not sure, infer it or judge every path (enter to change)"
 	case it.kind == pathItem:
 		return layout.Truncate("How it enrolls: "+string(m.path)+", "+m.path.Describe()+" (enter to change)", max(m.width-4, 10))
+	case it.kind == journalItem:
+		return "Journal of the fixes applied, and undo"
 	case it.kind != tenantItem:
 		return it.value
 	}

@@ -121,6 +121,7 @@ func TestTenantComingSoonUnlessBackendCan(t *testing.T) {
 	for _, available := range []bool{false, true} {
 		m, _, _ := newScreen(available).Update(tuitest.Press("tab"))
 		m, _, _ = m.Update(tuitest.Press("G"))
+		m, _, _ = m.Update(tuitest.Press("k")) // above the journal
 		view := tuitest.Plain(m.View())
 		_, _, req := m.Update(tuitest.Press("enter"))
 		msg := req
@@ -186,5 +187,17 @@ func TestFixedEntriesInViewWithFullLists(t *testing.T) {
 	tuitest.RequireFits(t, m.View(), 80, 20)
 	if !strings.Contains(v, "› demo4@fabrikam.com") || !strings.Contains(v, "13/18 · ↑") || !strings.Contains(v, "Whole tenant walkthrough") {
 		t.Fatalf("cursor out of view or no position:\n%s", v)
+	}
+}
+
+// TestJournalFromTheList: the journal of fixes is the list's last entry, and enter asks the root to open it.
+func TestJournalFromTheList(t *testing.T) {
+	m, _, _ := newScreen(true).Update(tuitest.Press("tab"))
+	m, _, _ = m.Update(tuitest.Press("G"))
+	if v := tuitest.Plain(m.View()); !strings.Contains(v, "› Journal of the fixes applied, and undo") {
+		t.Fatalf("the journal is not the last entry:\n%s", v)
+	}
+	if _, _, req := m.Update(tuitest.Press("enter")); req != (nav.OpenJournal{}) {
+		t.Fatalf("enter asks %#v", req)
 	}
 }

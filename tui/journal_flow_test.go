@@ -1,0 +1,65 @@
+package tui
+
+import (
+	"testing"
+)
+
+// TestJournalUndo applies a fix, opens the journal from the results (u), finds the run there and undoes
+// it: the undo is planned from the journal, previewed, confirmed by typing yes, applied and journaled,
+// and the journal, read again on the way back, lists the undo and says the fix cannot be undone twice.
+func TestJournalUndo(t *testing.T) {
+	b := newTestBackend()
+	o := triageOptions(b)
+	o.Target = "bob@contoso.com"
+	o.Environ = []string{"TERM=xterm-256color", "TTY_FORCE=1", "NO_COLOR=1"}
+	s := startSession(t, o, 80, 24)
+	s.WaitFor("Finished:")
+	s.Press("enter")
+	s.WaitFor("› ✗ FAIL  license.intune")
+	s.Press("f")
+	s.WaitFor("Fix: license.assign", "Nothing has been sent")
+	s.Press("enter")
+	s.Type("yes")
+	s.Press("enter")
+	s.WaitFor("✓ Applied.", "Journal entry 20261125-180000-test01", "Undo it from the journal (u)")
+	s.Press("esc")
+	s.WaitFor("✗ Failures (2)")
+
+	s.Press("u")
+	s.requireGolden("journal-80x24", s.WaitFor("Journal of fixes: every run", "license.assign", "bob@contoso.com", "Undo: yes"))
+	s.Press("enter")
+	s.WaitFor("Undo: 20261125-180000-test01 · bob@contoso.com", "Nothing has been sent")
+	s.Press("enter")
+	s.WaitFor("Type yes and press enter to send")
+	s.Press("n", "o", "enter")
+	s.WaitFor("Type the word yes to send")
+	s.Type("yes")
+	s.Press("enter")
+	s.WaitFor("✓ Applied.", "Journal entry 20261125-180000-test02")
+	s.Press("esc")
+	// The cursor stays on the run undone, now below its undo.
+	s.WaitFor("Journal of fixes", "revert of 20261125-1", "2/2", "Undo: no: undone by 20261125-180000-test02")
+	s.Press("enter")
+	s.WaitFor("20261125-180000-test01 cannot be undone: undone by 20261125-180000-test02.")
+	s.Press("esc")
+	s.WaitFor("✗ Failures (2)")
+}
+
+// TestJournalOfTheSessionsOperator: a served session lists its operator's own runs (Options.Journal);
+// the journal screen opens from the target screen's list too, and says so when there is none.
+func TestJournalOfTheSessionsOperator(t *testing.T) {
+	b := newTestBackend()
+	o := triageOptions(b)
+	o.Journal = RunFilter{Operator: "helpdesk@contoso.com"}
+	s := startSession(t, o, 80, 24)
+	s.WaitFor("Who has the problem?", "Journal of the fixes applied, and undo")
+	s.Press("tab", "G", "enter")
+	s.WaitFor("Journal of fixes: runs of helpdesk@contoso.com", "No fix has been applied yet")
+	s.Press("esc")
+	s.WaitFor("Who has the problem?")
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.filters) < 1 || b.filters[0].Operator != "helpdesk@contoso.com" {
+		t.Fatalf("the journal was read with %+v", b.filters)
+	}
+}
