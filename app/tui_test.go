@@ -15,6 +15,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/app/apptest"
 	"github.com/mdmdoctor/mdmdoctor/graph"
 	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
+	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
 )
 
 // TestTUIDemoTriage drives the real Bubble Tea program over the real demo application: the fake Graph
@@ -182,12 +183,7 @@ func tenantApp(t *testing.T, f apptest.Fake, readOnly bool) *App {
 // request, takes the typed yes, applies it with the journal and shows the re-checked status; back on
 // the results the check has turned.
 func TestTUIGuidedFix(t *testing.T) {
-	f := apptest.FakeTenant(t, "contoso", nil)
-	a := tenantApp(t, f, false)
-	s := program(t, a, TUIOptions{Target: "bob@contoso.com"}, 80, 24)
-	s.WaitFor("Finished")
-	s.Press("enter")
-	s.WaitFor("› ✗ FAIL  license.entra-premium")
+	f, a, s := onLicenceFailure(t, false)
 	f.Graph.ResetRequests()
 	s.Press("f")
 	s.WaitFor("Nothing has been sent. Press enter to apply", "/assignLicense", `"removeLicenses": []`)
@@ -257,16 +253,24 @@ func TestTUIReadOnlyFixIsADryRun(t *testing.T) {
 	}
 }
 
-// TestTUIUndoFromTheJournal: a fix applied in the TUI is listed on the journal screen (u), and undone
-// from there through the real backend: planned from the journal, previewed, confirmed by typing yes,
-// sent to Graph, journaled as the revert of the fix; the journal then says the fix was undone.
-func TestTUIUndoFromTheJournal(t *testing.T) {
+// onLicenceFailure runs bob on a fake tenant in the TUI at 80x24, up to his failing licence check on the
+// results screen.
+func onLicenceFailure(t *testing.T, readOnly bool) (apptest.Fake, *App, *tuitest.Session) {
+	t.Helper()
 	f := apptest.FakeTenant(t, "contoso", nil)
-	a := tenantApp(t, f, false)
+	a := tenantApp(t, f, readOnly)
 	s := program(t, a, TUIOptions{Target: "bob@contoso.com"}, 80, 24)
 	s.WaitFor("Finished")
 	s.Press("enter")
 	s.WaitFor("› ✗ FAIL  license.entra-premium")
+	return f, a, s
+}
+
+// TestTUIUndoFromTheJournal: a fix applied in the TUI is listed on the journal screen (u), and undone
+// from there through the real backend: planned from the journal, previewed, confirmed by typing yes,
+// sent to Graph, journaled as the revert of the fix; the journal then says the fix was undone.
+func TestTUIUndoFromTheJournal(t *testing.T) {
+	f, a, s := onLicenceFailure(t, false)
 	s.Press("f")
 	s.WaitFor("Nothing has been sent. Press enter to apply")
 	s.Press("enter")
