@@ -13,10 +13,12 @@ import (
 )
 
 // Clouds are the Microsoft clouds --cloud accepts.
-var Clouds = []string{"public", "usgov", "usgovdod", "china"}
+func Clouds() []string { return []string{"public", "usgov", "usgovdod", "china"} }
 
 // Auths are the sign-in methods --auth accepts.
-var Auths = []string{"devicecode", "browser", "authcode", "azurecli", "clientsecret", "certificate"}
+func Auths() []string {
+	return []string{"devicecode", "browser", "authcode", "azurecli", "clientsecret", "certificate"}
+}
 
 // Config is everything one application is built from. The caller (main, or the SSH server) decides
 // all of it once; nothing below reads the environment.
@@ -110,22 +112,20 @@ func DefaultAuth(token string, ssh, display bool) graph.Auth {
 	return graph.AuthBrowser
 }
 
-// served are the sign-in methods a served session allows: each operator signs in as themselves, on a
-// device of their own (no browser opens on the server).
-var served = []graph.Auth{graph.AuthDeviceCode, graph.AuthCode}
-
 // Validate checks the settings an operator typed; its errors say what to type instead.
 func (c Config) Validate() error {
-	if !slices.Contains(Clouds, c.Cloud) {
-		return fmt.Errorf("unknown cloud %q: use --cloud %s", c.Cloud, strings.Join(Clouds, ", "))
+	if !slices.Contains(Clouds(), c.Cloud) {
+		return fmt.Errorf("unknown cloud %q: use --cloud %s", c.Cloud, strings.Join(Clouds(), ", "))
 	}
-	if c.Auth != "" && c.Auth != graph.AuthToken && !slices.Contains(Auths, string(c.Auth)) {
-		return fmt.Errorf("unknown sign-in method %q: use --auth %s", c.Auth, strings.Join(Auths, ", "))
+	if c.Auth != "" && c.Auth != graph.AuthToken && !slices.Contains(Auths(), string(c.Auth)) {
+		return fmt.Errorf("unknown sign-in method %q: use --auth %s", c.Auth, strings.Join(Auths(), ", "))
 	}
 	if c.Timeout <= 0 || c.DNSTimeout <= 0 {
 		return errors.New("--timeout and --dns-timeout must be positive durations such as 30s or 2m")
 	}
-	if c.Served && !c.Demo && !slices.Contains(served, c.Auth) {
+	// A served session's operators sign in as themselves, on a device of their own (no browser opens on
+	// the server).
+	if c.Served && !c.Demo && c.Auth != graph.AuthDeviceCode && c.Auth != graph.AuthCode {
 		return fmt.Errorf("a served session signs each operator in as themselves: --auth %s would lend everyone "+
 			"this server's identity or open a browser on it; use device code sign-in (or authcode)", c.Auth)
 	}

@@ -79,10 +79,10 @@ func (c *cli) common(cmd *cobra.Command) {
 	formatFlag(cmd, &c.format)
 	fs.StringVar(&c.only, "only", "", "comma-separated check IDs to run; the others are reported as skipped")
 	fs.BoolVar(&c.cfg.Demo, "demo", false, "use the built-in demo tenants and DNS zones (no sign-in, no network)")
-	fs.StringVar(&c.cfg.Cloud, "cloud", "public", "Microsoft cloud: "+strings.Join(app.Clouds, ", "))
+	fs.StringVar(&c.cfg.Cloud, "cloud", "public", "Microsoft cloud: "+strings.Join(app.Clouds(), ", "))
 	fs.StringVar(&c.cfg.GraphURL, "graph-url", "", "Microsoft Graph root without version, for proxies and tests "+
 		"(plain http on loopback only)")
-	fs.StringVar(&c.auth, "auth", "", "sign-in: "+strings.Join(app.Auths, ", ")+
+	fs.StringVar(&c.auth, "auth", "", "sign-in: "+strings.Join(app.Auths(), ", ")+
 		" (default: devicecode over SSH or without a display, else browser)")
 	fs.StringVar(&c.cfg.TenantID, "tenant-id", "", "directory (tenant) ID or domain to sign in to")
 	fs.StringVar(&c.cfg.ClientID, "client-id", "", "application (client) ID of your mdmdoctor app registration")
@@ -92,8 +92,8 @@ func (c *cli) common(cmd *cobra.Command) {
 	fs.DurationVar(&c.cfg.DNSTimeout, "dns-timeout", 2*time.Second, "timeout of one DNS query")
 	fs.BoolVar(&c.cfg.ReadOnly, "read-only", false, "never write to the tenant: every fix becomes a dry run")
 	fs.StringVar(&c.cfg.Debug, "debug", "", "write a structured debug log to this file")
-	complete(cmd, "cloud", app.Clouds...)
-	complete(cmd, "auth", app.Auths...)
+	complete(cmd, "cloud", app.Clouds()...)
+	complete(cmd, "auth", app.Auths()...)
 	_ = cmd.RegisterFlagCompletionFunc("only", func(_ *cobra.Command, _ []string, typed string) ([]string,
 		cobra.ShellCompDirective) {
 		var out []string
