@@ -9,6 +9,7 @@ import (
 
 	"github.com/mdmdoctor/mdmdoctor/app"
 	"github.com/mdmdoctor/mdmdoctor/fix"
+	"github.com/mdmdoctor/mdmdoctor/internal/cmdutil"
 	"github.com/mdmdoctor/mdmdoctor/report"
 )
 
@@ -16,7 +17,7 @@ func (c *cli) checkCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check --user UPN [--dsregcmd FILE|-] [--path PATH] [--error CODE|TEXT] | check --tenant [--export FILE]",
 		Short: "triage one user (--user), or walk the whole tenant through the enrollment set-up (--tenant)",
-		Long:  long("check"), Args: noArgs,
+		Long:  long("check"), Args: cmdutil.NoArgs,
 		PreRunE: func(cmd *cobra.Command, _ []string) error {
 			if err := c.finish(cmd, nil); err != nil {
 				return err
@@ -38,7 +39,7 @@ func (c *cli) checkCmd() *cobra.Command {
 		" (default: every path judged)")
 	fs.StringVar(&c.check.Export, "export", "", "with --tenant: write the device sweep to FILE.csv or FILE.json")
 	fs.BoolVar(&c.check.Force, "force", false, "with --export: replace the file if it exists")
-	complete(cmd, "path", app.PathNames()...)
+	cmdutil.Complete(cmd, "path", app.PathNames()...)
 	return cmd
 }
 
@@ -116,7 +117,8 @@ func (c *cli) writeFlags(cmd *cobra.Command, dryRun, yes *bool) {
 
 func (c *cli) catalogCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use: "checks [--format text|json|markdown]", Short: "list the check catalog", Long: long("checks"), Args: noArgs,
+		Use: "checks [--format text|json|markdown]", Short: "list the check catalog", Long: long("checks"),
+		Args:    cmdutil.NoArgs,
 		PreRunE: c.finish,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return report.WriteCatalog(cmd.OutOrStdout(), c.check.Format)
@@ -140,6 +142,6 @@ func (c *cli) explainCmd() *cobra.Command {
 }
 
 func (c *cli) versionCmd() *cobra.Command {
-	return &cobra.Command{Use: "version", Short: "print the version", Args: noArgs,
+	return &cobra.Command{Use: "version", Short: "print the version", Args: cmdutil.NoArgs,
 		Run: func(cmd *cobra.Command, _ []string) { fmt.Fprintln(cmd.OutOrStdout(), c.build) }}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mdmdoctor/mdmdoctor/app"
 	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/internal/cmdutil"
 )
 
 // Stamped by make build and make dist: -ldflags "-X main.stampVersion=... -X main.stampCommit=...
@@ -58,24 +59,12 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	return c.code
 }
 
-// arguments are args as cobra reads them: "tui" is the default command named, and explain's negative codes
-// (-2145910764) go behind "--", where they are arguments, not flags.
+// arguments are args as cobra reads them: "tui" names the default command, explain takes negative codes.
 func arguments(args []string) []string {
 	if len(args) > 0 && args[0] == "tui" {
 		return args[1:]
 	}
-	if len(args) == 0 || args[0] != "explain" {
-		return args
-	}
-	var rest, numbers []string
-	for _, a := range args {
-		if len(a) > 1 && a[0] == '-' && strings.Trim(a[1:], "0123456789") == "" {
-			numbers = append(numbers, a)
-		} else {
-			rest = append(rest, a)
-		}
-	}
-	return append(append(rest, "--"), numbers...)
+	return cmdutil.NumbersLast(args, "explain")
 }
 
 // long is a command's long description from help/NAME.txt.

@@ -6,12 +6,12 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/mdmdoctor/mdmdoctor/app"
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
 	"github.com/mdmdoctor/mdmdoctor/graph"
+	"github.com/mdmdoctor/mdmdoctor/internal/cmdutil"
 	"github.com/mdmdoctor/mdmdoctor/report"
 )
 
@@ -30,14 +30,15 @@ type cli struct {
 func (c *cli) root() *cobra.Command {
 	root := &cobra.Command{
 		Use: "mdmdoctor", Short: "Troubleshoot Windows automatic MDM enrollment into Intune", Long: long("root"),
-		Version: c.build.Version, SilenceUsage: true, SilenceErrors: true, Args: noArgs, SuggestionsMinimumDistance: 2,
-		PreRunE: c.finish,
+		Version: c.build.Version, SilenceUsage: true, SilenceErrors: true, Args: cmdutil.NoArgs,
+		SuggestionsMinimumDistance: 2,
+		PreRunE:                    c.finish,
 		RunE: c.runApp(func(cmd *cobra.Command, a *app.App, _ []string) (int, error) {
 			return 0, a.RunTUI(cmd.Context(), app.TUIOptions{Target: c.check.User})
 		}),
 	}
 	root.SetVersionTemplate(c.build.String() + "\n")
-	root.SetFlagErrorFunc(flagError)
+	root.SetFlagErrorFunc(cmdutil.FlagError)
 	c.common(root)
 	root.Flags().StringVar(&c.check.User, "user", "", "start right away with this user (UPN)")
 	root.AddCommand(c.checkCmd(), c.dnsCmd(), c.fixCmd(), c.undoCmd(), c.explainCmd(), c.catalogCmd(), c.versionCmd(),
@@ -59,20 +60,6 @@ func (c *cli) runApp(run func(*cobra.Command, *app.App, []string) (int, error)) 
 	}
 }
 
-// noArgs refuses arguments to a command that takes none, suggesting the nearest command for a mistyped one.
-func noArgs(cmd *cobra.Command, args []string) error {
-	switch s := cmd.SuggestionsFor(append(args, "")[0]); {
-	case len(args) == 0:
-		return nil
-	case len(s) > 0:
-		return fmt.Errorf("unknown command %q: did you mean %s? Run 'mdmdoctor --help' for the commands", args[0], s[0])
-	case cmd.HasSubCommands():
-		return fmt.Errorf("unknown command %q: run 'mdmdoctor --help' for the commands", args[0])
-	}
-	return fmt.Errorf("unexpected argument %q: %s takes none; run '%[2]s --help' for its flags", args[0],
-		cmd.CommandPath())
-}
-
 // common registers the flags of every command that reads a tenant or DNS.
 func (c *cli) common(cmd *cobra.Command) {
 	fs := cmd.Flags()
@@ -92,27 +79,15 @@ func (c *cli) common(cmd *cobra.Command) {
 	fs.DurationVar(&c.cfg.DNSTimeout, "dns-timeout", 2*time.Second, "timeout of one DNS query")
 	fs.BoolVar(&c.cfg.ReadOnly, "read-only", false, "never write to the tenant: every fix becomes a dry run")
 	fs.StringVar(&c.cfg.Debug, "debug", "", "write a structured debug log to this file")
-	complete(cmd, "cloud", app.Clouds()...)
-	complete(cmd, "auth", app.Auths()...)
-	_ = cmd.RegisterFlagCompletionFunc("only", func(_ *cobra.Command, _ []string, typed string) ([]string,
-		cobra.ShellCompDirective) {
-		var out []string
-		for _, id := range checks.IDs() {
-			out = append(out, typed[:strings.LastIndex(typed, ",")+1]+id)
-		}
-		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
-	})
+	cmdutil.Complete(cmd, "cloud", app.Clouds()...)
+	cmdutil.Complete(cmd, "auth", app.Auths()...)
+	cmdutil.CompleteList(cmd, "only", checks.IDs)
 }
 
 // formatFlag registers --format.
 func formatFlag(cmd *cobra.Command, p *string) {
 	cmd.Flags().StringVar(p, "format", "text", "output format: text, json or markdown")
-	complete(cmd, "format", "text", "json", "markdown")
-}
-
-// complete offers a flag's fixed values to shell completion.
-func complete(cmd *cobra.Command, flag string, values ...string) {
-	_ = cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
+	cmdutil.Complete(cmd, "format", "text", "json", "markdown")
 }
 
 // finish validates what the flags hold and completes the configuration.
@@ -137,34 +112,4 @@ func (c *cli) finish(cmd *cobra.Command, _ []string) (err error) {
 		}
 	}
 	return c.cfg.Validate()
-}
-
-// flagError is a mistyped flag as one line: the nearest flag there is, and where the flags are listed.
-func flagError(cmd *cobra.Command, err error) error {
-	msg, typed := err.Error(), ""
-	if _, after, ok := strings.Cut(msg, "unknown flag: "); ok {
-		typed = after
-	} else if i := strings.Index(msg, " in -"); strings.HasPrefix(msg, "unknown shorthand flag") && i >= 0 {
-		typed = msg[i+4:]
-	}
-	help := fmt.Sprintf("run '%s --help' for the flags", cmd.CommandPath())
-	if typed == "" {
-		return fmt.Errorf("%s: %s", msg, help)
-	}
-	name, s := strings.TrimLeft(typed, "-"), []string(nil)
-	probe := &cobra.Command{} // cobra's own rule, nearest first: exact or a prefix, then one edit, then two
-	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		probe.AddCommand(&cobra.Command{Use: f.Name, Run: func(*cobra.Command, []string) {}})
-	})
-	for d := 0; len(s) == 0 && d <= 2; d++ {
-		probe.SuggestionsMinimumDistance = d
-		s = probe.SuggestionsFor(name)
-	}
-	switch {
-	case len(s) == 0:
-		return fmt.Errorf("unknown flag %s: %s", typed, help)
-	case s[0] == name:
-		return fmt.Errorf("unknown flag %s: long flags take two dashes, --%s; %s", typed, name, help)
-	}
-	return fmt.Errorf("unknown flag %s: did you mean --%s? Or %s", typed, s[0], help)
 }
