@@ -26,7 +26,14 @@ func TestMain(m *testing.M) {
 	// spend a fuzz run's few seconds on the linker.
 	flag.Parse()
 	if !flagSet("test.list") && !flagSet("test.fuzzworker") {
-		build := exec.Command("go", "build", "-o", bin, ".")
+		args := []string{"build", "-o", bin, "."}
+		if raceBuild {
+			args = []string{"build", "-race", "-o", bin, "."}
+			// A race-enabled binary waits a second before it exits (GORACE's atexit_sleep_ms), for
+			// goroutines still running to report; the tests run it dozens of times.
+			os.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+		}
+		build := exec.Command("go", args...)
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {
 			os.RemoveAll(dir)
