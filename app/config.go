@@ -9,11 +9,9 @@ import (
 	"time"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/clouds"
 	"github.com/mdmdoctor/mdmdoctor/graph"
 )
-
-// Clouds are the Microsoft clouds --cloud accepts.
-func Clouds() []string { return []string{"public", "usgov", "usgovdod", "china"} }
 
 // Auths are the sign-in methods --auth accepts.
 func Auths() []string {
@@ -114,8 +112,8 @@ func DefaultAuth(token string, ssh, display bool) graph.Auth {
 
 // Validate checks the settings an operator typed; its errors say what to type instead.
 func (c Config) Validate() error {
-	if !slices.Contains(Clouds(), c.Cloud) {
-		return fmt.Errorf("unknown cloud %q: use --cloud %s", c.Cloud, strings.Join(Clouds(), ", "))
+	if !slices.Contains(clouds.Names(), c.Cloud) {
+		return clouds.Unknown(c.Cloud)
 	}
 	if c.Auth != "" && c.Auth != graph.AuthToken && !slices.Contains(Auths(), string(c.Auth)) {
 		return fmt.Errorf("unknown sign-in method %q: use --auth %s", c.Auth, strings.Join(Auths(), ", "))

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mdmdoctor/mdmdoctor/clouds"
 	"github.com/mdmdoctor/mdmdoctor/dsregcmd"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
@@ -46,7 +47,7 @@ func dsregFacts(t *testing.T, text string) *facts.Facts {
 	f := userFacts("alice@contoso.com")
 	f.Target.TenantID = dsregContoso
 	f.Domains = []facts.Domain{{Name: "contoso.com", IsVerified: true, IsDefault: true}, {Name: "contoso.onmicrosoft.com", IsVerified: true, IsInitial: true}}
-	def := defaultMDMURLs("public")
+	def := clouds.Get("public").MDM
 	f.MDMPolicy = &facts.MobilityPolicy{ID: "0000000a-0000-0000-c000-000000000000", AppliesTo: "selected", Present: true,
 		DiscoveryURL: def.Discovery, TermsOfUseURL: def.TermsOfUse, ComplianceURL: def.Compliance}
 	f.Apply(facts.Delta{Source: facts.SrcDsregcmd, Endpoint: dsregcmd.Endpoint, Apply: func(f *facts.Facts) { f.Dsregcmd = d }})

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mdmdoctor/mdmdoctor/clouds"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
@@ -32,72 +33,22 @@ func dnsRegistrationCheck() Check {
 	}
 }
 
-// dnsTarget is what one record should point to in one cloud.
-type dnsTarget struct {
-	// want is the target as Microsoft writes it, fully qualified, for the line to paste.
-	want string
-	// legacy targets still work, but the user gets an extra prompt.
-	legacy []string
-	// unconfirmed marks a target not found in Microsoft's documentation (21Vianet).
-	unconfirmed bool
-	// also are targets another Microsoft page gives for the same record: accepted as right, with
-	// disagreement said in the result.
-	also         []string
-	disagreement string
-}
-
-// usgovRegistration: the Intune article on these CNAMEs gives EnterpriseRegistration.windows.net for US
-// government clouds too (dnsDocs, "Windows auto enrollment and device registration"), while the Entra and
-// Intune endpoint pages name enterpriseregistration.microsoftonline.us as Azure Government's device
-// registration service (https://learn.microsoft.com/en-us/entra/identity/devices/howto-vm-sign-in-azure-ad-windows#network-requirements,
-// https://learn.microsoft.com/en-us/mem/intune/fundamentals/intune-us-government-endpoints). Both are accepted.
-var usgovRegistration = dnsTarget{want: "EnterpriseRegistration.windows.net.", also: []string{"EnterpriseRegistration.microsoftonline.us."},
-	disagreement: "Microsoft's pages disagree for US government clouds: the Intune article on these CNAMEs gives " +
-		"EnterpriseRegistration.windows.net, while the Entra and Intune endpoint pages name " +
-		"enterpriseregistration.microsoftonline.us as Azure Government's device registration service. mdmdoctor " +
-		"accepts both."}
-
-// dnsClouds are the clouds of --cloud, for recognising a target that belongs to another one.
-var dnsClouds = [...]string{"public", "usgov", "usgovdod", "china"}
-
-func expectedDNSTarget(cloud, record string) dnsTarget {
+// expectedDNSTarget is what record should point to in cloud.
+func expectedDNSTarget(cloud, record string) clouds.Target {
 	if record == facts.RecordRegistration {
-		switch cloud {
-		case "china":
-			return dnsTarget{want: "EnterpriseRegistration.partner.microsoftonline.cn.", unconfirmed: true}
-		case "usgov", "usgovdod":
-			return usgovRegistration
-		}
-		return dnsTarget{want: "EnterpriseRegistration.windows.net."}
+		return clouds.Get(cloud).Registration
 	}
-	switch cloud {
-	case "usgov", "usgovdod":
-		return dnsTarget{want: "EnterpriseEnrollment-s.manage.microsoft.us."}
-	case "china":
-		return dnsTarget{want: "EnterpriseEnrollment-s.manage.microsoftonline.cn.", unconfirmed: true}
-	}
-	return dnsTarget{want: "EnterpriseEnrollment-s.manage.microsoft.com.",
-		legacy: []string{"EnterpriseEnrollment.manage.microsoft.com.", "manage.microsoft.com."}}
+	return clouds.Get(cloud).Enrollment
 }
 
-func dnsCloudLabel(cloud string) string {
-	switch cloud {
-	case "usgov":
-		return "US Government (GCC High)"
-	case "usgovdod":
-		return "US Government (DoD)"
-	case "china":
-		return "China (operated by 21Vianet)"
-	}
-	return "commercial (public)"
-}
+func dnsCloudLabel(cloud string) string { return clouds.Get(cloud).Label }
 
 // knownDNSTarget says which cloud and record a target belongs to, if it is any cloud's target.
 func knownDNSTarget(target string) (cloud, record string, ok bool) {
 	for _, rec := range []string{facts.RecordEnrollment, facts.RecordRegistration} {
-		for _, c := range dnsClouds {
+		for _, c := range clouds.Names() {
 			exp := expectedDNSTarget(c, rec)
-			for _, t := range slices.Concat([]string{exp.want}, exp.legacy, exp.also) {
+			for _, t := range slices.Concat([]string{exp.Want}, exp.Legacy, exp.Also) {
 				if sameDNSName(t, target) {
 					return c, rec, true
 				}
@@ -161,10 +112,10 @@ func judgeDNSVantage(v facts.DNSVantage, domain, record, cloud string) dnsView {
 		if r.Type != "CNAME" {
 			continue
 		}
-		if sameDNSName(r.Value, exp.want) || slices.ContainsFunc(exp.also, func(a string) bool { return sameDNSName(r.Value, a) }) {
+		if sameDNSName(r.Value, exp.Want) || slices.ContainsFunc(exp.Also, func(a string) bool { return sameDNSName(r.Value, a) }) {
 			return dnsView{out: outCorrect, target: r.Value}
 		}
-		for _, l := range exp.legacy {
+		for _, l := range exp.Legacy {
 			if sameDNSName(r.Value, l) {
 				return dnsView{out: outLegacy, target: r.Value}
 			}
@@ -282,7 +233,7 @@ func judgeDNSProbe(cloud string, p facts.DNSProbe) Result {
 	d := dnsResult{
 		cloud: cloud, probe: p, exp: exp,
 		show: strings.TrimSuffix(name, "."),
-		line: fmt.Sprintf("%s %d IN CNAME %s", name, dnsRecordTTL, exp.want),
+		line: fmt.Sprintf("%s %d IN CNAME %s", name, dnsRecordTTL, exp.Want),
 	}
 	r := Result{Subject: p.Domain, Explanation: dnsExplanation(p.Record, p.Domain)}
 	for _, v := range p.Vantages {
@@ -364,20 +315,20 @@ func judgeDNSProbe(cloud string, p facts.DNSProbe) Result {
 			"copy of the "+
 			"zone, put the record there too. Every view should publish: %s", d.line)
 	}
-	if exp.disagreement != "" {
-		r.Explanation += " " + exp.disagreement
+	if exp.Disagreement != "" {
+		r.Explanation += " " + exp.Disagreement
 	}
-	if exp.unconfirmed {
+	if exp.Unconfirmed {
 		r.Summary += fmt.Sprintf(" (UNCONFIRMED: %s is not in Microsoft's "+
-			"documentation for %s)", exp.want, dnsCloudLabel(cloud))
+			"documentation for %s)", exp.Want, dnsCloudLabel(cloud))
 		r.Explanation += fmt.Sprintf(" The expected target for the %s cloud, %s, comes from third-party practice, not "+
 			"from Microsoft's documentation: confirm it with Microsoft support before "+
-			"changing DNS.", dnsCloudLabel(cloud), exp.want)
+			"changing DNS.", dnsCloudLabel(cloud), exp.Want)
 	}
 	if r.Status == Warn || r.Status == Fail {
 		r.Fixes = []Fix{{
 			ID:       "dns.create-record",
-			Title:    fmt.Sprintf("Publish %s as a CNAME for %s", d.show, exp.want),
+			Title:    fmt.Sprintf("Publish %s as a CNAME for %s", d.show, exp.Want),
 			Guidance: d.line,
 		}}
 	}
@@ -393,7 +344,7 @@ func judgeDNSProbe(cloud string, p facts.DNSProbe) Result {
 type dnsResult struct {
 	cloud string
 	probe facts.DNSProbe
-	exp   dnsTarget
+	exp   clouds.Target
 	show  string // the probed name without the trailing dot
 	line  string // the zone-file line to paste
 }
@@ -499,7 +450,7 @@ func (d dnsResult) remediation(v dnsView) string {
 			"Web DNS consoles usually add the dot themselves: there, check that the saved target is %s and "+
 			"nothing more. "+
 			"In a zone file, write it fully qualified, ending "+
-			"in a dot: %s", d.probe.Domain, strings.TrimSuffix(d.exp.want, "."), d.line)
+			"in a dot: %s", d.probe.Domain, strings.TrimSuffix(d.exp.Want, "."), d.line)
 	case outWrong:
 		return fmt.Sprintf("Replace the record %s: %s", zone, d.line)
 	case outAddress:

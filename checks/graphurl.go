@@ -3,21 +3,12 @@ package checks
 import (
 	"strings"
 
+	"github.com/mdmdoctor/mdmdoctor/clouds"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
-// graphRoot is the Microsoft Graph root of a national cloud, for the planned fix requests.
-func graphRoot(cloud string) string {
-	switch cloud {
-	case "usgov":
-		return "https://graph.microsoft.us"
-	case "usgovdod":
-		return "https://dod-graph.microsoft.us"
-	case "china":
-		return "https://microsoftgraph.chinacloudapi.cn"
-	}
-	return "https://graph.microsoft.com"
-}
+// graphRoot is the Microsoft Graph root of the cloud, for the planned fix requests.
+func graphRoot(cloud string) string { return clouds.Get(cloud).GraphRoot }
 
 // requestOf names the Graph request a source was read with, for evidence. Readers record it on the
 // source; fallback (a request template such as "GET /v1.0/users/{upn}/managedDevices") stands in when

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mdmdoctor/mdmdoctor/clouds"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
@@ -15,7 +16,7 @@ var (
 )
 
 func policy(appliesTo string, groups ...facts.Group) *facts.MobilityPolicy {
-	d := defaultMDMURLs("public")
+	d := clouds.Get("public").MDM
 	return &facts.MobilityPolicy{ID: "0000000a-0000-0000-c000-000000000000", DisplayName: "Microsoft Intune", AppliesTo: appliesTo,
 		DiscoveryURL: d.Discovery, TermsOfUseURL: d.TermsOfUse, ComplianceURL: d.Compliance, IncludedGroups: groups, Present: true}
 }

@@ -4,34 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mdmdoctor/mdmdoctor/clouds"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 )
-
-// mdmURLs are the MDM terms of use, discovery and compliance URLs of the Intune MDM policy.
-type mdmURLs struct {
-	Discovery, TermsOfUse, Compliance string
-	// Confirmed is false where Microsoft's docs do not state the value for that cloud.
-	Confirmed bool
-}
-
-// defaultMDMURLs returns the Intune defaults for a cloud. Only the public cloud's values are documented;
-// the national clouds follow the same pattern on their own hosts, which results say is unconfirmed.
-func defaultMDMURLs(cloud string) mdmURLs {
-	host := map[string]string{"usgov": "manage.microsoft.us", "usgovdod": "manage.microsoft.us", "china": "manage.microsoftonline.cn"}[cloud]
-	if host == "" {
-		return mdmURLs{
-			Discovery:  "https://enrollment.manage.microsoft.com/enrollmentserver/discovery.svc",
-			TermsOfUse: "https://portal.manage.microsoft.com/TermsofUse.aspx",
-			Compliance: "https://portal.manage.microsoft.com/?portalAction=Compliance",
-			Confirmed:  true,
-		}
-	}
-	return mdmURLs{
-		Discovery:  "https://enrollment." + host + "/enrollmentserver/discovery.svc",
-		TermsOfUse: "https://portal." + host + "/TermsofUse.aspx",
-		Compliance: "https://portal." + host + "/?portalAction=Compliance",
-	}
-}
 
 func urlsCheck() Check {
 	return Check{
@@ -49,7 +24,7 @@ func judgeURLs(f *facts.Facts) []Result {
 		return []Result{{Status: Skip, Summary: "Skipped: the tenant has no Intune MDM policy (see scope.mdm).",
 			Evidence: []Evidence{{Source: src, Detail: "no MDM policy for Microsoft Intune"}}}}
 	}
-	want := defaultMDMURLs(f.Cloud)
+	want := clouds.Get(f.Cloud).MDM
 	type pair struct{ name, got, want string }
 	pairs := []pair{{"discovery URL", p.DiscoveryURL, want.Discovery}, {"terms of use URL", p.TermsOfUseURL, want.TermsOfUse}, {"compliance URL", p.ComplianceURL, want.Compliance}}
 	var ev []Evidence

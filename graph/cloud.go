@@ -7,49 +7,29 @@ import (
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/mdmdoctor/mdmdoctor/clouds"
 )
 
-// Cloud names a Microsoft cloud: it picks the sign-in authority and the Graph root.
+// Cloud names a Microsoft cloud (a name of package clouds): it picks the sign-in authority and the
+// Graph root.
 type Cloud string
-
-// The clouds mdmdoctor knows.
-const (
-	Public   Cloud = "public"
-	USGov    Cloud = "usgov"    // GCC High
-	USGovDoD Cloud = "usgovdod" // DoD
-	China    Cloud = "china"    // operated by 21Vianet
-)
-
-// Clouds lists every cloud, for flag help.
-func Clouds() []Cloud { return []Cloud{Public, USGov, USGovDoD, China} }
 
 // GraphRoot is the cloud's Graph root, without a version.
 func (c Cloud) GraphRoot() (string, error) {
-	switch c {
-	case Public, "":
-		return "https://graph.microsoft.com", nil
-	case USGov:
-		return "https://graph.microsoft.us", nil
-	case USGovDoD:
-		return "https://dod-graph.microsoft.us", nil
-	case China:
-		return "https://microsoftgraph.chinacloudapi.cn", nil
+	cl, ok := clouds.Lookup(string(c))
+	if !ok {
+		return "", clouds.Unknown(string(c))
 	}
-	return "", fmt.Errorf("unknown cloud %q: use one of public, usgov, usgovdod, china", string(c))
+	return cl.GraphRoot, nil
 }
 
-// authority is the cloud's sign-in configuration for azidentity. Both US government clouds sign in
-// at login.microsoftonline.us.
+// authority is the cloud's sign-in configuration for azidentity: its Entra ID authority host.
 func (c Cloud) authority() (cloud.Configuration, error) {
-	switch c {
-	case Public, "":
-		return cloud.AzurePublic, nil
-	case USGov, USGovDoD:
-		return cloud.AzureGovernment, nil
-	case China:
-		return cloud.AzureChina, nil
+	cl, ok := clouds.Lookup(string(c))
+	if !ok {
+		return cloud.Configuration{}, clouds.Unknown(string(c))
 	}
-	return cloud.Configuration{}, fmt.Errorf("unknown cloud %q: use one of public, usgov, usgovdod, china", string(c))
+	return cloud.Configuration{ActiveDirectoryAuthorityHost: cl.AuthorityHost()}, nil
 }
 
 // ParseGraphURL checks a --graph-url value: an absolute root without a version, https, or plain

@@ -5,18 +5,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mdmdoctor/mdmdoctor/clouds"
 	"github.com/mdmdoctor/mdmdoctor/graph"
 )
 
 func TestCloudRoots(t *testing.T) {
-	want := map[graph.Cloud]string{
-		graph.Public:   "https://graph.microsoft.com",
-		graph.USGov:    "https://graph.microsoft.us",
-		graph.USGovDoD: "https://dod-graph.microsoft.us",
-		graph.China:    "https://microsoftgraph.chinacloudapi.cn",
+	// https://learn.microsoft.com/graph/deployments
+	want := map[string]string{
+		clouds.Public:   "https://graph.microsoft.com",
+		clouds.USGov:    "https://graph.microsoft.us",
+		clouds.USGovDoD: "https://dod-graph.microsoft.us",
+		clouds.China:    "https://microsoftgraph.chinacloudapi.cn",
 	}
-	for _, c := range graph.Clouds() {
-		got, err := c.GraphRoot()
+	for _, c := range clouds.Names() {
+		got, err := graph.Cloud(c).GraphRoot()
 		if err != nil || got != want[c] {
 			t.Errorf("%s: %q, %v; want %q", c, got, err, want[c])
 		}

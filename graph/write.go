@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/mdmdoctor/mdmdoctor/clouds"
 )
 
 // Response is Graph's answer to one request sent with Send, whatever its status.
@@ -68,9 +70,6 @@ func (c *Client) Send(ctx context.Context, method, rawURL string, body []byte) (
 	return out, nil
 }
 
-// graphHosts are the hosts a plan's URLs may name: the Graph root of every cloud.
-var graphHosts = []string{"graph.microsoft.com", "graph.microsoft.us", "dod-graph.microsoft.us", "microsoftgraph.chinacloudapi.cn"}
-
 // rebase moves a Graph URL onto the client's root, keeping its escaped path and query.
 func (c *Client) rebase(rawURL string) (*url.URL, error) {
 	u, err := url.Parse(rawURL)
@@ -82,7 +81,7 @@ func (c *Client) rebase(rawURL string) (*url.URL, error) {
 		return nil, err
 	}
 	own := strings.EqualFold(u.Host, root.Host) && u.Scheme == root.Scheme
-	graph := u.Scheme == "https" && slices.Contains(graphHosts, strings.ToLower(u.Host))
+	graph := u.Scheme == "https" && slices.Contains(clouds.GraphHosts(), strings.ToLower(u.Host))
 	if u.Host != "" && !own && !graph {
 		return nil, fmt.Errorf("refusing to send a Graph token to %s: a fix may only call Microsoft Graph", u.Redacted())
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mdmdoctor/mdmdoctor/app"
 	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/clouds"
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
 	"github.com/mdmdoctor/mdmdoctor/graph"
 	"github.com/mdmdoctor/mdmdoctor/internal/cmdutil"
@@ -66,7 +67,7 @@ func (c *cli) common(cmd *cobra.Command) {
 	formatFlag(cmd, &c.format)
 	fs.StringVar(&c.only, "only", "", "comma-separated check IDs to run; the others are reported as skipped")
 	fs.BoolVar(&c.cfg.Demo, "demo", false, "use the built-in demo tenants and DNS zones (no sign-in, no network)")
-	fs.StringVar(&c.cfg.Cloud, "cloud", "public", "Microsoft cloud: "+strings.Join(app.Clouds(), ", "))
+	fs.StringVar(&c.cfg.Cloud, "cloud", "public", "Microsoft cloud: "+strings.Join(clouds.Names(), ", "))
 	fs.StringVar(&c.cfg.GraphURL, "graph-url", "", "Microsoft Graph root without version, for proxies and tests "+
 		"(plain http on loopback only)")
 	fs.StringVar(&c.auth, "auth", "", "sign-in: "+strings.Join(app.Auths(), ", ")+
@@ -79,7 +80,7 @@ func (c *cli) common(cmd *cobra.Command) {
 	fs.DurationVar(&c.cfg.DNSTimeout, "dns-timeout", 2*time.Second, "timeout of one DNS query")
 	fs.BoolVar(&c.cfg.ReadOnly, "read-only", false, "never write to the tenant: every fix becomes a dry run")
 	fs.StringVar(&c.cfg.Debug, "debug", "", "write a structured debug log to this file")
-	cmdutil.Complete(cmd, "cloud", app.Clouds()...)
+	cmdutil.Complete(cmd, "cloud", clouds.Names()...)
 	cmdutil.Complete(cmd, "auth", app.Auths()...)
 	cmdutil.CompleteList(cmd, "only", checks.IDs)
 }
