@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/fix"
@@ -80,13 +81,10 @@ func (a *App) TUIOptions(o TUIOptions) tui.Options {
 // Backend is the TUI's view of the application: a tui.Backend that also walks tenants and names them.
 func (a *App) Backend() *Backend { return &Backend{app: a} }
 
-// Backend implements tui.Backend, tui.TenantBackend and tui.TenantNamer over an App.
+// Backend implements tui.Backend and tui.TenantBackend over an App.
 type Backend struct{ app *App }
 
-var (
-	_ tui.TenantBackend = (*Backend)(nil)
-	_ tui.TenantNamer   = (*Backend)(nil)
-)
+var _ tui.TenantBackend = (*Backend)(nil)
 
 // SignIn signs in to Graph, relaying the device code to the sign-in screen; the demo is signed in.
 func (b *Backend) SignIn(ctx context.Context, prompt func(tui.DeviceCode)) error {
@@ -118,14 +116,20 @@ func (b *Backend) ResolveTarget(ctx context.Context, input string) (facts.Target
 	return t, nil
 }
 
-// TenantName implements tui.TenantNamer for the header: in the demo, the demo tenant the target lives
-// in. A signed-in tenant's display name is not read (yet): the header shows its default domain alone.
-func (b *Backend) TenantName(_ context.Context, t facts.Target) (string, error) {
-	d := b.app.demoTenantFor(t)
-	if d == nil || d.name == "" {
-		return "", nil
+// Where implements tui.Backend for the header: the tenant t lives in (the signed-in one; in the demo,
+// the demo tenant of t's domain) by its organization's display name and default domain, and the
+// operator, read from Graph and made printable.
+func (b *Backend) Where(ctx context.Context, t facts.Target) (tui.Where, error) {
+	client := b.app.graphFor(t)
+	if client == nil {
+		return tui.Where{}, errors.New("not signed in to Microsoft Graph")
 	}
-	return strings.ToUpper(d.name[:1]) + d.name[1:], nil
+	w, err := client.Whereabouts(ctx)
+	if err != nil {
+		return tui.Where{}, err
+	}
+	p := checks.Printable
+	return tui.Where{TenantID: p(w.TenantID), Tenant: p(w.DisplayName), Domain: p(w.DefaultDomain), Operator: p(w.Operator)}, nil
 }
 
 // TenantTarget implements tui.TenantBackend: the signed-in tenant (in the demo, Contoso), with its

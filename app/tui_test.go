@@ -301,3 +301,18 @@ func TestTUIUndoFromTheJournal(t *testing.T) {
 		t.Errorf("journal %+v", runs)
 	}
 }
+
+// TestTUIHeaderNamesTheTenant: signed in to a tenant, the header names it by its organization's display
+// name and default domain as Graph gives them, with the operator and the cloud, before any target; in
+// the demo it names the demo tenant of the target's domain.
+func TestTUIHeaderNamesTheTenant(t *testing.T) {
+	f := apptest.FakeTenant(t, "contoso", nil)
+	s := program(t, tenantApp(t, f, false), TUIOptions{}, 80, 24)
+	s.WaitFor("mdmdoctor test · Contoso (contoso.com) · admin@contoso.com · public", "Who has the problem?")
+
+	d := program(t, open(t, demoConfig(t)), TUIOptions{}, 80, 24)
+	d.WaitFor("DEMO Contoso (contoso.com)", "Who has the problem?")
+	d.Type("grace@fabrikam.com")
+	d.Press("enter")
+	d.WaitFor("DEMO Fabrikam (fabrikam.com) · admin@fabrikam.com", "Finished")
+}

@@ -28,6 +28,9 @@ type Backend interface {
 	Cloud() string
 	// Now is the time judgments and reports use. It must not block: Update calls it to date reports.
 	Now() time.Time
+	// Where names the tenant t lives in and the operator, for the header: the signed-in tenant for a
+	// zero t (asked once signed in), the target's for a target (the demo has several tenants).
+	Where(ctx context.Context, t facts.Target) (Where, error)
 
 	// DraftFix checks the target again on fresh facts and returns the fix as offered now, with the
 	// choices it needs. Its error is shown to the operator as is.
@@ -69,12 +72,14 @@ type TenantBackend interface {
 	TenantTarget(ctx context.Context) (facts.Target, error)
 }
 
-// TenantNamer is a Backend that can name the tenant a target lives in, for the header: its display
-// name (in the demo, the demo tenant's). The header shows the tenant's default domain and the operator
-// as the runs read them in any case.
-type TenantNamer interface {
-	// TenantName returns the display name of t's tenant, or "" when it cannot tell.
-	TenantName(ctx context.Context, t facts.Target) (string, error)
+// Where names, for the header, the tenant a target lives in and who is signed in to it.
+type Where struct {
+	TenantID string
+	// Tenant is the organization's display name (in the demo, the demo tenant's); Domain its default
+	// domain.
+	Tenant, Domain string
+	// Operator is the signed-in operator's UPN; "" when the sign-in does not name one.
+	Operator string
 }
 
 // DeviceCode is a device code sign-in prompt: show UserCode and VerificationURL prominently; Message

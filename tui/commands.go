@@ -71,22 +71,18 @@ func resolve(ctx context.Context, b Backend, input string) tea.Cmd {
 	}
 }
 
-// tenantNamedMsg carries the display name of the tenant of the run's target.
-type tenantNamedMsg struct{ name string }
+// whereMsg names the tenant and the operator for the header.
+type whereMsg struct{ where Where }
 
-// nameTenant asks the backend, if it can tell, for the display name of t's tenant. A failure leaves the
-// header with what the runs read.
-func nameTenant(ctx context.Context, b Backend, t facts.Target) tea.Cmd {
-	n, ok := b.(TenantNamer)
-	if !ok {
-		return nil
-	}
+// where asks the backend which tenant t lives in and who is signed in. A failure leaves the header
+// with what the runs read.
+func where(ctx context.Context, b Backend, t facts.Target) tea.Cmd {
 	return func() tea.Msg {
-		name, err := n.TenantName(ctx, t)
+		w, err := b.Where(ctx, t)
 		if err != nil {
 			return nil
 		}
-		return tenantNamedMsg{name: name}
+		return whereMsg{where: w}
 	}
 }
 

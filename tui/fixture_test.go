@@ -252,6 +252,16 @@ func (b *testBackend) ResolveTarget(_ context.Context, input string) (facts.Targ
 	return facts.Target{Kind: facts.TargetUser, User: input, Domains: []string{domain}}, nil
 }
 
+// Where names the tenant of the target's domain (Contoso for the signed-in one) and its admin.
+func (b *testBackend) Where(_ context.Context, t facts.Target) (Where, error) {
+	domain := "contoso.com"
+	if len(t.Domains) > 0 {
+		domain = t.Domains[0]
+	}
+	name, _, _ := strings.Cut(domain, ".")
+	return Where{TenantID: "tenant-" + name, Tenant: strings.ToUpper(name[:1]) + name[1:], Domain: domain, Operator: "admin@" + domain}, nil
+}
+
 func (b *testBackend) Cloud() string  { return "public" }
 func (b *testBackend) Now() time.Time { return fixedNow }
 

@@ -41,6 +41,18 @@ func runToResults(t *testing.T, environ []string, w, h int) *session {
 	return s
 }
 
+// TestNoColorFramesBeforeResults are the frames before the results at 80x24 with NO_COLOR: the target
+// screen (every entry in view, the journal among them) and the finished run.
+func TestNoColorFramesBeforeResults(t *testing.T) {
+	o := triageOptions(newTestBackend())
+	o.Environ = []string{"TERM=xterm-256color", "TTY_FORCE=1", "NO_COLOR=1"}
+	s := startSession(t, o, 80, 24)
+	s.requireGolden("target-80x24", s.WaitFor("Who has the problem?", "DEMO Contoso", "Journal of the fixes applied"))
+	s.Type("bob@contoso.com")
+	s.Press("enter")
+	s.requireGolden("live-80x24", s.WaitFor("Finished:"))
+}
+
 // TestNoColorFrames runs a triage with NO_COLOR on a 256-colour terminal: the output carries no colour
 // at all, status still reads as symbols and words, and the frames match the golden files.
 func TestNoColorFrames(t *testing.T) {
@@ -52,7 +64,18 @@ func TestNoColorFrames(t *testing.T) {
 	s.requireGolden("steps-80x24", s.WaitFor("Step 1 of 6: Requirements"))
 	s.Press("esc", "f")
 	s.requireGolden("fix-preview-80x24", s.WaitFor("Fix: license.assign", "Nothing has been sent"))
+	s.Press("enter")
+	s.requireGolden("fix-confirm-80x24", s.WaitFor("Type yes and press enter to send this request"))
+	s.Type("yes")
+	s.Press("enter")
+	s.requireGolden("fix-done-80x24", s.WaitFor("✓ Applied.", "Journal entry"))
 	s.Press("esc")
+	s.WaitFor("✗ Failures (2)")
+	s.Press("w")
+	s.requireGolden("report-80x24", s.WaitFor("Markdown"))
+	s.Press("esc", "?")
+	s.requireGolden("help-80x24", s.WaitFor("Keys", "journal / undo"))
+	s.Press("?")
 	s.Resize(200, 60)
 	s.requireGolden("results-200x60", s.WaitFor("✗ Failures (2)", "│"))
 	s.quit()

@@ -341,37 +341,40 @@ func BenchmarkFirstFrame(b *testing.B) {
 	}
 }
 
-// namedBackend names its tenant, as the demo does.
-type namedBackend struct{ *testBackend }
-
-func (namedBackend) TenantName(context.Context, facts.Target) (string, error) { return "Contoso", nil }
-
-// TestHeaderNamesTenantOperatorCloud: the header says, from the first run on, which tenant (display
-// name and default domain), which operator and which cloud; at 80 columns the version and then the
+// TestHeaderNamesTenantOperatorCloud: the header says, once signed in, which tenant (display name and
+// default domain, as the backend reads them), which operator and which cloud, and which tenant a
+// target lives in after each target (the demo has several); at 80 columns the version and then the
 // screen name give way before any of them.
 func TestHeaderNamesTenantOperatorCloud(t *testing.T) {
-	m := rootModel(t, Options{Backend: namedBackend{newTestBackend()}, Demo: true, Version: "0.1.0"})
+	m := rootModel(t, Options{Demo: true, Version: "0.1.0"})
 	if h := ansi.Strip(m.header()); !strings.Contains(h, "DEMO tenants") || !strings.Contains(h, "public") {
-		t.Fatalf("before any run: %q", h)
+		t.Fatalf("before sign-in: %q", h)
 	}
-	m, cmd := update(t, m, resolvedMsg{input: "bob@contoso.com", target: bob})
-	var named tea.Msg
+	m, _ = update(t, m, startSignInMsg{})
+	m, cmd := update(t, m, signInDoneMsg{id: m.signInID})
+	m, _ = update(t, m, runAll(cmd)...)
+	h := ansi.Strip(m.header())
+	if want := "mdmdoctor 0.1.0 · DEMO Contoso (contoso.com) · admin@contoso.com · public Target"; strings.Join(strings.Fields(h), " ") != want {
+		t.Fatalf("once signed in: %q, want %q", h, want)
+	}
+	fab := facts.Target{Kind: facts.TargetUser, User: "fred@fabrikam.com", Domains: []string{"fabrikam.com"}}
+	m, cmd = update(t, m, resolvedMsg{input: "fred@fabrikam.com", target: fab})
+	var named []tea.Msg
 	for _, msg := range runAll(cmd) {
-		if n, ok := msg.(tenantNamedMsg); ok {
-			named = n
+		if n, ok := msg.(whereMsg); ok {
+			named = append(named, n)
 		}
 	}
-	if named == nil {
-		t.Fatal("the tenant's name was not asked for")
+	if len(named) != 1 {
+		t.Fatal("the target's tenant was not asked for")
 	}
-	m, _ = update(t, m, named, runner.DoneMsg{ID: m.runID, Seen: runner.Seen{Operator: "admin@contoso.com", Domain: "contoso.com"}})
-	h := ansi.Strip(m.header())
-	if want := "mdmdoctor 0.1.0 · DEMO Contoso (contoso.com) · admin@contoso.com · public    Run"; h != want {
-		t.Fatalf("header %q, want %q", h, want)
+	m, _ = update(t, m, named...)
+	if h := ansi.Strip(m.header()); !strings.HasPrefix(h, "mdmdoctor 0.1.0 · DEMO Fabrikam (fabrikam.com) · admin@fabrikam.com · public") {
+		t.Fatalf("after a target in another tenant: %q", h)
 	}
 	m, _ = update(t, m, tea.WindowSizeMsg{Width: 60, Height: 20})
 	// The version, then the screen name, then the operator give way; tenant and cloud stay.
-	if h := ansi.Strip(m.header()); h != "mdmdoctor · DEMO Contoso (contoso.com) · public" {
+	if h := ansi.Strip(m.header()); h != "mdmdoctor · DEMO Fabrikam (fabrikam.com) · public" {
 		t.Fatalf("at 60 columns: %q", h)
 	}
 }

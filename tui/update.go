@@ -87,12 +87,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case resolvedMsg:
 		return m.resolved(msg)
 
-	case tenantNamedMsg:
-		if msg.name != m.tenantName {
+	case whereMsg:
+		w := msg.where
+		if w.Tenant != m.tenantName || w.TenantID != "" && m.seen.TenantID != "" && w.TenantID != m.seen.TenantID {
 			// Another tenant (the demo has several): what the last run read was of the one before.
 			m.seen = runner.Seen{}
 		}
-		m.tenantName = msg.name
+		m.tenantName = w.Tenant
+		m.seen = mergeSeen(m.seen, runner.Seen{Operator: w.Operator, TenantID: w.TenantID, Domain: w.Domain})
 		return m, nil
 
 	case runner.EventMsg:
@@ -337,14 +339,15 @@ func (m Model) signedIn(msg signInDoneMsg) (tea.Model, tea.Cmd) {
 	}
 	m.signin = m.signin.Done()
 	m.reset(targetScreen)
+	named := where(m.ctx, m.opts.Backend, facts.Target{})
 	if t := strings.TrimSpace(m.opts.Target); t != "" {
 		m.opts.Target = ""
 		m.target = m.target.SetValue(t)
 		var cmd tea.Cmd
 		m.target, cmd = m.target.Resolving(t)
-		return m, tea.Batch(cmd, resolve(m.ctx, m.opts.Backend, t))
+		return m, tea.Batch(cmd, named, resolve(m.ctx, m.opts.Backend, t))
 	}
-	return m, nil
+	return m, named
 }
 
 func (m Model) resolved(msg resolvedMsg) (tea.Model, tea.Cmd) {
@@ -363,7 +366,7 @@ func (m Model) resolved(msg resolvedMsg) (tea.Model, tea.Cmd) {
 	}
 	m.target = m.target.Idle()
 	next, cmd := m.startRun(msg.target)
-	return next, tea.Batch(save, cmd, nameTenant(m.ctx, m.opts.Backend, msg.target))
+	return next, tea.Batch(save, cmd, where(m.ctx, m.opts.Backend, msg.target))
 }
 
 // startRun starts a run of every check on t, replacing (and cancelling) any run in flight.

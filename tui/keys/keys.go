@@ -61,7 +61,8 @@ func Default() KeyMap {
 		PageDown: b("pgdn/space", "page down", "pgdown", "space"),
 		Top:      b("home/g", "first", "home", "g"),
 		Bottom:   b("end/G", "last", "end", "G"),
-		Next:     b("→/l", "next step", "right", "l"),
+		// Enter goes on, as it does everywhere: on the step-through, to the next step.
+		Next:     b("→/enter", "next step", "right", "l", "enter"),
 		Prev:     b("←/h", "previous step", "left", "h", "p"),
 		NextFail: b("n", "next failure", "n"),
 		PrevFail: b("N", "previous failure", "N"),

@@ -364,8 +364,9 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 		return m, m.filter.Focus(), nil
 	case key.Matches(msg, m.keys.Focus) && !m.zoom:
 		m.focus = !m.focus
-	case key.Matches(msg, m.keys.Zoom):
-		m.zoom, m.focus = !m.zoom, false
+	case key.Matches(msg, m.keys.Zoom) && !m.zoom:
+		// Enter opens, as it goes on everywhere; esc goes back to the list.
+		m.zoom, m.focus = true, false
 		m.refresh()
 	case key.Matches(msg, m.keys.Back):
 		switch {
@@ -452,7 +453,7 @@ func (m Model) Help() keys.Help {
 	back := m.keys.Back
 	switch {
 	case m.zoom:
-		zoom = keys.Rename(zoom, "back to list")
+		zoom.SetEnabled(false)
 		back = keys.Rename(back, "back to list")
 	case m.focus:
 		focus = keys.Rename(focus, "list")

@@ -139,10 +139,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 	}
 	switch {
 	case key.Matches(kp, m.keys.Next):
-		if m.index < len(m.pages)-1 {
-			m.index++
-			m.render()
+		if m.index == len(m.pages)-1 {
+			return m, nil, nav.Status{Text: "This is the last step: esc goes back to the results."}
 		}
+		m.index++
+		m.render()
 	case key.Matches(kp, m.keys.Prev):
 		if m.index > 0 {
 			m.index--

@@ -153,3 +153,17 @@ func TestNextFailure(t *testing.T) {
 		t.Fatalf("N moved to page %d with no failure before it", back.index)
 	}
 }
+
+// TestEnterGoesOn: enter goes on to the next step, as it goes on everywhere; on the last it says how
+// to leave.
+func TestEnterGoesOn(t *testing.T) {
+	m := open(t, checks.Result{})
+	m, _, _ = m.Update(tuitest.Press("enter"))
+	if m.index != 1 {
+		t.Fatalf("enter left the page at %d", m.index)
+	}
+	m.index = len(m.pages) - 1
+	if _, _, req := m.Update(tuitest.Press("enter")); req != (nav.Status{Text: "This is the last step: esc goes back to the results."}) {
+		t.Fatalf("enter on the last step asks %#v", req)
+	}
+}
