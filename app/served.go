@@ -91,14 +91,27 @@ func (b *servedBackend) SignIn(ctx context.Context, prompt func(tui.DeviceCode))
 func (b *servedBackend) ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(tui.DeviceCode),
 	progress func(fix.Event)) (*fix.Outcome, error) {
 	out, err := b.Backend.ApplyFix(ctx, t, p, prompt, progress)
-	attrs := []any{"fix", p.Fix, "target", p.User}
+	b.logWrite("fix", p, out, err)
+	return out, err
+}
+
+// ApplyUndo implements tui.Backend.
+func (b *servedBackend) ApplyUndo(ctx context.Context, id string, p *fix.Plan, prompt func(tui.DeviceCode),
+	progress func(fix.Event)) (*fix.Outcome, error) {
+	out, err := b.Backend.ApplyUndo(ctx, id, p, prompt, progress)
+	b.logWrite("undo", p, out, err, "undoes", id)
+	return out, err
+}
+
+// logWrite logs how a fix or an undo ended: "fix applied", "undo not applied".
+func (b *servedBackend) logWrite(kind string, p *fix.Plan, out *fix.Outcome, err error, attrs ...any) {
+	attrs = append(attrs, "fix", p.Fix, "target", p.User)
 	switch {
 	case err != nil:
-		b.log.Warn("fix not applied", append(attrs, "error", err.Error())...)
+		b.log.Warn(kind+" not applied", append(attrs, "error", err.Error())...)
 	case out.Result == fix.Failed:
-		b.log.Warn("fix not applied", append(attrs, "result", out.Result, "journal", out.JournalID)...)
+		b.log.Warn(kind+" not applied", append(attrs, "result", out.Result, "journal", out.JournalID)...)
 	default:
-		b.log.Info("fix applied", append(attrs, "result", out.Result, "journal", out.JournalID)...)
+		b.log.Info(kind+" applied", append(attrs, "result", out.Result, "journal", out.JournalID)...)
 	}
-	return out, err
 }

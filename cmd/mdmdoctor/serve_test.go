@@ -136,6 +136,16 @@ func TestServeDemoToTwoOperators(t *testing.T) {
 		t.Fatalf("journal does not name bob's session next to the Graph account:\n%s", j)
 	}
 	servetest.WaitFor(t, fileText(s.log), "msg=\"fix applied\"")
+	// The journal screen lists each operator's own runs: bob's fix for bob, none for alice.
+	for _, op := range []struct {
+		term       *servetest.Terminal
+		name, sees string
+	}{{alice, "alice", "No fix has been applied yet"}, {bob, "bob", "via ssh bob " + fp}} {
+		op.term.Type(t, "\x1b")
+		// An escape followed at once by u reads as alt+u: the pause a typist makes between two keys.
+		time.Sleep(300 * time.Millisecond)
+		script(t, op.term, "u", "Journal of fixes: runs of ssh "+op.name, "", op.sees)
+	}
 	if strings.Contains(alice.Out.String(), "members/$ref") || strings.Contains(bob.Out.String(), "alice@contoso.com points") {
 		t.Error("one operator's results reached the other's terminal")
 	}
