@@ -49,7 +49,7 @@ func RankError(text string, results []checks.Result) *checks.Symptom {
 const maxPaste = 1 << 20
 
 // Explain writes the meaning and documented causes of an enrollment error code, event or message (the
-// words of args, or in when they are "-") to w, offline.
+// words of args, or in when they are "-") to w, offline; text wraps as TextWidth says.
 func Explain(w io.Writer, in io.Reader, args []string, f report.Format) error {
 	text := strings.Join(args, " ")
 	if text == "-" {
@@ -67,7 +67,7 @@ func Explain(w io.Writer, in io.Reader, args []string, f report.Format) error {
 	if err != nil {
 		return err
 	}
-	if err := report.WriteSymptom(w, symptom, f); err != nil {
+	if err := report.WriteSymptom(w, symptom, f, TextWidth(w)); err != nil {
 		return fmt.Errorf("could not write the explanation: %w", err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"os"
 
@@ -47,7 +48,7 @@ func (a *App) Report(ctx context.Context, t facts.Target, o ReportOptions) (int,
 func (a *App) writeReport(rep report.Report, f report.Format) error {
 	var err error
 	if f == report.FormatText {
-		err = report.WriteText(a.out, rep, a.textWidth())
+		err = report.WriteText(a.out, rep, TextWidth(a.out))
 	} else {
 		err = report.Write(a.out, rep, f)
 	}
@@ -57,14 +58,15 @@ func (a *App) writeReport(rep report.Report, f report.Format) error {
 	return nil
 }
 
-// textWidth is the width of Stdout when it is a terminal (80 when its size cannot be read), else no limit.
-func (a *App) textWidth() int {
-	f, ok := a.cfg.Stdout.(*os.File)
+// TextWidth is the width text written to w wraps to: the terminal's when w is one (80 when its size cannot
+// be read), else no limit, so that a program or a wider window reading a pipe gets whole paragraphs.
+func TextWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(f.Fd()) {
 		return math.MaxInt32
 	}
-	if w, _, err := term.GetSize(f.Fd()); err == nil && w > 0 {
-		return w
+	if width, _, err := term.GetSize(f.Fd()); err == nil && width > 0 {
+		return width
 	}
 	return 80
 }

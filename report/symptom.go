@@ -8,8 +8,9 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/checks"
 )
 
-// WriteSymptom writes a symptom alone, as mdmdoctor explain prints it.
-func WriteSymptom(w io.Writer, s checks.Symptom, f Format) error {
+// WriteSymptom writes a symptom alone, as mdmdoctor explain prints it; text wraps to width columns (at
+// least 40).
+func WriteSymptom(w io.Writer, s checks.Symptom, f Format, width int) error {
 	var b strings.Builder
 	switch f {
 	case FormatJSON:
@@ -17,7 +18,7 @@ func WriteSymptom(w io.Writer, s checks.Symptom, f Format) error {
 	case FormatMarkdown:
 		writeSymptomMarkdown(&b, s)
 	default:
-		writeSymptomText(&b, s, 80)
+		writeSymptomText(&b, s, max(width, 40))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -197,8 +197,8 @@ func TestSuggestedCommandsAreComplete(t *testing.T) {
 	}
 }
 
-// TestTextReportUnwrappedWhenPiped (issue 19): piped, the text report keeps each paragraph on one line,
-// for the program or the wider window that reads it.
+// TestTextReportUnwrappedWhenPiped (issue 19): piped, the text report and explain's text keep each
+// paragraph on one line, for the program or the wider window that reads it.
 func TestTextReportUnwrappedWhenPiped(t *testing.T) {
 	r := runCLI(t, "", "check", "--demo", "--user", "bob@contoso.com")
 	why := ""
@@ -209,5 +209,13 @@ func TestTextReportUnwrappedWhenPiped(t *testing.T) {
 	}
 	if r.code != 1 || len(why) < 200 || !strings.HasSuffix(why, ".") {
 		t.Errorf("exit %d; the licence's explanation is not one whole line: %q\n%s", r.code, why, r.stdout)
+	}
+	e := runCLI(t, "", "explain", "0x80180014")
+	longest := 0
+	for _, l := range strings.Split(e.stdout, "\n") {
+		longest = max(longest, len(l))
+	}
+	if e.code != 0 || longest <= 120 {
+		t.Errorf("explain piped: exit %d, longest line %d: still wrapped\n%s", e.code, longest, e.stdout)
 	}
 }
