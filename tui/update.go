@@ -316,7 +316,8 @@ func (m Model) prompted(msg signInPromptMsg) (tea.Model, tea.Cmd) {
 	}
 	c := msg.code
 	m.signin = m.signin.Prompt(c)
-	return m, tea.SetClipboard(c.UserCode)
+	text, _ := signin.Clipboard(c)
+	return m, tea.SetClipboard(text)
 }
 
 // signedIn moves on from sign-in: to the run when a target was given, to the target screen otherwise.

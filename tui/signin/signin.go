@@ -103,7 +103,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 			case key.Matches(msg, m.keys.Back):
 				return m, nil, CancelMsg{}
 			case key.Matches(msg, m.keys.Copy) && m.state == Prompted:
-				return m, nil, nav.Copy{Text: m.code.UserCode, What: "the device code"}
+				text, what := Clipboard(m.code)
+				return m, nil, nav.Copy{Text: text, What: what}
 			}
 		case Failed, Cancelled:
 			if key.Matches(msg, m.keys.Retry) {
@@ -114,11 +115,21 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 	return m, nil, nil
 }
 
+// Clipboard is what a sign-in prompt puts on the clipboard, and its name: the device code, or, in the
+// authorization code flow, which has no code, the sign-in address (too long to type).
+func Clipboard(c nav.DeviceCode) (text, what string) {
+	if c.UserCode == "" {
+		return c.VerificationURL, "the sign-in address"
+	}
+	return c.UserCode, "the device code"
+}
+
 // Help is the screen's key help.
 func (m Model) Help() keys.Help {
 	switch m.state {
 	case Prompted:
-		copyKey := keys.Rename(m.keys.Copy, "copy code")
+		_, what := Clipboard(m.code)
+		copyKey := keys.Rename(m.keys.Copy, "copy "+strings.TrimPrefix(what, "the "))
 		cancel := keys.Rename(m.keys.Back, "cancel sign-in")
 		return keys.Help{Short: []key.Binding{copyKey, cancel}, Full: [][]key.Binding{{copyKey, cancel}}}
 	case Waiting:
@@ -137,6 +148,14 @@ func (m Model) View() string {
 	case Waiting:
 		b.WriteString(m.spinner.View() + " Signing in…\n")
 	case Prompted:
+		if m.code.UserCode == "" {
+			// The authorization code flow (--auth authcode): no code, a port forward and a long address.
+			b.WriteString(layout.Para(s.Plain, m.code.Message, m.width, "") + "\n\n")
+			b.WriteString(layout.Para(s.Subtle, "The sign-in address was copied to your clipboard (OSC 52) if your "+
+				"terminal allows it; c copies it again.", m.width, "") + "\n\n")
+			b.WriteString(m.spinner.View() + " Waiting for you to finish signing in…\n")
+			break
+		}
 		b.WriteString("Open this page in a browser, on this machine or any other:\n\n")
 		b.WriteString("    " + s.URL.Render(m.code.VerificationURL) + "\n\n")
 		b.WriteString("and enter the code:\n\n")

@@ -31,6 +31,25 @@ func TestPromptShowsCodeAndCopiesItAgain(t *testing.T) {
 	}
 }
 
+func TestAuthCodePromptShowsTheForwardAndCopiesTheAddress(t *testing.T) {
+	url := "https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?client_id=x&code_challenge=y"
+	m := newScreen().Prompt(nav.DeviceCode{VerificationURL: url,
+		Message: "Sign in through an SSH port forward: on your own machine run\n  ssh -N -L 8400:localhost:8400 -p 2222 alice@jump\nthen open this address in your browser there:\n  " + url})
+	view := tuitest.Plain(m.View())
+	for _, want := range []string{"ssh -N -L 8400:localhost:8400 -p 2222 alice@jump", "sign-in address was copied", "Waiting for you"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	if strings.Contains(view, "enter the code") {
+		t.Errorf("the authorization code flow has no code to enter:\n%s", view)
+	}
+	_, _, req := m.Update(tuitest.Press("c"))
+	if got, ok := req.(nav.Copy); !ok || got.Text != url {
+		t.Fatalf("c sent %#v, want the sign-in address copied", got)
+	}
+}
+
 func TestCopyNeedsACode(t *testing.T) {
 	_, _, req := newScreen().Update(tuitest.Press("c"))
 	if req != nil {
