@@ -181,6 +181,27 @@ func TestIdleTimeout(t *testing.T) {
 	}
 }
 
+func TestRunTimeoutWaitsForTheFixInFlight(t *testing.T) {
+	key := servetest.NewKey(t)
+	f := startServer(t, servetest.AuthorizedLine(key, ""), func(c *Config) { c.RunTimeout = 300 * time.Millisecond })
+	term := servetest.Open(t, f.connect(t, "op", key), 80, 24, nil)
+	waitFor(t, "first frame", term.Out, title("user=op"))
+	term.Type(t, "f")
+	waitFor(t, "the fix asks", term.Out, "fix=true")
+	select {
+	case err := <-term.Ended:
+		t.Fatalf("the session ended (%v) while its fix waited for its answer", err)
+	case <-time.After(600 * time.Millisecond):
+	}
+	term.Type(t, "y")
+	if err := term.Wait(t); err != nil {
+		t.Fatalf("session ended with %v", err)
+	}
+	if !strings.Contains(term.Out.String(), "time limit") || len(f.journal.list()) != 1 {
+		t.Fatalf("want the fix journaled, then the time limit said; journal %q, output %q", f.journal.list(), term.Out.String())
+	}
+}
+
 func TestShutdownWaitsForTheFixInFlight(t *testing.T) {
 	alice, bob := servetest.NewKey(t), servetest.NewKey(t)
 	f := startServer(t, servetest.AuthorizedLine(alice, "")+servetest.AuthorizedLine(bob, ""), nil)
