@@ -38,7 +38,8 @@ type Backend interface {
 	// ApplyFix signs in for the plan's write scopes (calling prompt when a device code must be
 	// entered to consent), then applies the plan, journaled, and re-checks; progress reports each
 	// request as it is sent and answered. It must not be cancelled mid-write by the TUI quitting.
-	ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(DeviceCode), progress func(fix.Event)) (*fix.Outcome, error)
+	ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(DeviceCode),
+		progress func(fix.Event)) (*fix.Outcome, error)
 	// ReadOnly reports whether every fix is a dry run (--read-only): the fix screen then shows the plan
 	// and sends nothing.
 	ReadOnly() bool
@@ -51,7 +52,8 @@ type Backend interface {
 	DraftUndo(ctx context.Context, id string) (*fix.Plan, error)
 	// ApplyUndo applies the undo plan of run id as ApplyFix applies a fix: signed in to the tenant the
 	// run was journaled in (or refused), journaled before and after each request, and re-checked.
-	ApplyUndo(ctx context.Context, id string, p *fix.Plan, prompt func(DeviceCode), progress func(fix.Event)) (*fix.Outcome, error)
+	ApplyUndo(ctx context.Context, id string, p *fix.Plan, prompt func(DeviceCode),
+		progress func(fix.Event)) (*fix.Outcome, error)
 }
 
 // JournalRun is one run of the fix journal as the journal screen lists it.

@@ -335,7 +335,8 @@ func (m Model) signedIn(msg signInDoneMsg) (tea.Model, tea.Cmd) {
 		m.signin = m.signin.Cancel()
 		return m, nil
 	case msg.err != nil:
-		m.signin = m.signin.Fail(fmt.Errorf("%w. Check the network and that your account may sign in to this tenant", msg.err))
+		m.signin = m.signin.Fail(
+			fmt.Errorf("%w. Check the network and that your account may sign in to this tenant", msg.err))
 		return m, nil
 	}
 	m.signin = m.signin.Done()
@@ -546,7 +547,11 @@ func (m Model) fixed(msg fixflow.DoneMsg) (Model, tea.Cmd) {
 	// Back where the fix was opened from (the results, the step-through or the journal).
 	m, cmd := m.back()
 	if len(said) > 0 {
-		m.status = "Re-checked after the fix: " + strings.Join(said, "; ")
+		what := "fix"
+		if msg.Undo {
+			what = "undo"
+		}
+		m.status = "Re-checked after the " + what + ": " + strings.Join(said, "; ")
 	}
 	return m, cmd
 }

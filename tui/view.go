@@ -44,7 +44,8 @@ func (m Model) frame() string {
 		return ""
 	}
 	if m.width < minWidth || m.height < minHeight {
-		msg := fmt.Sprintf("mdmdoctor needs at least %dx%d (80x24 recommended); this terminal is %dx%d. Enlarge it, or press ctrl+c to quit.",
+		msg := fmt.Sprintf("mdmdoctor needs at least %dx%d (80x24 recommended); this terminal is %dx%d. "+
+			"Enlarge it, or press ctrl+c to quit.",
 			minWidth, minHeight, m.width, m.height)
 		return layout.Fit(strings.Join(layout.Wrap(msg, m.width, ""), "\n"), m.width, m.height)
 	}

@@ -28,9 +28,11 @@ import (
 // the backend's.
 type Fixer interface {
 	DraftFix(ctx context.Context, t facts.Target, fixID string) (*fix.Draft, error)
-	ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(nav.DeviceCode), progress func(fix.Event)) (*fix.Outcome, error)
+	ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(nav.DeviceCode),
+		progress func(fix.Event)) (*fix.Outcome, error)
 	DraftUndo(ctx context.Context, runID string) (*fix.Plan, error)
-	ApplyUndo(ctx context.Context, runID string, p *fix.Plan, prompt func(nav.DeviceCode), progress func(fix.Event)) (*fix.Outcome, error)
+	ApplyUndo(ctx context.Context, runID string, p *fix.Plan, prompt func(nav.DeviceCode),
+		progress func(fix.Event)) (*fix.Outcome, error)
 	ReadOnly() bool
 }
 
@@ -39,6 +41,8 @@ type Fixer interface {
 type DoneMsg struct {
 	User      string
 	Rechecked []checks.Result
+	// Undo says the screen undid a journaled fix rather than applied one.
+	Undo bool
 }
 
 // state is where the operator is in the flow.
@@ -329,7 +333,7 @@ func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 		case m.body.Update(k):
 		case key.Matches(k, km.Back), key.Matches(k, km.Select):
 			if m.outcome != nil {
-				return m, nil, DoneMsg{User: m.user(), Rechecked: m.outcome.Rechecked}
+				return m, nil, DoneMsg{User: m.user(), Rechecked: m.outcome.Rechecked, Undo: m.undo != ""}
 			}
 			return m, nil, nav.Back{}
 		}
@@ -365,6 +369,6 @@ func (m Model) Help() keys.Help {
 	case applying:
 		return keys.Help{}
 	}
-	closeKey := keys.Rename(km.Back, "back to results")
+	closeKey := keys.Rename(km.Back, "back")
 	return keys.Help{Short: []key.Binding{km.Down, km.Up, closeKey}, Full: [][]key.Binding{{km.Up, km.Down, closeKey}}}
 }

@@ -68,7 +68,8 @@ func (m Model) head() []string {
 	case previewing:
 		switch {
 		case m.plan.Guided():
-			para(s.Subtle.Render, "Graph cannot do this: publish the record at your DNS host, then re-run the check (r on the results).")
+			para(s.Subtle.Render, "Graph cannot do this: publish the record at your DNS host, then re-run the check "+
+				"(r on the results).")
 		case m.fixer.ReadOnly():
 			para(s.Strong.Render, "Dry run (--read-only): nothing can be sent from this session.")
 		default:

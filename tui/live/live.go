@@ -193,7 +193,8 @@ func (m Model) header() []string {
 	case m.running:
 		lines = append(lines, s.Subtle.Render("judging…"))
 	case m.cancelled:
-		lines = append(lines, s.Error.Render("Run stopped before every source was read: unfinished checks are marked ? ERROR."))
+		lines = append(lines,
+			s.Error.Render("Run stopped before every source was read: unfinished checks are marked ? ERROR."))
 	default:
 		lines = append(lines, s.Strong.Render("Finished: ")+Tally(s, report.Count(m.results)))
 	}

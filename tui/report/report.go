@@ -43,7 +43,8 @@ var reportChoices = []choice{
 
 // sweepChoices are offered after a tenant walkthrough: its device sweep, for cleanup work.
 var sweepChoices = []choice{
-	{label: "Export the device sweep as CSV (every duplicate, orphan and never-enrolled device)", sweep: true, ext: "-devices.csv"},
+	{label: "Export the device sweep as CSV (every duplicate, orphan and never-enrolled device)", sweep: true,
+		ext: "-devices.csv"},
 	{label: "Export the device sweep as JSON", sweep: true, format: reports.FormatJSON, ext: "-devices.json"},
 }
 
@@ -179,7 +180,8 @@ func (m Model) View() string {
 	}
 	lines = append(lines, "")
 	if m.editing {
-		lines = append(lines, m.path.View(), s.Subtle.Render("An existing file is never overwritten; the file is readable by you only."))
+		lines = append(lines, m.path.View(),
+			s.Subtle.Render("An existing file is never overwritten; the file is readable by you only."))
 	}
 	if m.outcome != "" {
 		st := s.Good

@@ -161,7 +161,8 @@ func (m Model) View() string {
 		b.WriteString("and enter the code:\n\n")
 		box := s.CodeBox.Render(s.Code.Render(m.code.UserCode))
 		b.WriteString(box + "\n\n")
-		b.WriteString(layout.Para(s.Subtle, "The code was copied to your clipboard (OSC 52) if your terminal allows it; c copies it again.", m.width, "") + "\n\n")
+		copied := "The code was copied to your clipboard (OSC 52) if your terminal allows it; c copies it again."
+		b.WriteString(layout.Para(s.Subtle, copied, m.width, "") + "\n\n")
 		b.WriteString(m.spinner.View() + " Waiting for you to finish signing in…\n")
 		if m.code.Message != "" {
 			b.WriteString("\n" + layout.Para(s.Subtle, m.code.Message, m.width, "") + "\n")

@@ -66,10 +66,12 @@ func (m Model) pasteIntroView() string {
 	s := m.styles
 	if m.pastingError {
 		return s.Title.Render("The error the user saw") + "\n" +
-			layout.Para(s.Subtle, "Type or paste the error code, the message, or the whole event (Event Viewer: the event's details). The results open on its documented causes.", m.width, "") + "\n\n"
+			layout.Para(s.Subtle, "Type or paste the error code, the message, or the whole event (Event Viewer: the event's "+
+				"details). The results open on its documented causes.", m.width, "") + "\n\n"
 	}
 	return s.Title.Render("The device's own view") + "\n" +
-		layout.Para(s.Subtle, "On the user's device, run dsregcmd /status in the user's session, copy the whole output and paste it below. It stays on this machine.", m.width, "") + "\n\n"
+		layout.Para(s.Subtle, "On the user's device, run dsregcmd /status in the user's session, copy the whole output "+
+			"and paste it below. It stays on this machine.", m.width, "") + "\n\n"
 }
 
 // updatePaste handles the paste area: ctrl+s reads what was pasted, esc leaves without it, and

@@ -291,7 +291,8 @@ func (m Model) View() string {
 		return b.String()
 	}
 	b.WriteString(s.Title.Render("Who has the problem?") + "\n")
-	b.WriteString(layout.Para(s.Subtle, "Type the user's UPN, or a device name or serial to check its primary user.", m.width, "") + "\n\n")
+	intro := "Type the user's UPN, or a device name or serial to check its primary user."
+	b.WriteString(layout.Para(s.Subtle, intro, m.width, "") + "\n\n")
 	b.WriteString(m.input.View() + "\n")
 	b.WriteString(m.hint() + "\n")
 	if m.device != nil {

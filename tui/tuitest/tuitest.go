@@ -104,7 +104,8 @@ func (s *Session) WaitFor(texts ...string) string {
 				s.t.Fatalf("after %s the screen does not show %q; it shows:\n%s", s.Timeout, m, f)
 			}
 			RequireFits(s.t, f, s.width, s.height)
-			s.t.Fatalf("after %s the frame is %d lines on a %d-line terminal:\n%s", s.Timeout, strings.Count(f, "\n")+1, s.height, f)
+			s.t.Fatalf("after %s the frame is %d lines on a %d-line terminal:\n%s",
+				s.Timeout, strings.Count(f, "\n")+1, s.height, f)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
