@@ -1,11 +1,15 @@
 // Package tui is mdmdoctor's interactive program on Bubble Tea v2: sign in, say who has the problem,
-// watch the checks settle, read the results, step through them, see the fix plans and save a report.
+// watch the checks settle, read the results, step through them, apply a fix and undo it from the
+// journal, save a report.
 //
-// The root model here routes messages to one screen at a time (each its own package: signin, target,
-// live, results, steps, fixflow, report, journal), owns every piece of work in flight and its cancellation,
-// and draws the frame around the screens: header, status line and key help. Keys are declared once
-// in tui/keys and styles once in tui/theme. All I/O runs in tea.Cmds, through the Backend the CLI
-// hands in; the TUI never reaches Graph or DNS itself.
+// The root model here drives one screen at a time (each its own package: signin, target, live,
+// results, steps, fixflow, report, journal) through one screen interface and one table of screens
+// (screen.go); the way the operator came is a stack, so esc goes back one level everywhere. The root
+// keeps the run's results (store.go) and hands them to every screen that shows them, owns every piece
+// of work in flight and its cancellation, brings background work in through tui/stream, and draws the
+// frame around the screens: header, status line and key help. Keys are declared once in tui/keys and
+// styles once in tui/theme. All I/O runs in tea.Cmds, through the Backend the caller hands in; the TUI
+// never reaches Graph or DNS itself, and reads no environment of its own (Options carry the terminal).
 package tui
 
 import (
