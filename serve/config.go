@@ -114,6 +114,11 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// maxConnections bounds the connections open at once, authenticated or not (sessions, the port
+// forwards of sign-ins, handshakes in progress), so that a flood of idle connections cannot exhaust
+// the server; each handshake is bounded by handshakeTimeout as well.
+func (c Config) maxConnections() int { return 4*c.MaxSessions + 16 }
+
 func (c Config) validate() error {
 	switch {
 	case c.AuthorizedKeys == "":
@@ -124,6 +129,8 @@ func (c Config) validate() error {
 		return errors.New("serve: no application factory")
 	case c.MaxSessions < 0:
 		return errors.New("--max-sessions must be 1 or more")
+	case c.RedirectPort < 0 || c.RedirectPort+c.MaxSessions-1 > 65535:
+		return errors.New("--redirect-port must leave room for one port per session below 65536 (or be 0)")
 	}
 	return nil
 }

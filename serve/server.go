@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"charm.land/ssh"
@@ -21,6 +22,7 @@ type Server struct {
 	keys *authorizedKeys
 
 	mu        sync.Mutex
+	conns     atomic.Int64
 	sessions  map[*session]struct{}
 	listeners []net.Listener
 	draining  bool
@@ -53,6 +55,7 @@ func New(cfg Config) (*Server, error) {
 			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": ssh.DefaultSessionHandler,
 				"direct-tcpip": ssh.DirectTCPIPHandler}
 			srv.LocalPortForwardingCallback = s.allowForward
+			srv.ConnCallback = s.admitConn
 			return nil
 		},
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
@@ -201,6 +204,27 @@ func (s *Server) logAuth(conn gossh.ConnMetadata, method string, err error) {
 	}
 	s.cfg.Logger.Warn("authentication refused", "user", conn.User(), "remote", conn.RemoteAddr().String(),
 		"method", method, "reason", "only public keys are accepted")
+}
+
+// admitConn counts a new connection, or refuses it when Config.maxConnections are open already.
+func (s *Server) admitConn(_ ssh.Context, c net.Conn) net.Conn {
+	if s.conns.Add(1) > int64(s.cfg.maxConnections()) {
+		s.conns.Add(-1)
+		s.cfg.Logger.Warn("connection refused", "remote", c.RemoteAddr().String(), "reason", "too many connections open")
+		return nil
+	}
+	return &countedConn{Conn: c, release: sync.OnceFunc(func() { s.conns.Add(-1) })}
+}
+
+// countedConn gives its place back when it closes.
+type countedConn struct {
+	net.Conn
+	release func()
+}
+
+func (c *countedConn) Close() error {
+	c.release()
+	return c.Conn.Close()
 }
 
 // admit registers a session, unless the server is draining or full.

@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -166,6 +167,42 @@ func TestMaxSessions(t *testing.T) {
 	if !strings.Contains(second.Err.String(), "limit of 1 sessions") {
 		t.Fatalf("stderr = %q, want the limit", second.Err.String())
 	}
+}
+
+func TestConnectionsBounded(t *testing.T) {
+	key := servetest.NewKey(t)
+	f := startServer(t, servetest.AuthorizedLine(key, ""), func(c *Config) { c.MaxSessions = 1 })
+	var idle []net.Conn
+	for range f.srv.cfg.maxConnections() {
+		c, err := net.Dial("tcp", f.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idle = append(idle, c)
+	}
+	// The server counts a connection when it accepts it; wait until all of them are counted.
+	for deadline := time.Now().Add(10 * time.Second); f.srv.conns.Load() < int64(len(idle)); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d connections counted", f.srv.conns.Load(), len(idle))
+		}
+	}
+	if _, err := f.dial("op", gossh.PublicKeys(key)); err == nil {
+		t.Fatal("a connection beyond the bound was served")
+	}
+	waitFor(t, "log", f.log, "too many connections open")
+	for _, c := range idle {
+		_ = c.Close()
+	}
+	for deadline := time.Now().Add(10 * time.Second); f.srv.conns.Load() > 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections still counted after they closed", f.srv.conns.Load())
+		}
+	}
+	c, err := f.dial("op", gossh.PublicKeys(key))
+	if err != nil {
+		t.Fatalf("once the idle connections closed: %v", err)
+	}
+	_ = c.Close()
 }
 
 func TestIdleTimeout(t *testing.T) {
