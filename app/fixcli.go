@@ -247,29 +247,36 @@ func (a *App) confirm(p *fix.Plan, yes bool, rerun func(extra ...string) string)
 func (a *App) undoCommand(id, tenant string) string { return a.command(tenant, "undo", id) }
 
 // command is an mdmdoctor command line to run next, complete: args, then the flags that reach the same
-// tenant (the demo, tenant, or --tenant-id when tenant is "", the cloud, the Graph root).
+// tenant (Reach), each word quoted for the shell.
 func (a *App) command(tenant string, args ...string) string {
+	words := append(append([]string{"mdmdoctor"}, args...), a.Reach(tenant)...)
+	for i, w := range words {
+		words[i] = shellWord(checks.Printable(w)) // a tenant id is Graph's data
+	}
+	return strings.Join(words, " ")
+}
+
+// Reach are the flags that reach the same tenant again: --demo, --tenant-id (tenant, or the one given when
+// tenant is ""), --cloud and --graph-url as this application was built.
+func (a *App) Reach(tenant string) []string {
 	c := a.cfg
-	parts := append([]string{"mdmdoctor"}, args...)
+	var out []string
 	if c.Demo {
-		parts = append(parts, "--demo")
+		out = append(out, "--demo")
 	}
 	if tenant == "" {
 		tenant = c.TenantID
 	}
 	if tenant != "" {
-		parts = append(parts, "--tenant-id", tenant)
+		out = append(out, "--tenant-id", tenant)
 	}
 	if c.Cloud != "" && c.Cloud != "public" {
-		parts = append(parts, "--cloud", c.Cloud)
+		out = append(out, "--cloud", c.Cloud)
 	}
 	if c.GraphURL != "" {
-		parts = append(parts, "--graph-url", c.GraphURL)
+		out = append(out, "--graph-url", c.GraphURL)
 	}
-	for i, p := range parts {
-		parts[i] = shellWord(checks.Printable(p)) // a tenant id is Graph's data
-	}
-	return strings.Join(parts, " ")
+	return out
 }
 
 // shellWord quotes s for a POSIX shell when it holds anything but plain word characters.

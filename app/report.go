@@ -33,6 +33,7 @@ func (a *App) Report(ctx context.Context, t facts.Target, o ReportOptions) (int,
 	results := checks.Run(ctx, f, deltas, checks.Options{Only: o.Only}, nil)
 	rep := report.New(a.cfg.Version, a.cfg.Cloud, f.Target, results, a.Now())
 	rep.Symptom = RankError(o.Error, rep.Results)
+	rep.Reach = a.Reach("")
 	if t.Kind == facts.TargetUser {
 		p := checks.PathOf(f)
 		rep.Path = &p

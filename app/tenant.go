@@ -62,6 +62,7 @@ func (a *App) Tenant(ctx context.Context, o TenantOptions) (int, error) {
 	results := checks.Run(runCtx, f, facts.Gather(runCtx, t, dns, client), opts, nil)
 	progress.clear()
 	rep := report.New(a.cfg.Version, a.cfg.Cloud, f.Target, results, a.Now())
+	rep.Reach = a.Reach("")
 	if err := a.writeReport(rep, o.Format); err != nil {
 		return 0, err
 	}

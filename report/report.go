@@ -23,6 +23,9 @@ type Report struct {
 	Symptom *checks.Symptom `json:"symptom,omitempty"`
 	// Path names the enrollment path the user checks judged; absent for tenant and DNS runs.
 	Path *checks.PathReport `json:"path,omitempty"`
+	// Reach are the flags that reach the same tenant again (--demo, --tenant-id, --cloud, --graph-url),
+	// for the commands the text report suggests; not part of the JSON.
+	Reach []string `json:"-"`
 }
 
 // Tool names the program that wrote the report.

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
 // WriteText writes the report for a person at a terminal, failures first, wrapped to width columns.
@@ -43,7 +44,7 @@ func WriteText(w io.Writer, r Report, width int) error {
 			}
 		}
 		for _, fx := range res.Fixes {
-			para(&b, "Fix: ", fmt.Sprintf("%s (mdmdoctor fix %s)", fx.Title, fx.ID), width)
+			para(&b, "Fix: ", fmt.Sprintf("%s (%s)", fx.Title, fixCommand(r, fx.ID)), width)
 		}
 		para(&b, "Docs: ", res.Docs, width)
 		b.WriteString("\n")
@@ -88,4 +89,14 @@ func wrapWords(text string, width int) []string {
 		curW += w
 	}
 	return append(lines, cur.String())
+}
+
+// fixCommand is the command that applies a fix offered in r, complete: the user of a triage, and the
+// flags that reach the same tenant.
+func fixCommand(r Report, id string) string {
+	words := []string{"mdmdoctor", "fix", id}
+	if r.Target.Kind == facts.TargetUser && r.Target.User != "" {
+		words = append(words, "--user", r.Target.User)
+	}
+	return checks.Printable(strings.Join(append(words, r.Reach...), " "))
 }

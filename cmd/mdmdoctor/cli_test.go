@@ -187,6 +187,10 @@ func TestSuggestedCommandsAreComplete(t *testing.T) {
 			t.Errorf("without a terminal: exit %d, stderr %q; want %q", r.code, r.stderr, want)
 		}
 	}
+	r = runCLI(t, "", "check", "--user", "bob@contoso.com", "--demo", "--tenant-id", "contoso")
+	if want := "(mdmdoctor fix license.assign --user bob@contoso.com --demo --tenant-id contoso)"; !strings.Contains(r.stdout, want) {
+		t.Errorf("the report's fix lacks %q:\n%s", want, r.stdout)
+	}
 	r = runCLI(t, "", "fix", "dns.create-record", "--user", "judy@tailspin.com", "--demo")
 	if want := "mdmdoctor fix dns.create-record --user judy@tailspin.com --wait --demo"; !strings.Contains(r.stdout, want) {
 		t.Errorf("DNS guidance lacks %q:\n%s", want, r.stdout)
