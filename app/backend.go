@@ -12,7 +12,6 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/fix"
-	"github.com/mdmdoctor/mdmdoctor/graph"
 	"github.com/mdmdoctor/mdmdoctor/tui"
 )
 
@@ -87,10 +86,8 @@ type Backend struct{ app *App }
 var _ tui.TenantBackend = (*Backend)(nil)
 
 // SignIn signs in to Graph, relaying the device code to the sign-in screen; the demo is signed in.
-func (b *Backend) SignIn(ctx context.Context, prompt func(tui.DeviceCode)) error {
-	return b.app.SignIn(ctx, func(p graph.DeviceCodePrompt) {
-		prompt(tui.DeviceCode{Message: p.Message, UserCode: p.Code, VerificationURL: p.URL})
-	})
+func (b *Backend) SignIn(ctx context.Context, prompt func(facts.SignInPrompt)) error {
+	return b.app.SignIn(ctx, prompt)
 }
 
 // Readers implements tui.Backend: the TUI reads the device view from its own paste area.
@@ -151,7 +148,7 @@ func (b *Backend) DraftFix(ctx context.Context, t facts.Target, fixID string) (*
 }
 
 // ApplyFix signs in for the plan's permissions and applies it, journaled, as the fix command does.
-func (b *Backend) ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(tui.DeviceCode),
+func (b *Backend) ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(facts.SignInPrompt),
 	progress func(fix.Event)) (*fix.Outcome, error) {
 	if b.app.cfg.ReadOnly {
 		return nil, errors.New("--read-only: nothing is sent")
@@ -161,9 +158,7 @@ func (b *Backend) ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, pro
 	}
 	defer b.app.fixes.Done()
 	k := checker{app: b.app, target: t, timeout: b.app.cfg.Timeout}
-	session, err := b.app.newSession(ctx, k, p.Permissions, func(dc graph.DeviceCodePrompt) {
-		prompt(tui.DeviceCode{Message: dc.Message, UserCode: dc.Code, VerificationURL: dc.URL})
-	})
+	session, err := b.app.newSession(ctx, k, p.Permissions, prompt)
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/fix"
-	"github.com/mdmdoctor/mdmdoctor/graph"
 )
 
 // FixOptions are one fix's choices and switches (the fix command's flags).
@@ -149,7 +148,7 @@ func (a *App) applyPlan(ctx context.Context, k checker, p *fix.Plan, operator st
 			return 0, err
 		}
 	}
-	session, err := a.newSession(ctx, k, p.Permissions, func(dc graph.DeviceCodePrompt) {
+	session, err := a.newSession(ctx, k, p.Permissions, func(dc facts.SignInPrompt) {
 		fmt.Fprintf(a.errOut, "The fix needs %s: sign in again to consent.\n%s\n", strings.Join(p.Permissions, ", "),
 			dc.Message)
 	})

@@ -9,7 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/mdmdoctor/mdmdoctor/graph"
+	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/tui"
 	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
 )
@@ -38,7 +38,7 @@ func open(t *testing.T, c Config) *App {
 func signedIn(t *testing.T, c Config) *App {
 	t.Helper()
 	a := open(t, c)
-	if err := a.SignIn(context.Background(), func(graph.DeviceCodePrompt) { t.Error("a device code was asked for") }); err != nil {
+	if err := a.SignIn(context.Background(), func(facts.SignInPrompt) { t.Error("a device code was asked for") }); err != nil {
 		t.Fatal(err)
 	}
 	return a

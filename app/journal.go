@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
+	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/fix"
-	"github.com/mdmdoctor/mdmdoctor/graph"
 	"github.com/mdmdoctor/mdmdoctor/tui"
 )
 
@@ -80,7 +80,7 @@ func (b *Backend) DraftUndo(_ context.Context, id string) (*fix.Plan, error) {
 
 // ApplyUndo implements tui.Backend: the undo plan of run id applied as the undo command applies it,
 // signed in to the tenant the run was journaled in, journaled and re-checked.
-func (b *Backend) ApplyUndo(ctx context.Context, id string, p *fix.Plan, prompt func(tui.DeviceCode),
+func (b *Backend) ApplyUndo(ctx context.Context, id string, p *fix.Plan, prompt func(facts.SignInPrompt),
 	progress func(fix.Event)) (*fix.Outcome, error) {
 	if b.app.cfg.ReadOnly {
 		return nil, errors.New("--read-only: nothing is sent")
@@ -99,9 +99,7 @@ func (b *Backend) ApplyUndo(ctx context.Context, id string, p *fix.Plan, prompt 
 	defer b.app.fixes.Done()
 	k := checker{app: b.app, target: UserTarget(p.User), timeout: b.app.cfg.Timeout}
 	f, _ := k.Check(ctx, []string{"operator.permissions"})
-	session, err := b.app.newSession(ctx, k, p.Permissions, func(dc graph.DeviceCodePrompt) {
-		prompt(tui.DeviceCode{Message: dc.Message, UserCode: dc.Code, VerificationURL: dc.URL})
-	})
+	session, err := b.app.newSession(ctx, k, p.Permissions, prompt)
 	if err != nil {
 		return nil, err
 	}

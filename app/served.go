@@ -74,7 +74,7 @@ type servedBackend struct {
 }
 
 // SignIn implements tui.Backend.
-func (b *servedBackend) SignIn(ctx context.Context, prompt func(tui.DeviceCode)) error {
+func (b *servedBackend) SignIn(ctx context.Context, prompt func(facts.SignInPrompt)) error {
 	err := b.Backend.SignIn(ctx, prompt)
 	auth := b.app.graphConfig(nil, nil).Auth
 	switch {
@@ -88,7 +88,7 @@ func (b *servedBackend) SignIn(ctx context.Context, prompt func(tui.DeviceCode))
 }
 
 // ApplyFix implements tui.Backend.
-func (b *servedBackend) ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(tui.DeviceCode),
+func (b *servedBackend) ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(facts.SignInPrompt),
 	progress func(fix.Event)) (*fix.Outcome, error) {
 	out, err := b.Backend.ApplyFix(ctx, t, p, prompt, progress)
 	b.logWrite("fix", p, out, err)
@@ -96,7 +96,7 @@ func (b *servedBackend) ApplyFix(ctx context.Context, t facts.Target, p *fix.Pla
 }
 
 // ApplyUndo implements tui.Backend.
-func (b *servedBackend) ApplyUndo(ctx context.Context, id string, p *fix.Plan, prompt func(tui.DeviceCode),
+func (b *servedBackend) ApplyUndo(ctx context.Context, id string, p *fix.Plan, prompt func(facts.SignInPrompt),
 	progress func(fix.Event)) (*fix.Outcome, error) {
 	out, err := b.Backend.ApplyUndo(ctx, id, p, prompt, progress)
 	b.logWrite("undo", p, out, err, "undoes", id)

@@ -49,7 +49,7 @@ func (g graphIO) Get(ctx context.Context, u string) (graph.Response, error) {
 // newSession signs in for the plan's write permissions and sets up a fix session over that client, with
 // the tenant it is signed in to and the journal in the state directory.
 func (a *App) newSession(ctx context.Context, k checker, perms []string,
-	prompt func(graph.DeviceCodePrompt)) (*fix.Session, error) {
+	prompt func(facts.SignInPrompt)) (*fix.Session, error) {
 	path := a.JournalPath()
 	if path == "" {
 		return nil, errors.New("no state directory for the fix journal, so nothing was sent: set XDG_STATE_HOME or HOME")

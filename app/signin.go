@@ -6,17 +6,18 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/graph"
 )
 
 // SignIn signs in to Microsoft Graph, showing a device code through prompt when one is needed (on
 // Stderr when prompt is nil). The demo is signed in already.
-func (a *App) SignIn(ctx context.Context, prompt func(graph.DeviceCodePrompt)) error {
+func (a *App) SignIn(ctx context.Context, prompt func(facts.SignInPrompt)) error {
 	if a.cfg.Demo || a.cfg.DNSOnly {
 		return nil
 	}
 	if prompt == nil {
-		prompt = func(p graph.DeviceCodePrompt) { fmt.Fprintln(a.errOut, p.Message) }
+		prompt = func(p facts.SignInPrompt) { fmt.Fprintln(a.errOut, p.Message) }
 	}
 	client, err := graph.New(ctx, a.graphConfig(nil, prompt))
 	if err != nil {
@@ -31,13 +32,13 @@ func (a *App) SignIn(ctx context.Context, prompt func(graph.DeviceCodePrompt)) e
 // graphConfig is the real tenant's sign-in: the flags, then the secrets main read from the environment
 // for what no flag gave (none in a served session, whose operators sign in as themselves). scopes
 // replace the read scopes of a delegated sign-in.
-func (a *App) graphConfig(scopes []string, prompt func(graph.DeviceCodePrompt)) graph.Config {
+func (a *App) graphConfig(scopes []string, prompt func(facts.SignInPrompt)) graph.Config {
 	c := a.cfg
 	g := graph.Config{
 		Cloud: graph.Cloud(c.Cloud), GraphURL: c.GraphURL, Auth: c.Auth, TenantID: c.TenantID, ClientID: c.ClientID,
 		Logger: a.log, Timeout: c.Timeout, Scopes: scopes, StateDir: c.StateDir, InMemory: c.Served,
 		RedirectPort: c.RedirectPort, ForwardCommand: c.ForwardCommand,
-		DeviceCode: func(_ context.Context, p graph.DeviceCodePrompt) error {
+		DeviceCode: func(_ context.Context, p facts.SignInPrompt) error {
 			prompt(p)
 			return nil
 		},
@@ -65,7 +66,7 @@ func (a *App) graphConfig(scopes []string, prompt func(graph.DeviceCodePrompt)) 
 // code page or in the browser, and the remembered account makes it silent afterwards). A given token,
 // the demo, the Azure CLI and app-only sign-in are used as they are.
 func (a *App) writeClient(ctx context.Context, read *graph.Client, perms []string,
-	prompt func(graph.DeviceCodePrompt)) (*graph.Client, error) {
+	prompt func(facts.SignInPrompt)) (*graph.Client, error) {
 	if read == nil {
 		return nil, errors.New("no Graph client: sign in first")
 	}

@@ -11,6 +11,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
 // DefaultRedirectPort is the loopback port of --auth authcode when Config.RedirectPort is zero.
@@ -27,7 +29,7 @@ type authCodeCredential struct {
 	client public.Client
 	port   int
 	// show tells the operator the forward to open and the URL to visit.
-	show func(ctx context.Context, p DeviceCodePrompt) error
+	show func(ctx context.Context, p facts.SignInPrompt) error
 	// forward is the exact ssh command the operator runs on their own machine.
 	forward string
 
@@ -38,7 +40,7 @@ type authCodeCredential struct {
 // newAuthCodeCredential builds the credential for clientID at authority (the cloud's login host and
 // the tenant). opts are MSAL's client options (the tests give an HTTP client).
 func newAuthCodeCredential(authority, clientID string, port int, forward string,
-	show func(context.Context, DeviceCodePrompt) error, opts ...public.Option) (*authCodeCredential, error) {
+	show func(context.Context, facts.SignInPrompt) error, opts ...public.Option) (*authCodeCredential, error) {
 	client, err := public.New(clientID, append([]public.Option{public.WithAuthority(authority)}, opts...)...)
 	if err != nil {
 		return nil, err
@@ -78,9 +80,9 @@ func (c *authCodeCredential) GetToken(ctx context.Context, opts policy.TokenRequ
 	res, err := c.client.AcquireTokenInteractive(ctx, opts.Scopes,
 		public.WithRedirectURI(redirect),
 		public.WithOpenURL(func(u string) error {
-			return c.show(ctx, DeviceCodePrompt{
-				Message: fmt.Sprintf("Sign in through an SSH port forward: on your own machine run\n  %s\nthen open this address in your browser there:\n  %s", c.forward, u),
-				URL:     u,
+			return c.show(ctx, facts.SignInPrompt{
+				Message:         fmt.Sprintf("Sign in through an SSH port forward: on your own machine run\n  %s\nthen open this address in your browser there:\n  %s", c.forward, u),
+				VerificationURL: u,
 			})
 		}))
 	if err != nil {

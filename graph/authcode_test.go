@@ -15,6 +15,8 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
 // fakeAuthority is a Microsoft Entra authority on loopback (TLS, as MSAL requires): the discovery
@@ -79,10 +81,10 @@ func unsignedJWT(claims map[string]any) string {
 
 // browser plays the operator's browser: it reads the sign-in URL and posts the code to the redirect
 // URI (form_post), as Entra's sign-in page does.
-func (f *fakeAuthority) browser(t *testing.T, shown *[]DeviceCodePrompt) func(context.Context, DeviceCodePrompt) error {
-	return func(_ context.Context, p DeviceCodePrompt) error {
+func (f *fakeAuthority) browser(t *testing.T, shown *[]facts.SignInPrompt) func(context.Context, facts.SignInPrompt) error {
+	return func(_ context.Context, p facts.SignInPrompt) error {
 		*shown = append(*shown, p)
-		u, err := url.Parse(p.URL)
+		u, err := url.Parse(p.VerificationURL)
 		if err != nil {
 			return err
 		}
@@ -105,7 +107,7 @@ func (f *fakeAuthority) browser(t *testing.T, shown *[]DeviceCodePrompt) func(co
 	}
 }
 
-func newTestAuthCode(t *testing.T, f *fakeAuthority, shown *[]DeviceCodePrompt) *authCodeCredential {
+func newTestAuthCode(t *testing.T, f *fakeAuthority, shown *[]facts.SignInPrompt) *authCodeCredential {
 	t.Helper()
 	c, err := newAuthCodeCredential(f.srv.URL+"/organizations", "client", 0, ForwardCommand(8400, "ops@jump.contoso.com", "2222"),
 		f.browser(t, shown), public.WithHTTPClient(f.srv.Client()), public.WithInstanceDiscovery(false))
@@ -117,7 +119,7 @@ func newTestAuthCode(t *testing.T, f *fakeAuthority, shown *[]DeviceCodePrompt) 
 
 func TestAuthCodeSignsInWithPKCEThroughTheLoopbackRedirect(t *testing.T) {
 	f := newFakeAuthority(t)
-	var shown []DeviceCodePrompt
+	var shown []facts.SignInPrompt
 	c := newTestAuthCode(t, f, &shown)
 	scopes := []string{"https://graph.microsoft.com/User.Read.All"}
 	tok, err := c.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: scopes})
@@ -145,7 +147,7 @@ func TestAuthCodeSignsInWithPKCEThroughTheLoopbackRedirect(t *testing.T) {
 func TestAuthCodeExplainsAPublicClientNotAllowed(t *testing.T) {
 	f := newFakeAuthority(t)
 	f.tokenError = "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'."
-	var shown []DeviceCodePrompt
+	var shown []facts.SignInPrompt
 	c := newTestAuthCode(t, f, &shown)
 	_, err := c.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{"https://graph.microsoft.com/.default"}})
 	if err == nil {

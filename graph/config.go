@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
 // Auth is how mdmdoctor signs in (--auth).
@@ -39,14 +41,6 @@ const DefaultClientID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
 // DefaultTimeout bounds each HTTP request when Config.Timeout is zero.
 const DefaultTimeout = 30 * time.Second
 
-// DeviceCodePrompt is what the operator must do to finish a device code sign-in.
-type DeviceCodePrompt struct {
-	// Message is Microsoft Entra's own instruction, naming the URL and the code.
-	Message string
-	Code    string
-	URL     string
-}
-
 // Config says how to reach and sign in to Microsoft Graph.
 type Config struct {
 	// Cloud picks the authority and the Graph root; public when empty.
@@ -70,9 +64,9 @@ type Config struct {
 	ClientSecret string
 	// AccessToken is the bearer token for AuthToken (the caller reads MDMDOCTOR_ACCESS_TOKEN).
 	AccessToken string
-	// DeviceCode receives the device code prompt, to show in the TUI and on stderr. Sign-in fails
+	// DeviceCode receives the sign-in prompt (a device code, or the authorization code flow's URL), to show in the TUI and on stderr. Sign-in fails
 	// when it returns an error.
-	DeviceCode func(context.Context, DeviceCodePrompt) error
+	DeviceCode func(context.Context, facts.SignInPrompt) error
 	// Logger receives one debug line per HTTP attempt (never a token); nil discards.
 	Logger *slog.Logger
 	// Timeout bounds each HTTP request; DefaultTimeout when zero. The run as a whole is bounded by

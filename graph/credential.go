@@ -10,6 +10,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
 // signIn is a credential and what sign-in needs to know about it.
@@ -94,7 +96,7 @@ func (s *signIn) delegated(cfg Config, opts azcore.ClientOptions, resource strin
 				_, err := fmt.Fprintln(os.Stderr, m.Message)
 				return err
 			}
-			return prompt(ctx, DeviceCodePrompt{Message: m.Message, Code: m.UserCode, URL: m.VerificationURL})
+			return prompt(ctx, facts.SignInPrompt{Message: m.Message, UserCode: m.UserCode, VerificationURL: m.VerificationURL})
 		},
 	})
 	if err != nil {
@@ -146,7 +148,7 @@ func (s *signIn) authCode(cfg Config, loginHost, resource string) error {
 	}
 	show := cfg.DeviceCode
 	if show == nil {
-		show = func(_ context.Context, p DeviceCodePrompt) error {
+		show = func(_ context.Context, p facts.SignInPrompt) error {
 			_, err := fmt.Fprintln(os.Stderr, p.Message)
 			return err
 		}

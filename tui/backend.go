@@ -7,7 +7,6 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/fix"
 	"github.com/mdmdoctor/mdmdoctor/tui/journal"
-	"github.com/mdmdoctor/mdmdoctor/tui/nav"
 )
 
 // Backend is everything the TUI needs from the outside world. The CLI implements it with graph,
@@ -17,7 +16,7 @@ type Backend interface {
 	// SignIn makes sure an operator is signed in. It calls prompt with a device code when the operator
 	// must act (more than once if a code expires), and returns once signed in, failed, or ctx ends.
 	// A demo or token backend returns nil at once.
-	SignIn(ctx context.Context, prompt func(DeviceCode)) error
+	SignIn(ctx context.Context, prompt func(facts.SignInPrompt)) error
 	// Readers returns the fact readers for a target (graph, DNS, dsregcmd ...). It must not block:
 	// readers do their I/O in Read.
 	Readers(t facts.Target) []facts.Reader
@@ -38,7 +37,7 @@ type Backend interface {
 	// ApplyFix signs in for the plan's write scopes (calling prompt when a device code must be
 	// entered to consent), then applies the plan, journaled, and re-checks; progress reports each
 	// request as it is sent and answered. It must not be cancelled mid-write by the TUI quitting.
-	ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(DeviceCode),
+	ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(facts.SignInPrompt),
 		progress func(fix.Event)) (*fix.Outcome, error)
 	// ReadOnly reports whether every fix is a dry run (--read-only): the fix screen then shows the plan
 	// and sends nothing.
@@ -52,7 +51,7 @@ type Backend interface {
 	DraftUndo(ctx context.Context, id string) (*fix.Plan, error)
 	// ApplyUndo applies the undo plan of run id as ApplyFix applies a fix: signed in to the tenant the
 	// run was journaled in (or refused), journaled before and after each request, and re-checked.
-	ApplyUndo(ctx context.Context, id string, p *fix.Plan, prompt func(DeviceCode),
+	ApplyUndo(ctx context.Context, id string, p *fix.Plan, prompt func(facts.SignInPrompt),
 		progress func(fix.Event)) (*fix.Outcome, error)
 }
 
@@ -83,7 +82,3 @@ type Where struct {
 	// Operator is the signed-in operator's UPN; "" when the sign-in does not name one.
 	Operator string
 }
-
-// DeviceCode is a device code sign-in prompt: show UserCode and VerificationURL prominently; Message
-// is the identity platform's own sentence, shown beneath.
-type DeviceCode = nav.DeviceCode

@@ -27,7 +27,7 @@ type (
 	// signInPromptMsg carries a device code for attempt id.
 	signInPromptMsg struct {
 		id   int
-		code DeviceCode
+		code facts.SignInPrompt
 	}
 	// signInDoneMsg ends attempt id: nil error when signed in.
 	signInDoneMsg struct {
@@ -59,7 +59,7 @@ type (
 // prompts and the outcome reach the program on a stream.
 func signIn(ctx context.Context, b Backend, id int) tea.Cmd {
 	return stream.Start(func(send func(tea.Msg)) tea.Msg {
-		err := b.SignIn(ctx, func(c DeviceCode) { send(signInPromptMsg{id: id, code: c}) })
+		err := b.SignIn(ctx, func(c facts.SignInPrompt) { send(signInPromptMsg{id: id, code: c}) })
 		return signInDoneMsg{id: id, err: err}
 	})
 }

@@ -169,7 +169,7 @@ type testBackend struct {
 	// gates hold a source until closed; sources without a gate are sent at once.
 	gates map[facts.Source]chan struct{}
 	// signIn replaces the default (signed in at once) when set.
-	signIn func(ctx context.Context, prompt func(DeviceCode)) error
+	signIn func(ctx context.Context, prompt func(facts.SignInPrompt)) error
 	// cancelled is closed when a reader saw its context end while a source was held back.
 	cancelled chan struct{}
 	once      sync.Once
@@ -204,7 +204,7 @@ func (b *testBackend) release(s facts.Source) {
 	delete(b.gates, s)
 }
 
-func (b *testBackend) SignIn(ctx context.Context, prompt func(DeviceCode)) error {
+func (b *testBackend) SignIn(ctx context.Context, prompt func(facts.SignInPrompt)) error {
 	if b.signIn != nil {
 		return b.signIn(ctx, prompt)
 	}
@@ -289,7 +289,7 @@ func (b *testBackend) DraftFix(_ context.Context, t facts.Target, id string) (*f
 
 // ApplyFix records the plan and answers as the tenant would have taken it; the real apply (journal,
 // Graph writes) is exercised by the fix package and the CLI's tests over graphtest.
-func (b *testBackend) ApplyFix(_ context.Context, _ facts.Target, p *fix.Plan, _ func(DeviceCode), progress func(fix.Event)) (*fix.Outcome, error) {
+func (b *testBackend) ApplyFix(_ context.Context, _ facts.Target, p *fix.Plan, _ func(facts.SignInPrompt), progress func(fix.Event)) (*fix.Outcome, error) {
 	b.mu.Lock()
 	b.applied = append(b.applied, p)
 	b.journal = append([]JournalRun{{ID: fmt.Sprintf("20261125-180000-test%02d", len(b.journal)+1), Time: fixedNow,
@@ -339,7 +339,7 @@ func (b *testBackend) DraftUndo(ctx context.Context, id string) (*fix.Plan, erro
 }
 
 // ApplyUndo journals the undo and marks the run undone.
-func (b *testBackend) ApplyUndo(_ context.Context, id string, p *fix.Plan, _ func(DeviceCode), progress func(fix.Event)) (*fix.Outcome, error) {
+func (b *testBackend) ApplyUndo(_ context.Context, id string, p *fix.Plan, _ func(facts.SignInPrompt), progress func(fix.Event)) (*fix.Outcome, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	undo := fmt.Sprintf("20261125-180000-test%02d", len(b.journal)+1)

@@ -22,8 +22,8 @@ func triageOptions(b Backend) Options {
 func TestFullTriage(t *testing.T) {
 	b := newTestBackend()
 	signedIn := make(chan struct{})
-	b.signIn = func(ctx context.Context, prompt func(DeviceCode)) error {
-		prompt(DeviceCode{UserCode: "FQK72RMW", VerificationURL: "https://microsoft.com/devicelogin", Message: "To sign in, use a web browser."})
+	b.signIn = func(ctx context.Context, prompt func(facts.SignInPrompt)) error {
+		prompt(facts.SignInPrompt{UserCode: "FQK72RMW", VerificationURL: "https://microsoft.com/devicelogin", Message: "To sign in, use a web browser."})
 		select {
 		case <-signedIn:
 			return nil
@@ -183,7 +183,7 @@ func TestRerunOneCheck(t *testing.T) {
 func TestSignInFailureThenRetry(t *testing.T) {
 	b := newTestBackend()
 	attempts := 0
-	b.signIn = func(ctx context.Context, prompt func(DeviceCode)) error {
+	b.signIn = func(ctx context.Context, prompt func(facts.SignInPrompt)) error {
 		attempts++
 		if attempts == 1 {
 			return errString("AADSTS50076: the code expired")
@@ -199,8 +199,8 @@ func TestSignInFailureThenRetry(t *testing.T) {
 // TestSignInCancel cancels while waiting for the operator and says so.
 func TestSignInCancel(t *testing.T) {
 	b := newTestBackend()
-	b.signIn = func(ctx context.Context, prompt func(DeviceCode)) error {
-		prompt(DeviceCode{UserCode: "ABCD1234", VerificationURL: "https://microsoft.com/devicelogin"})
+	b.signIn = func(ctx context.Context, prompt func(facts.SignInPrompt)) error {
+		prompt(facts.SignInPrompt{UserCode: "ABCD1234", VerificationURL: "https://microsoft.com/devicelogin"})
 		<-ctx.Done()
 		return ctx.Err()
 	}

@@ -28,10 +28,10 @@ import (
 // the backend's.
 type Fixer interface {
 	DraftFix(ctx context.Context, t facts.Target, fixID string) (*fix.Draft, error)
-	ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(nav.DeviceCode),
+	ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, prompt func(facts.SignInPrompt),
 		progress func(fix.Event)) (*fix.Outcome, error)
 	DraftUndo(ctx context.Context, runID string) (*fix.Plan, error)
-	ApplyUndo(ctx context.Context, runID string, p *fix.Plan, prompt func(nav.DeviceCode),
+	ApplyUndo(ctx context.Context, runID string, p *fix.Plan, prompt func(facts.SignInPrompt),
 		progress func(fix.Event)) (*fix.Outcome, error)
 	ReadOnly() bool
 }
@@ -85,7 +85,7 @@ type Model struct {
 	typed   string
 	hint    string
 	lines   []string // progress while applying
-	code    *nav.DeviceCode
+	code    *facts.SignInPrompt
 	outcome *fix.Outcome
 	err     error
 	// quitting is set when the operator quit while a write was in flight.

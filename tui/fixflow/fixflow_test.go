@@ -80,9 +80,9 @@ func (x *fakeFixer) DraftFix(_ context.Context, _ facts.Target, id string) (*fix
 	return fix.NewDraft(x.f, x.results, id)
 }
 
-func (x *fakeFixer) ApplyFix(_ context.Context, _ facts.Target, p *fix.Plan, prompt func(nav.DeviceCode), progress func(fix.Event)) (*fix.Outcome, error) {
+func (x *fakeFixer) ApplyFix(_ context.Context, _ facts.Target, p *fix.Plan, prompt func(facts.SignInPrompt), progress func(fix.Event)) (*fix.Outcome, error) {
 	x.applied = append(x.applied, p)
-	prompt(nav.DeviceCode{UserCode: "ABCD1234", VerificationURL: "https://microsoft.com/devicelogin", Message: "To sign in, use a web browser."})
+	prompt(facts.SignInPrompt{UserCode: "ABCD1234", VerificationURL: "https://microsoft.com/devicelogin", Message: "To sign in, use a web browser."})
 	progress(fix.Event{Step: 1, Of: 1, Request: p.Requests[0]})
 	if x.release != nil {
 		<-x.release
@@ -108,7 +108,7 @@ func (x *fakeFixer) DraftUndo(_ context.Context, id string) (*fix.Plan, error) {
 	return p, nil
 }
 
-func (x *fakeFixer) ApplyUndo(_ context.Context, id string, p *fix.Plan, _ func(nav.DeviceCode), progress func(fix.Event)) (*fix.Outcome, error) {
+func (x *fakeFixer) ApplyUndo(_ context.Context, id string, p *fix.Plan, _ func(facts.SignInPrompt), progress func(fix.Event)) (*fix.Outcome, error) {
 	x.undone = append(x.undone, id)
 	progress(fix.Event{Step: 1, Of: 1, Request: p.Requests[0], Sent: true, Outcome: fix.Applied})
 	return &fix.Outcome{JournalID: "20261125-190000-undo01", Result: fix.Applied,

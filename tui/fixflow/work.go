@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/fix"
-	"github.com/mdmdoctor/mdmdoctor/tui/nav"
 	"github.com/mdmdoctor/mdmdoctor/tui/stream"
 )
 
@@ -31,7 +31,7 @@ type undoPlannedMsg struct {
 type progressMsg struct {
 	flow  int
 	event *fix.Event
-	code  *nav.DeviceCode
+	code  *facts.SignInPrompt
 }
 
 // appliedMsg ends an apply.
@@ -101,7 +101,7 @@ func (m Model) startApply() (Model, tea.Cmd, tea.Msg) {
 	m.state, m.lines, m.code, m.hint = applying, nil, nil, ""
 	fixer, ctx, t, p, flow, undo := m.fixer, context.WithoutCancel(m.ctx), m.target, m.plan, m.flow, m.undo
 	apply := stream.Start(func(send func(tea.Msg)) tea.Msg {
-		prompt := func(c nav.DeviceCode) { send(progressMsg{flow: flow, code: &c}) }
+		prompt := func(c facts.SignInPrompt) { send(progressMsg{flow: flow, code: &c}) }
 		progress := func(ev fix.Event) { send(progressMsg{flow: flow, event: &ev}) }
 		var out *fix.Outcome
 		var err error

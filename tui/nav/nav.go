@@ -24,12 +24,3 @@ type OpenJournal struct{}
 
 // Status asks the root to show a transient message in the status line.
 type Status struct{ Text string }
-
-// DeviceCode is a device code sign-in prompt: show UserCode and VerificationURL prominently; Message
-// is the identity platform's own sentence, shown beneath. It is the one device-code type of the TUI:
-// the sign-in screen and the fix screen's consent both show it.
-type DeviceCode struct {
-	Message         string
-	UserCode        string
-	VerificationURL string
-}

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/layout"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
@@ -40,7 +41,7 @@ type Model struct {
 	width   int
 	height  int
 	state   State
-	code    nav.DeviceCode
+	code    facts.SignInPrompt
 	err     string
 	spinner spinner.Model
 }
@@ -52,12 +53,12 @@ func New(st *theme.Styles, km *keys.KeyMap) Model {
 
 // Start puts the screen back to waiting, for a new attempt, and starts its spinner.
 func (m Model) Start() (Model, tea.Cmd) {
-	m.state, m.code, m.err = Waiting, nav.DeviceCode{}, ""
+	m.state, m.code, m.err = Waiting, facts.SignInPrompt{}, ""
 	return m, m.spinner.Tick
 }
 
 // Prompt shows a device code; the root copies it to the clipboard at the same time.
-func (m Model) Prompt(c nav.DeviceCode) Model {
+func (m Model) Prompt(c facts.SignInPrompt) Model {
 	m.state, m.code = Prompted, c
 	return m
 }
@@ -117,7 +118,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 
 // Clipboard is what a sign-in prompt puts on the clipboard, and its name: the device code, or, in the
 // authorization code flow, which has no code, the sign-in address (too long to type).
-func Clipboard(c nav.DeviceCode) (text, what string) {
+func Clipboard(c facts.SignInPrompt) (text, what string) {
 	if c.UserCode == "" {
 		return c.VerificationURL, "the sign-in address"
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
 	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
 )
@@ -17,7 +18,7 @@ func newScreen() Model {
 }
 
 func TestPromptShowsCodeAndCopiesItAgain(t *testing.T) {
-	m := newScreen().Prompt(nav.DeviceCode{UserCode: "FQK72RMW", VerificationURL: "https://microsoft.com/devicelogin", Message: "Use a browser."})
+	m := newScreen().Prompt(facts.SignInPrompt{UserCode: "FQK72RMW", VerificationURL: "https://microsoft.com/devicelogin", Message: "Use a browser."})
 	view := tuitest.Plain(m.View())
 	for _, want := range []string{"FQK72RMW", "https://microsoft.com/devicelogin", "Waiting for you", "Use a browser."} {
 		if !strings.Contains(view, want) {
@@ -33,7 +34,7 @@ func TestPromptShowsCodeAndCopiesItAgain(t *testing.T) {
 
 func TestAuthCodePromptShowsTheForwardAndCopiesTheAddress(t *testing.T) {
 	url := "https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?client_id=x&code_challenge=y"
-	m := newScreen().Prompt(nav.DeviceCode{VerificationURL: url,
+	m := newScreen().Prompt(facts.SignInPrompt{VerificationURL: url,
 		Message: "Sign in through an SSH port forward: on your own machine run\n  ssh -N -L 8400:localhost:8400 -p 2222 alice@jump\nthen open this address in your browser there:\n  " + url})
 	view := tuitest.Plain(m.View())
 	for _, want := range []string{"ssh -N -L 8400:localhost:8400 -p 2222 alice@jump", "sign-in address was copied", "Waiting for you"} {
@@ -58,7 +59,7 @@ func TestCopyNeedsACode(t *testing.T) {
 }
 
 func TestEscCancelsWhileWaiting(t *testing.T) {
-	for _, m := range []Model{newScreen(), newScreen().Prompt(nav.DeviceCode{UserCode: "X"})} {
+	for _, m := range []Model{newScreen(), newScreen().Prompt(facts.SignInPrompt{UserCode: "X"})} {
 		_, _, req := m.Update(tuitest.Press("esc"))
 		if _, ok := req.(CancelMsg); !ok {
 			t.Fatalf("esc in state %d did not cancel", m.State())
@@ -87,7 +88,7 @@ func TestFailureAndCancelOfferRetry(t *testing.T) {
 }
 
 func TestHelpFollowsState(t *testing.T) {
-	if h := newScreen().Prompt(nav.DeviceCode{UserCode: "X"}).Help(); len(h.Short) != 2 {
+	if h := newScreen().Prompt(facts.SignInPrompt{UserCode: "X"}).Help(); len(h.Short) != 2 {
 		t.Fatalf("prompted help has %d keys, want copy and cancel", len(h.Short))
 	}
 	if h := newScreen().Fail(errors.New("x")).Help(); h.Short[0].Help().Desc != "try again" {
