@@ -113,6 +113,7 @@ func (c *cli) undoCmd() *cobra.Command {
 func (c *cli) writeFlags(cmd *cobra.Command, dryRun, yes *bool) {
 	cmd.Flags().BoolVar(dryRun, "dry-run", false, "show the plan and send nothing")
 	cmd.Flags().BoolVar(yes, "yes", false, "confirm without asking (review the plan with --dry-run first)")
+	_, _ = cmd.Flags().MarkHidden("format"), cmd.Flags().MarkHidden("only") // fix and undo print text, run their checks
 }
 
 func (c *cli) catalogCmd() *cobra.Command {
