@@ -239,14 +239,16 @@ func TestFaultsThatRecover(t *testing.T) {
 	}
 }
 
-// TestTokenExpiresMidRun: the token is accepted for the first round of batches, then refused, while
+// TestTokenExpiresMidRun: the token is accepted for the first v1.0 batch, then refused, while
 // collections still have pages to read. What was read stands; what was not ends in error telling the
-// operator to sign in again.
+// operator to sign in again. The fault counts v1.0 batches only: the beta batches run beside them, and
+// beta's second round can reach the server before v1.0's first, so counting both made the test depend
+// on that order.
 func TestTokenExpiresMidRun(t *testing.T) {
 	base := baseline(t)
 	srv, c := demo(t, "contoso")
 	srv.SetPageSize(1)
-	srv.Inject(graphtest.Fault{Path: "/*/$batch", Status: 401, After: 2})
+	srv.Inject(graphtest.Fault{Path: "/v1.0/$batch", Status: 401, After: 1})
 	tr := runTriage(t, c, "alice@contoso.com", 30*time.Second)
 	wantIsolated(t, tr, base, nil, "sign-in expired: sign in again")
 	if tr.facts.Status(facts.SrcUser).State != facts.Loaded {
