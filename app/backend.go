@@ -12,6 +12,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/fix"
+	"github.com/mdmdoctor/mdmdoctor/graph"
 	"github.com/mdmdoctor/mdmdoctor/tui"
 )
 
@@ -163,6 +164,13 @@ func (b *Backend) ApplyFix(ctx context.Context, t facts.Target, p *fix.Plan, pro
 		return nil, err
 	}
 	return session.Apply(ctx, p, progress)
+}
+
+// WithProgress implements tui.Backend: the device sweep reports each page it read.
+func (b *Backend) WithProgress(ctx context.Context, report func(tui.Progress)) context.Context {
+	return graph.WithSweepProgress(ctx, func(sp graph.SweepProgress) {
+		report(tui.Progress{Source: sp.Source, Records: sp.Records, Pages: sp.Pages, Done: sp.Done})
+	})
 }
 
 // ReadOnly reports --read-only: the fix screen then shows plans as dry runs.

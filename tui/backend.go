@@ -7,6 +7,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/fix"
 	"github.com/mdmdoctor/mdmdoctor/tui/journal"
+	"github.com/mdmdoctor/mdmdoctor/tui/runner"
 )
 
 // Backend is everything the TUI needs from the outside world. The CLI implements it with graph,
@@ -20,6 +21,10 @@ type Backend interface {
 	// Readers returns the fact readers for a target (graph, DNS, dsregcmd ...). It must not block:
 	// readers do their I/O in Read.
 	Readers(t facts.Target) []facts.Reader
+	// WithProgress attaches report to ctx, so that the readers started under it say how far a long
+	// read has got (the tenant walkthrough's device sweep, page by page); report is called from the
+	// readers' goroutines and must not block. It must not block itself.
+	WithProgress(ctx context.Context, report func(Progress)) context.Context
 	// ResolveTarget turns what the operator typed (a UPN, or a device name or serial) into a target.
 	// Its error is shown to the operator as is, so it should say what to try instead.
 	ResolveTarget(ctx context.Context, input string) (facts.Target, error)
@@ -54,6 +59,9 @@ type Backend interface {
 	ApplyUndo(ctx context.Context, id string, p *fix.Plan, prompt func(facts.SignInPrompt),
 		progress func(fix.Event)) (*fix.Outcome, error)
 }
+
+// Progress says how far a long read has got.
+type Progress = runner.Progress
 
 // JournalRun is one run of the fix journal as the journal screen lists it.
 type JournalRun = journal.Run

@@ -220,6 +220,10 @@ func (b *testBackend) Readers(t facts.Target) []facts.Reader {
 		gate := b.gates[src]
 		out = append(out, facts.ReaderFunc(func(ctx context.Context, _ facts.Target, ch chan<- facts.Delta) {
 			if gate != nil {
+				// A held-back source has read part of the way, as a long sweep has.
+				if report, ok := ctx.Value(progressKey{}).(func(Progress)); ok {
+					report(Progress{Source: src, Records: 1998, Pages: 2})
+				}
 				b.holdingOnce.Do(func() { close(b.holding) })
 				select {
 				case <-gate:
@@ -261,6 +265,14 @@ func (b *testBackend) Where(_ context.Context, t facts.Target) (Where, error) {
 	name, _, _ := strings.Cut(domain, ".")
 	return Where{TenantID: "tenant-" + name, Tenant: strings.ToUpper(name[:1]) + name[1:], Domain: domain, Operator: "admin@" + domain}, nil
 }
+
+// WithProgress hands report to the readers, which report a progress when one is set (progress).
+func (b *testBackend) WithProgress(ctx context.Context, report func(Progress)) context.Context {
+	return context.WithValue(ctx, progressKey{}, report)
+}
+
+// progressKey carries the run's progress report to the test readers.
+type progressKey struct{}
 
 func (b *testBackend) Cloud() string  { return "public" }
 func (b *testBackend) Now() time.Time { return fixedNow }

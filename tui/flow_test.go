@@ -49,6 +49,8 @@ func TestFullTriage(t *testing.T) {
 
 	// Checks settle as their sources arrive; the one whose source is held back keeps waiting.
 	s.WaitFor("Checking bob@contoso.com", "✓ PASS  operator.permissions", "✗ FAIL  scope.mdm", "waiting for licenseDetails", "7/8 sources")
+	// The source held back says how far it has read, as the device sweep does page by page.
+	s.WaitFor("reading: licenseDetails (1,998 records)")
 	b.release(facts.SrcLicenseDetails)
 	s.WaitFor("✗ FAIL  license.intune", "Finished: ✗ 2 fail  ? 1 error  ! 1 warn  ✓ 3 pass  - 1 skip")
 

@@ -97,6 +97,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.seen = mergeSeen(m.seen, runner.Seen{Operator: w.Operator, TenantID: w.TenantID, Domain: w.Domain})
 		return m, nil
 
+	case runner.ProgressMsg:
+		if msg.ID == m.runID {
+			m.live = m.live.Progress(msg.Progress)
+		}
+		return m, nil
 	case runner.EventMsg:
 		if msg.ID == m.runID {
 			m.live = m.live.Apply(msg.Event)
@@ -428,7 +433,8 @@ func (m Model) launch(ctx context.Context, id int, t facts.Target, cs []checks.C
 		if t.Kind == facts.TargetUser {
 			readers = append(readers, device)
 		}
-		spec := runner.Spec{ID: id, Target: t, Cloud: cloud, Now: b.Now(), Readers: readers, Checks: cs, Timeout: timeout}
+		spec := runner.Spec{ID: id, Target: t, Cloud: cloud, Now: b.Now(), Readers: readers, Checks: cs, Timeout: timeout,
+			Progress: b.WithProgress}
 		return runner.Start(ctx, spec)()
 	}
 }

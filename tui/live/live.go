@@ -6,6 +6,7 @@ package live
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -18,6 +19,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/layout"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/runner"
 	"github.com/mdmdoctor/mdmdoctor/tui/theme"
 )
 
@@ -46,6 +48,8 @@ type Model struct {
 	judged  []bool
 	needed  []facts.Source
 	sources map[facts.Source]facts.SourceStatus
+	// read is how far the long reads have got (the device sweep), by source.
+	read map[facts.Source]runner.Progress
 
 	running   bool
 	cancelled bool
@@ -65,6 +69,7 @@ func (m Model) Begin(t facts.Target, cs []checks.Check) (Model, tea.Cmd) {
 	m.settled = make([][]checks.Result, len(cs))
 	m.judged = make([]bool, len(cs))
 	m.sources = map[facts.Source]facts.SourceStatus{}
+	m.read = map[facts.Source]runner.Progress{}
 	m.needed = nil
 	for _, c := range cs {
 		for _, s := range c.Needs {
@@ -89,6 +94,12 @@ func (m Model) Apply(events ...checks.Event) Model {
 			}
 		}
 	}
+	return m
+}
+
+// Progress records how far a long read has got.
+func (m Model) Progress(p runner.Progress) Model {
+	m.read[p.Source] = p
 	return m
 }
 
@@ -177,9 +188,12 @@ func (m Model) header() []string {
 	done := 0
 	var waiting []string
 	for _, src := range m.needed {
-		if m.sources[src].State != facts.Pending {
+		switch p, ok := m.read[src]; {
+		case m.sources[src].State != facts.Pending:
 			done++
-		} else {
+		case ok:
+			waiting = append(waiting, fmt.Sprintf("%s (%s records)", src, thousands(p.Records)))
+		default:
 			waiting = append(waiting, string(src))
 		}
 	}
@@ -300,6 +314,15 @@ func (m Model) row(i, idWidth int) string {
 		summary = fmt.Sprintf("%d results; worst: %s", len(rs), worst.Summary)
 	}
 	return "  " + s.Badge(worst.Status) + " " + id + "  " + summary
+}
+
+// thousands writes n with thousands separators: 12,345.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func targetName(t facts.Target) string {

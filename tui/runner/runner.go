@@ -30,6 +30,25 @@ type Spec struct {
 	// Checks to judge; nil runs the catalog's checks for the target kind.
 	Checks  []checks.Check
 	Timeout time.Duration
+	// Progress, when set, attaches a progress report to the run's context, as the backend's readers
+	// expect it (Backend.WithProgress): each report reaches the program as a ProgressMsg.
+	Progress func(ctx context.Context, report func(Progress)) context.Context
+}
+
+// Progress says how far a long read has got: the tenant walkthrough's device sweep reads every device
+// of the tenant, page by page, for minutes in a large tenant.
+type Progress struct {
+	Source  facts.Source
+	Records int
+	Pages   int
+	// Done is set once the source has been read to its end.
+	Done bool
+}
+
+// ProgressMsg carries a progress report of run ID.
+type ProgressMsg struct {
+	ID       int
+	Progress Progress
 }
 
 // EventMsg carries one engine event of run ID: a source that settled or a check that was judged.
@@ -91,10 +110,13 @@ func seen(f *facts.Facts) Seen {
 }
 
 // Start returns a command that launches the run under ctx and delivers its messages on a stream: an
-// EventMsg per engine event, then the DoneMsg. Cancelling ctx stops the readers; the engine then
+// EventMsg per engine event and a ProgressMsg per progress report, then the DoneMsg. Cancelling ctx stops the readers; the engine then
 // settles the checks still waiting as errors and the run ends.
 func Start(ctx context.Context, s Spec) tea.Cmd {
 	return stream.Start(func(send func(tea.Msg)) tea.Msg {
+		if s.Progress != nil {
+			ctx = s.Progress(ctx, func(p Progress) { send(ProgressMsg{ID: s.ID, Progress: p}) })
+		}
 		return run(ctx, s, func(e checks.Event) { send(EventMsg{ID: s.ID, Event: e}) })
 	})
 }

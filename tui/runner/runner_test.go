@@ -69,6 +69,7 @@ func drain(t *testing.T, cmd tea.Cmd, each func(tea.Msg)) ([]checks.Event, DoneM
 			switch msg := msg.(type) {
 			case EventMsg:
 				events = append(events, msg.Event)
+			case ProgressMsg:
 			case DoneMsg:
 				if b.More {
 					t.Fatal("the stream went on after DoneMsg")
@@ -240,5 +241,31 @@ func TestDoneNamesThePathJudged(t *testing.T) {
 	_, done := drain(t, Start(context.Background(), spec), func(tea.Msg) {})
 	if done.Path == nil || done.Path.Basis != checks.PathGiven || len(done.Path.Paths) != 1 || done.Path.Paths[0] != facts.PathGPO {
 		t.Fatalf("path = %+v, want gpo as given", done.Path)
+	}
+}
+
+type reportKey struct{}
+
+// TestProgressReachesTheProgram: the backend's progress report, attached to the run's context, reaches
+// the program as ProgressMsg of the run, before the run ends.
+func TestProgressReachesTheProgram(t *testing.T) {
+	spec := Spec{ID: 3, Target: target, Checks: twoChecks(),
+		Progress: func(ctx context.Context, report func(Progress)) context.Context {
+			return context.WithValue(ctx, reportKey{}, report)
+		},
+		Readers: []facts.Reader{facts.ReaderFunc(func(ctx context.Context, _ facts.Target, ch chan<- facts.Delta) {
+			report := ctx.Value(reportKey{}).(func(Progress))
+			report(Progress{Source: facts.SrcAllDevices, Records: 999, Pages: 1})
+			ch <- facts.Delta{Source: facts.SrcMemberOf, Apply: func(*facts.Facts) {}}
+			ch <- facts.Delta{Source: facts.SrcLicenseDetails, Apply: func(*facts.Facts) {}}
+		})}}
+	var got []Progress
+	_, done := drain(t, Start(context.Background(), spec), func(msg tea.Msg) {
+		if p, ok := msg.(ProgressMsg); ok && p.ID == 3 {
+			got = append(got, p.Progress)
+		}
+	})
+	if len(got) != 1 || got[0].Records != 999 || done.ID != 3 {
+		t.Fatalf("progress %+v, done %+v", got, done)
 	}
 }
