@@ -29,8 +29,8 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/tui/theme"
 )
 
-// Update routes a message: keys to the frame and then the screen on show, the screens' requests to
-// the actions below, and the results of background work to whoever waits for them.
+// Update routes a message: the frame's own (size, colours, keys, ticks, streams), then each concern's
+// handler below in turn, and whatever none of them takes to the screen on show.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -43,49 +43,74 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.updateKey(msg)
 	case spinner.TickMsg:
 		return m.tick(msg)
+	case stream.Batch:
+		return m.batch(msg)
+	}
+	for _, handle := range handlers {
+		if next, cmd, ok := handle(m, msg); ok {
+			return next, cmd
+		}
+	}
+	return m.updateScreen(msg)
+}
 
+// handlers take the messages of one concern each; the last word is the screen on show's.
+var handlers = [...]func(Model, tea.Msg) (Model, tea.Cmd, bool){
+	Model.onSignIn, Model.onTarget, Model.onRun, Model.onResults, Model.onReport, Model.onRequest,
+}
+
+// took is a handler's answer from an action that returns the root as a tea.Model.
+func took(next tea.Model, cmd tea.Cmd) (Model, tea.Cmd, bool) { return next.(Model), cmd, true }
+
+// onSignIn handles the sign-in.
+func (m Model) onSignIn(msg tea.Msg) (Model, tea.Cmd, bool) {
+	switch msg := msg.(type) {
 	case startSignInMsg, signin.RetryMsg:
-		return m.startSignIn()
+		return took(m.startSignIn())
 	case signin.CancelMsg:
 		if m.signInCancel != nil {
 			m.signInAborted = true
 			m.signInCancel()
 		}
-		return m, nil
-	case stream.Batch:
-		return m.batch(msg)
+		return m, nil, true
 	case signInPromptMsg:
-		return m.prompted(msg)
+		return took(m.prompted(msg))
 	case signInDoneMsg:
-		return m.signedIn(msg)
+		return took(m.signedIn(msg))
+	}
+	return m, nil, false
+}
 
+// onTarget handles the target: recent targets, resolving, and the tenant it lives in.
+func (m Model) onTarget(msg tea.Msg) (Model, tea.Cmd, bool) {
+	switch msg := msg.(type) {
 	case recentLoadedMsg:
 		m.recent = msg.list
 		m.target = m.target.SetRecent(msg.list)
 		if msg.err != nil {
 			m.status = msg.err.Error()
 		}
-		return m, nil
+		return m, nil, true
 	case recentSavedMsg:
 		if msg.err != nil {
 			m.status = msg.err.Error()
 		}
-		return m, nil
+		return m, nil, true
 
 	case target.SubmitMsg:
 		var cmd tea.Cmd
 		m.target, cmd = m.target.Resolving(msg.Input)
-		return m, tea.Batch(cmd, resolve(m.ctx, m.opts.Backend, msg.Input))
+		return m, tea.Batch(cmd, resolve(m.ctx, m.opts.Backend, msg.Input)), true
 	case target.TenantMsg:
 		tb, ok := m.opts.Backend.(TenantBackend)
 		if !ok {
-			return m, nil
+			return m, nil, true
 		}
 		var cmd tea.Cmd
 		m.target, cmd = m.target.Resolving("the tenant")
-		return m, tea.Batch(cmd, resolveTenant(m.ctx, tb))
+		return m, tea.Batch(cmd, resolveTenant(m.ctx, tb)), true
 	case resolvedMsg:
-		return m.resolved(msg)
+		return took(m.resolved(msg))
 
 	case whereMsg:
 		w := msg.where
@@ -95,113 +120,138 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.tenantName = w.Tenant
 		m.seen = mergeSeen(m.seen, runner.Seen{Operator: w.Operator, TenantID: w.TenantID, Domain: w.Domain})
-		return m, nil
+		return m, nil, true
+	}
+	return m, nil, false
+}
 
+// onRun handles a run: its stream, and what the run screen asks.
+func (m Model) onRun(msg tea.Msg) (Model, tea.Cmd, bool) {
+	switch msg := msg.(type) {
 	case runner.ProgressMsg:
 		if msg.ID == m.runID {
 			m.live = m.live.Progress(msg.Progress)
 		}
-		return m, nil
+		return m, nil, true
 	case runner.EventMsg:
 		if msg.ID == m.runID {
 			m.live = m.live.Apply(msg.Event)
 		}
-		return m, nil
+		return m, nil, true
 	case runner.DoneMsg:
-		return m.done(msg)
+		return took(m.done(msg))
 
 	case live.CancelMsg:
 		if m.runCancel != nil {
 			m.runCancel()
 			m.status = "Cancelling: checks still waiting will be marked as not run."
 		}
-		return m, nil
+		return m, nil, true
 	case live.ResultsMsg:
 		m.results = m.results.Set(m.current, m.store).SetError(m.target.Error()).SetDevices(m.devices)
 		m.open(resultsScreen)
-		return m, nil
+		return m, nil, true
 	case live.StepsMsg:
 		m.results = m.results.Set(m.current, m.store).SetError(m.target.Error()).SetDevices(m.devices)
 		first, _ := m.results.Selected()
 		m.steps = m.steps.Set(m.checks, m.store, first)
 		m.open(stepsScreen)
-		return m, nil
+		return m, nil, true
 	case live.AgainMsg, results.RerunAllMsg:
-		return m.startRun(m.current)
+		return took(m.startRun(m.current))
+	}
+	return m, nil, false
+}
 
+// onResults handles what the results and the fix screen ask.
+func (m Model) onResults(msg tea.Msg) (Model, tea.Cmd, bool) {
+	switch msg := msg.(type) {
 	case results.StepsMsg:
 		m.steps = m.steps.Set(m.checks, m.store, msg.Result)
 		m.open(stepsScreen)
-		return m, nil
+		return m, nil, true
 	case results.FixMsg:
 		m.open(fixScreen)
 		var cmd tea.Cmd
 		m.flow, cmd = m.flow.Start(m.ctx, m.current, msg.Result)
-		return m, cmd
+		return m, cmd, true
 	case fixflow.DoneMsg:
-		return m.fixed(msg)
+		return took(m.fixed(msg))
 	case results.RerunMsg:
-		return m.startRerun(msg.ID)
+		return took(m.startRerun(msg.ID))
 	case results.ReportMsg:
 		m.report = m.report.Open(reportBase(m.current, m.opts.Backend.Now()), m.current.Kind == facts.TargetTenant)
 		m.open(reportScreen)
-		return m, nil
+		return m, nil, true
 	case results.NewTargetMsg:
 		m.target = m.target.Idle()
 		m.open(targetScreen)
-		return m, nil
+		return m, nil, true
+	}
+	return m, nil, false
+}
 
+// onReport handles the report: saving and copying.
+func (m Model) onReport(msg tea.Msg) (Model, tea.Cmd, bool) {
+	switch msg := msg.(type) {
 	case report.SaveMsg:
 		if msg.Sweep {
 			if m.sweep == nil {
 				m.report = m.report.Saved(msg.Path, errors.New("no export written: "+m.sweepErr))
-				return m, nil
+				return m, nil, true
 			}
-			return m, saveSweep(msg.Path, msg.Format, *m.sweep, m.current, m.opts.Backend.Now())
+			return m, saveSweep(msg.Path, msg.Format, *m.sweep, m.current, m.opts.Backend.Now()), true
 		}
-		return m, saveReport(msg.Path, msg.Format, m.reportData())
+		return m, saveReport(msg.Path, msg.Format, m.reportData()), true
 	case reportSavedMsg:
 		m.report = m.report.Saved(msg.path, msg.err)
-		return m, nil
+		return m, nil, true
 	case report.CopyMsg:
 		var b strings.Builder
 		if err := reports.WriteMarkdown(&b, m.reportData()); err != nil {
 			m.status = "Could not render the report: " + err.Error()
-			return m, nil
+			return m, nil, true
 		}
 		m.status = "Copied the Markdown report to your clipboard (OSC 52), if your terminal allows it."
-		return m, tea.SetClipboard(b.String())
+		return m, tea.SetClipboard(b.String()), true
+	}
+	return m, nil, false
+}
 
+// onRequest handles the requests every screen may make (package nav), and the journal.
+func (m Model) onRequest(msg tea.Msg) (Model, tea.Cmd, bool) {
+	switch msg := msg.(type) {
 	case nav.Back:
-		return m.back()
+		return took(m.back())
 	case nav.OpenJournal:
 		m.open(journalScreen)
-		return m.readJournal()
+		return took(m.readJournal())
 	case journal.ReloadMsg:
-		return m.readJournal()
+		return took(m.readJournal())
 	case runsMsg:
 		m.journal = m.journal.Set(msg.runs, msg.err)
-		return m, nil
+		return m, nil, true
 	case journal.UndoMsg:
 		m.open(fixScreen)
 		var cmd tea.Cmd
 		m.flow, cmd = m.flow.StartUndo(m.ctx, msg.ID)
-		return m, cmd
+		return m, cmd, true
 	case nav.Copy:
 		m.status = "Copied " + msg.What + " to your clipboard (OSC 52), if your terminal allows it."
-		return m, tea.SetClipboard(msg.Text)
+		return m, tea.SetClipboard(msg.Text), true
 	case nav.Status:
 		m.status = msg.Text
-		return m, nil
+		return m, nil, true
 	case nav.OpenDocs:
-		return m.openDocs(msg.URL)
+		return took(m.openDocs(msg.URL))
 	case browserMsg:
 		if msg.err != nil {
 			m.status = "Docs: " + msg.url + " (copied; " + msg.err.Error() + ")"
 		}
-		return m, nil
+		return m, nil, true
+
 	}
-	return m.updateScreen(msg)
+	return m, nil, false
 }
 
 // updateKey handles the keys that work everywhere, then hands the key to the screen on show.
