@@ -49,7 +49,8 @@ func (p *Prober) authorities(ctx context.Context, resolvers []string, domain str
 		return zone, p.AuthAddrs, nil
 	}
 	if len(resolvers) == 0 {
-		return "", nil, errors.New("not asked: without a resolver the zone's name servers cannot be found: name one with --resolver ADDR[:PORT]")
+		return "", nil, errors.New("not asked: without a resolver the zone's name servers cannot be found: name one with " +
+			"--resolver ADDR[:PORT]")
 	}
 	hosts, glue, err := p.findNS(ctx, resolvers, zone)
 	if err != nil {
@@ -75,7 +76,8 @@ func (p *Prober) authorities(ctx context.Context, resolvers []string, domain str
 	}
 	wg.Wait()
 	if len(addrs) == 0 {
-		return "", nil, fmt.Errorf("not asked: no address found for the name servers of %s (%s)", zone, strings.Join(hosts.names, ", "))
+		return "", nil, fmt.Errorf("not asked: no address found for the name servers of %s (%s)", zone,
+			strings.Join(hosts.names, ", "))
 	}
 	slices.Sort(addrs)
 	return zone, slices.Compact(addrs), nil
@@ -122,7 +124,8 @@ func (p *Prober) findNS(ctx context.Context, resolvers []string, name string) (n
 			}
 		}
 		if len(errs) == len(resolvers) {
-			return nsSet{}, nil, fmt.Errorf("not asked: the NS lookup for %s failed at every resolver: %s", name, strings.Join(errs, "; "))
+			return nsSet{}, nil, fmt.Errorf("not asked: the NS lookup for %s failed at every resolver: %s", name,
+				strings.Join(errs, "; "))
 		}
 		if len(hosts) > 0 {
 			slices.Sort(hosts)
@@ -147,7 +150,8 @@ func (p *Prober) findNS(ctx context.Context, resolvers []string, name string) (n
 		}
 		name = name[off:]
 	}
-	return nsSet{}, nil, fmt.Errorf("not asked: no zone with NS records holds %s: the domain does not seem to be delegated", asked)
+	return nsSet{}, nil,
+		fmt.Errorf("not asked: no zone with NS records holds %s: the domain does not seem to be delegated", asked)
 }
 
 // hostAddrs looks up a name server's addresses through the resolvers: IPv4, or IPv6 when it has none.

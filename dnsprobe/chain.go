@@ -107,7 +107,8 @@ func (p *Prober) usable(v vantage, r *dns.Msg) error {
 	switch r.Rcode {
 	case dns.RcodeSuccess, dns.RcodeNameError:
 	case dns.RcodeServerFailure:
-		return fmt.Errorf("SERVFAIL: the server could not resolve the name (broken upstream, lame delegation or DNSSEC failure)")
+		return fmt.Errorf("SERVFAIL: the server could not resolve the name (broken upstream, lame delegation or DNSSEC " +
+			"failure)")
 	case dns.RcodeRefused:
 		if v.kind == facts.VantageAuthoritative {
 			return fmt.Errorf("REFUSED: the server does not serve the zone %s (lame delegation)", v.zone)

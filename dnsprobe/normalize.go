@@ -68,7 +68,8 @@ func NormalizeDomain(s string) (string, error) {
 	}
 	out := strings.Join(labels, ".")
 	if len(out) > maxName {
-		return "", fmt.Errorf("%q is %d octets long, over the DNS limit of %d (check for a pasted duplicate): %s", shorten(out), len(out), maxName, example)
+		return "", fmt.Errorf("%q is %d octets long, over the DNS limit of %d (check for a pasted duplicate): %s",
+			shorten(out), len(out), maxName, example)
 	}
 	return out, nil
 }

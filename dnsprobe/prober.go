@@ -192,7 +192,8 @@ func (p *Prober) resolvers() ([]string, error) {
 	}
 	cc, err := dns.ClientConfigFromFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("could not read the system resolvers from %s (%v): name a resolver with --resolver ADDR[:PORT]", path, err)
+		return nil, fmt.Errorf("could not read the system resolvers from %s (%v): name a resolver with --resolver "+
+			"ADDR[:PORT]", path, err)
 	}
 	if len(cc.Servers) == 0 {
 		return nil, fmt.Errorf("%s names no nameserver: name a resolver with --resolver ADDR[:PORT]", path)

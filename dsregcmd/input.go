@@ -14,7 +14,8 @@ import (
 const MaxSize = 1 << 20
 
 // ErrTooLarge is returned for input larger than MaxSize.
-var ErrTooLarge = errors.New("the dsregcmd /status output is larger than 1 MiB: paste only the output of `dsregcmd /status`")
+var ErrTooLarge = errors.New("the dsregcmd /status output is larger than 1 MiB: " +
+	"paste only the output of `dsregcmd /status`")
 
 // ReadAll reads at most MaxSize bytes from r, refusing larger input with ErrTooLarge. The CLI uses it
 // for --dsregcmd FILE and stdin so that a wrong file is refused without being read whole.

@@ -21,7 +21,8 @@ import (
 )
 
 // ErrNotDsregcmd is returned when the input holds none of the keys `dsregcmd /status` always prints.
-var ErrNotDsregcmd = errors.New("this does not look like dsregcmd /status output: paste the whole output of `dsregcmd /status` run in the user's session")
+var ErrNotDsregcmd = errors.New("this does not look like dsregcmd /status output: paste the whole output of " +
+	"`dsregcmd /status` run in the user's session")
 
 // maxKey bounds a key's length: the longest dsregcmd key is under 40 characters, so a longer "key" is
 // a sentence that happens to contain a colon.

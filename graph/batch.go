@@ -89,7 +89,8 @@ func decodeBatch(body []byte) (map[string]batchResult, error) {
 	}
 	if err := json.Unmarshal(body, &resp); err != nil {
 		return nil, &Error{Advice: fmt.Sprintf("Graph's $batch answer is not valid JSON (%v): "+
-			"a proxy or the network may have cut it short; run again, and if it keeps happening run with --debug and report it", err)}
+			"a proxy or the network may have cut it short; run again, and if it keeps happening run with --debug "+
+			"and report it", err)}
 	}
 	out := make(map[string]batchResult, len(resp.Responses))
 	for _, r := range resp.Responses {
@@ -174,8 +175,8 @@ func (c *Client) absorb(f *fetch, r chunkResult) {
 	}
 	res, ok := r.results[f.id]
 	if !ok {
-		f.err, f.done = &Error{Advice: fmt.Sprintf("Graph's $batch answer left out the request for %s: run again; if it keeps "+
-			"happening, run with --debug and report it", f.path)}, true
+		f.err, f.done = &Error{Advice: fmt.Sprintf("Graph's $batch answer left out the request for %s: run again; "+
+			"if it keeps happening, run with --debug and report it", f.path)}, true
 		return
 	}
 	switch {
@@ -199,8 +200,9 @@ func (c *Client) absorb(f *fetch, r chunkResult) {
 			return
 		}
 		if len(f.pages) == maxFetchPages {
-			f.err, f.done = &Error{Status: res.Status, Advice: fmt.Sprintf("Graph kept sending next pages of %s beyond %d pages: "+
-				"mdmdoctor stops there; run with --debug and report it", f.path, maxFetchPages)}, true
+			f.err, f.done = &Error{Status: res.Status,
+				Advice: fmt.Sprintf("Graph kept sending next pages of %s beyond %d pages: "+
+					"mdmdoctor stops there; run with --debug and report it", f.path, maxFetchPages)}, true
 			return
 		}
 		next, err := relativeTo(page.Next, f.version)
@@ -214,8 +216,9 @@ func (c *Client) absorb(f *fetch, r chunkResult) {
 		f.wait = time.Now().Add(retryDelay(header(res.Headers, "Retry-After"), f.tries))
 	case res.Status < 400:
 		// No status, or a redirect or interim answer where data belongs: nothing to read.
-		f.err, f.done = &Error{Status: res.Status, Advice: fmt.Sprintf("Graph answered %s with HTTP status %d, which holds no data: "+
-			"run again; if it keeps happening, run with --debug and report it", f.path, res.Status)}, true
+		f.err, f.done = &Error{Status: res.Status,
+			Advice: fmt.Sprintf("Graph answered %s with HTTP status %d, which holds no data: "+
+				"run again; if it keeps happening, run with --debug and report it", f.path, res.Status)}, true
 	default:
 		f.status, f.errBody, f.done = res.Status, res.Body, true
 	}

@@ -104,7 +104,8 @@ func (c *Client) token(ctx context.Context) (string, error) {
 		case c.auth == AuthToken:
 			advice = "get a new token for MDMDOCTOR_ACCESS_TOKEN"
 		}
-		return "", fmt.Errorf("get a Graph token: %s: %s", strings.Join(strings.Fields(explainSignIn(err).Error()), " "), advice)
+		return "", fmt.Errorf("get a Graph token: %s: %s",
+			strings.Join(strings.Fields(explainSignIn(err).Error()), " "), advice)
 	}
 	return tok.Token, nil
 }

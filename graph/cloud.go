@@ -38,17 +38,20 @@ func (c Cloud) authority() (cloud.Configuration, error) {
 func ParseGraphURL(raw string) (string, error) {
 	u, err := url.Parse(strings.TrimRight(raw, "/"))
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", fmt.Errorf("--graph-url %q is not an absolute http(s) URL: give a root such as https://graph.microsoft.com", raw)
+		return "", fmt.Errorf("--graph-url %q is not an absolute http(s) URL: give a root such as "+
+			"https://graph.microsoft.com", raw)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
 		return "", fmt.Errorf("--graph-url %q carries a query or fragment: give the root alone", raw)
 	}
 	last := u.Path[strings.LastIndex(u.Path, "/")+1:]
 	if last == "v1.0" || last == "beta" {
-		return "", fmt.Errorf("--graph-url %q ends in a version: give the root without /v1.0 or /beta, mdmdoctor adds them", raw)
+		return "", fmt.Errorf("--graph-url %q ends in a version: give the root without /v1.0 or /beta, mdmdoctor adds them",
+			raw)
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return "", fmt.Errorf("--graph-url %q uses plain http on a non-loopback host: use https (plain http is accepted only for 127.0.0.1, ::1 and localhost)", raw)
+		return "", fmt.Errorf("--graph-url %q uses plain http on a non-loopback host: use https (plain http is accepted "+
+			"only for 127.0.0.1, ::1 and localhost)", raw)
 	}
 	return u.String(), nil
 }

@@ -64,8 +64,8 @@ type Config struct {
 	ClientSecret string
 	// AccessToken is the bearer token for AuthToken (the caller reads MDMDOCTOR_ACCESS_TOKEN).
 	AccessToken string
-	// DeviceCode receives the sign-in prompt (a device code, or the authorization code flow's URL), to show in the TUI and on stderr. Sign-in fails
-	// when it returns an error.
+	// DeviceCode receives the sign-in prompt (a device code, or the authorization code flow's URL), to
+	// show in the TUI and on stderr. Sign-in fails when it returns an error.
 	DeviceCode func(context.Context, facts.SignInPrompt) error
 	// Logger receives one debug line per HTTP attempt (never a token); nil discards.
 	Logger *slog.Logger
@@ -96,13 +96,15 @@ func (c Config) validate() error {
 	case AuthDeviceCode, AuthBrowser, AuthCode, AuthAzureCLI, AuthToken:
 	case AuthClientSecret, AuthCertificate:
 		if c.TenantID == "" || c.ClientID == "" {
-			return fmt.Errorf("--auth %s signs in as an application: give --tenant-id and --client-id (or AZURE_TENANT_ID and AZURE_CLIENT_ID)", c.Auth)
+			return fmt.Errorf("--auth %s signs in as an application: give --tenant-id and --client-id (or AZURE_TENANT_ID and "+
+				"AZURE_CLIENT_ID)", c.Auth)
 		}
 		if c.Auth == AuthCertificate && c.CertificatePath == "" {
 			return fmt.Errorf("--auth certificate needs a certificate file: set AZURE_CLIENT_CERTIFICATE_PATH")
 		}
 	default:
-		return fmt.Errorf("unknown --auth %q: use devicecode, browser, authcode, azurecli, clientsecret or certificate", string(c.Auth))
+		return fmt.Errorf("unknown --auth %q: use devicecode, browser, authcode, azurecli, clientsecret or certificate",
+			string(c.Auth))
 	}
 	if c.Auth == AuthToken && c.AccessToken == "" {
 		return fmt.Errorf("no access token: set MDMDOCTOR_ACCESS_TOKEN or choose another --auth")

@@ -468,8 +468,8 @@ func deviceComplete(f *fetch, w wireDevice) error {
 	if w.ID != "" && w.DeviceID != "" {
 		return nil
 	}
-	return &Error{Advice: fmt.Sprintf("read %s: Graph sent a device without its id or deviceId, which is what it sends when the operator "+
-		"lacks Device.Read.All: consent Device.Read.All for this app and sign in again", f.path)}
+	return &Error{Advice: fmt.Sprintf("read %s: Graph sent a device without its id or deviceId, which is what it sends "+
+		"when the operator lacks Device.Read.All: consent Device.Read.All for this app and sign in again", f.path)}
 }
 
 func toManagedDevices(ws []wireManagedDevice) []facts.ManagedDevice {

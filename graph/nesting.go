@@ -16,7 +16,8 @@ func (p *plan) nestingJob() {
 	mdm := p.policies[facts.SrcMDMPolicy]
 	direct := p.fetch("beta", userPath(p.upn)+"/memberOf/microsoft.graph.group", "$select=id,displayName"+topMax, true)
 	j := &job{source: facts.SrcScopeNesting, version: "beta", fetches: []*fetch{direct}, after: []*fetch{mdm[0], mdm[1]},
-		endpoint: "GET /beta" + userPath(p.upn) + "/memberOf + /groups/{included group}/transitiveMembers/microsoft.graph.group"}
+		endpoint: "GET /beta" + userPath(p.upn) +
+			"/memberOf + /groups/{included group}/transitiveMembers/microsoft.graph.group"}
 	nested := map[string]*fetch{}
 	// The nested groups are read only when the user is a direct member of no included group: the usual
 	// case needs no second round trip.

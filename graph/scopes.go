@@ -35,6 +35,15 @@ type access struct {
 	delegatedOnly bool
 }
 
+// Roles of sourceAccess whose lists are long or shared by several sources.
+const (
+	intuneReaders = "Intune Administrator, Global Reader, Helpdesk Administrator, Security Reader or an Intune role " +
+		"such as Read Only Operator"
+	mobilityReaders = "Global Reader, Intune Administrator or Cloud Device Administrator"
+	caReaders       = "Security Reader, Conditional Access Administrator or Global Reader"
+	signInReaders   = "Reports Reader, Security Reader, Security Administrator or Global Reader"
+)
+
 // sourceAccess maps each source to what a 403 on it means (from the permissions of each API).
 var sourceAccess = map[facts.Source]access{
 	facts.SrcUser:               {"User.Read.All", "Directory Readers or Global Reader", false},
@@ -43,18 +52,18 @@ var sourceAccess = map[facts.Source]access{
 	facts.SrcSubscribedSkus:     {"Organization.Read.All", "License Administrator or Global Reader", false},
 	facts.SrcMemberOf:           {"GroupMember.Read.All", "Directory Readers or Global Reader", false},
 	facts.SrcUserDevices:        {"Device.Read.All", "Cloud Device Administrator or Global Reader", false},
-	facts.SrcManagedDevices:     {"DeviceManagementManagedDevices.Read.All", "Intune Administrator, Global Reader, Helpdesk Administrator, Security Reader or an Intune role such as Read Only Operator", false},
-	facts.SrcMDMPolicy:          {"Policy.Read.All", "Global Reader, Intune Administrator or Cloud Device Administrator", true},
-	facts.SrcMAMPolicy:          {"Policy.Read.All", "Global Reader, Intune Administrator or Cloud Device Administrator", true},
+	facts.SrcManagedDevices:     {"DeviceManagementManagedDevices.Read.All", intuneReaders, false},
+	facts.SrcMDMPolicy:          {"Policy.Read.All", mobilityReaders, true},
+	facts.SrcMAMPolicy:          {"Policy.Read.All", mobilityReaders, true},
 	facts.SrcRegistrationPolicy: {"Policy.Read.DeviceConfiguration", "Cloud Device Administrator or Global Reader", false},
-	facts.SrcConditionalAccess:  {"Policy.Read.All", "Security Reader, Conditional Access Administrator or Global Reader", false},
-	facts.SrcEnrollmentConfigs:  {"DeviceManagementServiceConfig.Read.All", "Intune Administrator, Global Reader, Helpdesk Administrator, Security Reader or an Intune role such as Read Only Operator", false},
-	facts.SrcMDMAuthority:       {"DeviceManagementServiceConfig.Read.All", "Intune Administrator, Global Reader, Helpdesk Administrator, Security Reader or an Intune role such as Read Only Operator", false},
-	facts.SrcTroubleshooting:    {"DeviceManagementManagedDevices.Read.All", "Intune Administrator, Global Reader, Helpdesk Administrator, Security Reader or an Intune role such as Read Only Operator", false},
+	facts.SrcConditionalAccess:  {"Policy.Read.All", caReaders, false},
+	facts.SrcEnrollmentConfigs:  {"DeviceManagementServiceConfig.Read.All", intuneReaders, false},
+	facts.SrcMDMAuthority:       {"DeviceManagementServiceConfig.Read.All", intuneReaders, false},
+	facts.SrcTroubleshooting:    {"DeviceManagementManagedDevices.Read.All", intuneReaders, false},
 	facts.SrcAllDevices:         {"Device.Read.All", "Cloud Device Administrator or Global Reader", false},
-	facts.SrcAllManagedDevices:  {"DeviceManagementManagedDevices.Read.All", "Intune Administrator, Global Reader, Helpdesk Administrator, Security Reader or an Intune role such as Read Only Operator", false},
+	facts.SrcAllManagedDevices:  {"DeviceManagementManagedDevices.Read.All", intuneReaders, false},
 	facts.SrcCAExclusions:       {"GroupMember.Read.All and User.Read.All", "Directory Readers or Global Reader", false},
-	facts.SrcSignIns:            {"AuditLog.Read.All and Directory.Read.All", "Reports Reader, Security Reader, Security Administrator or Global Reader", false},
+	facts.SrcSignIns:            {"AuditLog.Read.All and Directory.Read.All", signInReaders, false},
 	// The scope members follow from the scope policies, which Graph offers only to a signed-in user.
 	facts.SrcScopeMembers: {"Policy.Read.All and GroupMember.Read.All", "Global Reader or Intune Administrator", true},
 	facts.SrcScopeNesting: {"Policy.Read.All and GroupMember.Read.All", "Global Reader or Intune Administrator", true},

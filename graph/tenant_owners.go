@@ -91,7 +91,8 @@ func (o *ownerLookups) lookup(ids []string) {
 			o.fail(fmt.Errorf("read the owners of device %s: %w", ids[i], requestFailure(facts.SrcAllDevices, f.err, false, "")))
 			return
 		case f.failed():
-			o.fail(fmt.Errorf("read the owners of device %s: %w", ids[i], failure(facts.SrcAllDevices, f.status, f.errBody, false, "")))
+			o.fail(fmt.Errorf("read the owners of device %s: %w", ids[i], failure(facts.SrcAllDevices, f.status, f.errBody,
+				false, "")))
 			return
 		}
 		us, err := values[wireUser](f)

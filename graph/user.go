@@ -17,7 +17,8 @@ type NoUserError struct {
 }
 
 func (e *NoUserError) Error() string {
-	return fmt.Sprintf("no user %s in tenant %s: check the spelling of the user principal name, or sign in to the user's own tenant", e.UPN, e.Tenant)
+	return fmt.Sprintf("no user %s in tenant %s: check the spelling of the user principal name, or sign in to the "+
+		"user's own tenant", e.UPN, e.Tenant)
 }
 
 // wireOrganization is the part of /organization mdmdoctor reads: which tenant this is.

@@ -62,10 +62,12 @@ func (c *Client) Send(ctx context.Context, method, rawURL string, body []byte) (
 	})
 	out.Status = status
 	if err != nil && status == 0 {
-		return Response{}, fmt.Errorf("no answer from Microsoft Graph to %s %s: %w: the request may or may not have been applied; check the network and re-check", method, u.Path, err)
+		return Response{}, fmt.Errorf("no answer from Microsoft Graph to %s %s: %w: the request may or may not have been "+
+			"applied; check the network and re-check", method, u.Path, err)
 	}
 	if err != nil {
-		return out, fmt.Errorf("the answer of Microsoft Graph to %s %s (status %d) was cut off: %w; re-check", method, u.Path, out.Status, err)
+		return out, fmt.Errorf("the answer of Microsoft Graph to %s %s (status %d) was cut off: %w; re-check", method, u.Path,
+			out.Status, err)
 	}
 	return out, nil
 }

@@ -41,7 +41,8 @@ func (s *Server) batch(req *request, version string) response {
 		return errorResponse(http.StatusBadRequest, "BadRequest", "Invalid batch payload: no requests.")
 	}
 	if len(in.Requests) > batchLimit {
-		return errorResponse(http.StatusBadRequest, "BadRequest", fmt.Sprintf("The number of requests in a batch is limited to %d.", batchLimit))
+		return errorResponse(http.StatusBadRequest, "BadRequest",
+			fmt.Sprintf("The number of requests in a batch is limited to %d.", batchLimit))
 	}
 	done := map[string]chan struct{}{}
 	for _, it := range in.Requests {
@@ -53,7 +54,8 @@ func (s *Server) batch(req *request, version string) response {
 	for _, it := range in.Requests {
 		for _, d := range it.DependsOn {
 			if done[d] == nil {
-				return errorResponse(http.StatusBadRequest, "BadRequest", "Invalid batch payload: dependsOn names unknown request "+d+".")
+				return errorResponse(http.StatusBadRequest, "BadRequest",
+					"Invalid batch payload: dependsOn names unknown request "+d+".")
 			}
 		}
 	}
@@ -75,7 +77,8 @@ func (s *Server) batch(req *request, version string) response {
 			}
 			var r response
 			if failed {
-				r = errorResponse(http.StatusFailedDependency, "FailedDependency", "The request failed because a request it depends on failed.")
+				r = errorResponse(http.StatusFailedDependency, "FailedDependency",
+					"The request failed because a request it depends on failed.")
 			} else {
 				r = s.item(req, version, it)
 			}

@@ -20,7 +20,8 @@ func (c *call) recoveryKeys(rest []string) response {
 		return c.noSegment(strings.Join(rest, "/"))
 	}
 	if strings.Contains(c.query.Get("$select"), "key") {
-		return errorResponse(http.StatusBadRequest, "BadRequest", "The key property is returned only when one recovery key is read by id.")
+		return errorResponse(http.StatusBadRequest, "BadRequest",
+			"The key property is returned only when one recovery key is read by id.")
 	}
 	var keys []Object
 	for _, k := range c.t.BitlockerRecoveryKeys {
@@ -67,7 +68,8 @@ func (c *call) patchDevice() response {
 	}
 	for k, v := range body {
 		if k != "accountEnabled" {
-			return errorResponse(http.StatusBadRequest, "Request_BadRequest", "mdmdoctor's fake Graph changes only accountEnabled on a device, not "+k+".")
+			return errorResponse(http.StatusBadRequest, "Request_BadRequest",
+				"mdmdoctor's fake Graph changes only accountEnabled on a device, not "+k+".")
 		}
 		var on bool
 		if json.Unmarshal(v, &on) != nil {

@@ -57,7 +57,8 @@ func (c *call) list(typ string, objs []Object, expand expander) response {
 	if top := c.query.Get("$top"); top != "" {
 		n, err := strconv.Atoi(top)
 		if err != nil || n < 1 || n > maxPageSize {
-			return errorResponse(http.StatusBadRequest, "Request_BadRequest", "Invalid page size specified: '"+top+"'. Must be between 1 and 999 inclusive.")
+			return errorResponse(http.StatusBadRequest, "Request_BadRequest",
+				"Invalid page size specified: '"+top+"'. Must be between 1 and 999 inclusive.")
 		}
 		size = n
 	}

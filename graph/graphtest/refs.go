@@ -42,10 +42,12 @@ func refID(body []byte, query url.Values) (string, bool) {
 // new reference may name.
 func (c *call) reference(o Object, field string, rest []string, allowed ...[]Object) response {
 	if len(rest) == 0 || rest[len(rest)-1] != "$ref" || len(rest) > 2 {
-		return errorResponse(http.StatusMethodNotAllowed, "Request_BadRequest", "Only reference writes ($ref) are supported on this relationship.")
+		return errorResponse(http.StatusMethodNotAllowed, "Request_BadRequest",
+			"Only reference writes ($ref) are supported on this relationship.")
 	}
 	if slices.Contains(o.strings("groupTypes"), "DynamicMembership") {
-		return errorResponse(http.StatusBadRequest, "Request_BadRequest", "Insufficient privileges to complete the operation: the members of a group with dynamic membership cannot be changed.")
+		return errorResponse(http.StatusBadRequest, "Request_BadRequest", "Insufficient privileges to complete the "+
+			"operation: the members of a group with dynamic membership cannot be changed.")
 	}
 	id := ""
 	if len(rest) == 2 {
@@ -80,7 +82,8 @@ func (c *call) reference(o Object, field string, rest []string, allowed ...[]Obj
 		}
 		o[field] = toAny(slices.Delete(ids, i, i+1))
 	default:
-		return errorResponse(http.StatusMethodNotAllowed, "Request_BadRequest", "References are added with POST and removed with DELETE.")
+		return errorResponse(http.StatusMethodNotAllowed, "Request_BadRequest",
+			"References are added with POST and removed with DELETE.")
 	}
 	return response{status: http.StatusNoContent, header: http.Header{}}
 }

@@ -275,7 +275,8 @@ func (c *call) policies(rest []string) response {
 			return c.noSegment(rest[1])
 		}
 		if c.t.DeviceRegistrationPolicy == nil {
-			return errorResponse(http.StatusNotFound, "Request_ResourceNotFound", "The device registration policy does not exist.")
+			return errorResponse(http.StatusNotFound, "Request_ResourceNotFound",
+				"The device registration policy does not exist.")
 		}
 		return c.entity("deviceRegistrationPolicy", c.t.DeviceRegistrationPolicy, nil)
 	case "mobileDeviceManagementPolicies", "mobileAppManagementPolicies":
@@ -380,9 +381,11 @@ func (c *call) write() response {
 		}
 		p := findObject(objs, "id", segs[2])
 		if p == nil {
-			return errorResponse(http.StatusNotFound, "ResourceNotFound", "The policy "+segs[2]+" does not exist in this tenant.")
+			return errorResponse(http.StatusNotFound, "ResourceNotFound",
+				"The policy "+segs[2]+" does not exist in this tenant.")
 		}
 		return c.reference(p, "includedGroups", segs[4:], c.t.Groups)
 	}
-	return errorResponse(http.StatusMethodNotAllowed, "Request_BadRequest", "The fake Graph does not serve "+c.method+" on this path yet.")
+	return errorResponse(http.StatusMethodNotAllowed, "Request_BadRequest",
+		"The fake Graph does not serve "+c.method+" on this path yet.")
 }

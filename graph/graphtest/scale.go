@@ -186,7 +186,8 @@ func (s *Scale) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodPost && r.URL.Path == "/v1.0/$batch":
 		s.batch(w, r)
 	default:
-		scaleError(w, http.StatusBadRequest, "BadRequest", "The scale fake serves only /v1.0/devices, /v1.0/deviceManagement/managedDevices and owner lookups in /v1.0/$batch.")
+		scaleError(w, http.StatusBadRequest, "BadRequest",
+			"The scale fake serves only /v1.0/devices, /v1.0/deviceManagement/managedDevices and owner lookups in /v1.0/$batch.")
 	}
 }
 
@@ -210,7 +211,8 @@ func (s *Scale) page(w http.ResponseWriter, r *http.Request) {
 	}
 	sel, bad := selectFields(typ, fields, q.Get("$select"))
 	if bad != "" {
-		scaleError(w, http.StatusBadRequest, "Request_BadRequest", "Could not find a property named '"+bad+"' on type 'microsoft.graph."+typ+"'.")
+		scaleError(w, http.StatusBadRequest, "Request_BadRequest",
+			"Could not find a property named '"+bad+"' on type 'microsoft.graph."+typ+"'.")
 		return
 	}
 	var err error
@@ -218,7 +220,8 @@ func (s *Scale) page(w http.ResponseWriter, r *http.Request) {
 	if top := q.Get("$top"); top != "" {
 		n, err := strconv.Atoi(top)
 		if err != nil || n < 1 || n > maxPageSize {
-			scaleError(w, http.StatusBadRequest, "Request_BadRequest", "Invalid page size specified: '"+top+"'. Must be between 1 and 999 inclusive.")
+			scaleError(w, http.StatusBadRequest, "Request_BadRequest",
+				"Invalid page size specified: '"+top+"'. Must be between 1 and 999 inclusive.")
 			return
 		}
 		size = n

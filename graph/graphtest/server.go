@@ -200,7 +200,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		writeResponse(w, errorResponse(http.StatusServiceUnavailable, "serviceNotAvailable", "The fake Graph is shutting down."))
+		writeResponse(w, errorResponse(http.StatusServiceUnavailable, "serviceNotAvailable",
+			"The fake Graph is shutting down."))
 		return
 	}
 	s.active.Add(1)
@@ -219,14 +220,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		writeResponse(w, errorResponse(http.StatusBadRequest, "BadRequest", "The request body could not be read: "+err.Error()))
+		writeResponse(w, errorResponse(http.StatusBadRequest, "BadRequest",
+			"The request body could not be read: "+err.Error()))
 		return
 	}
 	req := &request{method: r.Method, path: r.URL.EscapedPath(), rawQuery: r.URL.RawQuery, body: body, ctx: r.Context(),
 		gzip: strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip")}
 	s.record(req, false)
 	if !s.authorized(r.Header.Get("Authorization")) {
-		writeResponse(w, errorResponse(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty or invalid."))
+		writeResponse(w, errorResponse(http.StatusUnauthorized, "InvalidAuthenticationToken",
+			"Access token is empty or invalid."))
 		return
 	}
 	writeResponse(w, s.dispatch(req, false))

@@ -220,7 +220,8 @@ func (t *Tenant) validate() error {
 		for _, o := range r.objs {
 			for _, id := range o.strings(r.field) {
 				if !slices.Contains(r.want, ids[id]) {
-					return fmt.Errorf("%s of %s names %s, which is none of the tenant's %s", r.field, o.ID(), id, strings.Join(r.want, " or "))
+					return fmt.Errorf("%s of %s names %s, which is none of the tenant's %s",
+						r.field, o.ID(), id, strings.Join(r.want, " or "))
 				}
 			}
 		}

@@ -49,7 +49,8 @@ func (c *call) fixWrite() (response, bool) {
 		return response{}, false
 	}
 	if !c.mayWrite(w.roles) {
-		return errorResponse(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."), true
+		return errorResponse(http.StatusForbidden, "Authorization_RequestDenied",
+			"Insufficient privileges to complete the operation."), true
 	}
 	if w.serve == nil {
 		return response{}, false
@@ -100,7 +101,8 @@ func (c *call) writeRoute() (writeRoute, bool) {
 func decodeObject(body []byte) (map[string]json.RawMessage, *response) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(body, &m); err != nil || m == nil {
-		r := errorResponse(http.StatusBadRequest, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
+		r := errorResponse(http.StatusBadRequest, "BadRequest",
+			"Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
 		return nil, &r
 	}
 	return m, nil
@@ -109,7 +111,8 @@ func decodeObject(body []byte) (map[string]json.RawMessage, *response) {
 // unknownProperty answers Graph's 400 for a property the type does not define.
 func unknownProperty(typ, prop string) response {
 	return errorResponse(http.StatusBadRequest, "BadRequest",
-		"The property '"+prop+"' does not exist on type 'microsoft.graph."+typ+"'. Make sure to only use property names that are defined by the type.")
+		"The property '"+prop+"' does not exist on type 'microsoft.graph."+typ+"'. Make sure to only use property names "+
+			"that are defined by the type.")
 }
 
 func badRequest(msg string) response {

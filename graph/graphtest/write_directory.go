@@ -140,13 +140,15 @@ func (c *call) patchUser() response {
 	for k, raw := range m {
 		if k != "usageLocation" {
 			if knownProperty("user", k) {
-				return errorResponse(http.StatusNotImplemented, "NotImplemented", "The fake Graph updates usageLocation only, not "+k+".")
+				return errorResponse(http.StatusNotImplemented, "NotImplemented",
+					"The fake Graph updates usageLocation only, not "+k+".")
 			}
 			return unknownProperty("user", k)
 		}
 		var v *string
 		if json.Unmarshal(raw, &v) != nil || (v != nil && !countryCode.MatchString(*v)) {
-			return badRequest("Invalid value specified for property 'usageLocation' of resource 'User': use an ISO 3166 two-letter country code.")
+			return badRequest("Invalid value specified for property 'usageLocation' of resource 'User': use an ISO 3166 " +
+				"two-letter country code.")
 		}
 		if v == nil {
 			u["usageLocation"] = nil

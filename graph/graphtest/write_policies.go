@@ -64,7 +64,8 @@ func (c *call) patchMobilityPolicy(p Object) response {
 	}
 	if raw, ok := m["appliesTo"]; ok {
 		if len(m) > 1 {
-			return badRequest("Simultaneous patch requests on both the appliesTo and URL properties are currently not supported.")
+			return badRequest("Simultaneous patch requests on both the appliesTo and URL properties are currently not " +
+				"supported.")
 		}
 		var v string
 		if json.Unmarshal(raw, &v) != nil {
@@ -172,5 +173,6 @@ func (c *call) writeCAPolicy() response {
 		c.t.ConditionalAccessPolicies = slices.Delete(c.t.ConditionalAccessPolicies, i, i+1)
 		return noContent()
 	}
-	return errorResponse(http.StatusMethodNotAllowed, "Request_BadRequest", "Conditional Access policies are created with POST on the collection and deleted with DELETE.")
+	return errorResponse(http.StatusMethodNotAllowed, "Request_BadRequest",
+		"Conditional Access policies are created with POST on the collection and deleted with DELETE.")
 }
