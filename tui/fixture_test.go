@@ -330,7 +330,7 @@ func (b *testBackend) Runs(_ context.Context, f RunFilter) ([]JournalRun, error)
 }
 
 // DraftUndo plans the undo of a run this backend applied: the licence fix's own plan, marked as its
-// undo (the real inverse is the fix package's, tested there).
+// undo (the real inverse is the fix package's, tested there and through the application in app).
 func (b *testBackend) DraftUndo(ctx context.Context, id string) (*fix.Plan, error) {
 	b.mu.Lock()
 	i := slices.IndexFunc(b.journal, func(r JournalRun) bool { return r.ID == id })
@@ -346,7 +346,8 @@ func (b *testBackend) DraftUndo(ctx context.Context, id string) (*fix.Plan, erro
 	if err != nil {
 		return nil, err
 	}
-	p.Undoes = id
+	// Titled as the fix package titles an undo; its requests stay the fix's, which the screen shows alike.
+	p.Undoes, p.Title = id, "Revert: "+p.Title
 	return p, nil
 }
 

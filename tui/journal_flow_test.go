@@ -28,7 +28,7 @@ func TestJournalUndo(t *testing.T) {
 	s.Press("u")
 	s.requireGolden("journal-80x24", s.WaitFor("Journal of fixes: every run", "license.assign", "bob@contoso.com", "Undo: yes"))
 	s.Press("enter")
-	s.WaitFor("Undo: 20261125-180000-test01 · bob@contoso.com", "Nothing has been sent")
+	s.requireGolden("undo-preview-80x24", s.WaitFor("Undo: 20261125-180000-test01 · bob@contoso.com", "Nothing has been sent"))
 	s.Press("enter")
 	s.WaitFor("Type yes and press enter to send")
 	s.Press("n", "o", "enter")
@@ -38,7 +38,7 @@ func TestJournalUndo(t *testing.T) {
 	s.WaitFor("✓ Applied.", "Journal entry 20261125-180000-test02")
 	s.Press("esc")
 	// The cursor stays on the run undone, now below its undo.
-	s.WaitFor("Journal of fixes", "revert of 20261125-1", "2/2", "Undo: no: undone by 20261125-180000-test02")
+	s.requireGolden("journal-undone-80x24", s.WaitFor("Journal of fixes", "revert of 20261125-1", "2/2", "Undo: no: undone by 20261125-180000-test02"))
 	s.Press("enter")
 	s.WaitFor("20261125-180000-test01 cannot be undone: undone by 20261125-180000-test02.")
 	s.Press("esc")
