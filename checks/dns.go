@@ -173,8 +173,8 @@ func dnsSlipped(target, domain string) (string, bool) {
 	if _, _, ok := knownDNSTarget(meant); ok {
 		return meant + ".", true
 	}
-	for _, ms := range []string{".microsoft.com", ".microsoft.us", ".windows.net", ".microsoftonline.cn", suffix} {
-		if strings.HasSuffix(meant, ms) {
+	for _, ms := range append(clouds.TargetDomains(), strings.TrimPrefix(suffix, ".")) {
+		if strings.HasSuffix(meant, "."+ms) {
 			return meant + ".", true
 		}
 	}

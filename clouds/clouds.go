@@ -9,6 +9,7 @@ package clouds
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -168,6 +169,23 @@ func GraphHosts() []string {
 	var out []string
 	for _, c := range All() {
 		out = append(out, strings.ToLower(strings.TrimPrefix(c.GraphRoot, "https://")))
+	}
+	return out
+}
+
+// TargetDomains are the DNS domains the clouds' CNAME targets lie in (microsoft.com, windows.net, ...),
+// lower case, each once: a name in one of them is Microsoft's, not the customer's.
+func TargetDomains() []string {
+	var out []string
+	for _, c := range All() {
+		for _, t := range []Target{c.Enrollment, c.Registration} {
+			for _, n := range append(append([]string{t.Want}, t.Legacy...), t.Also...) {
+				labels := strings.Split(strings.ToLower(strings.TrimSuffix(n, ".")), ".")
+				if d := strings.Join(labels[max(len(labels)-2, 0):], "."); !slices.Contains(out, d) {
+					out = append(out, d)
+				}
+			}
+		}
 	}
 	return out
 }

@@ -76,6 +76,10 @@ func TestLookup(t *testing.T) {
 	if got := clouds.GraphHosts(); !slices.Contains(got, "dod-graph.microsoft.us") || len(got) != 4 {
 		t.Errorf("graph hosts: %v", got)
 	}
+	if got := clouds.TargetDomains(); !slices.Equal(got, []string{"microsoft.com", "windows.net", "microsoft.us",
+		"microsoftonline.us", "microsoftonline.cn"}) {
+		t.Errorf("target domains: %v", got)
+	}
 	// All hands out copies: a caller's change does not reach the table.
 	all := clouds.All()
 	all[0].Enrollment.Legacy[0] = "changed."
