@@ -31,8 +31,10 @@ type Config struct {
 	Cloud string
 	// GraphURL overrides the Graph root (no version): a proxy or a fake Graph on loopback.
 	GraphURL string
-	// Auth is the sign-in method, already decided (see DefaultAuth).
+	// Auth is the sign-in method (--auth); "" is DefaultAuth, or device code in a served session.
 	Auth graph.Auth
+	// DefaultAuth is the sign-in the environment suggests when --auth is not given (see the func DefaultAuth).
+	DefaultAuth graph.Auth
 	// TenantID and ClientID are --tenant-id and --client-id; the environment's values are in Secrets.
 	TenantID, ClientID string
 	// Secrets are the credentials main read from the environment.
@@ -123,11 +125,28 @@ func (c Config) Validate() error {
 	}
 	// A served session's operators sign in as themselves, on a device of their own (no browser opens on
 	// the server).
-	if c.Served && !c.Demo && c.Auth != graph.AuthDeviceCode && c.Auth != graph.AuthCode {
-		return fmt.Errorf("a served session signs each operator in as themselves: --auth %s would lend everyone "+
-			"this server's identity or open a browser on it; use device code sign-in (or authcode)", c.Auth)
+	if a := c.auth(); c.Served && !c.Demo && a != graph.AuthDeviceCode && a != graph.AuthCode {
+		what := "--auth " + string(a)
+		if c.Auth == "" {
+			what = "the token in MDMDOCTOR_ACCESS_TOKEN"
+		}
+		return fmt.Errorf("a served session signs each operator in as themselves: %s would lend everyone this "+
+			"server's identity or open a browser on it; use device code sign-in (or authcode)", what)
 	}
 	return nil
+}
+
+// auth is the sign-in method in effect: --auth, else the environment's default, else device code. A
+// served session takes device code for a browser the server's display would open, but keeps a token from
+// the environment, for Validate to refuse.
+func (c Config) auth() graph.Auth {
+	switch {
+	case c.Auth != "":
+		return c.Auth
+	case c.DefaultAuth == graph.AuthToken || (!c.Served && c.DefaultAuth != ""):
+		return c.DefaultAuth
+	}
+	return graph.AuthDeviceCode
 }
 
 func (c Config) now() time.Time {

@@ -47,6 +47,20 @@ func TestServedSessionSignsInAsTheOperator(t *testing.T) {
 	if c.AccessToken != "" || c.ClientSecret != "" || c.TenantID != "" || !c.InMemory {
 		t.Errorf("served: %+v, want no server secret and the account in memory only", c)
 	}
+	// Without --auth, the server's display chooses no browser for its operators; its token is refused.
+	if err := (Config{Cloud: "public", DefaultAuth: graph.AuthToken, Timeout: 1, DNSTimeout: 1, Served: true}).Validate(); err == nil ||
+		!strings.Contains(err.Error(), "MDMDOCTOR_ACCESS_TOKEN") {
+		t.Errorf("served with a token in the environment: %v", err)
+	}
+	for _, def := range []graph.Auth{graph.AuthBrowser, graph.AuthDeviceCode, ""} {
+		c := Config{Cloud: "public", DefaultAuth: def, Timeout: 1, DNSTimeout: 1, Served: true}
+		if err := c.Validate(); err != nil || (&App{cfg: c}).graphConfig(nil, nil).Auth != graph.AuthDeviceCode {
+			t.Errorf("served, default %q: %v, sign-in %q, want device code", def, err, (&App{cfg: c}).graphConfig(nil, nil).Auth)
+		}
+	}
+	if c := (Config{DefaultAuth: graph.AuthBrowser}); c.auth() != graph.AuthBrowser {
+		t.Errorf("on the command line the environment's default is %q", c.auth())
+	}
 	if (Operator{SSHUser: "alice", KeyFingerprint: "SHA256:abc"}).String() != "ssh alice SHA256:abc" || (Operator{}).String() != "" {
 		t.Error("Operator.String")
 	}

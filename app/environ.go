@@ -17,7 +17,7 @@ func FromEnvironment(getenv func(string) string) Config {
 	}
 	ssh := getenv("SSH_CONNECTION") != "" || getenv("SSH_TTY") != ""
 	display := getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" || runtime.GOOS != "linux"
-	return Config{Secrets: s, StateDir: StateDir(getenv), Auth: DefaultAuth(s.AccessToken, ssh, display)}
+	return Config{Secrets: s, StateDir: StateDir(getenv), DefaultAuth: DefaultAuth(s.AccessToken, ssh, display)}
 }
 
 // StateDir is mdmdoctor's state directory: $XDG_STATE_HOME/mdmdoctor, or ~/.local/state/mdmdoctor; ""

@@ -35,16 +35,13 @@ func (a *App) SignIn(ctx context.Context, prompt func(facts.SignInPrompt)) error
 func (a *App) graphConfig(scopes []string, prompt func(facts.SignInPrompt)) graph.Config {
 	c := a.cfg
 	g := graph.Config{
-		Cloud: graph.Cloud(c.Cloud), GraphURL: c.GraphURL, Auth: c.Auth, TenantID: c.TenantID, ClientID: c.ClientID,
+		Cloud: graph.Cloud(c.Cloud), GraphURL: c.GraphURL, Auth: c.auth(), TenantID: c.TenantID, ClientID: c.ClientID,
 		Logger: a.log, Timeout: c.Timeout, Scopes: scopes, StateDir: c.StateDir, InMemory: c.Served,
 		RedirectPort: c.RedirectPort, ForwardCommand: c.ForwardCommand,
 		DeviceCode: func(_ context.Context, p facts.SignInPrompt) error {
 			prompt(p)
 			return nil
 		},
-	}
-	if g.Auth == "" {
-		g.Auth = graph.AuthDeviceCode
 	}
 	if c.Served {
 		return g

@@ -32,11 +32,11 @@ func TestSecretsFromTheEnvironment(t *testing.T) {
 		s.CertificatePassword != "pw" || s.AccessToken != "tok" {
 		t.Errorf("from the environment: %+v", s)
 	}
-	if c.Auth != "token" {
-		t.Errorf("with a token and no --auth, the sign-in is %q, want the token", c.Auth)
+	if c.DefaultAuth != "token" {
+		t.Errorf("with a token and no --auth, the sign-in is %q, want the token", c.DefaultAuth)
 	}
 	kv = map[string]string{"SSH_CONNECTION": "10.0.0.1 22 10.0.0.2 22", "DISPLAY": ":0"}
-	if c := app.FromEnvironment(func(k string) string { return kv[k] }); c.Auth != "devicecode" {
-		t.Errorf("over SSH the sign-in is %q, want devicecode", c.Auth)
+	if c := app.FromEnvironment(func(k string) string { return kv[k] }); c.DefaultAuth != "devicecode" {
+		t.Errorf("over SSH the sign-in is %q, want devicecode", c.DefaultAuth)
 	}
 }
