@@ -127,7 +127,8 @@ func (b *Backend) Where(ctx context.Context, t facts.Target) (tui.Where, error) 
 		return tui.Where{}, err
 	}
 	p := checks.Printable
-	return tui.Where{TenantID: p(w.TenantID), Tenant: p(w.DisplayName), Domain: p(w.DefaultDomain), Operator: p(w.Operator)}, nil
+	return tui.Where{TenantID: p(w.TenantID), Tenant: p(w.DisplayName), Domain: p(w.DefaultDomain),
+		Operator: p(w.Operator)}, nil
 }
 
 // TenantTarget implements tui.TenantBackend: the signed-in tenant (in the demo, Contoso), with its

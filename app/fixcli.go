@@ -86,16 +86,12 @@ type UndoOptions struct {
 // Undo reverts a journaled fix (as Fix applies one: preview, confirm, journal, re-check), or lists the
 // journal's runs.
 func (a *App) Undo(ctx context.Context, o UndoOptions) (int, error) {
-	path := a.JournalPath()
-	if path == "" {
-		return 0, errors.New("no state directory, so no journal to read: set XDG_STATE_HOME or HOME")
+	entries, path, err := a.journalEntries()
+	if err != nil {
+		return 0, err
 	}
 	if w := fix.StateDirWarning(path); w != "" {
 		fmt.Fprintln(a.errOut, w)
-	}
-	entries, err := fix.OpenJournal(path).Entries()
-	if err != nil {
-		return 0, err
 	}
 	if o.List {
 		return 0, fix.WriteRunList(a.out, entries, path)

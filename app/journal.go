@@ -15,15 +15,21 @@ import (
 
 // journalRuns reads the fix journal's runs, oldest first.
 func (a *App) journalRuns() ([]*fix.Run, string, error) {
+	entries, path, err := a.journalEntries()
+	if err != nil {
+		return nil, path, err
+	}
+	return fix.Runs(entries), path, nil
+}
+
+// journalEntries reads the fix journal's entries, and says where the journal is.
+func (a *App) journalEntries() ([]fix.Entry, string, error) {
 	path := a.JournalPath()
 	if path == "" {
 		return nil, "", errors.New("no state directory, so no journal to read: set XDG_STATE_HOME or HOME")
 	}
 	entries, err := fix.OpenJournal(path).Entries()
-	if err != nil {
-		return nil, path, err
-	}
-	return fix.Runs(entries), path, nil
+	return entries, path, err
 }
 
 // Runs implements tui.Backend: the journal's runs, newest first, those of filter's operator (by the
@@ -40,7 +46,7 @@ func (b *Backend) Runs(_ context.Context, filter tui.RunFilter) ([]tui.JournalRu
 		if begin.ID == "" && len(r.Steps) > 0 {
 			begin = r.Steps[0].Before
 		}
-		if filter.Operator != "" && !strings.EqualFold(filter.Operator, begin.Operator) && !strings.EqualFold(filter.Operator, begin.Via) {
+		if f := filter.Operator; f != "" && !strings.EqualFold(f, begin.Operator) && !strings.EqualFold(f, begin.Via) {
 			continue
 		}
 		fixID := begin.Fix
@@ -73,7 +79,8 @@ func (b *Backend) DraftUndo(_ context.Context, id string) (*fix.Plan, error) {
 		return nil, err
 	}
 	if p.User == "" {
-		return nil, fmt.Errorf("journal entry %s names no user: revert it by hand from the requests it journaled", checks.Printable(id))
+		return nil, fmt.Errorf("journal entry %s names no user: revert it by hand from the requests it journaled",
+			checks.Printable(id))
 	}
 	return p, nil
 }
