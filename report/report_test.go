@@ -3,8 +3,6 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,9 +10,8 @@ import (
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
+	"github.com/mdmdoctor/mdmdoctor/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // sampleReport has one result of every status, with evidence, a fix and text that needs escaping.
 func sampleReport() Report {
@@ -37,24 +34,9 @@ func sampleReport() Report {
 	return New("0.1.0", "public", facts.Target{Kind: facts.TargetUser, User: "bob@contoso.com", Domains: []string{"contoso.com"}}, results, at)
 }
 
-func golden(t *testing.T, name string, got []byte) {
+func requireGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	golden.Require(t, filepath.Join("testdata", "golden", name), got)
 }
 
 func TestWriters(t *testing.T) {
@@ -66,7 +48,7 @@ func TestWriters(t *testing.T) {
 		if err := Write(&b, sampleReport(), tc.format); err != nil {
 			t.Fatal(err)
 		}
-		golden(t, tc.file, b.Bytes())
+		requireGolden(t, tc.file, b.Bytes())
 	}
 }
 
