@@ -71,6 +71,10 @@ func (a *App) TUIOptions(o TUIOptions) tui.Options {
 		Timeout: a.cfg.Timeout, RecentFile: a.recentFile(), Input: a.cfg.Stdin, Output: a.cfg.Stdout, Environ: a.cfg.Environ,
 		// A served session's journal screen lists its operator's own runs (journaled with Via).
 		Journal: tui.RunFilter{Operator: a.cfg.Operator.String()},
+		Files:   tui.Files{Dir: a.cfg.WorkDir, Home: a.cfg.HomeDir},
+	}
+	if a.cfg.Served {
+		opts.Files = tui.Files{Dir: ServedDir(a.cfg.StateDir, a.cfg.Operator.KeyFingerprint), Served: true}
 	}
 	if a.cfg.Demo {
 		opts.DemoUsers = a.DemoUsers()

@@ -52,6 +52,13 @@ type Config struct {
 	// StateDir holds the journal, the recent targets and the remembered account ($XDG_STATE_HOME/mdmdoctor,
 	// decided by main); "" when there is none: nothing is remembered, and a fix refuses to write.
 	StateDir string
+	// HomeDir and WorkDir are the operator's home and working directory on a local run, as main read
+	// them: where the TUI saves a file name typed with ~/ or without a folder. A served session saves in
+	// its operator's own directory under StateDir instead (ServedDir).
+	HomeDir, WorkDir string
+	// HostName is this host's name (main reads it once), shown in the port-forward command of --auth
+	// authcode on a local run.
+	HostName string
 	// Served marks a session served to a remote operator (mdmdoctor serve): sign-in methods that would
 	// lend every operator the server's own identity (Azure CLI, client secret, certificate, a token from
 	// the environment) are refused, and the signed-in account is kept in memory only.

@@ -7,7 +7,7 @@ import (
 
 // FromEnvironment is what the process environment decides for a session, read through getenv by main
 // (os.Getenv) or by a test (a map): the state directory (journal, recent targets, remembered account),
-// the secrets azidentity names, and the default sign-in. Nothing else in this package reads it.
+// the operator's home, the secrets azidentity names, and the default sign-in. Nothing else in this package reads it.
 func FromEnvironment(getenv func(string) string) Config {
 	s := Secrets{
 		AccessToken: getenv("MDMDOCTOR_ACCESS_TOKEN"),
@@ -17,7 +17,16 @@ func FromEnvironment(getenv func(string) string) Config {
 	}
 	ssh := getenv("SSH_CONNECTION") != "" || getenv("SSH_TTY") != ""
 	display := getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" || runtime.GOOS != "linux"
-	return Config{Secrets: s, StateDir: StateDir(getenv), DefaultAuth: DefaultAuth(s.AccessToken, ssh, display)}
+	return Config{Secrets: s, StateDir: StateDir(getenv), HomeDir: home(getenv),
+		DefaultAuth: DefaultAuth(s.AccessToken, ssh, display)}
+}
+
+// home is the operator's home folder as os.UserHomeDir finds it: $HOME, or %USERPROFILE% on Windows.
+func home(getenv func(string) string) string {
+	if h := getenv("HOME"); h != "" || runtime.GOOS != "windows" {
+		return h
+	}
+	return getenv("USERPROFILE")
 }
 
 // StateDir is mdmdoctor's state directory: $XDG_STATE_HOME/mdmdoctor, or ~/.local/state/mdmdoctor; ""
@@ -25,10 +34,7 @@ func FromEnvironment(getenv func(string) string) Config {
 func StateDir(getenv func(string) string) string {
 	dir := getenv("XDG_STATE_HOME")
 	if dir == "" {
-		home := getenv("HOME")
-		if home == "" && runtime.GOOS == "windows" {
-			home = getenv("USERPROFILE")
-		}
+		home := home(getenv)
 		if home == "" {
 			return ""
 		}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -55,6 +56,25 @@ func operatorRecentFile(stateDir, fingerprint string) string {
 	}
 	sum := sha256.Sum256([]byte(fingerprint))
 	return filepath.Join(stateDir, "recent-"+hex.EncodeToString(sum[:8])+".json")
+}
+
+// ServedDir is the directory on the server where the operator with the key fingerprint saves files
+// from a served session: <state>/served/<fingerprint, made filename-safe>, so an administrator finds
+// a key's files by its ssh-keygen -l fingerprint. "" when there is no state directory or no key.
+func ServedDir(stateDir, fingerprint string) string {
+	if stateDir == "" || fingerprint == "" {
+		return ""
+	}
+	safe := strings.Map(func(r rune) rune {
+		switch {
+		case r == '+':
+			return '-'
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '.':
+			return r
+		}
+		return '_'
+	}, fingerprint)
+	return filepath.Join(stateDir, "served", safe)
 }
 
 // servedApp is a session's application as the server sees it.

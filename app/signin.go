@@ -46,6 +46,13 @@ func (a *App) graphConfig(scopes []string, prompt func(facts.SignInPrompt)) grap
 	if c.Served {
 		return g
 	}
+	if g.ForwardCommand == "" {
+		port := c.RedirectPort
+		if port == 0 {
+			port = graph.DefaultRedirectPort
+		}
+		g.ForwardCommand = graph.ForwardCommand(port, c.HostName, "")
+	}
 	s := c.Secrets
 	if g.TenantID == "" {
 		g.TenantID = s.TenantID

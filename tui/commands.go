@@ -1,23 +1,16 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
-	"github.com/mdmdoctor/mdmdoctor/report"
 	"github.com/mdmdoctor/mdmdoctor/tui/recent"
 	"github.com/mdmdoctor/mdmdoctor/tui/stream"
 )
@@ -45,10 +38,6 @@ type (
 		err  error
 	}
 	recentSavedMsg struct{ err error }
-	reportSavedMsg struct {
-		path string
-		err  error
-	}
 	browserMsg struct {
 		url string
 		err error
@@ -115,70 +104,6 @@ func loadRecent(path string) tea.Cmd {
 
 func saveRecent(path string, list []string) tea.Cmd {
 	return func() tea.Msg { return recentSavedMsg{err: recent.Save(path, list)} }
-}
-
-// saveReport writes the report to path in format, readable by the operator only (it names users and
-// devices), and refuses to overwrite a file that exists.
-func saveReport(path string, format report.Format, r report.Report) tea.Cmd {
-	return saveFile(path, "the report", func(w io.Writer) error { return report.Write(w, r, format) })
-}
-
-// saveSweep writes a tenant walkthrough's device sweep as CSV, or as JSON when format says so.
-func saveSweep(path string, format report.Format, sw checks.Sweep, t facts.Target, now time.Time) tea.Cmd {
-	return saveFile(path, "the device sweep", func(w io.Writer) error {
-		if format == report.FormatJSON {
-			return report.WriteSweepJSON(w, sw, t, now)
-		}
-		return report.WriteSweepCSV(w, sw)
-	})
-}
-
-// saveFile renders what into a new file at path, readable by the operator only; an existing file is
-// never overwritten.
-func saveFile(path, what string, render func(io.Writer) error) tea.Cmd {
-	return func() tea.Msg {
-		p, err := expandPath(path)
-		if err != nil {
-			return reportSavedMsg{path: path, err: err}
-		}
-		var buf bytes.Buffer
-		if err := render(&buf); err != nil {
-			return reportSavedMsg{path: p, err: fmt.Errorf("render %s: %w", what, err)}
-		}
-		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		switch {
-		case errors.Is(err, fs.ErrExist):
-			return reportSavedMsg{path: p, err: fmt.Errorf("%s already exists: type another name", p)}
-		case errors.Is(err, fs.ErrNotExist):
-			return reportSavedMsg{path: p, err: fmt.Errorf("cannot create %s: its folder does not exist", p)}
-		case err != nil:
-			return reportSavedMsg{path: p, err: fmt.Errorf("cannot create %s: %w", p, err)}
-		}
-		if _, err := f.Write(buf.Bytes()); err != nil {
-			f.Close()
-			return reportSavedMsg{path: p, err: fmt.Errorf("write %s: %w (check the free space)", p, err)}
-		}
-		if err := f.Close(); err != nil {
-			return reportSavedMsg{path: p, err: fmt.Errorf("write %s: %w", p, err)}
-		}
-		return reportSavedMsg{path: p}
-	}
-}
-
-// expandPath resolves ~/ and makes the path absolute, so that the operator sees where the file went.
-func expandPath(p string) (string, error) {
-	if rest, ok := strings.CutPrefix(p, "~/"); ok {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("cannot find your home folder for %s: type a full path", p)
-		}
-		p = filepath.Join(home, rest)
-	}
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return "", fmt.Errorf("cannot resolve %s: type a full path", p)
-	}
-	return abs, nil
 }
 
 func openURL(ctx context.Context, open func(context.Context, string) error, url string) tea.Cmd {

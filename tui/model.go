@@ -117,7 +117,7 @@ func New(ctx context.Context, o Options) Model {
 		live:    live.New(st, &km),
 		results: results.New(st, &km),
 		steps:   steps.New(st, &km),
-		report:  report.New(st, &km),
+		report:  report.New(st, &km).SetServed(o.Files.Served),
 		flow:    fixflow.New(st, &km, o.Backend),
 		journal: journal.New(st, &km),
 		levels:  []screenID{signInScreen},

@@ -22,6 +22,9 @@ type Options struct {
 	// RecentFile is where recent targets are remembered (mode 0600); empty remembers nothing.
 	// The CLI passes $XDG_STATE_HOME/mdmdoctor/recent.json.
 	RecentFile string
+	// Files says where the report and a device sweep are saved: a served session passes its
+	// operator's own directory on the server.
+	Files Files
 	// Target, when set, is resolved and run right after sign-in, skipping the target screen.
 	Target string
 	// Checks is the catalog to run; nil runs checks.ForKind for the target's kind.

@@ -200,9 +200,9 @@ func (m Model) onReport(msg tea.Msg) (Model, tea.Cmd, bool) {
 				m.report = m.report.Saved(msg.Path, errors.New("no export written: "+m.sweepErr))
 				return m, nil, true
 			}
-			return m, saveSweep(msg.Path, msg.Format, *m.sweep, m.current, m.opts.Backend.Now()), true
+			return m, saveSweep(m.opts.Files, msg.Path, msg.Format, *m.sweep, m.current, m.opts.Backend.Now()), true
 		}
-		return m, saveReport(msg.Path, msg.Format, m.reportData()), true
+		return m, saveReport(m.opts.Files, msg.Path, msg.Format, m.reportData()), true
 	case reportSavedMsg:
 		m.report = m.report.Saved(msg.path, msg.err)
 		return m, nil, true

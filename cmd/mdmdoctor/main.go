@@ -46,6 +46,9 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	c := &cli{build: app.Build(stampVersion, stampCommit, stampDate, debug.ReadBuildInfo)}
 	c.cfg = app.FromEnvironment(func(k string) string { return env[k] })
 	c.cfg.Version, c.cfg.Stdin, c.cfg.Stdout, c.cfg.Stderr, c.cfg.Environ = c.build.Version, stdin, stdout, stderr, environ
+	// Read once, here: where the TUI saves a file name, and the host named in --auth authcode's forward.
+	c.cfg.WorkDir, _ = os.Getwd()
+	c.cfg.HostName, _ = os.Hostname()
 	root := c.root()
 	root.SetArgs(arguments(args))
 	root.SetIn(stdin)

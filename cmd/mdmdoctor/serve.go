@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-
 	"github.com/spf13/cobra"
 
 	"github.com/mdmdoctor/mdmdoctor/app"
@@ -19,7 +17,7 @@ func (c *cli) serveCmd() *cobra.Command {
 		Args: cmdutil.NoArgs, PreRunE: c.finish,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cfg.PublicHost == "" {
-				cfg.PublicHost, _ = os.Hostname()
+				cfg.PublicHost = c.cfg.HostName
 			}
 			return app.Serve(cmd.Context(), c.cfg, cfg, logFile)
 		},

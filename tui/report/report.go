@@ -62,6 +62,8 @@ type Model struct {
 	path    textinput.Model
 	outcome string
 	failed  bool
+	// served: the file goes to the operator's folder on the server, not to their own machine.
+	served bool
 }
 
 // New returns the report screen.
@@ -84,6 +86,12 @@ func (m Model) Open(base string, sweep bool) Model {
 	return m
 }
 
+// SetServed marks a served session: the file name is saved on the server, and the screen says so.
+func (m Model) SetServed(served bool) Model {
+	m.served = served
+	return m
+}
+
 // Saved shows where the report went, or why it could not be written.
 func (m Model) Saved(path string, err error) Model {
 	m.editing = false
@@ -93,6 +101,10 @@ func (m Model) Saved(path string, err error) Model {
 		return m
 	}
 	m.outcome, m.failed = "✓ Saved to "+path, false
+	if m.served {
+		m.outcome = "✓ Saved to " + path + " on the server, not on your machine; c copies the Markdown report " +
+			"to your own terminal's clipboard (OSC 52)."
+	}
 	return m
 }
 
@@ -142,6 +154,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 		m.cursor = min(m.cursor+1, len(m.choices)-1)
 	case key.Matches(kp, m.keys.Back):
 		return m, nil, nav.Back{}
+	case key.Matches(kp, m.keys.Copy):
+		return m, nil, CopyMsg{}
 	case key.Matches(kp, m.keys.Select):
 		c := m.choices[m.cursor]
 		if c.copy {
@@ -164,7 +178,9 @@ func (m Model) Help() keys.Help {
 	}
 	pick := keys.Rename(m.keys.Select, "choose")
 	back := keys.Rename(m.keys.Back, "results")
-	return keys.Help{Short: []key.Binding{m.keys.Up, m.keys.Down, pick, back}, Full: [][]key.Binding{{m.keys.Up, m.keys.Down, pick, back}}}
+	cp := keys.Rename(m.keys.Copy, "copy")
+	return keys.Help{Short: []key.Binding{m.keys.Up, m.keys.Down, pick, cp, back},
+		Full: [][]key.Binding{{m.keys.Up, m.keys.Down, pick, cp, back}}}
 }
 
 // View draws the screen.
@@ -180,8 +196,12 @@ func (m Model) View() string {
 	}
 	lines = append(lines, "")
 	if m.editing {
-		lines = append(lines, m.path.View(),
-			s.Subtle.Render("An existing file is never overwritten; the file is readable by you only."))
+		hint := s.Subtle.Render("An existing file is never overwritten; the file is readable by you only.")
+		if m.served {
+			hint = layout.Para(s.Subtle, "A file name only: it is saved on the server, in your own folder there, never "+
+				"over an existing file; c copies the report to your own machine instead.", m.width, "")
+		}
+		lines = append(lines, m.path.View(), hint)
 	}
 	if m.outcome != "" {
 		st := s.Good
