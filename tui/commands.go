@@ -38,7 +38,7 @@ type (
 		err  error
 	}
 	recentSavedMsg struct{ err error }
-	browserMsg struct {
+	browserMsg     struct {
 		url string
 		err error
 	}
