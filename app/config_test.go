@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/fix"
 	"github.com/mdmdoctor/mdmdoctor/graph"
 	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
+	"github.com/mdmdoctor/mdmdoctor/tui"
 )
 
 // TestGraphConfigFromSecrets: the secrets main read from the environment fill what no flag gave; a
@@ -155,5 +157,43 @@ func TestDrainWaitsForTheFixInFlight(t *testing.T) {
 	}
 	if w := apptest.SentWrites(f.Graph); len(w) != 0 {
 		t.Errorf("sent after Drain: %v", w)
+	}
+}
+
+// TestSavesGoWhereMainOrTheServerSays: a local run saves in the home and working directory main read;
+// a served session in its operator's own folder under the state directory, never the server's home or
+// working directory.
+func TestSavesGoWhereMainOrTheServerSays(t *testing.T) {
+	c := Config{HomeDir: "/home/ann", WorkDir: "/home/ann/tickets", StateDir: "/srv/state"}
+	if f := (&App{cfg: c}).TUIOptions(TUIOptions{}).Files; f != (tui.Files{Dir: "/home/ann/tickets", Home: "/home/ann"}) {
+		t.Errorf("local: %+v", f)
+	}
+	c.Served, c.Operator = true, Operator{SSHUser: "alice", KeyFingerprint: "SHA256:ab+c/d="}
+	want := tui.Files{Dir: filepath.Join("/srv/state", "served", "SHA256_ab-c_d_"), Served: true}
+	if f := (&App{cfg: c}).TUIOptions(TUIOptions{}).Files; f != want {
+		t.Errorf("served: %+v, want %+v", f, want)
+	}
+	if ServedDir("", "SHA256:x") != "" || ServedDir("/srv/state", "") != "" {
+		t.Error("ServedDir without a state directory or a key")
+	}
+	if got := FromEnvironment(func(k string) string { return map[string]string{"HOME": "/home/ann"}[k] }).HomeDir; got != "/home/ann" {
+		t.Errorf("home from the environment: %q", got)
+	}
+}
+
+// TestAuthCodeForwardNamesThisHost: outside serve, the forward command of --auth authcode names the
+// host main read, not a placeholder; a served session keeps the server's own command.
+func TestAuthCodeForwardNamesThisHost(t *testing.T) {
+	c := Config{Cloud: "public", Auth: graph.AuthCode, HostName: "jump1.contoso.com"}
+	if got := (&App{cfg: c}).graphConfig(nil, nil).ForwardCommand; got != "ssh -N -L 8400:localhost:8400 jump1.contoso.com" {
+		t.Errorf("forward command %q", got)
+	}
+	c.RedirectPort = 8411
+	if got := (&App{cfg: c}).graphConfig(nil, nil).ForwardCommand; got != "ssh -N -L 8411:localhost:8411 jump1.contoso.com" {
+		t.Errorf("forward command on --redirect-port 8411: %q", got)
+	}
+	c.Served, c.ForwardCommand = true, "ssh -N -L 8402:localhost:8402 -p 2222 alice@jump"
+	if got := (&App{cfg: c}).graphConfig(nil, nil).ForwardCommand; got != c.ForwardCommand {
+		t.Errorf("served forward command %q", got)
 	}
 }

@@ -176,3 +176,68 @@ func TestServeRefusesTheServersOwnIdentity(t *testing.T) {
 		t.Errorf("a token from the environment: exit %d, %q", r.code, r.stderr)
 	}
 }
+
+// countOf is how many times text was written to a terminal so far.
+type countOf struct {
+	term *servetest.Terminal
+	text string
+}
+
+func (c countOf) String() string {
+	return strings.Repeat("+", strings.Count(c.term.Out.String(), c.text))
+}
+
+// saveAs opens the file name field on the report screen (the n-th time), types name over the proposed
+// one and waits for the n-th outcome that says want.
+func saveAs(t *testing.T, term *servetest.Terminal, n int, name, want string) {
+	t.Helper()
+	term.Type(t, "\r")
+	servetest.WaitFor(t, countOf{term, "A file name only"}, strings.Repeat("+", n))
+	term.Type(t, "\x15"+name+"\r")
+	servetest.WaitFor(t, countOf{term, want}, "+")
+}
+
+// TestServedSavesStayInTheOperatorsFolder: over SSH, a path, ~ and .. are refused, and a plain file
+// name is written into the operator's own folder under the state directory, on the server; another
+// operator's folder is left as it was.
+func TestServedSavesStayInTheOperatorsFolder(t *testing.T) {
+	s := startServe(t, []string{"alice", "bob"}, "--demo")
+	home := filepath.Dir(s.state) // HOME of the server's account
+	folder := func(op string) string {
+		fp := strings.NewReplacer(":", "_", "/", "_", "+", "-").Replace(gossh.FingerprintSHA256(s.keys[op].PublicKey()))
+		return filepath.Join(s.state, "mdmdoctor", "served", fp)
+	}
+	alice, bob := s.connect(t, "alice"), s.connect(t, "bob")
+	alice.WaitFor(t, "Who has the problem?")
+	bob.WaitFor(t, "Who has the problem?")
+	script(t, bob, "bob@contoso.com\r", "Finished", "\r", "2 fail", "w", "Save as Markdown")
+	saveAs(t, bob, 1, "report.md", "not on your machine")
+	script(t, alice, "alice@contoso.com\r", "Finished", "\r", "17 pass", "w", "Save as Markdown")
+	absolute := filepath.Join(home, "abs.md")
+	for i, name := range []string{"../x.md", absolute, "~/x.md"} {
+		saveAs(t, alice, i+1, name, name+" is not a plain file name")
+	}
+	saveAs(t, alice, 4, "report.md", "not on your machine")
+	// c, as the screen says, copies the report to alice's own terminal (OSC 52).
+	script(t, alice, "c", "\x1b]52;c;")
+
+	for _, path := range []string{filepath.Join("..", "x.md"), absolute, filepath.Join(home, "x.md"),
+		filepath.Join(s.state, "mdmdoctor", "served", "x.md")} {
+		if _, err := os.Lstat(path); !os.IsNotExist(err) {
+			t.Errorf("a refused name wrote %s", path)
+		}
+	}
+	for op, user := range map[string]string{"alice": "alice@contoso.com", "bob": "bob@contoso.com"} {
+		entries, err := os.ReadDir(folder(op))
+		if err != nil || len(entries) != 1 || entries[0].Name() != "report.md" {
+			t.Fatalf("%s's folder holds %v (%v), want report.md only", op, entries, err)
+		}
+		b, _ := os.ReadFile(filepath.Join(folder(op), "report.md"))
+		if !strings.Contains(string(b), "# mdmdoctor report: user "+user) {
+			t.Errorf("%s's report:\n%s", op, b)
+		}
+		if fi, _ := os.Stat(folder(op)); fi.Mode().Perm() != 0o700 {
+			t.Errorf("%s's folder has mode %o", op, fi.Mode().Perm())
+		}
+	}
+}
