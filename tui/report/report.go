@@ -199,7 +199,7 @@ func (m Model) View() string {
 		hint := s.Subtle.Render("An existing file is never overwritten; the file is readable by you only.")
 		if m.served {
 			hint = layout.Para(s.Subtle, "A file name only: it is saved on the server, in your own folder there, never "+
-				"over an existing file; c copies the report to your own machine instead.", m.width, "")
+				"over an existing file (esc, then c, copies the report to your own machine instead).", m.width, "")
 		}
 		lines = append(lines, m.path.View(), hint)
 	}
