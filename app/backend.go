@@ -73,7 +73,9 @@ func (a *App) TUIOptions(o TUIOptions) tui.Options {
 		Journal: tui.RunFilter{Operator: a.cfg.Operator.String()},
 		Files:   tui.Files{Dir: a.cfg.WorkDir, Home: a.cfg.HomeDir},
 	}
-	if a.cfg.Served {
+	if !a.cfg.Served {
+		opts.UndoCommand = func(id string) string { return a.undoCommand(id, "") }
+	} else {
 		opts.Files = tui.Files{Dir: ServedDir(a.cfg.StateDir, a.cfg.Operator.KeyFingerprint), Served: true}
 	}
 	if a.cfg.Demo {

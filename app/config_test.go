@@ -181,6 +181,28 @@ func TestSavesGoWhereMainOrTheServerSays(t *testing.T) {
 	}
 }
 
+// TestUndoCommandReachesTheTenant: the TUI's outcome offers an undo command complete with the flags
+// that reach the same tenant; a served session, whose operator has no shell on the server, offers the
+// journal screen only.
+func TestUndoCommandReachesTheTenant(t *testing.T) {
+	c := Config{Demo: true, Cloud: "public"}
+	undo := (&App{cfg: c}).TUIOptions(TUIOptions{}).UndoCommand
+	if undo == nil {
+		t.Fatal("no undo command outside serve")
+	}
+	if got := undo("20261125-180000-abcdef"); got != "mdmdoctor undo 20261125-180000-abcdef --demo" {
+		t.Errorf("demo undo command: %q", got)
+	}
+	c = Config{Cloud: "usgov", TenantID: "contoso.us"}
+	if got := (&App{cfg: c}).TUIOptions(TUIOptions{}).UndoCommand("r1"); got != "mdmdoctor undo r1 --tenant-id contoso.us --cloud usgov" {
+		t.Errorf("tenant undo command: %q", got)
+	}
+	c.Served = true
+	if (&App{cfg: c}).TUIOptions(TUIOptions{}).UndoCommand != nil {
+		t.Error("a served session offers a shell command")
+	}
+}
+
 // TestAuthCodeForwardNamesThisHost: outside serve, the forward command of --auth authcode names the
 // host main read, not a placeholder; a served session keeps the server's own command.
 func TestAuthCodeForwardNamesThisHost(t *testing.T) {

@@ -34,6 +34,7 @@ func runToResults(t *testing.T, environ []string, w, h int) *session {
 	o := triageOptions(newTestBackend())
 	o.Target = "bob@contoso.com"
 	o.Environ = environ
+	o.UndoCommand = func(id string) string { return "mdmdoctor undo " + id + " --demo" }
 	s := startSession(t, o, w, h)
 	s.WaitFor("Finished:")
 	s.Press("enter")

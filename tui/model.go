@@ -118,7 +118,7 @@ func New(ctx context.Context, o Options) Model {
 		results: results.New(st, &km),
 		steps:   steps.New(st, &km),
 		report:  report.New(st, &km).SetServed(o.Files.Served),
-		flow:    fixflow.New(st, &km, o.Backend),
+		flow:    fixflow.New(st, &km, o.Backend).SetUndoCommand(o.UndoCommand),
 		journal: journal.New(st, &km),
 		levels:  []screenID{signInScreen},
 		reruns:  map[int]rerun{},

@@ -25,6 +25,10 @@ type Options struct {
 	// Files says where the report and a device sweep are saved: a served session passes its
 	// operator's own directory on the server.
 	Files Files
+	// UndoCommand, when set, is the command line that undoes journal run id from a shell, complete with
+	// the flags that reach the same tenant; nil (a served session, whose operator has no shell on the
+	// server) offers the journal screen only.
+	UndoCommand func(id string) string
 	// Target, when set, is resolved and run right after sign-in, skipping the target screen.
 	Target string
 	// Checks is the catalog to run; nil runs checks.ForKind for the target's kind.

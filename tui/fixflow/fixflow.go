@@ -91,11 +91,20 @@ type Model struct {
 	// quitting is set when the operator quit while a write was in flight.
 	quitting bool
 	spinner  spinner.Model
+	// undoCommand names the shell command that undoes a run; nil offers the journal screen only.
+	undoCommand func(id string) string
 }
 
 // New returns the screen; fixer may not be nil.
 func New(st *theme.Styles, km *keys.KeyMap, fixer Fixer) Model {
 	return Model{styles: st, keys: km, fixer: fixer, body: pane.New(st, km, "pgdn"), spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+}
+
+// SetUndoCommand sets the shell command the outcome offers beside the journal screen's undo; nil
+// offers the journal screen only.
+func (m Model) SetUndoCommand(f func(id string) string) Model {
+	m.undoCommand = f
+	return m
 }
 
 // Start opens the screen on a result of a run on t. ctx bounds the drafting; an apply outlives it,

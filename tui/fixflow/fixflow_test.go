@@ -151,7 +151,7 @@ func TestUndoFromTheJournal(t *testing.T) {
 func start(t *testing.T, x *fakeFixer) Model {
 	t.Helper()
 	st, km := tuitest.Deps()
-	m := New(st, km, x)
+	m := New(st, km, x).SetUndoCommand(func(id string) string { return "mdmdoctor undo " + id + " --demo" })
 	m.SetSize(w, h)
 	var cmd tea.Cmd
 	m, cmd = m.Start(context.Background(), facts.Target{Kind: facts.TargetUser, User: "bob@contoso.com"}, x.results[0])
@@ -272,7 +272,7 @@ func TestGuidedFixFromChoiceToOutcome(t *testing.T) {
 	view(t, m, "Applying", "ABCD1234", "https://microsoft.com/devicelogin", "[1/1] POST")
 	close(x.release)
 	m, _ = drain(t, m, cmd)
-	view(t, m, "✓ Applied.", "[1/1] POST", "applied", "20261125-180000-abcdef", "mdmdoctor undo 20261125-180000-abcdef", "✓ PASS scope.mdm: The MDM user scope includes the user.")
+	view(t, m, "✓ Applied.", "[1/1] POST", "applied", "20261125-180000-abcdef", "Undo it from the journal (u), or: mdmdoctor undo 20261125-180000-abcdef --demo", "✓ PASS scope.mdm: The MDM user scope includes the user.")
 	if len(x.applied) != 1 || !strings.Contains(string(x.applied[0].Requests[0].Body), kiosk) {
 		t.Errorf("applied %+v", x.applied)
 	}

@@ -178,7 +178,11 @@ func (m Model) bodyLines() []string {
 		if id := m.outcome.JournalID; id != "" {
 			add("", "Journal entry "+s.Strong.Render(id))
 			if m.plan.Reversible && m.plan.Undoes == "" && m.outcome.Result != fix.Failed {
-				add(layout.Wrap("Undo it from the journal (u), or: mdmdoctor undo "+id, m.width, "")...)
+				hint := "Undo it from the journal (u)."
+				if m.undoCommand != nil {
+					hint = "Undo it from the journal (u), or: " + m.undoCommand(id)
+				}
+				add(layout.Wrap(hint, m.width, "")...)
 			}
 		}
 		if len(m.outcome.Rechecked) > 0 {
