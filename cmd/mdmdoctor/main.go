@@ -23,10 +23,8 @@ import (
 // -X main.stampDate=...". A binary built with go install has none of them and reads its build info.
 var stampVersion, stampCommit, stampDate string
 
-// help holds the commands' long descriptions.
-//
 //go:embed help
-var help embed.FS
+var help embed.FS // the commands' long descriptions, help/NAME.txt
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
