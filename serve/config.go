@@ -122,7 +122,8 @@ func (c Config) maxConnections() int { return 4*c.MaxSessions + 16 }
 func (c Config) validate() error {
 	switch {
 	case c.AuthorizedKeys == "":
-		return errors.New("serve needs an authorized_keys file listing the operators' public keys: give --authorized-keys FILE")
+		return errors.New("serve needs an authorized_keys file listing the operators' public keys: " +
+			"give --authorized-keys FILE")
 	case c.HostKey == "":
 		return errors.New("serve needs a host key file (generated on first start): give --host-key FILE")
 	case c.NewApp == nil:

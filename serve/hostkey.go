@@ -30,7 +30,8 @@ func hostKey(path string) (gossh.Signer, bool, error) {
 		return nil, false, fmt.Errorf("host key %s: %w", path, err)
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
-		return nil, false, fmt.Errorf("host key %s is readable by others (mode %v): run chmod 600 %s", path, fi.Mode().Perm(), path)
+		return nil, false, fmt.Errorf("host key %s is readable by others (mode %v): run chmod 600 %s",
+			path, fi.Mode().Perm(), path)
 	}
 	signer, err := gossh.ParsePrivateKey(data)
 	if err != nil {

@@ -20,7 +20,8 @@ import (
 
 // Why a session ended, when the server ended it; the operator reads the message.
 var (
-	errShutdown   = errors.New("mdmdoctor serve is shutting down: your session is closed (confirmed fixes are in the journal)")
+	errShutdown = errors.New("mdmdoctor serve is shutting down: " +
+		"your session is closed (confirmed fixes are in the journal)")
 	errIdle       = errors.New("no keystroke for too long: your session is closed")
 	errRunTimeout = errors.New("the session reached its time limit: your session is closed")
 )
@@ -45,7 +46,8 @@ func (s *Server) handle(next ssh.Handler) ssh.Handler {
 		defer next(sess)
 		pty, winch, ok := sess.Pty()
 		if !ok {
-			_, _ = fmt.Fprintf(sess.Stderr(), "mdmdoctor serve shows a terminal UI and needs a terminal: connect with ssh -t\r\n")
+			_, _ = fmt.Fprintf(sess.Stderr(),
+				"mdmdoctor serve shows a terminal UI and needs a terminal: connect with ssh -t\r\n")
 			_ = sess.Exit(1)
 			return
 		}

@@ -112,7 +112,8 @@ func openURL(ctx context.Context, open func(context.Context, string) error, url 
 
 // remote reports whether the session runs over SSH, where a browser would open on the wrong machine.
 func remote(environ []string) bool {
-	return lookup(environ, "SSH_CONNECTION") != "" || lookup(environ, "SSH_TTY") != "" || lookup(environ, "SSH_CLIENT") != ""
+	return lookup(environ, "SSH_CONNECTION") != "" || lookup(environ, "SSH_TTY") != "" ||
+		lookup(environ, "SSH_CLIENT") != ""
 }
 
 // openBrowser returns the platform's way to open a link. On Linux it needs a graphical session: with

@@ -40,7 +40,8 @@ type reportSavedMsg struct {
 // place is where the name the operator typed is written: the directory and the file name in it.
 func (f Files) place(name string) (dir, base string, err error) {
 	if f.Served {
-		if strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, "~") || name == "." || name == ".." || filepath.IsAbs(name) {
+		if strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, "~") || name == "." || name == ".." ||
+			filepath.IsAbs(name) {
 			return "", "", fmt.Errorf("%s is not a plain file name: type a name such as report.md (no folder, ~ or ..); "+
 				"it is saved in your own folder on the server", checks.Printable(name))
 		}

@@ -63,7 +63,9 @@ func (m Model) frame() string {
 	// Each part is one line that fits but the body, fitted to its rows: the frame is the terminal's size.
 	parts := []string{
 		m.cache.header.Get(m.headerKey(), m.header),
-		m.cache.rule.Get(strconv.Itoa(m.width), func() string { return m.styles.Subtle.Render(strings.Repeat("─", m.width)) }),
+		m.cache.rule.Get(strconv.Itoa(m.width), func() string {
+			return m.styles.Subtle.Render(strings.Repeat("─", m.width))
+		}),
 		layout.Fit(body, m.width, bodyH),
 		status,
 		m.shortHelp(),

@@ -97,7 +97,11 @@ type Model struct {
 
 // New returns the screen; fixer may not be nil.
 func New(st *theme.Styles, km *keys.KeyMap, fixer Fixer) Model {
-	return Model{styles: st, keys: km, fixer: fixer, body: pane.New(st, km, "pgdn"), spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+	return Model{
+		styles: st, keys: km, fixer: fixer,
+		body:    pane.New(st, km, "pgdn"),
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+	}
 }
 
 // SetUndoCommand sets the shell command the outcome offers beside the journal screen's undo; nil
@@ -362,7 +366,10 @@ func (m Model) Help() keys.Help {
 		return keys.Help{Short: []key.Binding{back}, Full: [][]key.Binding{{back}}}
 	case picking:
 		sel := keys.Rename(km.Select, "choose")
-		return keys.Help{Short: []key.Binding{km.Up, km.Down, sel, back}, Full: [][]key.Binding{{km.Up, km.Down, km.PageUp, km.PageDown}, {sel, back}}}
+		return keys.Help{
+			Short: []key.Binding{km.Up, km.Down, sel, back},
+			Full:  [][]key.Binding{{km.Up, km.Down, km.PageUp, km.PageDown}, {sel, back}},
+		}
 	case previewing:
 		short := []key.Binding{km.Down, km.Up}
 		if !m.fixer.ReadOnly() && m.plan != nil && !m.plan.Guided() {

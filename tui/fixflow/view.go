@@ -189,7 +189,8 @@ func (m Model) bodyLines() []string {
 			add("", s.Label.Render("Re-checked"))
 		}
 		for _, r := range m.outcome.Rechecked {
-			add(layout.Hang(r.Status.Symbol()+" "+strings.ToUpper(r.Status.String())+"  "+r.ID+": "+r.Summary, m.width, "", "    ")...)
+			head := r.Status.Symbol() + " " + strings.ToUpper(r.Status.String()) + "  " + r.ID + ": " + r.Summary
+			add(layout.Hang(head, m.width, "", "    ")...)
 		}
 	case stopped:
 		m.addProgress(add)

@@ -71,7 +71,8 @@ func (m Model) ownRecord() string {
 			urls = append(urls, fx.Requests[0].URL())
 		}
 	}
-	if (m.draft.Fix != "devices.duplicates.delete-stale" && m.draft.Fix != "devices.duplicates.disable-stale") || len(urls) != 1 {
+	stale := m.draft.Fix == "devices.duplicates.delete-stale" || m.draft.Fix == "devices.duplicates.disable-stale"
+	if !stale || len(urls) != 1 {
 		return ""
 	}
 	return urls[0][strings.LastIndex(urls[0], "/")+1:]

@@ -147,7 +147,10 @@ func (m Model) Help() keys.Help {
 	reload := keys.Rename(m.keys.RerunAll, "read again")
 	return keys.Help{
 		Short: []key.Binding{m.keys.Up, m.keys.Down, undo, back},
-		Full:  [][]key.Binding{{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom}, {undo, reload, back}},
+		Full: [][]key.Binding{
+			{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom},
+			{undo, reload, back},
+		},
 	}
 }
 
@@ -182,7 +185,8 @@ func (m Model) View() string {
 		r := m.runs[i]
 		line := m.row(theme.NoCursor+" ", r.Time.UTC().Format("2006-01-02 15:04"), r.Fix, r.User, r.Outcome)
 		if i == m.cursor {
-			line = s.Selected.Render(layout.Truncate(m.row(theme.Cursor+" ", r.Time.UTC().Format("2006-01-02 15:04"), r.Fix, r.User, r.Outcome), m.width))
+			row := m.row(theme.Cursor+" ", r.Time.UTC().Format("2006-01-02 15:04"), r.Fix, r.User, r.Outcome)
+			line = s.Selected.Render(layout.Truncate(row, m.width))
 		}
 		out = append(out, layout.Truncate(line, m.width))
 	}
@@ -193,7 +197,8 @@ func (m Model) View() string {
 // row lays out the columns of a run.
 func (m Model) row(mark, at, fix, user, outcome string) string {
 	p := checks.Printable
-	return fmt.Sprintf("%s%-16s  %-24s  %-20s  %s", mark, at, layout.Truncate(p(fix), 24), layout.Truncate(p(user), 20), p(outcome))
+	return fmt.Sprintf("%s%-16s  %-24s  %-20s  %s",
+		mark, at, layout.Truncate(p(fix), 24), layout.Truncate(p(user), 20), p(outcome))
 }
 
 // detail is what the list has no room for about the selected run: its ID, who applied it, and
@@ -211,7 +216,8 @@ func (m Model) detail() []string {
 	if r.Via != "" {
 		op += " via " + r.Via
 	}
-	lines := []string{"", layout.Truncate(s.Strong.Render(checks.Printable(r.ID))+s.Subtle.Render(" · by "+checks.Printable(op)), m.width)}
+	title := s.Strong.Render(checks.Printable(r.ID)) + s.Subtle.Render(" · by "+checks.Printable(op))
+	lines := []string{"", layout.Truncate(title, m.width)}
 	undo := "Undo: " + checks.Printable(r.Undo)
 	if r.Undoable() {
 		undo = "Undo: yes: enter plans the undo and shows it; nothing is sent before you type yes."

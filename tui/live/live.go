@@ -178,7 +178,10 @@ func (m Model) Help() keys.Help {
 	}
 	return keys.Help{
 		Short: []key.Binding{m.keys.Results, m.keys.Steps, m.keys.RerunAll},
-		Full:  [][]key.Binding{{m.keys.Results, m.keys.Steps, m.keys.RerunAll, keys.Rename(m.keys.Back, "new target")}, {m.keys.Up, m.keys.Down}},
+		Full: [][]key.Binding{
+			{m.keys.Results, m.keys.Steps, m.keys.RerunAll, keys.Rename(m.keys.Back, "new target")},
+			{m.keys.Up, m.keys.Down},
+		},
 	}
 }
 

@@ -174,7 +174,10 @@ func (m Model) Help() keys.Help {
 	if m.editing {
 		save := keys.Rename(m.keys.Select, "save")
 		back := keys.Rename(m.keys.Back, "choose again")
-		return keys.Help{Short: []key.Binding{save, back, m.keys.ForceQuit}, Full: [][]key.Binding{{save, back, m.keys.ForceQuit}}}
+		return keys.Help{
+			Short: []key.Binding{save, back, m.keys.ForceQuit},
+			Full:  [][]key.Binding{{save, back, m.keys.ForceQuit}},
+		}
 	}
 	pick := keys.Rename(m.keys.Select, "choose")
 	back := keys.Rename(m.keys.Back, "results")

@@ -66,7 +66,8 @@ func Detail(s *theme.Styles, r checks.Result, width int) []string {
 // the docs link whole.
 func CopyText(r checks.Result) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: %s (%s)\n%s\n", r.Status.Symbol(), strings.ToUpper(r.Status.String()), r.ID, r.Subject, r.Summary)
+	fmt.Fprintf(&b, "%s %s: %s (%s)\n%s\n",
+		r.Status.Symbol(), strings.ToUpper(r.Status.String()), r.ID, r.Subject, r.Summary)
 	if r.Remediation != "" {
 		b.WriteString("\nWhat to do: " + r.Remediation + "\n")
 	}

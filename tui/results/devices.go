@@ -23,7 +23,8 @@ func (m Model) SetDevices(rows []runner.DeviceRow) Model {
 func DeviceTable(s *theme.Styles, rows []runner.DeviceRow, width int) []string {
 	out := []string{"", s.Heading.Render("The user's devices (as Intune's Troubleshoot pane lists them)")}
 	row := func(name, join, intune, compliance, checkIn string) string {
-		return layout.Truncate(fmt.Sprintf("  %-16s %-13s %-8s %-14s %s", layout.Truncate(name, 16), join, intune, compliance, checkIn), width)
+		line := fmt.Sprintf("  %-16s %-13s %-8s %-14s %s", layout.Truncate(name, 16), join, intune, compliance, checkIn)
+		return layout.Truncate(line, width)
 	}
 	out = append(out, s.Subtle.Render(row("Name", "Join type", "Intune", "Compliance", "Last check-in")))
 	for _, r := range rows {

@@ -446,7 +446,10 @@ func (m Model) Help() keys.Help {
 	if m.filtering {
 		keep := keys.Rename(m.keys.Select, "keep filter")
 		clear := keys.Rename(m.keys.Back, "clear filter")
-		return keys.Help{Short: []key.Binding{keep, clear, m.keys.ForceQuit}, Full: [][]key.Binding{{keep, clear}, {m.keys.ForceQuit}}}
+		return keys.Help{
+			Short: []key.Binding{keep, clear, m.keys.ForceQuit},
+			Full:  [][]key.Binding{{keep, clear}, {m.keys.ForceQuit}},
+		}
 	}
 	zoom := keys.Rename(m.keys.Zoom, "open")
 	focus := keys.Rename(m.keys.Focus, "detail")
@@ -542,7 +545,8 @@ func (m Model) listView(w, h int) (string, string) {
 	rows := m.listRows(h)
 	var b strings.Builder
 	if m.filterShown() {
-		b.WriteString(layout.Truncate(m.filter.View(), w-14) + s.Subtle.Render(fmt.Sprintf("  %d of %d", len(m.shown), len(m.results))) + "\n")
+		count := s.Subtle.Render(fmt.Sprintf("  %d of %d", len(m.shown), len(m.results)))
+		b.WriteString(layout.Truncate(m.filter.View(), w-14) + count + "\n")
 	}
 	if len(m.shown) == 0 {
 		b.WriteString(s.Subtle.Render("No result matches; esc clears the filter."))

@@ -36,7 +36,9 @@ func devices(f *facts.Facts) []DeviceRow {
 	var rows []DeviceRow
 	linked := map[string]bool{}
 	for _, e := range f.UserDevices {
-		r := DeviceRow{Name: e.DisplayName, Join: joinWords(e.TrustType), LastSignIn: e.ApproximateLastSignInDateTime, Note: notes[e.ID]}
+		r := DeviceRow{
+			Name: e.DisplayName, Join: joinWords(e.TrustType), LastSignIn: e.ApproximateLastSignInDateTime, Note: notes[e.ID],
+		}
 		for _, m := range f.ManagedDevices {
 			if e.DeviceID != "" && strings.EqualFold(m.AzureADDeviceID, e.DeviceID) {
 				r.Managed, r.Compliance, r.LastCheckIn = true, m.ComplianceState, m.LastSyncDateTime
@@ -50,7 +52,10 @@ func devices(f *facts.Facts) []DeviceRow {
 	}
 	for _, m := range f.ManagedDevices {
 		if !linked[m.ID] {
-			rows = append(rows, DeviceRow{Name: m.DeviceName, Managed: true, Compliance: m.ComplianceState, LastCheckIn: m.LastSyncDateTime, Note: notes[m.ID]})
+			rows = append(rows, DeviceRow{
+				Name: m.DeviceName, Managed: true, Compliance: m.ComplianceState,
+				LastCheckIn: m.LastSyncDateTime, Note: notes[m.ID],
+			})
 		}
 	}
 	return rows
@@ -61,7 +66,9 @@ func devices(f *facts.Facts) []DeviceRow {
 func sweepNotes(f *facts.Facts) map[string]string {
 	g := facts.New(f.Cloud, f.Target, f.Now)
 	g.Apply(facts.Delta{Source: facts.SrcAllDevices, Apply: func(g *facts.Facts) { g.AllDevices = f.UserDevices }})
-	g.Apply(facts.Delta{Source: facts.SrcAllManagedDevices, Apply: func(g *facts.Facts) { g.AllManagedDevices = f.ManagedDevices }})
+	g.Apply(facts.Delta{Source: facts.SrcAllManagedDevices, Apply: func(g *facts.Facts) {
+		g.AllManagedDevices = f.ManagedDevices
+	}})
 	notes := map[string]string{}
 	for _, fd := range checks.TenantSweep(g).Findings {
 		for _, r := range fd.Records {

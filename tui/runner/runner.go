@@ -110,8 +110,8 @@ func seen(f *facts.Facts) Seen {
 }
 
 // Start returns a command that launches the run under ctx and delivers its messages on a stream: an
-// EventMsg per engine event and a ProgressMsg per progress report, then the DoneMsg. Cancelling ctx stops the readers; the engine then
-// settles the checks still waiting as errors and the run ends.
+// EventMsg per engine event and a ProgressMsg per progress report, then the DoneMsg. Cancelling ctx stops
+// the readers; the engine then settles the checks still waiting as errors and the run ends.
 func Start(ctx context.Context, s Spec) tea.Cmd {
 	return stream.Start(func(send func(tea.Msg)) tea.Msg {
 		if s.Progress != nil {

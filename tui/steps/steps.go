@@ -174,7 +174,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 
 // toFailure opens the next (dir 1) or previous (dir -1) page whose result failed or could not run.
 func (m Model) toFailure(dir int) (Model, tea.Cmd, tea.Msg) {
-	i, none := results.NextFailure(len(m.pages), m.index, dir, func(i int) checks.Status { return m.pages[i].result.Status })
+	i, none := results.NextFailure(len(m.pages), m.index, dir, func(i int) checks.Status {
+		return m.pages[i].result.Status
+	})
 	if i < 0 {
 		return m, nil, none
 	}
@@ -187,8 +189,10 @@ func (m Model) toFailure(dir int) (Model, tea.Cmd, tea.Msg) {
 func (m Model) Help() keys.Help {
 	back := keys.Rename(m.keys.Back, "results")
 	return keys.Help{
-		Short: []key.Binding{keys.Rename(m.keys.Next, "next"), keys.Rename(m.keys.Prev, "prev"), keys.Rename(m.keys.NextFail, "next fail"),
-			keys.Rename(m.keys.Down, "scroll"), keys.Rename(m.keys.Fix, "fix"), m.keys.Copy, back},
+		Short: []key.Binding{
+			keys.Rename(m.keys.Next, "next"), keys.Rename(m.keys.Prev, "prev"), keys.Rename(m.keys.NextFail, "next fail"),
+			keys.Rename(m.keys.Down, "scroll"), keys.Rename(m.keys.Fix, "fix"), m.keys.Copy, back,
+		},
 		Full: [][]key.Binding{
 			{m.keys.Next, m.keys.Prev, m.keys.NextFail, m.keys.PrevFail},
 			{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom},

@@ -121,5 +121,8 @@ func (m Model) deviceLine() string {
 func (m Model) pasteHelp() keys.Help {
 	done := keys.Rename(m.keys.Done, "read the paste")
 	back := keys.Rename(m.keys.Back, "leave without it")
-	return keys.Help{Short: []key.Binding{done, back, m.keys.ForceQuit}, Full: [][]key.Binding{{done, back}, {m.keys.ForceQuit}}}
+	return keys.Help{
+		Short: []key.Binding{done, back, m.keys.ForceQuit},
+		Full:  [][]key.Binding{{done, back}, {m.keys.ForceQuit}},
+	}
 }

@@ -334,7 +334,8 @@ func (m Model) itemLine(it item) string {
 	case it.kind == pathItem && m.path == facts.PathUnknown:
 		return "How it enrolls: not sure, infer it or judge every path (enter to change)"
 	case it.kind == pathItem:
-		return layout.Truncate("How it enrolls: "+string(m.path)+", "+m.path.Describe()+" (enter to change)", max(m.width-4, 10))
+		line := "How it enrolls: " + string(m.path) + ", " + m.path.Describe() + " (enter to change)"
+		return layout.Truncate(line, max(m.width-4, 10))
 	case it.kind == journalItem:
 		return "Journal of the fixes applied, and undo"
 	case it.kind != tenantItem:

@@ -67,6 +67,7 @@ func New(isDark bool) *Styles {
 		purple = c("#8E2C8E", "#E08CE0")
 		barBg  = c("#D0D0D0", "#3A3A3A")
 	)
+	codeBox := lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 3).MarginLeft(4)
 	s := &Styles{
 		Header:       lipgloss.NewStyle().Bold(true).Foreground(text),
 		HeaderAccent: lipgloss.NewStyle().Bold(true).Foreground(accent),
@@ -82,7 +83,7 @@ func New(isDark bool) *Styles {
 		Good:         lipgloss.NewStyle().Foreground(green),
 		URL:          lipgloss.NewStyle().Underline(true).Foreground(blue),
 		Code:         lipgloss.NewStyle().Bold(true).Foreground(accent),
-		CodeBox:      lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 3).MarginLeft(4),
+		CodeBox:      codeBox,
 		Selected:     lipgloss.NewStyle().Reverse(true),
 		Panel:        lipgloss.NewStyle().Border(lipgloss.NormalBorder()).BorderForeground(subtle),
 		Bar:          lipgloss.NewStyle().Foreground(accent),
