@@ -229,6 +229,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 func (m Model) back() (Model, tea.Cmd, tea.Msg) {
 	switch m.state {
 	case previewing:
+		if m.draft == nil { // an undo's plan comes from the journal: no choices to go back to
+			break
+		}
 		if i := m.prevNeed(len(m.draft.Needs)); i >= 0 {
 			m.state, m.need, m.cursor, m.plan = picking, i, 0, nil
 			return m, nil, nil

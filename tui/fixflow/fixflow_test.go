@@ -148,6 +148,29 @@ func TestUndoFromTheJournal(t *testing.T) {
 	}
 }
 
+// TestUndoPreviewEscGoesBack: esc on an undo's preview leaves the screen for the journal (an undo has
+// no choices to go back to), as it does while the undo is still being planned; it once panicked there.
+func TestUndoPreviewEscGoesBack(t *testing.T) {
+	f, results := bobFacts(t)
+	x := &fakeFixer{f: f, results: results}
+	st, km := tuitest.Deps()
+	m := New(st, km, x)
+	m.SetSize(w, h)
+	planning, _ := m.StartUndo(context.Background(), "20261125-180000-abcdef")
+	if _, req := press(planning, t, "esc"); req != (nav.Back{}) {
+		t.Fatalf("esc while planning the undo asks %#v, want nav.Back", req)
+	}
+	m, cmd := m.StartUndo(context.Background(), "20261125-180000-abcdef")
+	m, _ = drain(t, m, cmd)
+	view(t, m, "Undo: 20261125-180000-abcdef · bob@contoso.com", "Nothing has been sent")
+	if _, req := press(m, t, "esc"); req != (nav.Back{}) {
+		t.Fatalf("esc on the undo's preview asks %#v, want nav.Back", req)
+	}
+	if len(x.undone) != 0 {
+		t.Fatalf("esc undid %v", x.undone)
+	}
+}
+
 func start(t *testing.T, x *fakeFixer) Model {
 	t.Helper()
 	st, km := tuitest.Deps()
