@@ -25,7 +25,7 @@ GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 # a duration ends while a worker is busy (golang/go#75804); a count has no deadline to race.
 FUZZTIME    ?= 500x
 
-.PHONY: build demo test test-race vet-windows fuzz lint bench buildcost dist clean
+.PHONY: build demo test test-race vet-windows fuzz lint bench buildcost testcost dist clean
 
 build:
 	$(GOBUILD) -o $(BIN) ./cmd/mdmdoctor
@@ -37,8 +37,7 @@ demo: build
 # Everything make test checked before it ran in three parts at once: vet for Windows, the race tests with
 # go vet inside them, and the fuzz run. Each compiles for a target of its own (windows, -race, fuzz
 # instrumentation), so the three share no work, and while the tests wait (throttling, timeouts) the cores
-# compile for the others; on two cores that takes make test on a fresh clone from over six minutes to
-# about four. --output-sync (GNU make 4) keeps each part's output together.
+# compile for the others. --output-sync (GNU make 4) keeps each part's output together.
 test:
 	@$(MAKE) --no-print-directory -j3 $(if $(filter output-sync,$(.FEATURES)),--output-sync=target) vet-windows test-race fuzz
 
@@ -65,6 +64,8 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	@# Nothing may make the linker keep every method (a template run, a reflective method lookup).
+	@./.ci/methodprune
 	@# govulncheck exits 3 when it finds a vulnerability; any other failure is reported, not hidden, but
 	@# does not fail lint on a machine that cannot reach the vulnerability database.
 	@$(GO) run $(GOVULNCHECK) ./...; rc=$$?; \
@@ -75,9 +76,14 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 # The build's cost as the README's performance table states it: cold build time and peak memory
-# (median of RUNS, default 3) and the size of the binary make build makes.
+# (median of RUNS, default 3), the size of the binary make build makes, and whether the linker could leave
+# out the methods nothing calls.
 buildcost:
 	@./.ci/buildcost
+
+# make test on a fresh clone of HEAD with an empty build cache: wall and CPU time, peak RSS.
+testcost:
+	@./.ci/testcost
 
 # Release archives for every platform in PLATFORMS, stamped like make build, with SHA256SUMS.
 dist:
