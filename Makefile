@@ -24,6 +24,8 @@ GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 # A count, not a duration: Go 1.26's fuzz coordinator can fail a run with "context deadline exceeded" when
 # a duration ends while a worker is busy (golang/go#75804); a count has no deadline to race.
 FUZZTIME    ?= 500x
+# make test's parts beside the race tests run at a lower priority where nice exists.
+NICE        ?= $(shell command -v nice >/dev/null 2>&1 && echo nice -n 10)
 
 .PHONY: build demo test test-race vet-windows fuzz lint bench buildcost testcost dist clean
 
@@ -37,9 +39,12 @@ demo: build
 # Everything make test checked before it ran in three parts at once: vet for Windows, the race tests with
 # go vet inside them, and the fuzz run. Each compiles for a target of its own (windows, -race, fuzz
 # instrumentation), so the three share no work, and while the tests wait (throttling, timeouts) the cores
-# compile for the others. --output-sync (GNU make 4) keeps each part's output together.
+# compile for the others. The race tests take longest (their slowest tests start only once everything is
+# compiled), so the other two run niced: they take the cores the tests leave idle, not the race compile's.
+# --output-sync (GNU make 4) keeps each part's output together.
 test:
-	@$(MAKE) --no-print-directory -j3 $(if $(filter output-sync,$(.FEATURES)),--output-sync=target) vet-windows test-race fuzz
+	@$(MAKE) --no-print-directory -j3 $(if $(filter output-sync,$(.FEATURES)),--output-sync=target) \
+		vet-windows test-race fuzz LOW="$(NICE)"
 
 # -vet=all runs go vet ./... (every analyzer, each package with its tests) on the -race build the tests
 # compile anyway, instead of on a build of its own; the CLI tests build their binary with -race too.
@@ -48,7 +53,7 @@ test-race:
 
 # The journal's symlink guard and state-directory check differ on Windows (build tags): vet that side too.
 vet-windows:
-	GOOS=windows $(GO) vet ./...
+	GOOS=windows $(LOW) $(GO) vet ./...
 
 # A short run of every fuzz target over its seed corpus plus new inputs. The targets are found in the
 # sources: asking go test -list would compile every test package once more.
@@ -56,7 +61,7 @@ fuzz:
 	@grep -rlE --include='*_test.go' '^func Fuzz[A-Z]' . | sort | while read -r f; do \
 		for fn in $$(grep -oE '^func Fuzz[A-Za-z0-9_]*' "$$f" | cut -d' ' -f2); do \
 			echo "fuzz ./$$(dirname "$${f#./}") $$fn"; \
-			$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) "./$$(dirname "$${f#./}")" || exit 1; \
+			$(LOW) $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) "./$$(dirname "$${f#./}")" || exit 1; \
 		done; \
 	done
 
