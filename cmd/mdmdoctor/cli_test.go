@@ -58,6 +58,11 @@ func TestCompletion(t *testing.T) {
 			t.Errorf("completion %s: exit %d, %d bytes: %s", shell, r.code, len(r.stdout), r.stderr)
 		}
 	}
+	// A shell without a script is bad input; cobra alone would print its help and exit 0.
+	if r := runCLI(t, "", "completion", "tcsh"); r.code != 2 || r.stdout != "" ||
+		!strings.Contains(r.stderr, `no completion script for "tcsh": name one of bash, fish, powershell, zsh`) {
+		t.Errorf("completion tcsh: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
 	for _, tc := range []struct {
 		args       []string
 		want, none []string

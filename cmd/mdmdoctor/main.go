@@ -52,6 +52,7 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	cmdutil.StrictCompletion(root) // after SetOut: cobra's completion commands keep the writer they find
 	if err := root.ExecuteContext(ctx); err != nil {
 		// Errors may quote Graph's or a paste's text (group names, SKUs, device names): data, made printable.
 		fmt.Fprintf(stderr, "mdmdoctor: %s\n", checks.Printable(strings.Join(strings.Fields(err.Error()), " ")))

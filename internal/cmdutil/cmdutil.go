@@ -59,6 +59,32 @@ func NoArgs(cmd *cobra.Command, args []string) error {
 		cmd.CommandPath())
 }
 
+// StrictCompletion adds cobra's completion command to root, once root has its commands and its output,
+// refusing a shell it has no script for as bad input: cobra's own command prints its help and exits 0
+// then, and a script that sources the output reads the help as shell.
+func StrictCompletion(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		c.Args = cobra.ArbitraryArgs
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			var shells []string
+			for _, s := range cmd.Commands() {
+				if s.IsAvailableCommand() {
+					shells = append(shells, s.Name())
+				}
+			}
+			return fmt.Errorf("no completion script for %q: name one of %s, e.g. %s bash", args[0],
+				strings.Join(shells, ", "), cmd.CommandPath())
+		}
+	}
+}
+
 // Complete offers a flag's fixed values to shell completion.
 func Complete(cmd *cobra.Command, flag string, values ...string) {
 	_ = cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
