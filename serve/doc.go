@@ -8,7 +8,9 @@
 // offered. Each SSH session needs a PTY and gets its own application, built by Config.NewApp, so
 // operators never share sign-in, targets, pastes or fixes. The server enforces a maximum number of
 // sessions, an idle timeout and a per-session run time; Shutdown waits for the fixes in flight to be
-// answered and journaled, then closes every session with a message.
+// answered and journaled, then closes every session with a message. It logs with slog: connections,
+// refused authentication and disconnections here, sign-in and fixes from the application; never a
+// token or a paste.
 //
 // Forwarding of any kind is refused but one: with Config.RedirectPort, each session holds a loopback
 // port for the sign-in redirect of the authorization code flow, and a connection authenticated with

@@ -1,5 +1,6 @@
 // Package report is the screen that saves the run's report as Markdown or JSON, or copies the Markdown
-// to the local clipboard through OSC 52, which reaches the operator's own machine even over SSH.
+// to the local clipboard through OSC 52, which reaches the operator's own machine even over SSH. After a
+// tenant walkthrough it also exports the device sweep (CSV or JSON) for cleanup work.
 package report
 
 import (

@@ -1,7 +1,10 @@
 // Package results is the results screen: every result grouped by severity, failures first, beside (or,
-// on a narrow terminal, above) a detail pane with the evidence, the explanation and the remediation.
-// From here the operator opens the docs, the fix plan, the step-through or the report, and re-runs one
-// check or all of them.
+// on a narrow terminal, above) a detail pane with the evidence, the explanation, the remediation and,
+// under the devices checks, the user's devices as Intune's Troubleshoot pane lists them. The list says
+// where the cursor is and what lies above and below (failures out of view named); n and N go to the next
+// and previous failure, / filters by check ID, subject or text, tab focuses the detail pane, and c copies
+// the selected result through OSC 52. From here the operator opens the docs, the fix plan, the
+// step-through or the report, and re-runs one check or all of them.
 package results
 
 import (

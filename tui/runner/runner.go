@@ -1,5 +1,7 @@
 // Package runner runs the check engine for the TUI: facts.Gather feeding checks.Run in the background,
-// with every engine event delivered to Bubble Tea as a message, so results stream in as sources settle.
+// with every engine event delivered to Bubble Tea as a message, so results stream in as sources settle,
+// and the device sweep's progress with them. It also lays out the user's devices as Intune's
+// Troubleshoot pane lists them (DeviceRow), from the facts the run gathered.
 //
 // All of it happens inside tea.Cmds: Start launches the run on a stream (package stream), so the
 // program's Update never blocks, and stale runs can be told apart by ID.

@@ -1,5 +1,7 @@
 // Package signin is the sign-in screen: the device code and where to enter it, shown large enough to
-// read out over the phone, a spinner while the operator signs in, and clear words when it fails.
+// read out over the phone, or, for the authorization code flow (--auth authcode), the ssh -L port forward
+// and the address to open; a spinner while the operator signs in, and clear words when it fails. c copies
+// the code (or the address) through OSC 52.
 package signin
 
 import (

@@ -1,5 +1,8 @@
 // Package target is the screen where the operator says what to check: a UPN or a device name or serial,
-// validated as it is typed, a recent or demo target picked from a list, or the whole-tenant walkthrough.
+// validated as it is typed, a recent or demo target picked from a list, or the whole-tenant walkthrough;
+// optionally the error the user saw, how the device enrolls and its dsregcmd /status output (pasted,
+// bracketed or typed out). It also leads to the journal screen. The fixed entries stay in view at 80x24
+// however long the lists grow.
 package target
 
 import (
