@@ -97,6 +97,17 @@ func TestNoColorFrames(t *testing.T) {
 	}
 }
 
+// TestNoColorFilterFrame is the results screen at 80x24 with NO_COLOR while / filters them: the
+// filter line with its count, and only the matching results.
+func TestNoColorFilterFrame(t *testing.T) {
+	s := runToResults(t, []string{"TERM=xterm-256color", "TTY_FORCE=1", "NO_COLOR=1"}, 80, 24)
+	s.Press("/")
+	s.Type("license")
+	s.requireGolden("results-filter-80x24", s.WaitFor("/license   1 of 8", "› ✗ FAIL  license.intune"))
+	s.Press("esc")
+	s.WaitFor("✗ Failures (2)", "! Warnings")
+}
+
 // TestLowColourTerminal runs on a 16-colour terminal: colours are brought down to the 16 ANSI ones.
 func TestLowColourTerminal(t *testing.T) {
 	s := runToResults(t, []string{"TERM=xterm", "TTY_FORCE=1"}, 80, 24)

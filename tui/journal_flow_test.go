@@ -29,6 +29,12 @@ func TestJournalUndo(t *testing.T) {
 	s.requireGolden("journal-80x24", s.WaitFor("Journal of fixes: every run", "license.assign", "bob@contoso.com", "Undo: yes"))
 	s.Press("enter")
 	s.requireGolden("undo-preview-80x24", s.WaitFor("Undo: 20261125-180000-test01 · bob@contoso.com", "Nothing has been sent"))
+	// esc on the preview goes back to the journal, sending nothing (it once panicked there), and enter
+	// plans the undo again.
+	s.Press("esc")
+	s.WaitFor("Journal of fixes: every run", "Undo: yes")
+	s.Press("enter")
+	s.WaitFor("Undo: 20261125-180000-test01 · bob@contoso.com", "Nothing has been sent")
 	s.Press("enter")
 	s.WaitFor("Type yes and press enter to send")
 	s.Press("n", "o", "enter")
