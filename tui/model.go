@@ -52,15 +52,10 @@ type Model struct {
 	showHelp bool
 	status   string
 
-	signin  signin.Model
-	target  target.Model
-	live    live.Model
-	results results.Model
-	steps   steps.Model
-	report  report.Model
-	// flow is the guided fix screen, for fixes and for undoing them.
-	flow    fixflow.Model
-	journal journal.Model
+	// The screens live behind one pointer, shared by every copy of the model like cache: a copy is then
+	// a few kilobytes, not 40 (three text inputs and three viewports), and Bubble Tea copies the model
+	// several times per key, which a paste typed out key by key multiplies by thousands.
+	*screenSet
 
 	// nextID numbers sign-in attempts and runs so that messages of abandoned ones are ignored.
 	nextID        int
@@ -91,6 +86,19 @@ type Model struct {
 	recent []string
 }
 
+// screenSet holds the root's screens, each driven in place through the table in screen.go.
+type screenSet struct {
+	signin  signin.Model
+	target  target.Model
+	live    live.Model
+	results results.Model
+	steps   steps.Model
+	report  report.Model
+	// flow is the guided fix screen, for fixes and for undoing them.
+	flow    fixflow.Model
+	journal journal.Model
+}
+
 type rerun struct {
 	check  string
 	cancel context.CancelFunc
@@ -105,23 +113,25 @@ func New(ctx context.Context, o Options) Model {
 	h.Styles = help.DefaultStyles(true)
 	_, tenant := o.Backend.(TenantBackend)
 	m := Model{
-		ctx:     ctx,
-		opts:    o,
-		cloud:   o.Backend.Cloud(),
-		styles:  st,
-		keys:    &km,
-		help:    h,
-		cache:   &frameCache{},
-		signin:  signin.New(st, &km),
-		target:  target.New(st, &km).SetDemo(o.DemoUsers).SetTenant(tenant),
-		live:    live.New(st, &km),
-		results: results.New(st, &km),
-		steps:   steps.New(st, &km),
-		report:  report.New(st, &km).SetServed(o.Files.Served),
-		flow:    fixflow.New(st, &km, o.Backend).SetUndoCommand(o.UndoCommand),
-		journal: journal.New(st, &km),
-		levels:  []screenID{signInScreen},
-		reruns:  map[int]rerun{},
+		ctx:    ctx,
+		opts:   o,
+		cloud:  o.Backend.Cloud(),
+		styles: st,
+		keys:   &km,
+		help:   h,
+		cache:  &frameCache{},
+		screenSet: &screenSet{
+			signin:  signin.New(st, &km),
+			target:  target.New(st, &km).SetDemo(o.DemoUsers).SetTenant(tenant),
+			live:    live.New(st, &km),
+			results: results.New(st, &km),
+			steps:   steps.New(st, &km),
+			report:  report.New(st, &km).SetServed(o.Files.Served),
+			flow:    fixflow.New(st, &km, o.Backend).SetUndoCommand(o.UndoCommand),
+			journal: journal.New(st, &km),
+		},
+		levels: []screenID{signInScreen},
+		reruns: map[int]rerun{},
 	}
 	return m
 }

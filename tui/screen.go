@@ -87,7 +87,7 @@ var screens = [screenCount]func(m *Model) screen{
 func (m *Model) active() screen { return screens[m.screen()](m) }
 
 // screen is the screen on show: the top of the way the operator came.
-func (m Model) screen() screenID { return m.levels[len(m.levels)-1] }
+func (m *Model) screen() screenID { return m.levels[len(m.levels)-1] }
 
 // open shows screen id one level below the one on show; when id is already on the way back (a run
 // started again from the results), the levels above it are left instead, so that esc always goes back

@@ -279,10 +279,10 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 }
 
 // typing reports whether a text field has focus: q is then a letter, and only ctrl+c quits.
-func (m Model) typing() bool { return m.active().typing() }
+func (m *Model) typing() bool { return m.active().typing() }
 
 // applyingFix reports whether a fix is being applied: quitting then waits for it.
-func (m Model) applyingFix() bool { return m.screen() == fixScreen && m.flow.Applying() }
+func (m *Model) applyingFix() bool { return m.screen() == fixScreen && m.flow.Applying() }
 
 // quit cancels every piece of work in flight before the program ends: a run's readers stop, a
 // sign-in stops waiting. Nothing is ever written to the tenant from here, so nothing is left half done.
@@ -291,7 +291,7 @@ func (m Model) quit() (tea.Model, tea.Cmd) {
 	return m, tea.Quit
 }
 
-func (m Model) cancelAll() {
+func (m *Model) cancelAll() {
 	if m.signInCancel != nil {
 		m.signInCancel()
 	}
@@ -469,7 +469,7 @@ func (m Model) startRerun(id string) (tea.Model, tea.Cmd) {
 }
 
 // launch asks the backend for the target's readers and starts the engine, both inside the command.
-func (m Model) launch(ctx context.Context, id int, t facts.Target, cs []checks.Check) tea.Cmd {
+func (m *Model) launch(ctx context.Context, id int, t facts.Target, cs []checks.Check) tea.Cmd {
 	b, timeout, cloud := m.opts.Backend, m.opts.Timeout, m.cloud
 	// The device view pasted on the target screen is read like any source; without one, the device.*
 	// checks are skipped and say how to add it.
@@ -565,7 +565,7 @@ func (m Model) openDocs(url string) (tea.Model, tea.Cmd) {
 }
 
 // reportData assembles the report of what the results screen shows.
-func (m Model) reportData() reports.Report {
+func (m *Model) reportData() reports.Report {
 	rep := reports.New(m.opts.Version, m.cloud, m.current, slices.Clone(m.store), m.opts.Backend.Now())
 	rep.Symptom = m.results.Symptom()
 	rep.Path = m.path

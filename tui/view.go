@@ -39,7 +39,7 @@ func (m Model) View() tea.View {
 	return v
 }
 
-func (m Model) frame() string {
+func (m *Model) frame() string {
 	if m.width == 0 || m.height == 0 {
 		return ""
 	}
@@ -77,14 +77,14 @@ func (m Model) frame() string {
 // and the size, not with each key, and a terminal that types a paste out draws one frame per character.
 type frameCache struct{ header, rule, help layout.Memo }
 
-func (m Model) headerKey() string {
+func (m *Model) headerKey() string {
 	return strconv.Itoa(m.width) + " " + strconv.Itoa(int(m.screen())) + " " + strconv.FormatBool(m.showHelp) + " " +
 		m.tenantName + " " + m.seen.Domain + " " + m.seen.TenantID + " " + m.seen.Operator
 }
 
 // shortHelp is the footer: the screen's keys in their order of importance, as many as fit the width,
 // and always "? help", which lists every key. It is rendered once per change of its bindings.
-func (m Model) shortHelp() string {
+func (m *Model) shortHelp() string {
 	bs := m.screenHelp().ShortHelp()
 	var k strings.Builder
 	k.WriteString(strconv.Itoa(m.width))
@@ -96,7 +96,7 @@ func (m Model) shortHelp() string {
 
 // fitHelp renders the leading bindings of bs that fit the width, followed by the help key when bs
 // holds it.
-func (m Model) fitHelp(bs []key.Binding) string {
+func (m *Model) fitHelp(bs []key.Binding) string {
 	wide := m.help
 	wide.SetWidth(0)
 	var tail []key.Binding
@@ -117,7 +117,7 @@ func (m Model) fitHelp(bs []key.Binding) string {
 // header names where the operator is: the tool, the tenant (display name and default domain; in the
 // demo, which demo tenant), the operator and the cloud, with the screen on the right. What does not fit
 // goes in this order: the version, the screen name, the operator; the tenant and the cloud stay.
-func (m Model) header() string {
+func (m *Model) header() string {
 	s := m.styles
 	tenant := m.tenantName
 	switch {
@@ -171,7 +171,7 @@ func (m Model) header() string {
 
 // fullHelp lays the help's columns out side by side as far as the width allows, then in further rows,
 // so that every key is shown at 80 columns too (the help bubble drops the columns that do not fit).
-func (m Model) fullHelp(groups [][]key.Binding) string {
+func (m *Model) fullHelp(groups [][]key.Binding) string {
 	wide := m.help
 	wide.SetWidth(0)
 	var rows []string
@@ -187,7 +187,7 @@ func (m Model) fullHelp(groups [][]key.Binding) string {
 }
 
 // screenHelp is the screen's key help plus the keys every screen shares.
-func (m Model) screenHelp() keys.Help {
+func (m *Model) screenHelp() keys.Help {
 	h := m.active().help()
 	if m.typing() {
 		return h
