@@ -19,6 +19,7 @@ import (
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
 	"github.com/mdmdoctor/mdmdoctor/tui/layout"
 	"github.com/mdmdoctor/mdmdoctor/tui/nav"
+	"github.com/mdmdoctor/mdmdoctor/tui/results"
 	"github.com/mdmdoctor/mdmdoctor/tui/runner"
 	"github.com/mdmdoctor/mdmdoctor/tui/theme"
 )
@@ -152,6 +153,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 			m.offset = max(m.offset-1, 0)
 		case key.Matches(msg, m.keys.Down):
 			m.offset = min(m.offset+1, max(len(m.checks)-m.listRows(), 0))
+		case key.Matches(msg, m.keys.NextFail), key.Matches(msg, m.keys.PrevFail):
+			return m.toFailure(key.Matches(msg, m.keys.NextFail))
 		case m.running && (key.Matches(msg, m.keys.Cancel) || key.Matches(msg, m.keys.Back)):
 			return m, nil, CancelMsg{}
 		case m.running:
@@ -168,19 +171,42 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 	return m, nil, nil
 }
 
+// toFailure scrolls the list to the next failed check below the view (or the previous one above it)
+// and puts it at the top, as far as the list goes; the status says when there is none.
+func (m Model) toFailure(next bool) (Model, tea.Cmd, tea.Msg) {
+	rows := m.listRows()
+	from, dir := m.offset+rows-1, 1
+	if !next {
+		from, dir = m.offset, -1
+	}
+	i, none := results.NextFailure(len(m.checks), from, dir, func(i int) checks.Status {
+		for _, r := range m.settled[i] {
+			if r.Status == checks.Fail || r.Status == checks.Error {
+				return r.Status
+			}
+		}
+		return checks.Pass
+	})
+	if i < 0 {
+		return m, nil, none
+	}
+	m.offset = min(i, max(len(m.checks)-rows, 0))
+	return m, nil, nil
+}
+
 // Help is the screen's key help.
 func (m Model) Help() keys.Help {
 	if m.running {
 		return keys.Help{
 			Short: []key.Binding{m.keys.Cancel},
-			Full:  [][]key.Binding{{m.keys.Cancel, m.keys.Up, m.keys.Down}},
+			Full:  [][]key.Binding{{m.keys.Cancel, m.keys.Up, m.keys.Down, m.keys.NextFail, m.keys.PrevFail}},
 		}
 	}
 	return keys.Help{
 		Short: []key.Binding{m.keys.Results, m.keys.Steps, m.keys.RerunAll},
 		Full: [][]key.Binding{
 			{m.keys.Results, m.keys.Steps, m.keys.RerunAll, keys.Rename(m.keys.Back, "new target")},
-			{m.keys.Up, m.keys.Down},
+			{m.keys.Up, m.keys.Down, m.keys.NextFail, m.keys.PrevFail},
 		},
 	}
 }

@@ -127,6 +127,15 @@ func TestFailuresBelowTheFoldAreSigned(t *testing.T) {
 	if !strings.Contains(v, "checks 1-15 of 20 · ↓ 5 more") || !strings.Contains(v, "✗ 3 not in view failed") {
 		t.Fatalf("no sign of the failures below:\n%s", v)
 	}
+	// n brings the failures below into view; N finds none above them then, and says so.
+	m, _, req := m.Update(tuitest.Press("n"))
+	if v := tuitest.Plain(m.View()); req != nil || !strings.Contains(v, "✗ FAIL  check.17") ||
+		!strings.Contains(v, "↑ 5 more") || strings.Contains(v, "not in view failed") {
+		t.Fatalf("n did not bring the next failure into view (request %#v):\n%s", req, v)
+	}
+	if _, _, req := m.Update(tuitest.Press("N")); req != (nav.Status{Text: "No failure before this one."}) {
+		t.Fatalf("N with no failure above asks %#v", req)
+	}
 	for range 5 {
 		m, _, _ = m.Update(tuitest.Press("j"))
 	}
