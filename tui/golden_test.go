@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"context"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mdmdoctor/mdmdoctor/facts"
 )
 
 var sgr = regexp.MustCompile(`\x1b\[([0-9;:]*)m`)
@@ -107,6 +110,54 @@ func TestNoColorFilterFrame(t *testing.T) {
 	s.Press("esc")
 	s.WaitFor("✗ Failures (2)", "! Warnings")
 }
+
+// TestNoColorSignInFrames are the sign-in screen's frames at 80x24 with NO_COLOR: the device code to
+// read out, and the authorization code flow's port forward and address (--auth authcode, served).
+func TestNoColorSignInFrames(t *testing.T) {
+	const authURL = "https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?client_id=x&code_challenge=y"
+	for _, tc := range []struct {
+		name   string
+		prompt facts.SignInPrompt
+		want   []string
+	}{
+		{"signin-devicecode-80x24", facts.SignInPrompt{UserCode: "FQK72RMW",
+			VerificationURL: "https://microsoft.com/devicelogin", Message: "To sign in, use a web browser."},
+			[]string{"FQK72RMW", "https://microsoft.com/devicelogin", "Waiting for you"}},
+		{"signin-authcode-80x24", facts.SignInPrompt{VerificationURL: authURL,
+			Message: "Sign in through an SSH port forward: on your own machine run\n  ssh -N -L 8400:localhost:8400 " +
+				"-p 2222 alice@jump\nthen open this address in your browser there:\n  " + authURL},
+			[]string{"ssh -N -L 8400:localhost:8400 -p 2222 alice@jump", "Waiting for you"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newTestBackend()
+			b.signIn = func(ctx context.Context, prompt func(facts.SignInPrompt)) error {
+				prompt(tc.prompt)
+				<-ctx.Done()
+				return ctx.Err()
+			}
+			o := triageOptions(b)
+			o.Environ = []string{"TERM=xterm-256color", "TTY_FORCE=1", "NO_COLOR=1"}
+			s := startSession(t, o, 80, 24)
+			// The spinner turns while the frame is taken: its frame is not part of the golden file.
+			s.requireGolden(tc.name, spinnerFrame.ReplaceAllString(s.WaitFor(tc.want...), "⠋"))
+		})
+	}
+}
+
+// TestNoColorPasteFrame is the paste area at 80x24 with NO_COLOR, opened from the target screen's list
+// with a few lines of dsregcmd /status typed in (a terminal without bracketed paste).
+func TestNoColorPasteFrame(t *testing.T) {
+	o := triageOptions(newTestBackend())
+	o.Environ = []string{"TERM=xterm-256color", "TTY_FORCE=1", "NO_COLOR=1"}
+	s := startSession(t, o, 80, 24)
+	s.WaitFor("Who has the problem?", "Paste the device's dsregcmd /status output")
+	s.Press("tab", "G", "k", "k", "enter")
+	s.Type("| Device State |")
+	s.requireGolden("paste-80x24", s.WaitFor("| Device State |", "read the paste"))
+}
+
+// spinnerFrame matches a frame of the MiniDot spinner.
+var spinnerFrame = regexp.MustCompile("[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]")
 
 // TestLowColourTerminal runs on a 16-colour terminal: colours are brought down to the 16 ANSI ones.
 func TestLowColourTerminal(t *testing.T) {
