@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -215,6 +216,31 @@ func TestUndoTrustsTheJournalOnlyAsFarAsTheFix(t *testing.T) {
 	p, err := fix.PlanUndo(run, j.Path())
 	if err != nil || len(p.Requests) != 1 || string(p.Requests[0].Body) != `{"usageLocation":"US"}` || p.Title != "Revert: t" {
 		t.Errorf("undo of a genuine entry: %+v %v", p, err)
+	}
+}
+
+// TestUndoWithoutIDLeavesServedRuns: undo without an ID takes the newest run of the command line, not a
+// newer one an operator made through mdmdoctor serve, which its ID still reaches; with only served runs
+// it says how to name one.
+func TestUndoWithoutIDLeavesServedRuns(t *testing.T) {
+	const tenant = "11111111-1111-4111-8111-111111111111"
+	const root, user = "https://graph.microsoft.com", "d91731c4-e2fb-4ee9-a119-b64659a0b445"
+	local := crafted("20261125-180000-aaaaaa", tenant, "license.assign",
+		checks.PatchUser(root, user, json.RawMessage(`{"usageLocation":"GB"}`)), `{"usageLocation":"US"}`)
+	served := crafted("20261125-190000-bbbbbb", tenant, "license.assign",
+		checks.PatchUser(root, user, json.RawMessage(`{"usageLocation":"FR"}`)), `{"usageLocation":"GB"}`)
+	served[0] = strings.Replace(served[0], `"kind":"begin",`, `"kind":"begin","via":"ssh alice SHA256:x",`, 1)
+	j, entries := journalLines(t, append(slices.Clone(local), served...)...)
+	if run, err := fix.FindRun(entries, "", j.Path()); err != nil || run.ID != "20261125-180000-aaaaaa" {
+		t.Fatalf("undo without an ID took %v (%v), want the command line's run", run, err)
+	}
+	if run, err := fix.FindRun(entries, "20261125-190000-bbbbbb", j.Path()); err != nil || run.Begin.Via == "" {
+		t.Fatalf("the served run by its ID: %v %v", run, err)
+	}
+	j, entries = journalLines(t, served...)
+	if _, err := fix.FindRun(entries, "", j.Path()); err == nil ||
+		!strings.Contains(err.Error(), "1 made through mdmdoctor serve are their operators': name one by its ID") {
+		t.Fatalf("only a served run: %v", err)
 	}
 }
 

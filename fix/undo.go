@@ -71,8 +71,9 @@ func (s RunStep) changed() bool {
 }
 
 // FindRun returns the run named id, or, when id is empty, the newest fix that can be undone: it may
-// have changed the tenant, it is not undone yet, and its undo can be planned. journalPath is named
-// in the reasons a run cannot be undone.
+// have changed the tenant, it is not undone yet, its undo can be planned, and it is not another
+// operator's (a run made through mdmdoctor serve is undone by naming its ID). journalPath is named in
+// the reasons a run cannot be undone.
 func FindRun(entries []Entry, id, journalPath string) (*Run, error) {
 	runs := Runs(entries)
 	if id != "" {
@@ -84,9 +85,14 @@ func FindRun(entries []Entry, id, journalPath string) (*Run, error) {
 		return nil, fmt.Errorf("the journal has no entry %q: run 'mdmdoctor undo --list' for the runs it holds", id)
 	}
 	var newest error
+	served := 0
 	for i := len(runs) - 1; i >= 0; i-- {
 		r := runs[i]
 		if r.Begin.Undoes != "" || r.UndoneBy != "" || !slices.ContainsFunc(r.Steps, RunStep.changed) {
+			continue
+		}
+		if r.Begin.Via != "" {
+			served++
 			continue
 		}
 		_, err := PlanUndo(r, journalPath)
@@ -99,6 +105,10 @@ func FindRun(entries []Entry, id, journalPath string) (*Run, error) {
 	}
 	if newest != nil {
 		return nil, fmt.Errorf("no applied fix in the journal can still be undone; the newest: %w", newest)
+	}
+	if served > 0 {
+		return nil, fmt.Errorf("the journal holds no applied fix of yours that is not undone yet; %d made through "+
+			"mdmdoctor serve are their operators': name one by its ID (mdmdoctor undo --list)", served)
 	}
 	return nil, fmt.Errorf("the journal holds no applied fix that is not undone yet")
 }
