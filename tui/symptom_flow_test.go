@@ -11,9 +11,12 @@ import (
 // TestErrorToCauses walks the call that starts with what the user read: the message pasted onto the
 // target screen, the user typed, the checks run, and the results open on the message's documented
 // causes ranked for the user (Bob's licence check fails: confirmed); esc shows the results, e the
-// causes again; the saved report carries the ranked symptom. At 80x24 throughout.
+// causes again; the saved report carries the ranked symptom. At 80x24 throughout, with NO_COLOR, the
+// causes' frame held against its golden file.
 func TestErrorToCauses(t *testing.T) {
-	s := startSession(t, triageOptions(newTestBackend()), 80, 24)
+	o := triageOptions(newTestBackend())
+	o.Environ = []string{"TERM=xterm-256color", "TTY_FORCE=1", "NO_COLOR=1"}
+	s := startSession(t, o, 80, 24)
 	s.WaitFor("Who has the problem?", "alice@contoso.com")
 
 	s.Send(tea.PasteMsg{Content: "Something went wrong.\rThis account is not allowed on this phone. Make sure the information you provided is correct\r"})
@@ -22,7 +25,8 @@ func TestErrorToCauses(t *testing.T) {
 	s.Press("enter")
 	s.WaitFor("Finished:")
 	s.Press("enter")
-	s.WaitFor("The error: This account is not allowed on this phone", "✗ CONFIRMED license.intune", "Found: No provisioned Intune plan")
+	s.requireGolden("causes-80x24", s.WaitFor("The error: This account is not allowed on this phone",
+		"✗ CONFIRMED license.intune", "Found: No provisioned Intune plan"))
 
 	s.Press("esc")
 	s.WaitFor("✗ Failures (2)", "› ✗ FAIL  license.intune")
