@@ -2,6 +2,7 @@ package tui
 
 import (
 	"testing"
+	"time"
 )
 
 // TestJournalUndo applies a fix, opens the journal from the results (u), finds the run there and undoes
@@ -55,12 +56,24 @@ func TestJournalUndo(t *testing.T) {
 // the journal screen opens from the target screen's list too, and says so when there is none.
 func TestJournalOfTheSessionsOperator(t *testing.T) {
 	b := newTestBackend()
+	// Another operator's run: not listed, but reached by its ID (i).
+	b.journal = append(b.journal, JournalRun{ID: "20261125-170000-other1", Time: time.Date(2026, 11, 25, 17, 0, 0, 0, time.UTC),
+		Operator: "admin@contoso.com", Fix: "license.assign", User: "bob@contoso.com", Outcome: "applied", Undo: "yes"})
 	o := triageOptions(b)
 	o.Journal = RunFilter{Operator: "helpdesk@contoso.com"}
 	s := startSession(t, o, 80, 24)
 	s.WaitFor("Who has the problem?", "Journal of the fixes applied, and undo")
 	s.Press("tab", "G", "enter")
+	s.WaitFor("Journal of fixes: runs of helpdesk@contoso.com", "No fix has been applied yet", "i undo by ID")
+	s.Press("i")
+	s.WaitFor("Run ID: ", "plan its undo")
+	s.Type("20261125-170000-other1")
+	s.Press("enter")
+	s.WaitFor("Undo: 20261125-170000-other1 · bob@contoso.com", "Nothing has been sent")
+	s.Press("esc")
 	s.WaitFor("Journal of fixes: runs of helpdesk@contoso.com", "No fix has been applied yet")
+	s.Press("i", "esc")
+	s.WaitFor("No fix has been applied yet", "i undo by ID")
 	s.Press("esc")
 	s.WaitFor("Who has the problem?")
 	b.mu.Lock()

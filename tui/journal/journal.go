@@ -1,7 +1,8 @@
 // Package journal is the journal screen: the runs of the fix journal, newest first (each fix and each
 // undo applied, by whom, on whom, how it ended, and whether it can be undone), with undo from there.
 // The undo itself is the fix screen's: the plan from the journal previewed, confirmed by typing, applied
-// and journaled like any fix.
+// and journaled like any fix. A served operator's list holds their own runs; another operator's run is
+// reached by typing its ID (i).
 package journal
 
 import (
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/tui/keys"
@@ -58,10 +60,22 @@ type Model struct {
 	err     string
 	// whose says whose runs are listed ("your runs", "every run").
 	whose string
+	// asking is set while the operator types a run's ID into id.
+	asking bool
+	id     textinput.Model
 }
 
 // New returns an empty journal screen.
-func New(st *theme.Styles, km *keys.KeyMap) Model { return Model{styles: st, keys: km} }
+func New(st *theme.Styles, km *keys.KeyMap) Model {
+	in := textinput.New()
+	in.Prompt = "Run ID: "
+	in.Placeholder = "[e.g. 20261125-180000-abcdef]"
+	in.CharLimit = 64
+	return Model{styles: st, keys: km, id: in}
+}
+
+// Typing reports whether the operator is typing a run's ID: letters are text then.
+func (m Model) Typing() bool { return m.asking }
 
 // Loading shows that the journal is being read; whose says whose runs will be listed.
 func (m Model) Loading(whose string) Model {
@@ -76,7 +90,8 @@ func (m Model) Set(runs []Run, err error) Model {
 	if m.cursor < len(m.runs) {
 		at = m.runs[m.cursor].ID
 	}
-	m.runs, m.loading, m.err, m.cursor = runs, false, "", 0
+	m.runs, m.loading, m.err, m.cursor, m.asking = runs, false, "", 0, false
+	m.id.Blur()
 	if err != nil {
 		m.err = err.Error()
 	}
@@ -101,6 +116,9 @@ func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 
 // Update moves the cursor and asks for an undo.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
+	if m.asking {
+		return m.updateID(msg)
+	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return m, nil, nil
@@ -112,6 +130,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 		return m, nil, nav.Back{}
 	case key.Matches(k, m.keys.RerunAll):
 		return m, nil, ReloadMsg{}
+	case key.Matches(k, m.keys.ByID):
+		m.asking = true
+		m.id.SetValue("")
+		return m, m.id.Focus(), nil
 	case m.loading:
 	case key.Matches(k, m.keys.Up):
 		m.cursor = max(m.cursor-1, 0)
@@ -140,16 +162,43 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 	return m, nil, nil
 }
 
+// updateID handles the run ID being typed: enter plans that run's undo, esc goes back to the list.
+func (m Model) updateID(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, m.keys.Back):
+			m.asking = false
+			m.id.Blur()
+			return m, nil, nil
+		case key.Matches(k, m.keys.Select):
+			id := strings.TrimSpace(m.id.Value())
+			if id == "" {
+				return m, nil, nav.Status{Text: "Type the ID of a journal run (mdmdoctor undo --list on the host lists them)."}
+			}
+			m.asking = false
+			m.id.Blur()
+			return m, nil, UndoMsg{ID: id}
+		}
+	}
+	var cmd tea.Cmd
+	m.id, cmd = m.id.Update(msg)
+	return m, cmd, nil
+}
+
 // Help is the screen's key help.
 func (m Model) Help() keys.Help {
-	undo := keys.Rename(m.keys.Select, "undo…")
 	back := keys.Rename(m.keys.Back, "back")
+	if m.asking {
+		plan := keys.Rename(m.keys.Select, "plan its undo")
+		return keys.Help{Short: []key.Binding{plan, back, m.keys.ForceQuit}, Full: [][]key.Binding{{plan, back}}}
+	}
+	undo := keys.Rename(m.keys.Select, "undo…")
 	reload := keys.Rename(m.keys.RerunAll, "read again")
 	return keys.Help{
-		Short: []key.Binding{m.keys.Up, m.keys.Down, undo, back},
+		Short: []key.Binding{m.keys.Up, m.keys.Down, undo, m.keys.ByID, back},
 		Full: [][]key.Binding{
 			{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom},
-			{undo, reload, back},
+			{undo, m.keys.ByID, reload, back},
 		},
 	}
 }
@@ -169,6 +218,9 @@ func (m Model) View() string {
 		title += ": " + m.whose
 	}
 	out := []string{layout.Truncate(s.Title.Render(title)+s.Subtle.Render(", newest first"), m.width), ""}
+	if m.asking {
+		out[1] = layout.Truncate(m.id.View(), m.width)
+	}
 	switch {
 	case m.loading:
 		return strings.Join(append(out, s.Subtle.Render("Reading the journal…")), "\n")

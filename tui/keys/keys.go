@@ -42,6 +42,8 @@ type KeyMap struct {
 	Detach    key.Binding
 	Causes    key.Binding
 	Journal   key.Binding
+	// ByID asks for a journal run's ID: a served operator's list holds their own runs only.
+	ByID key.Binding
 }
 
 // Default returns the key map: vi-style letters alongside the arrows, nothing that needs a mouse.
@@ -86,6 +88,7 @@ func Default() KeyMap {
 		Detach:    b("ctrl+x", "remove device view", "ctrl+x"),
 		Causes:    b("e", "error's causes", "e"),
 		Journal:   b("u", "journal / undo", "u"),
+		ByID:      b("i", "undo by ID", "i"),
 	}
 }
 
