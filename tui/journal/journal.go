@@ -164,25 +164,25 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 
 // updateID handles the run ID being typed: enter plans that run's undo, esc goes back to the list.
 func (m Model) updateID(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
-	if k, ok := msg.(tea.KeyPressMsg); ok {
-		switch {
-		case key.Matches(k, m.keys.Back):
-			m.asking = false
-			m.id.Blur()
-			return m, nil, nil
-		case key.Matches(k, m.keys.Select):
-			id := strings.TrimSpace(m.id.Value())
-			if id == "" {
-				return m, nil, nav.Status{Text: "Type the ID of a journal run (mdmdoctor undo --list on the host lists them)."}
-			}
-			m.asking = false
-			m.id.Blur()
-			return m, nil, UndoMsg{ID: id}
-		}
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		var cmd tea.Cmd
+		m.id, cmd = m.id.Update(msg)
+		return m, cmd, nil
 	}
-	var cmd tea.Cmd
-	m.id, cmd = m.id.Update(msg)
-	return m, cmd, nil
+	id, submitted, left, cmd := keys.Field(k, m.keys, &m.id)
+	switch {
+	case left:
+		m.asking = false
+		return m, nil, nil
+	case !submitted:
+		return m, cmd, nil
+	case id == "":
+		return m, nil, nav.Status{Text: "Type the ID of a journal run (mdmdoctor undo --list on the host lists them)."}
+	}
+	m.asking = false
+	m.id.Blur()
+	return m, nil, UndoMsg{ID: id}
 }
 
 // Help is the screen's key help.

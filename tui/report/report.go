@@ -130,23 +130,19 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, tea.Msg) {
 		return m, nil, nil
 	}
 	if m.editing {
+		p, submitted, left, cmd := keys.Field(kp, m.keys, &m.path)
 		switch {
-		case key.Matches(kp, m.keys.Back):
+		case left:
 			m.editing = false
-			m.path.Blur()
 			return m, nil, nil
-		case key.Matches(kp, m.keys.Select):
-			p := strings.TrimSpace(m.path.Value())
-			if p == "" {
-				m.outcome, m.failed = "type a file name first", true
-				return m, nil, nil
-			}
-			c := m.choices[m.cursor]
-			return m, nil, SaveMsg{Format: c.format, Path: p, Sweep: c.sweep}
+		case !submitted:
+			return m, cmd, nil
+		case p == "":
+			m.outcome, m.failed = "type a file name first", true
+			return m, nil, nil
 		}
-		var cmd tea.Cmd
-		m.path, cmd = m.path.Update(kp)
-		return m, cmd, nil
+		c := m.choices[m.cursor]
+		return m, nil, SaveMsg{Format: c.format, Path: p, Sweep: c.sweep}
 	}
 	switch {
 	case key.Matches(kp, m.keys.Up):
