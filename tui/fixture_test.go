@@ -135,7 +135,7 @@ func testChecks() []checks.Check {
 // testFacts is what the readers report for each source: a delta per source.
 func testDeltas(t facts.Target) map[facts.Source]facts.Delta {
 	ep := func(p string) string { return "GET " + p }
-	return map[facts.Source]facts.Delta{
+	out := map[facts.Source]facts.Delta{
 		facts.SrcOperator: {Source: facts.SrcOperator, Endpoint: "token", Apply: func(f *facts.Facts) {
 			f.Operator = &facts.Operator{UserPrincipalName: "admin@contoso.com", Scopes: []string{"Directory.Read.All"}, Known: true}
 		}},
@@ -158,6 +158,37 @@ func testDeltas(t facts.Target) map[facts.Source]facts.Delta {
 		facts.SrcTroubleshooting: {Source: facts.SrcTroubleshooting, Endpoint: ep("/v1.0/deviceManagement/troubleshootingEvents"),
 			Err: errors.New("403 Forbidden: the token lacks DeviceManagementManagedDevices.Read.All")},
 		facts.SrcDNS: {Source: facts.SrcDNS, Skip: "no DNS in the test tenant"},
+	}
+	if t.User == "carol@contoso.com" {
+		for src, d := range carolDevices() {
+			out[src] = d
+		}
+	}
+	return out
+}
+
+// carolDevices are carol's devices as the demo tenant (testdata/demo/contoso.json) holds them: CAROL-LT
+// joined and enrolled, and an older registration of the same PC, silent for 150 days.
+func carolDevices() map[facts.Source]facts.Delta {
+	return map[facts.Source]facts.Delta{
+		facts.SrcUserDevices: {Source: facts.SrcUserDevices, Apply: func(f *facts.Facts) {
+			f.UserDevices = []facts.EntraDevice{
+				{ID: "c4772fc9-6ba7-476a-85de-3d7295391926", DeviceID: "1a3e96c1-56b9-4d6c-a23a-47f0aa157261", DisplayName: "CAROL-LT",
+					OperatingSystem: "Windows", OperatingSystemVersion: "10.0.22631.4460", TrustType: "AzureAd", IsManaged: true,
+					AccountEnabled: true, ApproximateLastSignInDateTime: fixedNow.AddDate(0, 0, -1),
+					PhysicalIDs: []string{"[GID]:g:6825761083043432"}},
+				{ID: "bddbcba3-9d08-444c-8520-91153c0b5749", DeviceID: "23fc8c67-6d9a-4826-9d68-80f7f49cfdf9", DisplayName: "CAROL-LT",
+					OperatingSystem: "Windows", OperatingSystemVersion: "10.0.22631.4460", TrustType: "Workplace",
+					AccountEnabled: true, ApproximateLastSignInDateTime: fixedNow.AddDate(0, 0, -150),
+					PhysicalIDs: []string{"[GID]:g:6825761083043432"}},
+			}
+		}},
+		facts.SrcManagedDevices: {Source: facts.SrcManagedDevices, Apply: func(f *facts.Facts) {
+			f.ManagedDevices = []facts.ManagedDevice{{ID: "9c385765-a114-4270-b9f2-2b0725a6f3f5", DeviceName: "CAROL-LT",
+				UserPrincipalName: "carol@contoso.com", AzureADDeviceID: "1a3e96c1-56b9-4d6c-a23a-47f0aa157261",
+				SerialNumber: "0F3K7C2Q", OperatingSystem: "Windows", ManagementAgent: "mdm", ManagedDeviceOwnerType: "company",
+				DeviceEnrollmentType: "windowsAzureADJoin", ComplianceState: "compliant", LastSyncDateTime: fixedNow}}
+		}},
 	}
 }
 

@@ -38,10 +38,16 @@ func runToResults(t *testing.T, environ []string, w, h int) *session {
 	o.Target = "bob@contoso.com"
 	o.Environ = environ
 	o.UndoCommand = func(id string) string { return "mdmdoctor undo " + id + " --demo" }
+	return openResults(t, o, w, h, "✗ Failures (2)")
+}
+
+// openResults starts a session with o, waits for the run to finish and opens the results, which show
+// want.
+func openResults(t *testing.T, o Options, w, h int, want string) *session {
 	s := startSession(t, o, w, h)
 	s.WaitFor("Finished:")
 	s.Press("enter")
-	s.WaitFor("✗ Failures (2)")
+	s.WaitFor(want)
 	return s
 }
 
@@ -109,6 +115,27 @@ func TestNoColorFilterFrame(t *testing.T) {
 	s.requireGolden("results-filter-80x24", s.WaitFor("/license   1 of 8", "› ✗ FAIL  license.intune"))
 	s.Press("esc")
 	s.WaitFor("✗ Failures (2)", "! Warnings")
+}
+
+// TestNoColorDevicesFrame is a devices result at 80x24 with NO_COLOR for a user with two records of
+// one PC: the user's devices as the Troubleshoot pane lists them, under the result.
+func TestNoColorDevicesFrame(t *testing.T) {
+	o := triageOptions(newTestBackend())
+	// As the real devices.duplicates does, the check waits for both device sources, so that the run
+	// does not end before the Intune records are in.
+	for i, c := range o.Checks {
+		if c.ID == "devices.duplicates" {
+			o.Checks[i].Needs = []facts.Source{facts.SrcUserDevices, facts.SrcManagedDevices}
+		}
+	}
+	o.Target = "carol@contoso.com"
+	o.Environ = []string{"TERM=xterm-256color", "TTY_FORCE=1", "NO_COLOR=1"}
+	s := openResults(t, o, 80, 24, "✗ Failures")
+	s.Press("j", "j", "j", "j", "j", "j")
+	s.WaitFor("› ✓ PASS  devices.duplicates", "Troubleshoot pane")
+	s.Press("tab", "pgdown")
+	s.requireGolden("results-devices-80x24", s.WaitFor("› ✓ PASS  devices.duplicates", "detail has the arrows",
+		"    ↳ stale: "))
 }
 
 // TestNoColorSignInFrames are the sign-in screen's frames at 80x24 with NO_COLOR: the device code to

@@ -13,10 +13,7 @@ func TestJournalUndo(t *testing.T) {
 	o := triageOptions(b)
 	o.Target = "bob@contoso.com"
 	o.Environ = []string{"TERM=xterm-256color", "TTY_FORCE=1", "NO_COLOR=1"}
-	s := startSession(t, o, 80, 24)
-	s.WaitFor("Finished:")
-	s.Press("enter")
-	s.WaitFor("› ✗ FAIL  license.intune")
+	s := openResults(t, o, 80, 24, "› ✗ FAIL  license.intune")
 	s.Press("f")
 	s.WaitFor("Fix: license.assign", "Nothing has been sent")
 	s.Press("enter")
@@ -61,6 +58,7 @@ func TestJournalOfTheSessionsOperator(t *testing.T) {
 		Operator: "admin@contoso.com", Fix: "license.assign", User: "bob@contoso.com", Outcome: "applied", Undo: "yes"})
 	o := triageOptions(b)
 	o.Journal = RunFilter{Operator: "helpdesk@contoso.com"}
+	o.Environ = []string{"TERM=xterm-256color", "TTY_FORCE=1", "NO_COLOR=1"}
 	s := startSession(t, o, 80, 24)
 	s.WaitFor("Who has the problem?", "Journal of the fixes applied, and undo")
 	s.Press("tab", "G", "enter")
@@ -68,6 +66,7 @@ func TestJournalOfTheSessionsOperator(t *testing.T) {
 	s.Press("i")
 	s.WaitFor("Run ID: ", "plan its undo")
 	s.Type("20261125-170000-other1")
+	s.requireGolden("journal-run-id-80x24", s.WaitFor("Run ID: 20261125-170000-other1"))
 	s.Press("enter")
 	s.WaitFor("Undo: 20261125-170000-other1 · bob@contoso.com", "Nothing has been sent")
 	s.Press("esc")
