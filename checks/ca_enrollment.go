@@ -167,7 +167,8 @@ func grantFor(p facts.CAPolicy, app string) (verdict, string) {
 func conditionsFor(p facts.CAPolicy) string {
 	var parts []string
 	if len(p.IncludeLocations) > 0 {
-		parts = append(parts, "the network location ("+strings.Join(p.IncludeLocations, ", ")+listExcept(p.ExcludeLocations)+")")
+		parts = append(parts, "the network location ("+strings.Join(p.IncludeLocations,
+			", ")+listExcept(p.ExcludeLocations)+")")
 	}
 	if len(p.RiskLevels) > 0 {
 		parts = append(parts, "the sign-in or user risk ("+strings.Join(p.RiskLevels, ", ")+")")
@@ -208,7 +209,9 @@ func judgeCAEnrollment(f *facts.Facts) []Result {
 			case !appliesToWindows(p):
 				ev = append(ev, Evidence{Source: src, Detail: fmt.Sprintf("Conditional Access %q targets %s but not "+
 					"Windows sign-ins (platforms %s, "+
-					"client apps %s)", p.DisplayName, facts.AppName(app), listOr(p.IncludePlatforms, "any")+listExcept(p.ExcludePlatforms), listOr(p.ClientAppTypes, "all"))})
+					"client apps %s)", p.DisplayName, facts.AppName(app),
+					listOr(p.IncludePlatforms, "any")+listExcept(p.ExcludePlatforms),
+					listOr(p.ClientAppTypes, "all"))})
 				continue
 			}
 			v, why := grantFor(p, app)

@@ -37,7 +37,8 @@ func judgeJoinState(f *facts.Facts) []Result {
 		if len(same) > 0 {
 			return []Result{joinedAndRegistered(subject, state, deviceID, tenantID, same, ev)}
 		}
-		r := Result{Status: Pass, Subject: subject, Evidence: ev, Summary: "The device is " + state + ", and only that."}
+		r := Result{Status: Pass, Subject: subject, Evidence: ev, Summary: "The device is " + state +
+			", and only that."}
 		if !dsregPresent(s.domainJoined) {
 			r.Summary = "The device is joined to Microsoft Entra ID (the output has no DomainJoined line, so whether " +
 				"it is hybrid joined is not known)."

@@ -41,7 +41,8 @@ func judgePRT(f *facts.Facts) []Result {
 	session := v.session(f.Target.User)
 	if !session.perUser() {
 		return []Result{{Status: Warn, Subject: subject, Evidence: append(dsregQuotes(prt), session.evidence()...),
-			Summary: "The output was taken in " + session.who + ", so its AzureAdPrt " + strings.TrimSpace(prt.Value) + " is that account's, not the user's.",
+			Summary: "The output was taken in " + session.who + ", so its AzureAdPrt " + strings.TrimSpace(prt.Value) +
+				" is that account's, not the user's.",
 			Explanation: "The primary refresh token belongs to the Windows user who signed in: the SSO State section " +
 				"shows the token of the account that ran dsregcmd. SYSTEM, the computer account and a local account " +
 				"never hold one; another user's token says nothing of this user's.",

@@ -62,7 +62,8 @@ func judgeDuplicates(f *facts.Facts) []Result {
 	summary := "No device of the user is recorded twice"
 	if len(devices) == 0 {
 		summary = "The user has no devices in Entra ID or Intune, so none is recorded twice"
-		ev = append(ev, Evidence{Source: entraSrc, Detail: "no Entra device records"}, Evidence{Source: intuneSrc, Detail: "no Intune managed devices"})
+		ev = append(ev, Evidence{Source: entraSrc, Detail: "no Entra device records"},
+			Evidence{Source: intuneSrc, Detail: "no Intune managed devices"})
 	}
 	return []Result{{
 		Status:  Pass,
@@ -264,7 +265,8 @@ func (rv *deviceReview) staleEntra(f *facts.Facts, e, keep facts.EntraDevice, li
 		explanation: fmt.Sprintf("The %s record (device id %s) was last active %s, while the %s record was active %s. "+
 			"Windows uses one identity; the stale record is left over from an earlier registration or join, still "+
 			"counts against the user's device quota, and misleads anyone who looks the device up.",
-			trustWords(e.TrustType), e.DeviceID, dateAndAge(entraActivity(e), f.Now), trustWords(keep.TrustType), dateAndAge(entraActivity(keep), f.Now)),
+			trustWords(e.TrustType), e.DeviceID, dateAndAge(entraActivity(e), f.Now), trustWords(keep.TrustType),
+			dateAndAge(entraActivity(keep), f.Now)),
 	}
 	managedThrough := slices.ContainsFunc(rv.device.managed, func(m facts.ManagedDevice) bool {
 		t, ok := rv.target(m)

@@ -197,7 +197,9 @@ func judgeEntraQuota(f *facts.Facts, pol *facts.DeviceRegistrationPolicy, polSrc
 	q, n := pol.UserDeviceQuota, len(counted)
 	if path := PathOf(f); path.only(facts.PathGPO) || (path.Basis == PathInferred && path.only(facts.PathGPO, facts.PathCoManage)) {
 		// A hybrid joined device does not count against the quota, and its join is not refused by it.
-		return deviceFinding{}, false, []Evidence{pathEvidence(path), {Source: polSrc, Detail: fmt.Sprintf("Maximum number of devices per user (userDeviceQuota): %d; it does not apply to hybrid joined devices", q)}}
+		return deviceFinding{}, false, []Evidence{pathEvidence(path),
+			{Source: polSrc, Detail: fmt.Sprintf("Maximum number of devices per user (userDeviceQuota): %d; it does "+
+				"not apply to hybrid joined devices", q)}}
 	}
 	ev := []Evidence{
 		{Source: polSrc, Detail: fmt.Sprintf("Maximum number of devices per user (userDeviceQuota): %d", q)},

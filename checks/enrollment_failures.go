@@ -97,7 +97,8 @@ func judgeFailures(f *facts.Facts) []Result {
 		s := standing[0]
 		r.Status = Fail
 		r.Summary = fmt.Sprintf("%d enrollment failure%s that no later enrollment superseded; the "+
-			"newest, %s, was %s", len(standing), pluralSuffix(len(standing)), howLongAgo(s.EventDateTime, f.Now), failureCategory(s))
+			"newest, %s, was %s", len(standing), pluralSuffix(len(standing)), howLongAgo(s.EventDateTime, f.Now),
+			failureCategory(s))
 		r.Explanation = "Intune refused enrollments of this user, and the user has enrolled no device successfully " +
 			"since. Microsoft documents no age after which a failure stops mattering, so the age is given instead: a " +
 			"failure from today is most likely the device the user is calling about. The failure category says " +
@@ -105,7 +106,8 @@ func judgeFailures(f *facts.Facts) []Result {
 	} else {
 		r.Status = Warn
 		r.Summary = fmt.Sprintf("%d enrollment failure%s, each superseded by a later successful enrollment of the "+
-			"user; the newest, %s, was %s", len(events), pluralSuffix(len(events)), howLongAgo(newest.EventDateTime, f.Now), failureCategory(newest))
+			"user; the newest, %s, was %s", len(events), pluralSuffix(len(events)),
+			howLongAgo(newest.EventDateTime, f.Now), failureCategory(newest))
 		r.Explanation = "Intune refused enrollments of this user, but the user enrolled a device successfully after " +
 			"each of them, so the cause may be fixed. If the device in question is not the one that enrolled, the " +
 			"categories still show what went wrong."

@@ -240,7 +240,8 @@ func restrictionVerdict(path PathReport, pvs []pathVerdict) Result {
 	}
 	var ev []Evidence
 	for _, pv := range pvs {
-		ev = append(ev, Evidence{Source: "enrollment path " + string(pv.path), Detail: [...]string{"allowed", "depends on the device", "blocked"}[pv.verdict] + ": " + pv.why})
+		ev = append(ev, Evidence{Source: "enrollment path " + string(pv.path),
+			Detail: [...]string{"allowed", "depends on the device", "blocked"}[pv.verdict] + ": " + pv.why})
 	}
 	if first == nil {
 		r := Result{Status: Pass, Evidence: ev,

@@ -171,7 +171,8 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 				continue
 			}
 			desc := fmt.Sprintf("%s carries %s (servicePlanId %s), "+
-				"provisioningStatus %s", l.SkuPartNumber, p.ServicePlanName, valueOrNone(p.ServicePlanID), p.ProvisioningStatus)
+				"provisioningStatus %s", l.SkuPartNumber, p.ServicePlanName, valueOrNone(p.ServicePlanID),
+				p.ProvisioningStatus)
 			if m == byName {
 				desc += "; recognised by its name only: its servicePlanId is not one Microsoft's licensing reference " +
 					"gives for it"
@@ -183,13 +184,15 @@ func judgeLicense(f *facts.Facts, want planKind) []Result {
 			case p.ProvisioningStatus == "Success":
 				heldByName = append(heldByName, l.SkuPartNumber+"/"+p.ServicePlanName)
 			default:
-				unusable = append(unusable, fmt.Sprintf("%s in %s is %s", p.ServicePlanName, l.SkuPartNumber, p.ProvisioningStatus))
+				unusable = append(unusable, fmt.Sprintf("%s in %s is %s", p.ServicePlanName, l.SkuPartNumber,
+					p.ProvisioningStatus))
 				pending = pending || strings.HasPrefix(p.ProvisioningStatus, "Pending")
 			}
 		}
 	}
 	if len(held) > 0 {
-		return []Result{{Status: Pass, Summary: fmt.Sprintf("Holds %s through %s.", want.label, strings.Join(held, ", ")), Evidence: ev}}
+		return []Result{{Status: Pass, Summary: fmt.Sprintf("Holds %s through %s.", want.label,
+			strings.Join(held, ", ")), Evidence: ev}}
 	}
 	if len(heldByName) > 0 {
 		return []Result{{Status: Warn, Evidence: ev,
@@ -330,8 +333,8 @@ func LicenseAssignFix(f *facts.Facts, sku facts.SubscribedSku) Fix {
 	body, _ := json.Marshal(map[string]any{"addLicenses": []any{map[string]any{"skuId": sku.SkuID, "disabledPlans": []string{}}},
 		"removeLicenses": []string{}})
 	return Fix{
-		ID: "license.assign", Title: fmt.Sprintf("Assign %s (%d free units) to the user", sku.SkuPartNumber, sku.FreeUnits()),
-		Reversible: true, Permissions: []string{"LicenseAssignment.ReadWrite.All"},
+		ID: "license.assign", Title: fmt.Sprintf("Assign %s (%d free units) to the user", sku.SkuPartNumber,
+			sku.FreeUnits()), Reversible: true, Permissions: []string{"LicenseAssignment.ReadWrite.All"},
 		Requests: []Request{AssignLicense(graphRoot(f.Cloud), f.UserID(), body)},
 	}
 }

@@ -86,7 +86,8 @@ func judgePermissions(f *facts.Facts) []Result {
 			case !op.AppOnly && len(p.Roles) > 0 && !hasAny(op.RoleTemplateIDs, p.Roles) && p.IntuneRBAC:
 				intuneOnly = append(intuneOnly, fmt.Sprintf("%s (reads %s)", c.ID, s))
 			case !op.AppOnly && len(p.Roles) > 0 && !hasAny(op.RoleTemplateIDs, p.Roles):
-				missing = "a role such as " + facts.RoleName(p.Roles[0]) + " or " + facts.RoleName(p.Roles[len(p.Roles)-1])
+				missing = "a role such as " + facts.RoleName(p.Roles[0]) + " or " +
+					facts.RoleName(p.Roles[len(p.Roles)-1])
 			}
 			if missing != "" {
 				cannot = append(cannot, fmt.Sprintf("%s (reads %s: needs %s)", c.ID, s, missing))

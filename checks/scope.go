@@ -148,7 +148,9 @@ func judgeMDMScope(f *facts.Facts) []Result {
 				Summary: fmt.Sprintf("The MDM user scope includes the user (a direct member "+
 					"of group %q).", sr.direct.DisplayName)})}
 		case sr.unknown != "":
-			return []Result{{Status: Warn, Evidence: append(ev, Evidence{Source: requestOf(f, facts.SrcScopeNesting, "GET /beta/users/{upn}/memberOf"), Detail: "direct memberships unknown: " + sr.unknown}),
+			return []Result{{Status: Warn, Evidence: append(ev,
+				Evidence{Source: requestOf(f, facts.SrcScopeNesting, "GET /beta/users/{upn}/memberOf"),
+					Detail: "direct memberships unknown: " + sr.unknown}),
 				Summary: "The user is in the MDM user scope (" + how + "), but whether directly or only through " +
 					"a nested group could not be read.",
 				Explanation: "Microsoft does not document whether the MDM user scope follows nested groups, so " +
@@ -210,7 +212,9 @@ func registrationEnrollment(f *facts.Facts, p *facts.MobilityPolicy, r Result) R
 		return r
 	}
 	path := PathOf(f)
-	r.Evidence = append(r.Evidence, Evidence{Source: f.Status(facts.SrcMDMPolicy).Endpoint, Detail: "isMdmEnrollmentDuringRegistrationDisabled: true (Disable MDM enrollment when adding work or school account: Yes)"}, pathEvidence(path))
+	r.Evidence = append(r.Evidence, Evidence{Source: f.Status(facts.SrcMDMPolicy).Endpoint,
+		Detail: "isMdmEnrollmentDuringRegistrationDisabled: true (Disable MDM enrollment when adding work or school " +
+			"account: Yes)"}, pathEvidence(path))
 	if !path.has(facts.PathRegister) {
 		return r
 	}

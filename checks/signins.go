@@ -107,7 +107,8 @@ func judgeSignIns(f *facts.Facts) []Result {
 	r := Result{Status: Fail, Evidence: ev,
 		Summary: fmt.Sprintf("The user's sign-in to %s failed %s with error %d (%s), and no later sign-in to "+
 			"it succeeded.",
-			signInApp(s), howLongAgo(s.CreatedDateTime, f.Now), s.ErrorCode, strings.TrimSuffix(listOr([]string{s.FailureReason}, "no reason given"), ".")),
+			signInApp(s), howLongAgo(s.CreatedDateTime, f.Now), s.ErrorCode,
+			strings.TrimSuffix(listOr([]string{s.FailureReason}, "no reason given"), ".")),
 		Explanation: "The sign-in log is the only record of why an enrollment sign-in was refused at that moment: " +
 			"its error code, Microsoft's failure reason and the Conditional Access policies that judged it.",
 		Remediation: "Look the sign-in up by its correlation id in the Entra admin center > Monitoring & health > " +
@@ -141,7 +142,8 @@ func failedPolicies(s facts.SignIn) []string {
 
 // describeSignIn is one sign-in as evidence: when, to what, its outcome and its Conditional Access result.
 func describeSignIn(f *facts.Facts, s facts.SignIn) string {
-	d := fmt.Sprintf("%s (%s): %s", s.CreatedDateTime.UTC().Format("2006-01-02 15:04 UTC"), howLongAgo(s.CreatedDateTime, f.Now), s.AppDisplayName)
+	d := fmt.Sprintf("%s (%s): %s", s.CreatedDateTime.UTC().Format("2006-01-02 15:04 UTC"),
+		howLongAgo(s.CreatedDateTime, f.Now), s.AppDisplayName)
 	if s.ResourceDisplayName != "" && s.ResourceDisplayName != s.AppDisplayName {
 		d += " to " + s.ResourceDisplayName
 	}

@@ -121,9 +121,12 @@ func RankSymptom(f errcodes.Finding, results []Result) (Symptom, bool) {
 			return SymptomCause{Verdict: Unknown, HowToVerify: joinSentences(c.Check+" did not run: run the check "+
 				"without --only, or with "+c.Check+" in it.", c.Verify)}
 		case worst == Fail:
-			return SymptomCause{Verdict: Confirmed, Finding: summary, HowToVerify: joinSentences("See "+c.Check+" in the results for the evidence and the fix.", c.Verify)}
+			return SymptomCause{Verdict: Confirmed, Finding: summary,
+				HowToVerify: joinSentences("See "+c.Check+" in the results for the evidence and the fix.", c.Verify)}
 		case worst == Warn:
-			return SymptomCause{Verdict: Possible, Finding: summary, HowToVerify: joinSentences("See "+c.Check+" in the results: it depends on something mdmdoctor could not settle.", c.Verify)}
+			return SymptomCause{Verdict: Possible, Finding: summary,
+				HowToVerify: joinSentences("See "+c.Check+" in the results: it depends on something mdmdoctor could "+
+					"not settle.", c.Verify)}
 		case worst == Pass:
 			return SymptomCause{Verdict: RuledOut, Finding: "As of now: " + summary,
 				HowToVerify: joinSentences("The check passes now. If the error is older than a recent change to this "+

@@ -67,7 +67,8 @@ func judgeTenantRestrictions(f *facts.Facts) []Result {
 		e := restrictionEvidence(src, c)
 		e.Detail += "; it reaches " + who
 		r := Result{Subject: c.DisplayName, Evidence: []Evidence{e}}
-		where := fmt.Sprintf("%s%s, and open %q.", strings.ToUpper(restrictionsPage[:1]), restrictionsPage[1:], c.DisplayName)
+		where := fmt.Sprintf("%s%s, and open %q.", strings.ToUpper(restrictionsPage[:1]), restrictionsPage[1:],
+			c.DisplayName)
 		priority := " A user in several restricted groups gets the restriction with the lowest priority number."
 		switch restrictionKindOf(w) {
 		case blocksWindows:

@@ -149,7 +149,8 @@ func judgeTenantMAM(f *facts.Facts) []Result {
 		}
 	}
 	if !everyone && len(both) == 0 {
-		return []Result{{Status: Warn, Evidence: append(ev, Evidence{Source: membersSrc, Detail: "no user is in both scopes"}),
+		return []Result{{Status: Warn, Evidence: append(ev, Evidence{Source: membersSrc,
+			Detail: "no user is in both scopes"}),
 			Summary: "The MAM (WIP) user scope is " + mam.AppliesTo + ", but no user is in both the MDM and " +
 				"the MAM scopes.",
 			Explanation: mamPrecedence + " The seed procedure recommends MAM scope None so that no user can fall " +

@@ -102,7 +102,8 @@ func judgeUPNDomain(f *facts.Facts) []Result {
 		if !cloud.ok {
 			return []Result{{Status: Fail, Subject: upn, Explanation: upnWhy, Summary: cloud.summary, Evidence: ev, Remediation: cloud.remediation}}
 		}
-		return []Result{{Status: Pass, Subject: upn, Summary: "The UPN suffix " + upnDomain(upn) + " is a verified domain.", Evidence: ev}}
+		return []Result{{Status: Pass, Subject: upn, Summary: "The UPN suffix " + upnDomain(upn) +
+			" is a verified domain.", Evidence: ev}}
 	}
 	onPrem := strings.TrimSpace(f.User.OnPremisesUserPrincipalName)
 	ev = append(ev, Evidence{Source: userSrc, Detail: fmt.Sprintf("onPremisesSyncEnabled true, "+
@@ -128,7 +129,8 @@ func judgeUPNDomain(f *facts.Facts) []Result {
 			why += fmt.Sprintf(" Entra Connect replaced the unverified on-premises suffix %s with %s, so the Entra "+
 				"UPN looks fine while the device's user signs in as %s.", upnDomain(onPrem), upnDomain(upn), onPrem)
 		}
-		return []Result{{Status: Fail, Subject: upn, Explanation: why + " (" + upnSyncDocs + ")", Summary: local.summary, Evidence: ev,
+		return []Result{{Status: Fail, Subject: upn, Explanation: why + " (" + upnSyncDocs + ")",
+			Summary: local.summary, Evidence: ev,
 			Remediation: local.remediation + " Entra Connect then syncs the new UPN at its next cycle."}}
 	case !cloud.ok:
 		return []Result{{Status: Fail, Subject: upn, Explanation: upnWhy, Summary: cloud.summary, Evidence: ev, Remediation: cloud.remediation}}

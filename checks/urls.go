@@ -26,7 +26,8 @@ func judgeURLs(f *facts.Facts) []Result {
 	}
 	want := clouds.Get(f.Cloud).MDM
 	type pair struct{ name, got, want string }
-	pairs := []pair{{"discovery URL", p.DiscoveryURL, want.Discovery}, {"terms of use URL", p.TermsOfUseURL, want.TermsOfUse}, {"compliance URL", p.ComplianceURL, want.Compliance}}
+	pairs := []pair{{"discovery URL", p.DiscoveryURL, want.Discovery},
+		{"terms of use URL", p.TermsOfUseURL, want.TermsOfUse}, {"compliance URL", p.ComplianceURL, want.Compliance}}
 	var ev []Evidence
 	var wrong []string
 	for _, x := range pairs {
@@ -52,7 +53,8 @@ func judgeURLs(f *facts.Facts) []Result {
 	}
 	body := fmt.Sprintf(`{"discoveryUrl":%q,"termsOfUseUrl":%q,"complianceUrl":%q}`, want.Discovery, want.TermsOfUse, want.Compliance)
 	return []Result{{Status: Fail, Evidence: ev,
-		Summary: "The MDM " + strings.Join(wrong, " and ") + map[bool]string{true: " differs", false: " differ"}[len(wrong) == 1] + " from the defaults.",
+		Summary: "The MDM " + strings.Join(wrong, " and ") +
+			map[bool]string{true: " differs", false: " differ"}[len(wrong) == 1] + " from the defaults.",
 		Explanation: "Windows enrolls through the discovery URL it receives from Entra ID when the device joins. " +
 			"Changed URLs send devices to a service that is not Intune (often left over from a former MDM), so " +
 			"enrollment fails." + note,

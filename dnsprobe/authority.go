@@ -49,8 +49,8 @@ func (p *Prober) authorities(ctx context.Context, resolvers []string, domain str
 		return zone, p.AuthAddrs, nil
 	}
 	if len(resolvers) == 0 {
-		return "", nil, errors.New("not asked: without a resolver the zone's name servers cannot be found: name one with " +
-			"--resolver ADDR[:PORT]")
+		return "", nil, errors.New("not asked: without a resolver the zone's name servers cannot be found: " +
+			"name one with --resolver ADDR[:PORT]")
 	}
 	hosts, glue, err := p.findNS(ctx, resolvers, zone)
 	if err != nil {

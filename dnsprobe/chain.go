@@ -48,7 +48,8 @@ func (p *Prober) follow(ctx context.Context, v vantage, name string) (out facts.
 			return out
 		}
 		if t := emptyRecord(r.Answer); t != "" {
-			out.Err = fmt.Sprintf("the answer holds a %s record without data (a zero-length record): a broken server", t)
+			out.Err = fmt.Sprintf("the answer holds a %s record without data (a zero-length record): a broken server",
+				t)
 			return out
 		}
 
@@ -107,8 +108,8 @@ func (p *Prober) usable(v vantage, r *dns.Msg) error {
 	switch r.Rcode {
 	case dns.RcodeSuccess, dns.RcodeNameError:
 	case dns.RcodeServerFailure:
-		return fmt.Errorf("SERVFAIL: the server could not resolve the name (broken upstream, lame delegation or DNSSEC " +
-			"failure)")
+		return fmt.Errorf("SERVFAIL: the server could not resolve the name (broken upstream, lame " +
+			"delegation or DNSSEC failure)")
 	case dns.RcodeRefused:
 		if v.kind == facts.VantageAuthoritative {
 			return fmt.Errorf("REFUSED: the server does not serve the zone %s (lame delegation)", v.zone)
@@ -118,7 +119,8 @@ func (p *Prober) usable(v vantage, r *dns.Msg) error {
 		return fmt.Errorf("%s: the server could not answer", dns.RcodeToString[r.Rcode])
 	}
 	if v.kind == facts.VantageAuthoritative && !r.Authoritative {
-		return fmt.Errorf("answered without the AA flag: the server is not authoritative for %s (lame delegation)", v.zone)
+		return fmt.Errorf("answered without the AA flag: the server is not authoritative for %s (lame delegation)",
+			v.zone)
 	}
 	return nil
 }

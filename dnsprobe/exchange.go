@@ -90,12 +90,12 @@ func describe(ctx context.Context, network string, err error, waited time.Durati
 		}
 		return fmt.Errorf("timeout: no answer over %s after %s", network, waited.Round(10*time.Millisecond))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
-		return fmt.Errorf("the server closed the connection over %s without a whole answer (a firewall or load balancer "+
-			"that drops DNS over %s?)", network, network)
+		return fmt.Errorf("the server closed the connection over %s without a whole answer (a firewall or "+
+			"load balancer that drops DNS over %s?)", network, network)
 	case errors.As(err, &de):
 		// The DNS library's own errors: the reply did not decode.
-		return fmt.Errorf("the reply over %s is not a valid DNS message (%v): a broken server or a middlebox on the path",
-			network, err)
+		return fmt.Errorf("the reply over %s is not a valid DNS message (%v): a broken server or a middlebox "+
+			"on the path", network, err)
 	}
 	return fmt.Errorf("over %s: %w", network, err)
 }
@@ -105,8 +105,8 @@ func describe(ctx context.Context, network string, err error, waited time.Durati
 // name without records.
 func mismatch(m, r *dns.Msg) error {
 	if !r.Response {
-		return errors.New("the reply is not an answer (QR bit clear, the query sent back?): a broken server or a middlebox " +
-			"on the path")
+		return errors.New("the reply is not an answer (QR bit clear, the query sent back?): a broken server or " +
+			"a middlebox on the path")
 	}
 	if len(r.Question) == 0 {
 		// Some servers leave the question out of REFUSED and FORMERR answers.
@@ -114,8 +114,8 @@ func mismatch(m, r *dns.Msg) error {
 	}
 	q, a := m.Question[0], r.Question[0]
 	if a.Qtype != q.Qtype || a.Qclass != q.Qclass || dns.CanonicalName(a.Name) != dns.CanonicalName(q.Name) {
-		return fmt.Errorf("the reply answers another question (%s %s), not %s %s: a broken server or a middlebox on the path",
-			a.Name, dns.TypeToString[a.Qtype], q.Name, dns.TypeToString[q.Qtype])
+		return fmt.Errorf("the reply answers another question (%s %s), not %s %s: a broken server or a middlebox "+
+			"on the path", a.Name, dns.TypeToString[a.Qtype], q.Name, dns.TypeToString[q.Qtype])
 	}
 	return nil
 }

@@ -214,7 +214,8 @@ func ResolverAddr(s string) (string, error) {
 	}
 	if host, port, err := net.SplitHostPort(s); err == nil {
 		if n, perr := strconv.Atoi(port); perr != nil || n < 1 || n > 65535 || host == "" {
-			return "", fmt.Errorf("resolver %q: the port must be a number from 1 to 65535 after a host, as in 10.0.0.53:5353", s)
+			return "", fmt.Errorf("resolver %q: the port must be a number from 1 to 65535 after a host, as in "+
+				"10.0.0.53:5353", s)
 		}
 		return net.JoinHostPort(host, port), nil
 	}

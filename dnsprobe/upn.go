@@ -18,14 +18,14 @@ func NormalizeUPN(s string) (string, error) {
 	}
 	local := s[:at]
 	if strings.Contains(local, "@") {
-		return "", fmt.Errorf("%q is not a user principal name: it holds more than one @; write it as name@domain, e.g. "+
-			"alice@contoso.com", s)
+		return "", fmt.Errorf("%q is not a user principal name: it holds more than one @; write it as "+
+			"name@domain, e.g. alice@contoso.com", s)
 	}
 	// Control characters would reach Graph and the terminal as they are; invalid UTF-8 names no user.
 	if !utf8.ValidString(local) || strings.IndexFunc(local, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 ||
 		strings.ContainsAny(local, "\"<>,;") {
-		return "", fmt.Errorf("%q is not a user principal name: the part before @ holds a space, a control character or "+
-			"one of \"<>,;", s)
+		return "", fmt.Errorf("%q is not a user principal name: the part before @ holds a space, a control "+
+			"character or one of \"<>,;", s)
 	}
 	d, err := NormalizeDomain(s[at+1:])
 	if err != nil {

@@ -133,7 +133,8 @@ func (d *Draft) need(k ChoiceKind) Need {
 	case k == ChooseSKU:
 		n.Prompt = "the licence to assign: it carries the missing plan and has free units"
 		for _, s := range d.assignableSkus() {
-			n.Options = append(n.Options, Option{Value: s.SkuPartNumber, Label: fmt.Sprintf("%s, %d free", s.SkuID, s.FreeUnits())})
+			n.Options = append(n.Options, Option{Value: s.SkuPartNumber,
+				Label: fmt.Sprintf("%s, %d free", s.SkuID, s.FreeUnits())})
 		}
 		if sku := d.plannedSku(); sku != nil {
 			moveFirst(&n, sku.SkuPartNumber)

@@ -118,7 +118,9 @@ func (ds deviceSecrets) hazards() []string {
 		}
 		out = append(out, fmt.Sprintf("%d BitLocker recovery key%s escrowed to this record: %s. Deleting the record "+
 			"deletes %s; if the disk is still in use, save %s first (Entra admin center > Devices > BitLocker keys).",
-			len(ids), plural(len(ids)), strings.Join(ids, ", "), map[bool]string{true: "it", false: "them"}[len(ids) == 1], map[bool]string{true: "it", false: "them"}[len(ids) == 1]))
+			len(ids), plural(len(ids)), strings.Join(ids, ", "),
+			map[bool]string{true: "it", false: "them"}[len(ids) == 1],
+			map[bool]string{true: "it", false: "them"}[len(ids) == 1]))
 	}
 	switch {
 	case ds.LocalCredentialError != "":

@@ -81,16 +81,16 @@ func (c *authCodeCredential) GetToken(ctx context.Context, opts policy.TokenRequ
 		public.WithRedirectURI(redirect),
 		public.WithOpenURL(func(u string) error {
 			return c.show(ctx, facts.SignInPrompt{
-				Message: fmt.Sprintf("Sign in through an SSH port forward: on your own machine run\n  %s\nthen open this "+
-					"address in your browser there:\n  %s", c.forward, u),
-				VerificationURL: u,
+				Message: fmt.Sprintf("Sign in through an SSH port forward: on your own machine "+
+					"run\n  %s\nthen open this address in your browser there:\n  %s", c.forward, u), VerificationURL: u,
 			})
 		}))
 	if err != nil {
 		var addrErr *net.OpError
 		if errors.As(err, &addrErr) && addrErr.Op == "listen" {
 			return azcore.AccessToken{},
-				fmt.Errorf("cannot wait for the sign-in redirect on %s: %w (choose another --redirect-port)", redirect, err)
+				fmt.Errorf("cannot wait for the sign-in redirect on %s: %w (choose another --redirect-port)", redirect,
+					err)
 		}
 		return azcore.AccessToken{}, err
 	}

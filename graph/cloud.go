@@ -46,12 +46,12 @@ func ParseGraphURL(raw string) (string, error) {
 	}
 	last := u.Path[strings.LastIndex(u.Path, "/")+1:]
 	if last == "v1.0" || last == "beta" {
-		return "", fmt.Errorf("--graph-url %q ends in a version: give the root without /v1.0 or /beta, mdmdoctor adds them",
-			raw)
+		return "", fmt.Errorf("--graph-url %q ends in a version: give the root without /v1.0 or /beta, "+
+			"mdmdoctor adds them", raw)
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return "", fmt.Errorf("--graph-url %q uses plain http on a non-loopback host: use https (plain http is accepted "+
-			"only for 127.0.0.1, ::1 and localhost)", raw)
+		return "", fmt.Errorf("--graph-url %q uses plain http on a non-loopback host: use https (plain http "+
+			"is accepted only for 127.0.0.1, ::1 and localhost)", raw)
 	}
 	return u.String(), nil
 }

@@ -96,8 +96,8 @@ func (c Config) validate() error {
 	case AuthDeviceCode, AuthBrowser, AuthCode, AuthAzureCLI, AuthToken:
 	case AuthClientSecret, AuthCertificate:
 		if c.TenantID == "" || c.ClientID == "" {
-			return fmt.Errorf("--auth %s signs in as an application: give --tenant-id and --client-id (or AZURE_TENANT_ID and "+
-				"AZURE_CLIENT_ID)", c.Auth)
+			return fmt.Errorf("--auth %s signs in as an application: give --tenant-id and --client-id (or "+
+				"AZURE_TENANT_ID and AZURE_CLIENT_ID)", c.Auth)
 		}
 		if c.Auth == AuthCertificate && c.CertificatePath == "" {
 			return fmt.Errorf("--auth certificate needs a certificate file: set AZURE_CLIENT_CERTIFICATE_PATH")

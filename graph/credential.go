@@ -172,8 +172,8 @@ func certificateCredential(cfg Config, opts azcore.ClientOptions) (azcore.TokenC
 	}
 	certs, key, err := azidentity.ParseCertificates(data, []byte(cfg.CertificatePassword))
 	if err != nil {
-		return nil, fmt.Errorf("parse the certificate %s (PEM with its private key, or PKCS#12): %w", cfg.CertificatePath,
-			err)
+		return nil, fmt.Errorf("parse the certificate %s (PEM with its private key, or PKCS#12): %w",
+			cfg.CertificatePath, err)
 	}
 	return azidentity.NewClientCertificateCredential(cfg.TenantID, cfg.ClientID, certs, key,
 		&azidentity.ClientCertificateCredentialOptions{ClientOptions: opts})

@@ -272,7 +272,8 @@ func entity[T any](f *fetch) (T, error) {
 	var id string
 	if json.Unmarshal(top.ID, &id) != nil || id == "" {
 		if len(top.Value) > 0 && top.Value[0] == '[' {
-			return v, fmt.Errorf("read %s: Graph answered with a collection (a value array) where one object belongs", f.path)
+			return v, fmt.Errorf("read %s: Graph answered with a collection (a value array) where one object belongs",
+				f.path)
 		}
 		return v, fmt.Errorf("read %s: the answer holds no object with an id", f.path)
 	}
@@ -297,7 +298,8 @@ func jsonProblem(err error) string {
 }
 
 func bad(err error) facts.Delta {
-	return facts.Delta{Err: fmt.Errorf("%w: Graph answered in an unexpected shape; run with --debug and report it", err)}
+	return facts.Delta{Err: fmt.Errorf("%w: Graph answered in an unexpected shape; run with --debug and report it",
+		err)}
 }
 
 // readUser decodes the triaged user, whose id the other sources are matched by.
@@ -468,8 +470,9 @@ func deviceComplete(f *fetch, w wireDevice) error {
 	if w.ID != "" && w.DeviceID != "" {
 		return nil
 	}
-	return &Error{Advice: fmt.Sprintf("read %s: Graph sent a device without its id or deviceId, which is what it sends "+
-		"when the operator lacks Device.Read.All: consent Device.Read.All for this app and sign in again", f.path)}
+	return &Error{Advice: fmt.Sprintf("read %s: Graph sent a device without its id or deviceId, which is "+
+		"what it sends when the operator lacks Device.Read.All: consent Device.Read.All for this app and sign in again",
+		f.path)}
 }
 
 func toManagedDevices(ws []wireManagedDevice) []facts.ManagedDevice {

@@ -168,15 +168,15 @@ func advice(src facts.Source, status int, userPath bool, upn string) string {
 	case status == http.StatusUnauthorized:
 		return "sign-in expired: sign in again"
 	case status == http.StatusForbidden:
-		return fmt.Sprintf("not allowed to read %s: the operator needs the %s permission (consented for this app) and the "+
-			"%s role", src, acc.permission, acc.roles)
+		return fmt.Sprintf("not allowed to read %s: the operator needs the %s permission (consented for this "+
+			"app) and the %s role", src, acc.permission, acc.roles)
 	case status == http.StatusNotFound && userPath:
 		return fmt.Sprintf("no such user %s in this tenant: check the spelling", upn)
 	case status == http.StatusNotFound:
 		return fmt.Sprintf("%s was not found in this tenant", src)
 	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
-		return fmt.Sprintf("Graph kept throttling or was unavailable for %s after %d retries: wait a minute and run again",
-			src, maxRetries)
+		return fmt.Sprintf("Graph kept throttling or was unavailable for %s after %d retries: wait a minute "+
+			"and run again", src, maxRetries)
 	case status == http.StatusFailedDependency:
 		return fmt.Sprintf("%s was not read because a request it depends on failed", src)
 	case status >= 500:
@@ -195,13 +195,15 @@ func requestFailure(src facts.Source, err error, userPath bool, upn string) erro
 	var ne net.Error
 	switch {
 	case errors.Is(err, errTooLarge):
-		return fmt.Errorf("read %s: %w: a proxy may be answering in Graph's place; run with --debug and report it", src, err)
+		return fmt.Errorf("read %s: %w: a proxy may be answering in Graph's place; run with --debug and report it", src,
+			err)
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
 		return fmt.Errorf("the connection to Microsoft Graph broke before the answer for %s was whole (%w): check the "+
 			"network or proxy, and run again", src, err)
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
-		return fmt.Errorf("no answer in time from Microsoft Graph for %s (%w): raise --timeout, or check the network and "+
-			"--graph-url", src, err)
+		return fmt.Errorf("no answer in time from Microsoft Graph for %s (%w): raise --timeout, or check the "+
+			"network and --graph-url", src, err)
 	}
-	return fmt.Errorf("could not reach Microsoft Graph for %s: %w: check the network, --graph-url and --timeout", src, err)
+	return fmt.Errorf("could not reach Microsoft Graph for %s: %w: check the network, --graph-url and --timeout", src,
+		err)
 }

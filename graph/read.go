@@ -98,8 +98,8 @@ func (c *Client) Read(ctx context.Context, t facts.Target, out chan<- facts.Delt
 		if appOnly && sourceAccess[j.source].delegatedOnly {
 			j.sent = true
 			if !send(facts.Delta{Source: j.source, Endpoint: j.endpoint, Skip: fmt.Sprintf(
-				"Graph offers %s only to a signed-in user (delegated permission %s): app-only sign-in cannot read it; sign in as "+
-					"a user (--auth devicecode) to run this check",
+				"Graph offers %s only to a signed-in user (delegated permission %s): app-only sign-in cannot read "+
+					"it; sign in as a user (--auth devicecode) to run this check",
 				j.source, sourceAccess[j.source].permission)}) {
 				return
 			}

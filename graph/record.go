@@ -19,7 +19,8 @@ const recordFile = "account.json"
 // or ~/.local/state/mdmdoctor) and gave as Config.StateDir.
 func stateDir(dir string) (string, error) {
 	if dir == "" {
-		return "", fmt.Errorf("no directory for the sign-in record was given: set XDG_STATE_HOME, or HOME, and sign in again")
+		return "", fmt.Errorf("no directory for the sign-in record was given: set XDG_STATE_HOME, or HOME, and " +
+			"sign in again")
 	}
 	return dir, nil
 }

@@ -88,11 +88,12 @@ func (o *ownerLookups) lookup(ids []string) {
 			o.fail(fmt.Errorf("read the owners of %d devices: %w", len(ids), context.Cause(ctx)))
 			return
 		case f.failed() && f.err != nil:
-			o.fail(fmt.Errorf("read the owners of device %s: %w", ids[i], requestFailure(facts.SrcAllDevices, f.err, false, "")))
+			o.fail(fmt.Errorf("read the owners of device %s: %w", ids[i],
+				requestFailure(facts.SrcAllDevices, f.err, false, "")))
 			return
 		case f.failed():
-			o.fail(fmt.Errorf("read the owners of device %s: %w", ids[i], failure(facts.SrcAllDevices, f.status, f.errBody,
-				false, "")))
+			o.fail(fmt.Errorf("read the owners of device %s: %w", ids[i],
+				failure(facts.SrcAllDevices, f.status, f.errBody, false, "")))
 			return
 		}
 		us, err := values[wireUser](f)

@@ -110,18 +110,18 @@ func (c *Client) stream(ctx context.Context, src facts.Source, path, query strin
 			})
 			switch {
 			case err != nil:
-				err = fmt.Errorf("read page %d of %s: Graph's answer is malformed (%v): run again; if it keeps happening, run "+
-					"with --debug and report it", n, path, err)
+				err = fmt.Errorf("read page %d of %s: Graph's answer is malformed (%v): run again; if it keeps "+
+					"happening, run with --debug and report it", n, path, err)
 				cancel()
 			case c.sweepURL(next) != p.next:
 				// The quick look and the page disagree on the next link: never follow the wrong one or
 				// stop short of the end.
-				err = fmt.Errorf("read page %d of %s: its next link could not be told apart: run with --debug and report this as "+
-					"a bug in mdmdoctor", n, path)
+				err = fmt.Errorf("read page %d of %s: its next link could not be told apart: run with --debug and "+
+					"report this as a bug in mdmdoctor", n, path)
 				cancel()
 			case n == maxSweepPages && next != "":
-				err = fmt.Errorf("read %s: Graph kept sending next pages beyond %d pages: mdmdoctor stops there; run with "+
-					"--debug and report it", path, maxSweepPages)
+				err = fmt.Errorf("read %s: Graph kept sending next pages beyond %d pages: mdmdoctor stops "+
+					"there; run with --debug and report it", path, maxSweepPages)
 				cancel()
 			default:
 				pageDone()

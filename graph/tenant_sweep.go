@@ -124,7 +124,8 @@ func (c *Client) readEntraDevices(ctx context.Context) facts.Delta {
 	if err == nil && incomplete {
 		// As the user's device lists (deviceComplete): a record without its ids can be told apart from
 		// no other, so no duplicate or stale-device verdict may rest on it.
-		err = &Error{Advice: "read /devices: Graph sent a device without its id or deviceId: run with --debug and report it"}
+		err = &Error{Advice: "read /devices: Graph sent a device without its id or deviceId: run with --debug " +
+			"and report it"}
 	}
 	endpoint := "GET /v1.0/devices"
 	if len(wanted) > 0 {

@@ -62,12 +62,12 @@ func (c *Client) Send(ctx context.Context, method, rawURL string, body []byte) (
 	})
 	out.Status = status
 	if err != nil && status == 0 {
-		return Response{}, fmt.Errorf("no answer from Microsoft Graph to %s %s: %w: the request may or may not have been "+
-			"applied; check the network and re-check", method, u.Path, err)
+		return Response{}, fmt.Errorf("no answer from Microsoft Graph to %s %s: %w: the request may or may "+
+			"not have been applied; check the network and re-check", method, u.Path, err)
 	}
 	if err != nil {
-		return out, fmt.Errorf("the answer of Microsoft Graph to %s %s (status %d) was cut off: %w; re-check", method, u.Path,
-			out.Status, err)
+		return out, fmt.Errorf("the answer of Microsoft Graph to %s %s (status %d) was cut off: %w; re-check", method,
+			u.Path, out.Status, err)
 	}
 	return out, nil
 }
@@ -85,7 +85,8 @@ func (c *Client) rebase(rawURL string) (*url.URL, error) {
 	own := strings.EqualFold(u.Host, root.Host) && u.Scheme == root.Scheme
 	graph := u.Scheme == "https" && slices.Contains(clouds.GraphHosts(), strings.ToLower(u.Host))
 	if u.Host != "" && !own && !graph {
-		return nil, fmt.Errorf("refusing to send a Graph token to %s: a fix may only call Microsoft Graph", u.Redacted())
+		return nil, fmt.Errorf("refusing to send a Graph token to %s: a fix may only call Microsoft Graph",
+			u.Redacted())
 	}
 	p := u.EscapedPath()
 	if !strings.HasPrefix(p, "/v1.0/") && !strings.HasPrefix(p, "/beta/") {

@@ -31,7 +31,8 @@ func WriteMarkdown(w io.Writer, r Report) error {
 		if res.Status == checks.Pass || res.Status == checks.Skip {
 			continue
 		}
-		fmt.Fprintf(&b, "\n## %s %s: %s (%s)\n\n", res.Status.Symbol(), res.Status, mdEscape(res.Title), mdEscape(res.Subject))
+		fmt.Fprintf(&b, "\n## %s %s: %s (%s)\n\n", res.Status.Symbol(), res.Status, mdEscape(res.Title),
+			mdEscape(res.Subject))
 		fmt.Fprintf(&b, "%s\n\n", mdEscape(res.Summary))
 		if res.Explanation != "" {
 			fmt.Fprintf(&b, "**Why it matters:** %s\n\n", mdEscape(res.Explanation))

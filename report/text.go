@@ -28,7 +28,8 @@ func WriteText(w io.Writer, r Report, width int) error {
 		b.WriteString("\n")
 	}
 	for _, res := range BySeverity(r.Results) {
-		fmt.Fprintf(&b, "%s %-5s %s  %s\n", res.Status.Symbol(), strings.ToUpper(res.Status.String()), res.ID, res.Subject)
+		fmt.Fprintf(&b, "%s %-5s %s  %s\n", res.Status.Symbol(), strings.ToUpper(res.Status.String()), res.ID,
+			res.Subject)
 		para(&b, "", res.Summary, width)
 		if res.Status == checks.Pass || res.Status == checks.Skip {
 			continue

@@ -47,7 +47,8 @@ func (s *Server) batch(req *request, version string) response {
 	done := map[string]chan struct{}{}
 	for _, it := range in.Requests {
 		if it.ID == "" || done[it.ID] != nil {
-			return errorResponse(http.StatusBadRequest, "BadRequest", "Invalid batch payload: every request needs a unique id.")
+			return errorResponse(http.StatusBadRequest, "BadRequest",
+				"Invalid batch payload: every request needs a unique id.")
 		}
 		done[it.ID] = make(chan struct{})
 	}

@@ -49,7 +49,8 @@ func (c *call) list(typ string, objs []Object, expand expander) response {
 	if f := c.query.Get("$filter"); f != "" {
 		filtered, err := applyFilter(f, objs)
 		if err != nil {
-			return errorResponse(http.StatusBadRequest, "Request_UnsupportedQuery", "Invalid filter clause: "+err.Error())
+			return errorResponse(http.StatusBadRequest, "Request_UnsupportedQuery",
+				"Invalid filter clause: "+err.Error())
 		}
 		objs = filtered
 	}
@@ -171,7 +172,8 @@ func (c *call) project(typ string, o Object, sel []string, expand expander) (map
 		name, _, _ := strings.Cut(ex, "(")
 		if expand == nil || !expand(name, o, out) {
 			r := errorResponse(http.StatusBadRequest, "Request_BadRequest",
-				fmt.Sprintf("Could not find a navigation property named '%s' on type 'microsoft.graph.%s'.", name, typeName(typ)))
+				fmt.Sprintf("Could not find a navigation property named '%s' on type 'microsoft.graph.%s'.", name,
+					typeName(typ)))
 			return nil, &r
 		}
 	}

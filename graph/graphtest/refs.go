@@ -61,7 +61,8 @@ func (c *call) reference(o Object, field string, rest []string, allowed ...[]Obj
 	switch c.method {
 	case http.MethodPost:
 		if len(rest) != 1 {
-			return errorResponse(http.StatusBadRequest, "Request_BadRequest", "POST a reference to the collection's $ref.")
+			return errorResponse(http.StatusBadRequest, "Request_BadRequest",
+				"POST a reference to the collection's $ref.")
 		}
 		found := false
 		for _, objs := range allowed {

@@ -299,7 +299,8 @@ func (c *call) mobilityPolicy(rest []string, objs []Object) response {
 	}
 	p := findObject(objs, "id", rest[0])
 	if p == nil {
-		return errorResponse(http.StatusNotFound, "ResourceNotFound", "The policy "+rest[0]+" does not exist in this tenant.")
+		return errorResponse(http.StatusNotFound, "ResourceNotFound",
+			"The policy "+rest[0]+" does not exist in this tenant.")
 	}
 	switch {
 	case len(rest) == 1:

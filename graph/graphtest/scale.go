@@ -187,7 +187,8 @@ func (s *Scale) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.batch(w, r)
 	default:
 		scaleError(w, http.StatusBadRequest, "BadRequest",
-			"The scale fake serves only /v1.0/devices, /v1.0/deviceManagement/managedDevices and owner lookups in /v1.0/$batch.")
+			"The scale fake serves only /v1.0/devices, /v1.0/deviceManagement/managedDevices and owner lookups in "+
+				"/v1.0/$batch.")
 	}
 }
 
@@ -514,7 +515,8 @@ func (s *Scale) batch(w http.ResponseWriter, r *http.Request) {
 	out := make([]batchResult, 0, len(in.Requests))
 	for _, it := range in.Requests {
 		res := batchResult{ID: it.ID, Status: http.StatusNotFound, Headers: map[string]string{"Content-Type": "application/json"},
-			Body: map[string]any{"error": map[string]any{"code": "Request_ResourceNotFound", "message": "Resource not found."}}}
+			Body: map[string]any{"error": map[string]any{"code": "Request_ResourceNotFound",
+				"message": "Resource not found."}}}
 		if i, ok := s.ownedDevice(it); ok {
 			res.Status = http.StatusOK
 			res.Body = map[string]any{"value": []any{map[string]any{"@odata.type": "#microsoft.graph.user",

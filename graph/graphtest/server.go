@@ -291,7 +291,8 @@ func (s *Server) dispatch(req *request, inBatch bool) response {
 func (s *Server) answer(req *request, inBatch bool) response {
 	version, rest, ok := splitVersion(req.path)
 	if !ok {
-		return errorResponse(http.StatusNotFound, "BadRequest", "Invalid version: the path must start with /v1.0 or /beta.")
+		return errorResponse(http.StatusNotFound, "BadRequest",
+			"Invalid version: the path must start with /v1.0 or /beta.")
 	}
 	q, err := url.ParseQuery(req.rawQuery)
 	if err != nil {
@@ -299,7 +300,8 @@ func (s *Server) answer(req *request, inBatch bool) response {
 	}
 	if rest == "/$batch" {
 		if inBatch || req.method != http.MethodPost {
-			return errorResponse(http.StatusBadRequest, "BadRequest", "A $batch request must be a POST and cannot be nested.")
+			return errorResponse(http.StatusBadRequest, "BadRequest",
+				"A $batch request must be a POST and cannot be nested.")
 		}
 		return s.batch(req, version)
 	}
@@ -470,5 +472,6 @@ func errorResponse(status int, code, message string) response {
 // errNotFound is Graph's answer for an unknown directory object.
 func errNotFound(id string) response {
 	return errorResponse(http.StatusNotFound, "Request_ResourceNotFound",
-		fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", id))
+		fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.",
+			id))
 }

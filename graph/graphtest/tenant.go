@@ -229,7 +229,8 @@ func (t *Tenant) validate() error {
 	for _, u := range t.Users {
 		for _, l := range objects(u["assignedLicenses"]) {
 			if findObject(t.SubscribedSkus, "skuId", Object(l).str("skuId")) == nil {
-				return fmt.Errorf("user %s is assigned sku %s, which the tenant has not bought", u.ID(), Object(l).str("skuId"))
+				return fmt.Errorf("user %s is assigned sku %s, which the tenant has not bought", u.ID(),
+					Object(l).str("skuId"))
 			}
 		}
 	}

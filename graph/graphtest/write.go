@@ -102,7 +102,8 @@ func decodeObject(body []byte) (map[string]json.RawMessage, *response) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(body, &m); err != nil || m == nil {
 		r := errorResponse(http.StatusBadRequest, "BadRequest",
-			"Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
+			"Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid "+
+				"JSON format.")
 		return nil, &r
 	}
 	return m, nil
@@ -111,8 +112,8 @@ func decodeObject(body []byte) (map[string]json.RawMessage, *response) {
 // unknownProperty answers Graph's 400 for a property the type does not define.
 func unknownProperty(typ, prop string) response {
 	return errorResponse(http.StatusBadRequest, "BadRequest",
-		"The property '"+prop+"' does not exist on type 'microsoft.graph."+typ+"'. Make sure to only use property names "+
-			"that are defined by the type.")
+		"The property '"+prop+"' does not exist on type 'microsoft.graph."+typ+"'. Make sure to only use "+
+			"property names that are defined by the type.")
 }
 
 func badRequest(msg string) response {

@@ -147,8 +147,8 @@ func (c *call) patchUser() response {
 		}
 		var v *string
 		if json.Unmarshal(raw, &v) != nil || (v != nil && !countryCode.MatchString(*v)) {
-			return badRequest("Invalid value specified for property 'usageLocation' of resource 'User': use an ISO 3166 " +
-				"two-letter country code.")
+			return badRequest("Invalid value specified for property 'usageLocation' of resource 'User': use " +
+				"an ISO 3166 two-letter country code.")
 		}
 		if v == nil {
 			u["usageLocation"] = nil

@@ -18,7 +18,8 @@ func (c *call) mobilityWrite() (writeRoute, bool) {
 	}
 	p := findObject(objs, "id", s[2])
 	missing := func() response {
-		return errorResponse(http.StatusNotFound, "ResourceNotFound", "The policy "+s[2]+" does not exist in this tenant.")
+		return errorResponse(http.StatusNotFound, "ResourceNotFound",
+			"The policy "+s[2]+" does not exist in this tenant.")
 	}
 	switch {
 	case len(s) == 3 && c.method == http.MethodPatch:
@@ -64,8 +65,8 @@ func (c *call) patchMobilityPolicy(p Object) response {
 	}
 	if raw, ok := m["appliesTo"]; ok {
 		if len(m) > 1 {
-			return badRequest("Simultaneous patch requests on both the appliesTo and URL properties are currently not " +
-				"supported.")
+			return badRequest("Simultaneous patch requests on both the appliesTo and URL properties are " +
+				"currently not supported.")
 		}
 		var v string
 		if json.Unmarshal(raw, &v) != nil {
