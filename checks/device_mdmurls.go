@@ -41,7 +41,8 @@ func judgeDeviceMDMURLs(f *facts.Facts) []Result {
 			{v.field("Tenant Details", "MdmUrl"), "discovery URL", discovery},
 			{v.field("Tenant Details", "MdmTouUrl"), "terms of use URL",
 				policyURL(func(p *facts.MobilityPolicy) string { return p.TermsOfUseURL })},
-			{v.field("Tenant Details", "MdmComplianceUrl"), "compliance URL", policyURL(func(p *facts.MobilityPolicy) string { return p.ComplianceURL })},
+			{v.field("Tenant Details", "MdmComplianceUrl"), "compliance URL",
+				policyURL(func(p *facts.MobilityPolicy) string { return p.ComplianceURL })},
 		}
 		rejoin = "then rejoin the device so that it receives the URLs: `dsregcmd /leave` in an elevated prompt (or " +
 			"Settings > Accounts > Access work or school > Disconnect), restart, and join again with the user's " +

@@ -335,7 +335,8 @@ func judgeDNSProbe(cloud string, p facts.DNSProbe) Result {
 	if len(failed) > 0 && r.Status != Error {
 		r.Remediation = strings.TrimSpace(fmt.Sprintf("%s could not answer: evidence about %s, not about "+
 			"the record. %s",
-			dnsCount(len(failed), "vantage point"), dnsPick(len(failed), "that server", "those servers"), r.Remediation))
+			dnsCount(len(failed), "vantage point"), dnsPick(len(failed), "that server", "those servers"),
+			r.Remediation))
 	}
 	return r
 }

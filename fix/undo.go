@@ -143,7 +143,8 @@ func PlanUndo(r *Run, journalPath string) (*Plan, error) {
 		return nil, &CannotUndoError{ID: r.ID, Reasons: []string{fmt.Sprintf("journal line %d names the fix %q, "+
 			"which mdmdoctor does not have", r.Begin.Line, orig.Fix)}}
 	}
-	p := &Plan{Fix: orig.Fix, Title: "Revert: " + checks.Printable(orig.Title), User: checks.Printable(orig.User), Subject: checks.Printable(orig.Subject), Checks: orig.Checks,
+	p := &Plan{Fix: orig.Fix, Title: "Revert: " + checks.Printable(orig.Title), User: checks.Printable(orig.User),
+		Subject: checks.Printable(orig.Subject), Checks: orig.Checks,
 		Reversible: true, Permissions: orig.Permissions, Undoes: r.ID}
 	for i := len(r.Steps) - 1; i >= 0; i-- {
 		rs := r.Steps[i]

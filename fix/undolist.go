@@ -35,7 +35,8 @@ func WriteRunList(w io.Writer, entries []Entry, journalPath string) error {
 		if b.Undoes != "" {
 			fixID = "revert of " + b.Undoes
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", checks.Printable(r.ID), b.Time.UTC().Format("2006-01-02 15:04:05"), orDash(b.Operator), checks.Printable(fixID),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", checks.Printable(r.ID),
+			b.Time.UTC().Format("2006-01-02 15:04:05"), orDash(b.Operator), checks.Printable(fixID),
 			orDash(b.User), checks.Printable(outcome), Undoable(r, journalPath))
 	}
 	return tw.Flush()
