@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -305,7 +304,7 @@ func (a *App) fixArgs(o FixOptions, extra ...string) []string {
 func (a *App) guide(ctx context.Context, o FixOptions, k checker, p *fix.Plan) (int, error) {
 	if !o.Wait {
 		_, results := k.Check(ctx, p.Checks)
-		writeRechecked(a.out, keep(results, p.Checks))
+		writeRechecked(a.out, fix.Only(results, p.Checks))
 		fmt.Fprintf(a.out, "Once the record is published, probe DNS until it resolves with: %s\n",
 			a.command("", a.fixArgs(o, "--wait")...))
 		return 0, nil
@@ -336,16 +335,6 @@ func (a *App) guide(ctx context.Context, o FixOptions, k checker, p *fix.Plan) (
 // waitInterval spaces DNS probes: often enough to notice a change, rarely enough to spare the servers.
 func waitInterval(timeout time.Duration) time.Duration {
 	return min(max(timeout/20, time.Second), 30*time.Second)
-}
-
-func keep(results []checks.Result, ids []string) []checks.Result {
-	var out []checks.Result
-	for _, r := range results {
-		if slices.Contains(ids, r.ID) {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // writeRechecked prints the fresh results of the affected checks, one line each.

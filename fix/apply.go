@@ -161,7 +161,7 @@ func (s *Session) Apply(ctx context.Context, p *Plan, progress func(Event)) (*Ou
 	}
 	if s.Checker != nil && ctx.Err() == nil {
 		_, results := s.Checker.Check(ctx, p.Checks)
-		out.Rechecked = reconcile(only(results, p.Checks), p.Fix, changedDevices(out.Steps))
+		out.Rechecked = reconcile(Only(results, p.Checks), p.Fix, changedDevices(out.Steps))
 	}
 	return out, nil
 }
@@ -180,7 +180,7 @@ func (s *Session) preflight(ctx context.Context, p *Plan) (*Plan, string, error)
 	if f != nil && f.Operator != nil {
 		operator = f.Operator.UserPrincipalName
 	}
-	affected := only(results, p.Checks)
+	affected := Only(results, p.Checks)
 	d, err := NewDraft(f, results, p.Fix)
 	if err != nil {
 		var no *NotOfferedError
@@ -319,8 +319,8 @@ func summarize(steps []StepResult) string {
 	return Failed
 }
 
-// only keeps the results of the named checks.
-func only(results []checks.Result, ids []string) []checks.Result {
+// Only keeps the results of the named checks (a plan's Checks, the ones it re-runs).
+func Only(results []checks.Result, ids []string) []checks.Result {
 	var out []checks.Result
 	for _, r := range results {
 		if slices.Contains(ids, r.ID) {

@@ -17,7 +17,7 @@ func WaitResolved(ctx context.Context, c Checker, ids []string, interval time.Du
 		if ctx.Err() != nil {
 			return last, false
 		}
-		last = only(results, ids)
+		last = Only(results, ids)
 		if progress != nil {
 			progress(last)
 		}
