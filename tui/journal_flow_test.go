@@ -49,6 +49,25 @@ func TestJournalUndo(t *testing.T) {
 	s.WaitFor("✗ Failures (2)")
 }
 
+// TestJournalFromTheOutcome: u on a fix's outcome, which says "Undo it from the journal (u)", leaves the
+// outcome as esc does (the re-check taken in) and opens the journal on the run just made; esc goes back
+// to the results.
+func TestJournalFromTheOutcome(t *testing.T) {
+	o := triageOptions(newTestBackend())
+	o.Target = "bob@contoso.com"
+	s := openResults(t, o, 80, 24, "› ✗ FAIL  license.intune")
+	s.Press("f")
+	s.WaitFor("Fix: license.assign", "Nothing has been sent")
+	s.Press("enter")
+	s.Type("yes")
+	s.Press("enter")
+	s.WaitFor("✓ Applied.", "Undo it from the journal (u)", "u journal / undo")
+	s.Press("u")
+	s.WaitFor("Journal of fixes: every run", "license.assign", "Undo: yes")
+	s.Press("esc")
+	s.WaitFor("✗ Failures (2)")
+}
+
 // TestJournalOfTheSessionsOperator: a served session lists its operator's own runs (Options.Journal);
 // the journal screen opens from the target screen's list too, and says so when there is none.
 func TestJournalOfTheSessionsOperator(t *testing.T) {

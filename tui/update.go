@@ -600,8 +600,15 @@ func (m Model) fixed(msg fixflow.DoneMsg) (Model, tea.Cmd) {
 		m = m.freshen(id, fresh[id])
 		said = append(said, fmt.Sprintf("%s %s", id, outcome(fresh[id])))
 	}
-	// Back where the fix was opened from (the results, the step-through or the journal).
+	// Back where the fix was opened from (the results, the step-through or the journal), or on to the
+	// journal when the operator asked for it (u on the outcome).
 	m, cmd := m.back()
+	if msg.Journal {
+		m.open(journalScreen)
+		var load tea.Cmd
+		m, load = m.readJournal()
+		cmd = tea.Batch(cmd, load)
+	}
 	if len(said) > 0 {
 		what := "fix"
 		if msg.Undo {

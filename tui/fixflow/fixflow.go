@@ -43,6 +43,8 @@ type DoneMsg struct {
 	Rechecked []checks.Result
 	// Undo says the screen undid a journaled fix rather than applied one.
 	Undo bool
+	// Journal asks the root to open the journal once the re-check is taken in (u on the outcome).
+	Journal bool
 }
 
 // state is where the operator is in the flow.
@@ -352,6 +354,8 @@ func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd, tea.Msg) {
 				return m, nil, DoneMsg{User: m.user(), Rechecked: m.outcome.Rechecked, Undo: m.undo != ""}
 			}
 			return m, nil, nav.Back{}
+		case key.Matches(k, km.Journal) && m.outcome != nil && m.outcome.JournalID != "":
+			return m, nil, DoneMsg{User: m.user(), Rechecked: m.outcome.Rechecked, Undo: m.undo != "", Journal: true}
 		}
 	}
 	return m, nil, nil
@@ -389,5 +393,9 @@ func (m Model) Help() keys.Help {
 		return keys.Help{}
 	}
 	closeKey := keys.Rename(km.Back, "back")
-	return keys.Help{Short: []key.Binding{km.Down, km.Up, closeKey}, Full: [][]key.Binding{{km.Up, km.Down, closeKey}}}
+	short := []key.Binding{km.Down, km.Up, closeKey}
+	if m.outcome != nil && m.outcome.JournalID != "" {
+		short = append(short, km.Journal)
+	}
+	return keys.Help{Short: short, Full: [][]key.Binding{short}}
 }
