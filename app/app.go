@@ -35,6 +35,9 @@ type App struct {
 	tenants []demoTenant // demo only
 	mu      sync.Mutex   // guards client (set by the TUI's sign-in while readers may be asked for) and draining
 	client  *graph.Client
+	// named holds each Graph client's tenant and operator once read (Backend.Where): they do not change
+	// within a session, and the TUI asks again for every target. Guarded by mu.
+	named   map[*graph.Client]graph.Whereabouts
 	closers []func()
 	// fixes counts the fixes in flight; draining refuses new ones (Drain).
 	fixes    sync.WaitGroup

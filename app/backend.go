@@ -128,13 +128,35 @@ func (b *Backend) Where(ctx context.Context, t facts.Target) (tui.Where, error) 
 	if client == nil {
 		return tui.Where{}, errors.New("not signed in to Microsoft Graph")
 	}
-	w, err := client.Whereabouts(ctx)
+	w, err := b.app.whereabouts(ctx, client)
 	if err != nil {
 		return tui.Where{}, err
 	}
 	p := checks.Printable
 	return tui.Where{TenantID: p(w.TenantID), Tenant: p(w.DisplayName), Domain: p(w.DefaultDomain),
 		Operator: p(w.Operator)}, nil
+}
+
+// whereabouts reads client's tenant and operator once (two Graph requests); later asks get that answer.
+// A failed read is not kept, so the next target tries again.
+func (a *App) whereabouts(ctx context.Context, client *graph.Client) (graph.Whereabouts, error) {
+	a.mu.Lock()
+	w, ok := a.named[client]
+	a.mu.Unlock()
+	if ok {
+		return w, nil
+	}
+	w, err := client.Whereabouts(ctx)
+	if err != nil {
+		return w, err
+	}
+	a.mu.Lock()
+	if a.named == nil {
+		a.named = map[*graph.Client]graph.Whereabouts{}
+	}
+	a.named[client] = w
+	a.mu.Unlock()
+	return w, nil
 }
 
 // TenantTarget implements tui.TenantBackend: the signed-in tenant (in the demo, Contoso), with its

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mdmdoctor/mdmdoctor/app/apptest"
+	"github.com/mdmdoctor/mdmdoctor/facts"
 	"github.com/mdmdoctor/mdmdoctor/graph"
 	"github.com/mdmdoctor/mdmdoctor/graph/graphtest"
 	"github.com/mdmdoctor/mdmdoctor/tui/tuitest"
@@ -315,4 +316,27 @@ func TestTUIHeaderNamesTheTenant(t *testing.T) {
 	d.Type("grace@fabrikam.com")
 	d.Press("enter")
 	d.WaitFor("DEMO Fabrikam (fabrikam.com) · admin@fabrikam.com", "Finished")
+}
+
+// TestWhereIsReadOnce: the header's tenant and operator are read from Graph once per client; the TUI
+// asks for every target, and a second target sends no request of its own.
+func TestWhereIsReadOnce(t *testing.T) {
+	f := apptest.FakeTenant(t, "contoso", nil)
+	b := tenantApp(t, f, false).Backend()
+	f.Graph.ResetRequests()
+	for _, upn := range []string{"bob@contoso.com", "alice@contoso.com"} {
+		w, err := b.Where(context.Background(), facts.Target{Kind: facts.TargetUser, User: upn})
+		if err != nil || w.Tenant == "" || w.Domain != "contoso.com" {
+			t.Fatalf("where for %s: %+v, %v", upn, w, err)
+		}
+	}
+	n := 0
+	for _, r := range f.Graph.Requests() {
+		if r.Path == "/v1.0/organization" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("GET /organization sent %d times for two targets, want once", n)
+	}
 }
