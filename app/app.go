@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/charmbracelet/x/term"
-
 	"github.com/mdmdoctor/mdmdoctor/dnsprobe"
 	"github.com/mdmdoctor/mdmdoctor/dsregcmd"
 	"github.com/mdmdoctor/mdmdoctor/facts"
@@ -97,7 +95,7 @@ func (a *App) readDsregcmd(name string) ([]byte, error) {
 		if a.cfg.Stdin == nil {
 			return nil, errors.New("--dsregcmd -: this session has no standard input; give a file")
 		}
-		if f, ok := a.cfg.Stdin.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		if _, ok := terminal(a.cfg.Stdin); ok {
 			fmt.Fprintln(a.errOut, "Paste the output of dsregcmd /status, then end it with Ctrl-D on a line of its own "+
 				"(on Windows: Ctrl-Z, then Enter).")
 		}

@@ -6,11 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
-
-	"github.com/charmbracelet/x/term"
 
 	"github.com/mdmdoctor/mdmdoctor/checks"
 	"github.com/mdmdoctor/mdmdoctor/facts"
@@ -204,8 +201,8 @@ func (a *App) applyPlan(ctx context.Context, k checker, p *fix.Plan, operator st
 // confirm asks for the word yes on the terminal, or for the device's name when the plan asks for it
 // (then --yes, given as yes, does not stand in for it); without a terminal it refuses.
 func (a *App) confirm(p *fix.Plan, yes bool, rerun func(extra ...string) string) error {
-	f, ok := a.cfg.Stdin.(*os.File)
-	if !ok || !term.IsTerminal(f.Fd()) {
+	f, ok := terminal(a.cfg.Stdin)
+	if !ok {
 		if p.Confirm != "" {
 			return fmt.Errorf("refusing to delete %s without its name typed on a terminal (--yes is not enough for a "+
 				"record whose BitLocker keys or LAPS password go with it): run the fix again on a terminal", p.Confirm)

@@ -59,11 +59,18 @@ func (a *App) writeReport(rep report.Report, f report.Format) error {
 	return nil
 }
 
+// terminal returns stream as a file when it is a terminal (stdin, stdout or an SSH session's are
+// given as io.Reader or io.Writer).
+func terminal(stream any) (*os.File, bool) {
+	f, ok := stream.(*os.File)
+	return f, ok && term.IsTerminal(f.Fd())
+}
+
 // TextWidth is the width text written to w wraps to: the terminal's when w is one (80 when its size cannot
 // be read), else no limit, so that a program or a wider window reading a pipe gets whole paragraphs.
 func TextWidth(w io.Writer) int {
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(f.Fd()) {
+	f, ok := terminal(w)
+	if !ok {
 		return math.MaxInt32
 	}
 	if width, _, err := term.GetSize(f.Fd()); err == nil && width > 0 {
